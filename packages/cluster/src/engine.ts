@@ -1,0 +1,68 @@
+/**
+ * The engine seam (DESIGN.md "Engines"): a pod runs on the memory engine (one pod, always
+ * leader) or the Redis engine (many pods, one elected leader). Both implement these
+ * interfaces and pass one contract suite, so nothing above this package knows which it has.
+ */
+import type { Lifecycle, Ticker } from '@tickwire/core';
+
+/** One published batch: its position in the stream (the SSE event id) and its tickers, in order. */
+export interface TickBatch {
+  id: string;
+  tickers: Ticker[];
+}
+
+/** The result of asking for everything after a client's Last-Event-ID. */
+export type ReplayResult =
+  | { recovered: true; batches: TickBatch[] }
+  /** The id is older than what the stream still holds, or unknown: the client needs a snapshot. */
+  | { recovered: false };
+
+export type BatchListener = (batch: TickBatch) => void;
+
+/** Moves tickers from the leader's publisher to every pod's hub. */
+export interface Distribution extends Lifecycle {
+  /**
+   * Leader side: appends one batch (fenced in the Redis engine). Resolves with the batch id,
+   * or rejects with a fencing error when this pod is no longer the leader.
+   */
+  publish(tickers: Ticker[]): Promise<string>;
+  /** Every pod: batches in stream order, starting after the snapshot taken at start(). */
+  onBatch(listener: BatchListener): () => void;
+  /** The latest ticker of every symbol (the table a new pod or a reconnecting client starts from). */
+  snapshot(): Promise<Ticker[]>;
+  /** Batches after `lastEventId` if the stream still holds them all. */
+  replaySince(lastEventId: string): Promise<ReplayResult>;
+}
+
+export type Role = 'leader' | 'follower';
+
+export interface LeadershipState {
+  role: Role;
+  instanceId: string;
+  /** The current leader's instance id, when known. */
+  leaderId: string | undefined;
+  /** The fencing epoch of the current leadership (0 before any election). */
+  epoch: number;
+}
+
+export type LeadershipListener = (state: LeadershipState) => void;
+
+/** Decides which pod holds the upstream. */
+export interface Election extends Lifecycle {
+  state(): LeadershipState;
+  /** Called on every role or leader change. */
+  onChange(listener: LeadershipListener): () => void;
+}
+
+export type EngineKind = 'memory' | 'redis';
+
+/**
+ * A pod starts `distribution` first (to load the snapshot and wire the hub), then `election`;
+ * it stops them in reverse order and finally calls `close` to release shared connections.
+ */
+export interface Engine {
+  readonly kind: EngineKind;
+  readonly election: Election;
+  readonly distribution: Distribution;
+  close(): Promise<void>;
+}

@@ -1,0 +1,3 @@
+export * from './engine';
+export * from './stream-id';
+export * from './memory';

@@ -1,0 +1,3 @@
+export { MemoryEngine, type MemoryEngineOptions } from './memory-engine';
+export { MemoryElection } from './memory-election';
+export { MemoryDistribution, DEFAULT_MEMORY_DISTRIBUTION_OPTIONS, type MemoryDistributionOptions } from './memory-distribution';

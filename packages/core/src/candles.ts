@@ -1,0 +1,133 @@
+/**
+ * OHLCV candles aggregated from ticks, per symbol and interval, with a bounded history per
+ * timeframe. Candles are aligned to UTC interval boundaries of the exchange event time.
+ */
+import { addDecimal, compareDecimal } from './decimal';
+
+/** Supported candle intervals and their length in ms. */
+export const CANDLE_INTERVAL_MS = {
+  '1m': 60_000,
+  '5m': 300_000,
+  '15m': 900_000,
+  '1h': 3_600_000,
+  '4h': 14_400_000,
+  '1d': 86_400_000,
+} as const;
+
+export type CandleInterval = keyof typeof CANDLE_INTERVAL_MS;
+
+export const CANDLE_INTERVALS = Object.keys(CANDLE_INTERVAL_MS) as CandleInterval[];
+
+/** Closed candles kept per symbol and interval unless configured otherwise. */
+export const DEFAULT_CANDLE_HISTORY = 500;
+
+export function isCandleInterval(value: string): value is CandleInterval {
+  return Object.hasOwn(CANDLE_INTERVAL_MS, value);
+}
+
+export interface Candle {
+  symbol: string;
+  interval: CandleInterval;
+  /** Start of the interval (ms, inclusive). */
+  openTime: number;
+  /** End of the interval (ms, inclusive), `openTime + interval - 1` as exchanges report it. */
+  closeTime: number;
+  open: string;
+  high: string;
+  low: string;
+  close: string;
+  /** Sum of the trade quantities seen in the interval ("0" when the feed carries no trades). */
+  volume: string;
+  /** Ticks that fell into the interval. */
+  ticks: number;
+}
+
+export interface CandleAggregatorOptions {
+  intervals: readonly CandleInterval[];
+  /** Closed candles kept per symbol and interval; the open candle comes on top. */
+  historyLimit: number;
+}
+
+export const DEFAULT_CANDLE_AGGREGATOR_OPTIONS: CandleAggregatorOptions = {
+  intervals: CANDLE_INTERVALS,
+  historyLimit: DEFAULT_CANDLE_HISTORY,
+};
+
+/** One symbol's candles for one interval: a ring of closed candles plus the open one. */
+class CandleSeries {
+  private readonly closed: Candle[] = [];
+  private current: Candle | undefined;
+
+  constructor(
+    private readonly symbol: string,
+    private readonly interval: CandleInterval,
+    private readonly limit: number,
+  ) {}
+
+  apply(price: string, quantity: string | undefined, time: number): void {
+    const length = CANDLE_INTERVAL_MS[this.interval];
+    const openTime = time - (time % length);
+    const current = this.current;
+    if (current && openTime < current.openTime) return; // late tick for a closed candle: ignored
+    if (!current || openTime > current.openTime) {
+      if (current) this.close(current);
+      this.current = {
+        symbol: this.symbol,
+        interval: this.interval,
+        openTime,
+        closeTime: openTime + length - 1,
+        open: price,
+        high: price,
+        low: price,
+        close: price,
+        volume: quantity ?? '0',
+        ticks: 1,
+      };
+      return;
+    }
+    if (compareDecimal(price, current.high) > 0) current.high = price;
+    if (compareDecimal(price, current.low) < 0) current.low = price;
+    current.close = price;
+    if (quantity !== undefined) current.volume = addDecimal(current.volume, quantity);
+    current.ticks += 1;
+  }
+
+  private close(candle: Candle): void {
+    this.closed.push(candle);
+    if (this.closed.length > this.limit) this.closed.splice(0, this.closed.length - this.limit);
+  }
+
+  /** Up to `limit` candles, oldest first, the open candle last. */
+  list(limit: number): Candle[] {
+    const all = this.current ? [...this.closed, { ...this.current }] : [...this.closed];
+    return all.slice(Math.max(0, all.length - limit));
+  }
+}
+
+/** Aggregates ticks into candles for every configured interval. */
+export class CandleAggregator {
+  private readonly series = new Map<string, Map<CandleInterval, CandleSeries>>();
+  readonly options: CandleAggregatorOptions;
+
+  constructor(options: Partial<CandleAggregatorOptions> = {}) {
+    this.options = { ...DEFAULT_CANDLE_AGGREGATOR_OPTIONS, ...options };
+  }
+
+  /** Feeds one price observation; `quantity` is the traded size when the tick is a trade. */
+  apply(symbol: string, price: string, quantity: string | undefined, time: number): void {
+    let bySymbol = this.series.get(symbol);
+    if (!bySymbol) {
+      bySymbol = new Map();
+      for (const interval of this.options.intervals) {
+        bySymbol.set(interval, new CandleSeries(symbol, interval, this.options.historyLimit));
+      }
+      this.series.set(symbol, bySymbol);
+    }
+    for (const series of bySymbol.values()) series.apply(price, quantity, time);
+  }
+
+  /** Candles oldest first; empty when the symbol or interval has none yet. */
+  candles(symbol: string, interval: CandleInterval, limit = this.options.historyLimit): Candle[] {
+    return this.series.get(symbol)?.get(interval)?.list(Math.min(limit, this.options.historyLimit + 1)) ?? [];
+  }
+}

@@ -1,0 +1,5 @@
+export * from './ticker';
+export * from './decimal';
+export * from './symbols';
+export * from './candles';
+export * from './lifecycle';

@@ -1,0 +1,51 @@
+/**
+ * The Binance Spot {@link ExchangeAdapter}: pure URL building, control frames and parsing over
+ * the files of this folder. Connection behaviour lives in the market-data upstream.
+ * Docs: https://developers.binance.com/docs/binance-spot-api-docs/web-socket-streams
+ */
+import type { ExchangeAdapter } from '../exchange-adapter';
+import { subscribeFrames, unsubscribeFrames } from './control-frames';
+import { BinanceConfigError, BinanceErrorCode } from './errors';
+import { BINANCE_DOCS_URL, BINANCE_LIMITS } from './limits';
+import { parseBinanceMessage } from './parse-message';
+import { parseRestTickers } from './rest-tickers';
+import { BINANCE_KLINE_INTERVALS, BINANCE_SYMBOL_STREAM_KINDS, combinedStreamUrl, isBinanceStreamKind, streamName, ticker24hrUrl } from './urls';
+import type { BinanceStreamKind } from './urls';
+
+export interface BinanceAdapterOptions {
+  /** Streams opened per symbol. aggTrade gives every price move, ticker the 24 h statistics. */
+  streams: readonly BinanceStreamKind[];
+}
+
+export const DEFAULT_BINANCE_ADAPTER_OPTIONS: Readonly<BinanceAdapterOptions> = Object.freeze({
+  streams: Object.freeze(['aggTrade', 'ticker'] as const),
+});
+
+/**
+ * Creates the Binance adapter. Options are merged over {@link DEFAULT_BINANCE_ADAPTER_OPTIONS};
+ * throws {@link BinanceConfigError} on an empty or unknown stream kind.
+ */
+export function createBinanceAdapter(options: Partial<BinanceAdapterOptions> = {}): ExchangeAdapter {
+  const kinds = [...new Set(options.streams ?? DEFAULT_BINANCE_ADAPTER_OPTIONS.streams)];
+  const invalid = kinds.filter((kind) => !isBinanceStreamKind(kind));
+  if (kinds.length === 0 || invalid.length > 0) {
+    throw new BinanceConfigError(
+      BinanceErrorCode.InvalidStreamKind,
+      `Binance stream kinds must be a non-empty list of ${BINANCE_SYMBOL_STREAM_KINDS.join(', ')} or ` +
+        `kline_<${BINANCE_KLINE_INTERVALS.join('|')}>` +
+        (invalid.length > 0 ? `; unknown: ${invalid.map((kind) => JSON.stringify(kind)).join(', ')}` : ''),
+    );
+  }
+  return {
+    id: 'binance',
+    docsUrl: BINANCE_DOCS_URL,
+    limits: BINANCE_LIMITS,
+    streamsFor: (symbol) => kinds.map((kind) => streamName(symbol, kind)),
+    connectUrl: combinedStreamUrl,
+    subscribeFrames,
+    unsubscribeFrames,
+    parse: parseBinanceMessage,
+    restTickersUrl: (restBaseUrl, symbols) => ticker24hrUrl(restBaseUrl, symbols),
+    parseRestTickers,
+  };
+}

@@ -1,0 +1,3 @@
+export * from './feed-message';
+export * from './exchange-adapter';
+export * from './binance';

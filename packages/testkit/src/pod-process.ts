@@ -1,0 +1,73 @@
+/**
+ * Starts a real market-data pod as a child process (the built `dist/main.js`), waits for its
+ * "listening" log line, and kills it for real. Every pod started here is killed by `stop()`.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { resolve } from 'node:path';
+import { createInterface } from 'node:readline';
+import { WaitAborted, waitFor } from './wait-for';
+
+export const POD_MAIN = resolve(__dirname, '../../../services/market-data/dist/main.js');
+
+export interface PodProcess {
+  readonly process: ChildProcess;
+  readonly port: number;
+  readonly url: string;
+  /** Parsed JSON log lines, in order. */
+  readonly logs: Record<string, unknown>[];
+  /** Raw stderr text. */
+  stderr(): string;
+  kill(signal: NodeJS.Signals): void;
+  /** Resolves with the exit code (or signal) once the process has exited. */
+  exited(timeoutMs: number): Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  /** SIGKILL if still running; idempotent. */
+  stop(): Promise<void>;
+}
+
+export async function startPodProcess(env: Record<string, string>, timeoutMs = 10_000): Promise<PodProcess> {
+  const child = spawn(process.execPath, [POD_MAIN], {
+    env: { PATH: process.env.PATH ?? '', PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const logs: Record<string, unknown>[] = [];
+  let stderr = '';
+  let exit: { code: number | null; signal: NodeJS.Signals | null } | undefined;
+  child.once('exit', (code, signal) => (exit = { code, signal }));
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+  createInterface({ input: child.stdout }).on('line', (line) => {
+    try {
+      logs.push(JSON.parse(line) as Record<string, unknown>);
+    } catch {
+      logs.push({ msg: line, unparsed: true });
+    }
+  });
+
+  const pod: Omit<PodProcess, 'port' | 'url'> = {
+    process: child,
+    logs,
+    stderr: () => stderr,
+    kill: (signal) => {
+      if (!exit) child.kill(signal);
+    },
+    exited: (ms) => waitFor(() => exit, { timeoutMs: ms, what: 'pod exit' }),
+    stop: async () => {
+      if (exit) return;
+      child.kill('SIGKILL');
+      await waitFor(() => exit, { timeoutMs: 5_000, what: 'pod exit after SIGKILL' });
+    },
+  };
+  try {
+    const port = await waitFor(
+      () => {
+        if (exit) throw new WaitAborted(`pod exited early (${exit.code ?? exit.signal}): ${stderr.slice(0, 2_000)}`);
+        const line = logs.find((entry) => entry.msg === 'listening');
+        return typeof line?.port === 'number' ? line.port : undefined;
+      },
+      { timeoutMs, what: 'pod "listening" log line' },
+    );
+    return { ...pod, port, url: `http://127.0.0.1:${port}` };
+  } catch (error) {
+    await pod.stop();
+    throw error;
+  }
+}

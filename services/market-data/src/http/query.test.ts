@@ -1,0 +1,46 @@
+import { HttpError } from './errors';
+import { parseIntegerParam, parseIntervalParam, parseSymbolsParam, singleParam } from './query';
+
+const isKnown = (symbol: string) => ['BTCUSDT', 'ETHUSDT'].includes(symbol);
+
+function codeOf(fn: () => unknown): string | undefined {
+  try {
+    fn();
+  } catch (error) {
+    return error instanceof HttpError ? `${error.status} ${error.code}` : 'not an HttpError';
+  }
+  return undefined;
+}
+
+describe('query parsing', () => {
+  it('accepts a comma list, upper-cases and deduplicates it', () => {
+    expect(parseSymbolsParam('btcusdt,ETHUSDT,btcusdt', { max: 10, isKnown })).toEqual(['BTCUSDT', 'ETHUSDT']);
+  });
+
+  it('answers 404 for an unknown symbol, 400 for a malformed one, an empty list or too many', () => {
+    expect(codeOf(() => parseSymbolsParam('BTCUSDT,NOPE', { max: 10, isKnown }))).toBe('404 UNKNOWN_SYMBOL');
+    expect(codeOf(() => parseSymbolsParam('BTC USDT', { max: 10, isKnown }))).toBe('400 INVALID_SYMBOL');
+    expect(codeOf(() => parseSymbolsParam('<script>', { max: 10, isKnown }))).toBe('400 INVALID_SYMBOL');
+    expect(codeOf(() => parseSymbolsParam(',,', { max: 10, isKnown }))).toBe('400 BAD_REQUEST');
+    expect(codeOf(() => parseSymbolsParam('BTCUSDT,ETHUSDT', { max: 1, isKnown }))).toBe('400 TOO_MANY_SYMBOLS');
+  });
+
+  it('rejects a repeated or nested parameter', () => {
+    expect(codeOf(() => singleParam({ symbols: ['A', 'B'] }, 'symbols'))).toBe('400 BAD_REQUEST');
+    expect(singleParam({}, 'symbols')).toBeUndefined();
+  });
+
+  it('accepts whole numbers in range only', () => {
+    const range = { min: 1, max: 500, fallback: 500 };
+    expect(parseIntegerParam(undefined, 'limit', range)).toBe(500);
+    expect(parseIntegerParam('20', 'limit', range)).toBe(20);
+    for (const bad of ['0', '501', '-1', '1.5', '1e3', 'abc', '99999999999']) {
+      expect(codeOf(() => parseIntegerParam(bad, 'limit', range))).toBe('400 BAD_REQUEST');
+    }
+  });
+
+  it('accepts only the supported candle intervals', () => {
+    expect(parseIntervalParam('5m', '1m')).toBe('5m');
+    expect(codeOf(() => parseIntervalParam('7m', '1m'))).toBe('400 BAD_REQUEST');
+  });
+});

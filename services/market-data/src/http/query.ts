@@ -1,0 +1,61 @@
+/**
+ * Query-string parsing for the API. Values arrive as whatever a client sent (a string, an
+ * array when repeated, an object with `a[b]=`); anything but one plain string is a 400.
+ */
+import { canonicalSymbol, isCandleInterval, type CandleInterval } from '@tickwire/core';
+import { httpErrors } from './errors';
+
+/** One optional string parameter; a repeated or nested parameter is rejected. */
+export function singleParam(query: Record<string, unknown>, name: string): string | undefined {
+  const value = query[name];
+  if (value === undefined) return undefined;
+  if (typeof value !== 'string') throw httpErrors.badRequest(`give "${name}" once, as a plain value`);
+  return value;
+}
+
+/** A comma list of symbols, canonical and deduplicated, checked for count and membership. */
+export function parseSymbolsParam(
+  raw: string,
+  options: { max: number; isKnown: (symbol: string) => boolean },
+): string[] {
+  const symbols: string[] = [];
+  for (const part of raw.split(',')) {
+    if (part.trim() === '') continue;
+    const symbol = canonicalSymbol(part);
+    if (symbol === undefined) throw httpErrors.invalidSymbol(part);
+    if (!symbols.includes(symbol)) symbols.push(symbol);
+    if (symbols.length > options.max) throw httpErrors.tooManySymbols(symbols.length, options.max);
+  }
+  if (symbols.length === 0) throw httpErrors.badRequest('"symbols" is empty; give a comma list such as BTCUSDT,ETHUSDT');
+  for (const symbol of symbols) if (!options.isKnown(symbol)) throw httpErrors.unknownSymbol(symbol);
+  return symbols;
+}
+
+/** A path symbol: canonical and known. */
+export function parseSymbolPath(raw: string, isKnown: (symbol: string) => boolean): string {
+  const symbol = canonicalSymbol(raw);
+  if (symbol === undefined) throw httpErrors.invalidSymbol(raw);
+  if (!isKnown(symbol)) throw httpErrors.unknownSymbol(symbol);
+  return symbol;
+}
+
+/** A whole number in [min, max], or the default when absent. */
+export function parseIntegerParam(
+  raw: string | undefined,
+  name: string,
+  range: { min: number; max: number; fallback: number },
+): number {
+  if (raw === undefined) return range.fallback;
+  if (!/^\d{1,9}$/.test(raw)) throw httpErrors.badRequest(`"${name}" must be a whole number from ${range.min} to ${range.max}`);
+  const value = Number(raw);
+  if (value < range.min || value > range.max) {
+    throw httpErrors.badRequest(`"${name}" must be a whole number from ${range.min} to ${range.max}`);
+  }
+  return value;
+}
+
+export function parseIntervalParam(raw: string | undefined, fallback: CandleInterval): CandleInterval {
+  if (raw === undefined) return fallback;
+  if (!isCandleInterval(raw)) throw httpErrors.badRequest(`"interval" must be one of 1m, 5m, 15m, 1h, 4h, 1d`);
+  return raw;
+}

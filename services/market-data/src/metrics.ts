@@ -1,0 +1,102 @@
+/**
+ * Every metric the market-data pod exports, created once on the process registry and passed
+ * to the components that update them (STYLE rule 12).
+ */
+import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
+import { METRIC_PREFIX } from '@tickwire/observability';
+
+const name = (suffix: string) => `${METRIC_PREFIX}${suffix}`;
+
+/** Tick latency from the exchange's event time to the hub, in seconds. */
+const LATENCY_BUCKETS_SECONDS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5];
+const HTTP_BUCKETS_SECONDS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1];
+
+export function createPodMetrics(registry: Registry) {
+  const registers = [registry];
+  return {
+    upstreamConnected: new Gauge({
+      name: name('upstream_connected'),
+      help: '1 while this pod holds an open exchange WebSocket.',
+      labelNames: ['exchange'],
+      registers,
+    }),
+    upstreamMessages: new Counter({
+      name: name('upstream_messages_total'),
+      help: 'Exchange WebSocket frames received, by parsed type.',
+      labelNames: ['exchange', 'type'],
+      registers,
+    }),
+    upstreamReconnects: new Counter({
+      name: name('upstream_reconnects_total'),
+      help: 'Exchange WebSocket reconnects, by reason.',
+      labelNames: ['exchange', 'reason'],
+      registers,
+    }),
+    upstreamErrorFrames: new Counter({
+      name: name('upstream_error_frames_total'),
+      help: 'Error frames the exchange sent, by code.',
+      labelNames: ['exchange', 'code'],
+      registers,
+    }),
+    ticksPublished: new Counter({
+      name: name('ticks_published_total'),
+      help: 'Normalized tickers the leader published.',
+      registers,
+    }),
+    publishErrors: new Counter({
+      name: name('publish_errors_total'),
+      help: 'Batches the leader failed to publish.',
+      registers,
+    }),
+    tickLatency: new Histogram({
+      name: name('tick_latency_seconds'),
+      help: 'Exchange event time to hub apply, per ticker.',
+      buckets: LATENCY_BUCKETS_SECONDS,
+      registers,
+    }),
+    sseClients: new Gauge({ name: name('sse_clients'), help: 'Open SSE streams.', registers }),
+    sseConnections: new Counter({
+      name: name('sse_connections_total'),
+      help: 'SSE streams opened.',
+      registers,
+    }),
+    sseRejected: new Counter({
+      name: name('sse_rejected_total'),
+      help: 'SSE streams refused, by reason.',
+      labelNames: ['reason'],
+      registers,
+    }),
+    sseEvents: new Counter({
+      name: name('sse_events_total'),
+      help: 'SSE events written to clients, by event type.',
+      labelNames: ['event'],
+      registers,
+    }),
+    sseBytes: new Counter({ name: name('sse_bytes_total'), help: 'Bytes written to SSE clients.', registers }),
+    sseConflated: new Counter({
+      name: name('sse_conflated_events_total'),
+      help: 'Events replaced by a newer value for a slow or throttled client before being sent.',
+      registers,
+    }),
+    sseSlowDisconnects: new Counter({
+      name: name('sse_slow_client_disconnects_total'),
+      help: 'SSE clients cut because they stayed over their buffer limit.',
+      registers,
+    }),
+    httpRequests: new Counter({
+      name: name('http_requests_total'),
+      help: 'HTTP requests, by route and status code.',
+      labelNames: ['route', 'status'],
+      registers,
+    }),
+    httpDuration: new Histogram({
+      name: name('http_request_duration_seconds'),
+      help: 'HTTP request duration (for SSE: until headers are sent).',
+      labelNames: ['route'],
+      buckets: HTTP_BUCKETS_SECONDS,
+      registers,
+    }),
+  };
+}
+
+export type PodMetrics = ReturnType<typeof createPodMetrics>;

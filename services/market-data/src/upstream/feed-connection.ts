@@ -1,0 +1,217 @@
+/**
+ * One exchange WebSocket with the connection behaviour every exchange needs, written once
+ * (STYLE rule 6): reconnect with full-jitter backoff, a watchdog that reconnects when the feed
+ * goes silent, and pings answered the way exchanges require (the `ws` library echoes each
+ * ping's payload in a pong at once; we never send unsolicited pongs, which Binance counts
+ * against its 5 messages/s limit without them keeping the connection alive).
+ */
+import WebSocket from 'ws';
+import type { Lifecycle } from '@tickwire/core';
+import type { Logger } from '@tickwire/observability';
+import { FullJitterBackoff, type BackoffOptions } from './backoff';
+
+export type ConnectionStatus = 'idle' | 'connecting' | 'open' | 'waiting' | 'stopped';
+
+export type ReconnectReason = 'closed' | 'error' | 'watchdog' | 'shutdown-notice' | 'handshake-failed';
+
+export interface FeedConnectionOptions {
+  /** Called for every attempt, so the URL can follow the wanted streams. */
+  url: () => string;
+  /** Reconnect when no text frame arrived for this long (ms). */
+  watchdogMs: number;
+  backoff: BackoffOptions;
+  /** Give up on a handshake after this long (ms). */
+  handshakeTimeoutMs: number;
+  /** Largest frame accepted from the exchange (bytes); a bigger one closes the connection. */
+  maxFrameBytes: number;
+  logger: Logger;
+  onFrame(text: string, receivedAt: number): void;
+  onStatus?(status: ConnectionStatus): void;
+  onReconnect?(reason: ReconnectReason): void;
+}
+
+export const FEED_CONNECTION_DEFAULTS = {
+  handshakeTimeoutMs: 10_000,
+  maxFrameBytes: 16 * 1024 * 1024,
+} as const;
+
+/** The watchdog looks this many times per watchdog period, so silence is caught within 25 %. */
+const WATCHDOG_CHECKS_PER_PERIOD = 4;
+
+export class FeedConnection implements Lifecycle {
+  private socket: WebSocket | undefined;
+  private currentStatus: ConnectionStatus = 'idle';
+  private reconnectTimer: NodeJS.Timeout | undefined;
+  private watchdogTimer: NodeJS.Timeout | undefined;
+  private lastFrameAt = 0;
+  private openedAt = 0;
+  private readonly backoff: FullJitterBackoff;
+  private readonly log: Logger;
+
+  constructor(private readonly options: FeedConnectionOptions) {
+    this.backoff = new FullJitterBackoff(options.backoff);
+    this.log = options.logger;
+  }
+
+  /** Starts connecting; resolves at once, since an exchange outage must not stop the pod. */
+  async start(): Promise<void> {
+    if (this.currentStatus !== 'idle' && this.currentStatus !== 'stopped') return;
+    this.setStatus('connecting');
+    this.connect();
+    this.watchdogTimer = setInterval(
+      () => this.checkWatchdog(),
+      Math.max(50, Math.floor(this.options.watchdogMs / WATCHDOG_CHECKS_PER_PERIOD)),
+    );
+  }
+
+  async stop(): Promise<void> {
+    if (this.currentStatus === 'stopped') return;
+    this.setStatus('stopped');
+    clearTimeout(this.reconnectTimer);
+    clearInterval(this.watchdogTimer);
+    this.reconnectTimer = undefined;
+    this.watchdogTimer = undefined;
+    const socket = this.socket;
+    this.socket = undefined;
+    if (socket) await closeSocket(socket);
+  }
+
+  status(): ConnectionStatus {
+    return this.currentStatus;
+  }
+
+  /** ms since the epoch of the last text frame, 0 before the first. */
+  lastFrameTime(): number {
+    return this.lastFrameAt;
+  }
+
+  /** ms since the epoch when the current connection opened, 0 when none is open. */
+  openSince(): number {
+    return this.currentStatus === 'open' ? this.openedAt : 0;
+  }
+
+  /** Sends a text frame when open; false when there is no open connection. */
+  send(frame: string): boolean {
+    if (this.socket?.readyState !== WebSocket.OPEN) return false;
+    this.socket.send(frame);
+    return true;
+  }
+
+  /** Drops the current connection and connects again at once (exchange shutdown notice). */
+  reconnectNow(reason: ReconnectReason): void {
+    if (this.currentStatus === 'stopped') return;
+    this.replace(reason, 0);
+  }
+
+  private connect(): void {
+    const url = this.options.url();
+    const socket = new WebSocket(url, {
+      handshakeTimeout: this.options.handshakeTimeoutMs,
+      maxPayload: this.options.maxFrameBytes,
+      perMessageDeflate: false,
+    });
+    this.socket = socket;
+    this.log.debug({ url: redactQuery(url) }, 'connecting to exchange');
+
+    socket.on('open', () => {
+      if (socket !== this.socket) return;
+      this.openedAt = Date.now();
+      this.lastFrameAt = this.openedAt;
+      this.setStatus('open');
+      this.log.info({ url: redactQuery(url) }, 'exchange connection open');
+    });
+    socket.on('message', (data, isBinary) => {
+      if (socket !== this.socket) return;
+      const receivedAt = Date.now();
+      this.lastFrameAt = receivedAt;
+      // A connection that delivers data has recovered: the next failure starts from the base delay.
+      this.backoff.reset();
+      if (isBinary) return;
+      this.options.onFrame(rawDataToString(data), receivedAt);
+    });
+    socket.on('unexpected-response', (_req, res) => {
+      if (socket !== this.socket) return;
+      this.log.warn({ status: res.statusCode }, 'exchange refused the WebSocket handshake');
+      socket.terminate();
+      this.replace('handshake-failed');
+    });
+    socket.on('error', (error) => {
+      if (socket !== this.socket) return;
+      this.log.warn({ err: error.message }, 'exchange connection error');
+      this.replace('error');
+    });
+    socket.on('close', (code, reason) => {
+      if (socket !== this.socket) return;
+      this.log.warn({ code, reason: reason.toString() }, 'exchange connection closed');
+      this.replace('closed');
+    });
+  }
+
+  /** Ends the current socket (if any) and schedules the next attempt. */
+  private replace(reason: ReconnectReason, delayMs = this.backoff.next()): void {
+    if (this.currentStatus === 'stopped') return;
+    const old = this.socket;
+    this.socket = undefined;
+    if (old) {
+      old.removeAllListeners('message');
+      old.on('error', () => {}); // late errors of a discarded socket are expected
+      old.terminate();
+    }
+    clearTimeout(this.reconnectTimer);
+    this.options.onReconnect?.(reason);
+    this.setStatus('waiting');
+    this.log.info({ reason, delayMs, failures: this.backoff.failures }, 'reconnecting to exchange');
+    this.reconnectTimer = setTimeout(() => {
+      this.reconnectTimer = undefined;
+      if (this.currentStatus === 'stopped') return;
+      this.setStatus('connecting');
+      this.connect();
+    }, delayMs);
+  }
+
+  private checkWatchdog(): void {
+    if (this.currentStatus !== 'open') return;
+    const silentMs = Date.now() - this.lastFrameAt;
+    if (silentMs < this.options.watchdogMs) return;
+    this.log.warn({ silentMs }, 'exchange feed silent, reconnecting');
+    this.replace('watchdog');
+  }
+
+  private setStatus(status: ConnectionStatus): void {
+    if (status === this.currentStatus) return;
+    this.currentStatus = status;
+    this.options.onStatus?.(status);
+  }
+}
+
+function rawDataToString(data: WebSocket.RawData): string {
+  if (Array.isArray(data)) return Buffer.concat(data).toString('utf8');
+  if (data instanceof ArrayBuffer) return Buffer.from(data).toString('utf8');
+  return data.toString('utf8');
+}
+
+/** Exchange URLs may carry tokens (Finnhub's `?token=`); logs show the path only. */
+function redactQuery(url: string): string {
+  const index = url.indexOf('?');
+  return index === -1 ? url : `${url.slice(0, index)}?…`;
+}
+
+const CLOSE_WAIT_MS = 1_000;
+
+/** Closes politely, but never waits on a peer that does not answer the close handshake. */
+function closeSocket(socket: WebSocket): Promise<void> {
+  return new Promise((resolve) => {
+    if (socket.readyState === WebSocket.CLOSED) return resolve();
+    const timer = setTimeout(() => {
+      socket.terminate();
+      resolve();
+    }, CLOSE_WAIT_MS);
+    socket.once('close', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+    socket.on('error', () => {});
+    if (socket.readyState === WebSocket.CONNECTING) socket.terminate();
+    else socket.close(1000, 'going away');
+  });
+}

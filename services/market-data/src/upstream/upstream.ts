@@ -1,0 +1,132 @@
+/**
+ * The leader's exchange feed: opens the adapter's streams for the configured symbols, turns
+ * every frame into normalized updates for the publisher, and reports its state. Frames that
+ * cannot be read are counted and logged, never thrown. The circuit breaker and the REST
+ * fallback plug in here (they wrap `connection` and feed the same `onUpdates`).
+ */
+import type { Lifecycle, TickerUpdate } from '@tickwire/core';
+import type { ExchangeAdapter, FeedMessage } from '@tickwire/exchanges';
+import type { Logger } from '@tickwire/observability';
+import type { PodMetrics } from '../metrics';
+import { FEED_CONNECTION_DEFAULTS, FeedConnection, type ConnectionStatus } from './feed-connection';
+
+export interface UpstreamOptions {
+  adapter: ExchangeAdapter;
+  wsBaseUrl: string;
+  symbols: readonly string[];
+  watchdogMs: number;
+  backoffBaseMs: number;
+  backoffMaxMs: number;
+  logger: Logger;
+  metrics: PodMetrics;
+  onUpdates(updates: TickerUpdate[]): void;
+  onStatus?(status: UpstreamStatus): void;
+}
+
+export interface UpstreamStatus {
+  exchange: string;
+  connection: ConnectionStatus;
+  /** When the current connection opened (ms), if one is open. */
+  connectedSince: number | undefined;
+  /** When the last frame arrived (ms), if any did. */
+  lastFrameAt: number | undefined;
+  reconnects: number;
+  malformedFrames: number;
+}
+
+/** Malformed frames are logged at most this often; the counter sees every one. */
+const MALFORMED_LOG_INTERVAL_MS = 5_000;
+
+export class Upstream implements Lifecycle {
+  private readonly connection: FeedConnection;
+  private readonly log: Logger;
+  private reconnects = 0;
+  private malformed = 0;
+  private lastMalformedLogAt = 0;
+
+  constructor(private readonly options: UpstreamOptions) {
+    this.log = options.logger;
+    const exchange = options.adapter.id;
+    const streams = options.symbols.flatMap((symbol) => options.adapter.streamsFor(symbol));
+    if (streams.length > options.adapter.limits.maxStreamsPerConnection) {
+      throw new Error(
+        `${streams.length} streams exceed ${exchange}'s ${options.adapter.limits.maxStreamsPerConnection} per connection; reduce SYMBOLS or BINANCE_STREAMS`,
+      );
+    }
+    this.connection = new FeedConnection({
+      url: () => options.adapter.connectUrl(options.wsBaseUrl, streams),
+      watchdogMs: options.watchdogMs,
+      backoff: { baseMs: options.backoffBaseMs, maxMs: options.backoffMaxMs },
+      handshakeTimeoutMs: FEED_CONNECTION_DEFAULTS.handshakeTimeoutMs,
+      maxFrameBytes: FEED_CONNECTION_DEFAULTS.maxFrameBytes,
+      logger: options.logger,
+      onFrame: (text, receivedAt) => this.handleFrame(text, receivedAt),
+      onStatus: (connection) => {
+        options.metrics.upstreamConnected.set({ exchange }, connection === 'open' ? 1 : 0);
+        options.onStatus?.(this.status());
+      },
+      onReconnect: (reason) => {
+        this.reconnects += 1;
+        options.metrics.upstreamReconnects.inc({ exchange, reason });
+      },
+    });
+  }
+
+  async start(): Promise<void> {
+    await this.connection.start();
+  }
+
+  async stop(): Promise<void> {
+    await this.connection.stop();
+    this.options.metrics.upstreamConnected.set({ exchange: this.options.adapter.id }, 0);
+  }
+
+  status(): UpstreamStatus {
+    const lastFrameAt = this.connection.lastFrameTime();
+    const connectedSince = this.connection.openSince();
+    return {
+      exchange: this.options.adapter.id,
+      connection: this.connection.status(),
+      connectedSince: connectedSince || undefined,
+      lastFrameAt: lastFrameAt || undefined,
+      reconnects: this.reconnects,
+      malformedFrames: this.malformed,
+    };
+  }
+
+  private handleFrame(text: string, receivedAt: number): void {
+    const message = this.options.adapter.parse(text, receivedAt);
+    this.options.metrics.upstreamMessages.inc({ exchange: this.options.adapter.id, type: message.type });
+    this.dispatch(message, text);
+  }
+
+  private dispatch(message: FeedMessage, text: string): void {
+    switch (message.type) {
+      case 'tickers':
+        if (message.updates.length > 0) this.options.onUpdates(message.updates);
+        return;
+      case 'shutdown':
+        this.log.warn({ at: message.time }, 'exchange announced a shutdown of this connection');
+        this.connection.reconnectNow('shutdown-notice');
+        return;
+      case 'error':
+        this.options.metrics.upstreamErrorFrames.inc({ exchange: this.options.adapter.id, code: String(message.code) });
+        this.log.warn({ id: message.id, code: message.code, msg: message.message }, 'exchange error frame');
+        return;
+      case 'malformed':
+        this.malformed += 1;
+        if (Date.now() - this.lastMalformedLogAt >= MALFORMED_LOG_INTERVAL_MS) {
+          this.lastMalformedLogAt = Date.now();
+          this.log.warn(
+            { reason: message.reason, sample: text.slice(0, 200), total: this.malformed },
+            'malformed exchange frame dropped',
+          );
+        }
+        return;
+      case 'ack':
+      case 'heartbeat':
+      case 'ignored':
+        return;
+    }
+  }
+}
