@@ -18,7 +18,7 @@ export type CandleInterval = keyof typeof CANDLE_INTERVAL_MS;
 
 export const CANDLE_INTERVALS = Object.keys(CANDLE_INTERVAL_MS) as CandleInterval[];
 
-/** Closed candles kept per symbol and interval unless configured otherwise. */
+/** Candles kept per symbol and interval (the open one included) unless configured otherwise. */
 export const DEFAULT_CANDLE_HISTORY = 500;
 
 export function isCandleInterval(value: string): value is CandleInterval {
@@ -44,7 +44,7 @@ export interface Candle {
 
 export interface CandleAggregatorOptions {
   intervals: readonly CandleInterval[];
-  /** Closed candles kept per symbol and interval; the open candle comes on top. */
+  /** Candles kept per symbol and interval, the open one included. */
   historyLimit: number;
 }
 
@@ -94,7 +94,9 @@ class CandleSeries {
 
   private close(candle: Candle): void {
     this.closed.push(candle);
-    if (this.closed.length > this.limit) this.closed.splice(0, this.closed.length - this.limit);
+    // `limit` counts the open candle too, so the API's `limit=500` returns the whole history.
+    const keep = Math.max(0, this.limit - 1);
+    if (this.closed.length > keep) this.closed.splice(0, this.closed.length - keep);
   }
 
   /** Up to `limit` candles, oldest first, the open candle last. */
@@ -128,6 +130,6 @@ export class CandleAggregator {
 
   /** Candles oldest first; empty when the symbol or interval has none yet. */
   candles(symbol: string, interval: CandleInterval, limit = this.options.historyLimit): Candle[] {
-    return this.series.get(symbol)?.get(interval)?.list(Math.min(limit, this.options.historyLimit + 1)) ?? [];
+    return this.series.get(symbol)?.get(interval)?.list(Math.min(limit, this.options.historyLimit)) ?? [];
   }
 }

@@ -86,7 +86,7 @@ export const CONFIG_DOCS: Record<keyof Config, string> = {
   SSE_MAX_CLIENT_BUFFER_BYTES: 'Unsent bytes per SSE client before it is conflated to latest-per-symbol.',
   SSE_STUCK_CLIENT_MS: 'A client that stays over its buffer limit this long is disconnected (ms).',
   MAX_SYMBOLS_PER_REQUEST: 'Symbols one /v1/stream or /v1/prices request may name.',
-  CANDLE_HISTORY: 'Closed candles kept per symbol and interval.',
+  CANDLE_HISTORY: 'Candles kept per symbol and interval (the open one included); the most /v1/candles returns.',
   SHUTDOWN_GRACE_MS: 'On SIGTERM, time allowed to end streams and close before exiting (ms).',
 };
 

@@ -10,12 +10,18 @@ describe('createBinanceAdapter', () => {
 
   it('opens the configured stream kinds instead', () => {
     const adapter = createBinanceAdapter({ streams: ['bookTicker', 'kline_1m', 'miniTicker'] });
-    expect(adapter.streamsFor('ethbtc')).toEqual(['ethbtc@bookTicker', 'ethbtc@kline_1m', 'ethbtc@miniTicker']);
+    expect(adapter.streamsFor('ethbtc')).toEqual([
+      'ethbtc@bookTicker',
+      'ethbtc@kline_1m',
+      'ethbtc@miniTicker',
+    ]);
   });
 
   it('refuses an empty or unknown stream list, naming the culprit', () => {
     expect(() => createBinanceAdapter({ streams: [] })).toThrow(BinanceConfigError);
-    expect(() => createBinanceAdapter({ streams: ['depth' as BinanceStreamKind] })).toThrow(/unknown: "depth"/);
+    expect(() => createBinanceAdapter({ streams: ['depth' as BinanceStreamKind] })).toThrow(
+      /unknown: "depth"/,
+    );
   });
 
   it('reports the documented limits and its docs', () => {

@@ -9,7 +9,14 @@ import { BinanceConfigError, BinanceErrorCode } from './errors';
 import { BINANCE_DOCS_URL, BINANCE_LIMITS } from './limits';
 import { parseBinanceMessage } from './parse-message';
 import { parseRestTickers } from './rest-tickers';
-import { BINANCE_KLINE_INTERVALS, BINANCE_SYMBOL_STREAM_KINDS, combinedStreamUrl, isBinanceStreamKind, streamName, ticker24hrUrl } from './urls';
+import {
+  BINANCE_KLINE_INTERVALS,
+  BINANCE_SYMBOL_STREAM_KINDS,
+  combinedStreamUrl,
+  isBinanceStreamKind,
+  streamName,
+  ticker24hrUrl,
+} from './urls';
 import type { BinanceStreamKind } from './urls';
 
 export interface BinanceAdapterOptions {

@@ -1,4 +1,9 @@
-import { buildControlFrames, listSubscriptionsFrame, subscribeFrames, unsubscribeFrames } from './control-frames';
+import {
+  buildControlFrames,
+  listSubscriptionsFrame,
+  subscribeFrames,
+  unsubscribeFrames,
+} from './control-frames';
 import { BINANCE_MAX_STREAMS_PER_CONTROL_FRAME } from './limits';
 
 function counter(start = 1): () => number {
@@ -54,7 +59,12 @@ describe('control frames', () => {
   });
 
   it('reports each frame id and streams so acks can be matched', () => {
-    const frames = buildControlFrames('SUBSCRIBE', ['a@trade', 'b@trade', 'a@trade', 'c@trade'], counter(7), 2);
+    const frames = buildControlFrames(
+      'SUBSCRIBE',
+      ['a@trade', 'b@trade', 'a@trade', 'c@trade'],
+      counter(7),
+      2,
+    );
     expect(frames.map(({ id, streams: chunk }) => ({ id, chunk }))).toEqual([
       { id: 7, chunk: ['a@trade', 'b@trade'] },
       { id: 8, chunk: ['c@trade'] },

@@ -60,7 +60,8 @@ const API_ERROR_HINTS: Readonly<Record<number, string>> = {
 
 /** Builds the error for a Binance error body `{"code":-1121,"msg":"Invalid symbol."}`. */
 export function binanceApiError(binanceCode: number, binanceMessage: string): BinanceRestError {
-  const hint = API_ERROR_HINTS[binanceCode] ?? 'see https://developers.binance.com/docs/binance-spot-api-docs/errors';
+  const hint =
+    API_ERROR_HINTS[binanceCode] ?? 'see https://developers.binance.com/docs/binance-spot-api-docs/errors';
   return new BinanceRestError(
     BinanceErrorCode.ApiError,
     `Binance answered with error ${binanceCode} ${JSON.stringify(binanceMessage)}: ${hint}`,

@@ -20,7 +20,12 @@ const BODY = {
       quotePrecision: 8,
       orderTypes: ['LIMIT', 'MARKET'],
       filters: [
-        { filterType: 'PRICE_FILTER', minPrice: '0.00000100', maxPrice: '100000.00000000', tickSize: '0.00000100' },
+        {
+          filterType: 'PRICE_FILTER',
+          minPrice: '0.00000100',
+          maxPrice: '100000.00000000',
+          tickSize: '0.00000100',
+        },
         { filterType: 'LOT_SIZE', minQty: '0.00100000', maxQty: '100000.00000000', stepSize: '0.00100000' },
         { filterType: 'SOMETHING_NEW', anything: 1 },
       ],
@@ -55,10 +60,16 @@ describe('parseExchangeInfo', () => {
     ['no symbols array', { ...BODY, symbols: undefined }],
     ['no rateLimits array', { ...BODY, rateLimits: {} }],
     ['a symbol without status', { ...BODY, symbols: [{ symbol: 'A', baseAsset: 'A', quoteAsset: 'B' }] }],
-    ['a numeric limit given as a string', { ...BODY, rateLimits: [{ ...BODY.rateLimits[0], limit: '6000' }] }],
+    [
+      'a numeric limit given as a string',
+      { ...BODY, rateLimits: [{ ...BODY.rateLimits[0], limit: '6000' }] },
+    ],
     [
       'a numeric tick size',
-      { ...BODY, symbols: [{ ...BODY.symbols[1], filters: [{ filterType: 'PRICE_FILTER', tickSize: 0.01 }] }] },
+      {
+        ...BODY,
+        symbols: [{ ...BODY.symbols[1], filters: [{ filterType: 'PRICE_FILTER', tickSize: 0.01 }] }],
+      },
     ],
   ])('raises BINANCE_MALFORMED_REST_BODY for %s', (_label, body) => {
     let thrown: unknown;

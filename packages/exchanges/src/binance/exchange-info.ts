@@ -44,7 +44,8 @@ const ENDPOINT = '/api/v3/exchangeInfo';
 
 function readArray(object: JsonObject, key: string, context: string): unknown[] {
   const value = has(object, key) ? object[key] : undefined;
-  if (!Array.isArray(value)) throw new PayloadError(`${context}: field "${key}" must be an array, got ${preview(value)}`);
+  if (!Array.isArray(value))
+    throw new PayloadError(`${context}: field "${key}" must be an array, got ${preview(value)}`);
   return value;
 }
 
@@ -63,7 +64,9 @@ function parseSymbol(value: unknown, context: string): BinanceSymbolInfo {
   };
   const filters = has(item, 'filters') ? readArray(item, 'filters', context) : [];
   // Filters Tickwire does not use are left unchecked: Binance adds new filter types now and then.
-  const priceFilter = filters.find((filter) => isJsonObject(filter) && filter['filterType'] === 'PRICE_FILTER');
+  const priceFilter = filters.find(
+    (filter) => isJsonObject(filter) && filter['filterType'] === 'PRICE_FILTER',
+  );
   if (isJsonObject(priceFilter) && has(priceFilter, 'tickSize')) {
     info.tickSize = readDecimal(priceFilter, 'tickSize', `${context} PRICE_FILTER`);
   }
@@ -88,7 +91,9 @@ export function parseExchangeInfo(body: unknown): BinanceExchangeInfo {
   return readRestBody(body, ENDPOINT, () => {
     const root = readElement(body, 'exchangeInfo');
     return {
-      symbols: readArray(root, 'symbols', 'exchangeInfo').map((item, index) => parseSymbol(item, `symbol ${index}`)),
+      symbols: readArray(root, 'symbols', 'exchangeInfo').map((item, index) =>
+        parseSymbol(item, `symbol ${index}`),
+      ),
       rateLimits: readArray(root, 'rateLimits', 'exchangeInfo').map((item, index) =>
         parseRateLimit(item, `rateLimit ${index}`),
       ),

@@ -24,11 +24,15 @@ function parseFile(file: string): FeedMessage[] {
 }
 
 const FRAME_FILES = readdirSync(FIXTURES).filter((file) => /^binance(us)?-.*\.jsonl$/.test(file));
-const FRAME_CASES = FRAME_FILES.flatMap((file) => lines(file).map((line, index) => ({ file, line: index + 1, text: line })));
+const FRAME_CASES = FRAME_FILES.flatMap((file) =>
+  lines(file).map((line, index) => ({ file, line: index + 1, text: line })),
+);
 
 describe('captured Binance frames', () => {
   it('include every binance*.jsonl fixture, binanceus-combined.jsonl among them', () => {
-    expect(FRAME_FILES).toEqual(expect.arrayContaining(['binance-control.jsonl', 'binanceus-combined.jsonl']));
+    expect(FRAME_FILES).toEqual(
+      expect.arrayContaining(['binance-control.jsonl', 'binanceus-combined.jsonl']),
+    );
     expect(FRAME_FILES.length).toBeGreaterThanOrEqual(13);
   });
 
@@ -99,7 +103,8 @@ describe('captured Binance frames', () => {
   });
 
   it('read the edge cases: retired !ticker@arr, extra st, futures ticker and both bookTicker shapes', () => {
-    const [tickerArr, aggWithSt, bookWithTimes, futuresTicker, futuresBook] = parseFile('binance-edge-cases.jsonl');
+    const [tickerArr, aggWithSt, bookWithTimes, futuresTicker, futuresBook] =
+      parseFile('binance-edge-cases.jsonl');
     expect(tickerArr?.type === 'tickers' && tickerArr.updates.map((u) => u.symbol)).toEqual(['ETHBTC']);
     expect(aggWithSt?.type === 'tickers' && aggWithSt.updates[0]?.last).toBe('1632.46000000');
     expect(bookWithTimes?.type === 'tickers' && bookWithTimes.updates[0]?.eventTime).toBe(1646199228123);
@@ -141,7 +146,16 @@ describe('captured Binance frames', () => {
 
   it('ignore the docs examples of streams Tickwire does not use', () => {
     const types = parseFile('binance-docs-examples.jsonl').map((message) => message.type);
-    expect(types).toEqual(['tickers', 'tickers', 'tickers', 'tickers', 'tickers', 'ignored', 'tickers', 'ignored']);
+    expect(types).toEqual([
+      'tickers',
+      'tickers',
+      'tickers',
+      'tickers',
+      'tickers',
+      'ignored',
+      'tickers',
+      'ignored',
+    ]);
   });
 });
 
@@ -174,15 +188,22 @@ describe('captured Binance REST bodies', () => {
     }
   });
 
-  it.each(errors.map((sample) => [sample.id, sample] as const))('%s raises the typed API error', (_id, sample) => {
-    const body = sample.body as { code: number; msg: string };
-    let thrown: unknown;
-    try {
-      parseRestTickers(sample.body, RECEIVED);
-    } catch (error) {
-      thrown = error;
-    }
-    expect(thrown).toBeInstanceOf(BinanceRestError);
-    expect(thrown).toMatchObject({ code: 'BINANCE_API_ERROR', binanceCode: body.code, binanceMessage: body.msg });
-  });
+  it.each(errors.map((sample) => [sample.id, sample] as const))(
+    '%s raises the typed API error',
+    (_id, sample) => {
+      const body = sample.body as { code: number; msg: string };
+      let thrown: unknown;
+      try {
+        parseRestTickers(sample.body, RECEIVED);
+      } catch (error) {
+        thrown = error;
+      }
+      expect(thrown).toBeInstanceOf(BinanceRestError);
+      expect(thrown).toMatchObject({
+        code: 'BINANCE_API_ERROR',
+        binanceCode: body.code,
+        binanceMessage: body.msg,
+      });
+    },
+  );
 });

@@ -27,7 +27,12 @@ export {
   tickerPriceUrl,
 } from './urls';
 export type { BinanceKlineInterval, BinanceStreamKind, Ticker24hrUrlOptions } from './urls';
-export { buildControlFrames, listSubscriptionsFrame, subscribeFrames, unsubscribeFrames } from './control-frames';
+export {
+  buildControlFrames,
+  listSubscriptionsFrame,
+  subscribeFrames,
+  unsubscribeFrames,
+} from './control-frames';
 export type { BinanceControlFrame, BinanceControlMethod } from './control-frames';
 export { parseBinanceMessage, parseBinancePayload } from './parse-message';
 export { parseRestTickers } from './rest-tickers';

@@ -5,7 +5,8 @@
 import type { ExchangeLimits } from '../exchange-adapter';
 
 /** Protocol documentation the adapter follows. */
-export const BINANCE_DOCS_URL = 'https://developers.binance.com/docs/binance-spot-api-docs/web-socket-streams';
+export const BINANCE_DOCS_URL =
+  'https://developers.binance.com/docs/binance-spot-api-docs/web-socket-streams';
 export const BINANCE_REST_DOCS_URL = 'https://developers.binance.com/docs/binance-spot-api-docs/rest-api';
 
 export const BINANCE_DEFAULT_WS_URL = 'wss://stream.binance.com:9443';

@@ -105,9 +105,12 @@ describe('24hrTicker', () => {
     },
   );
 
-  it.each(['Q', 'B', 'A', 'P'])('does not fall back to the other case when uppercase %s is mistyped', (key) => {
-    expectMalformed({ ...TICKER, [key]: null }, new RegExp(`"${key}"`));
-  });
+  it.each(['Q', 'B', 'A', 'P'])(
+    'does not fall back to the other case when uppercase %s is mistyped',
+    (key) => {
+      expectMalformed({ ...TICKER, [key]: null }, new RegExp(`"${key}"`));
+    },
+  );
 
   it('accepts the futures shape without x, b, B, a and A and leaves bid and ask out', () => {
     const { x: _x, b: _b, B: _B, a: _a, A: _A, ...futures } = TICKER;
@@ -120,7 +123,14 @@ describe('24hrTicker', () => {
   });
 
   it('passes decimal strings through byte for byte', () => {
-    const update = single({ ...TICKER, c: '0.10000000', o: '00.1', h: '100', l: '-0', v: '0.000000000000000001' });
+    const update = single({
+      ...TICKER,
+      c: '0.10000000',
+      o: '00.1',
+      h: '100',
+      l: '-0',
+      v: '0.000000000000000001',
+    });
     expect(update.last).toBe('0.10000000');
     expect(update.open).toBe('00.1');
     expect(update.high).toBe('100');
@@ -202,12 +212,22 @@ describe('24hrMiniTicker', () => {
 describe('retired !ticker@arr', () => {
   it('still yields one update per element', () => {
     const message = parse({ stream: '!ticker@arr', data: [TICKER, { ...TICKER, s: 'ETHBTC' }] });
-    expect(message.type === 'tickers' && message.updates.map((update) => update.symbol)).toEqual(['BNBBTC', 'ETHBTC']);
+    expect(message.type === 'tickers' && message.updates.map((update) => update.symbol)).toEqual([
+      'BNBBTC',
+      'ETHBTC',
+    ]);
   });
 });
 
 describe('bookTicker', () => {
-  const BOOK = { u: 400900217, s: 'BNBUSDT', b: '25.35190000', B: '31.21000000', a: '25.36520000', A: '40.66000000' };
+  const BOOK = {
+    u: 400900217,
+    s: 'BNBUSDT',
+    b: '25.35190000',
+    B: '31.21000000',
+    a: '25.36520000',
+    A: '40.66000000',
+  };
 
   it('maps b/B/a/A to bid/bidQty/ask/askQty and stamps the receive time when spot sends no E', () => {
     expect(single(BOOK)).toEqual({
@@ -274,6 +294,7 @@ describe('trade and aggTrade', () => {
       symbol: 'BTCUSDT',
       last: '107407.88000000',
       lastQty: '0.00024000',
+      tradeQty: '0.00024000',
       eventTime: 1_751_132_780_369,
       receiveTime: RECEIVED,
       source: 'ws',
@@ -290,6 +311,7 @@ describe('trade and aggTrade', () => {
       symbol: 'BNBBTC',
       last: '0.001',
       lastQty: '100',
+      tradeQty: '100',
       eventTime: 1_672_515_782_136,
       receiveTime: RECEIVED,
       source: 'ws',
@@ -360,7 +382,11 @@ describe('control responses', () => {
   });
 
   it('passes LIST_SUBSCRIPTIONS and GET_PROPERTY results on as sent', () => {
-    expect(parse('{"result":["btcusdt@aggTrade"],"id":3}')).toEqual({ type: 'ack', id: 3, result: ['btcusdt@aggTrade'] });
+    expect(parse('{"result":["btcusdt@aggTrade"],"id":3}')).toEqual({
+      type: 'ack',
+      id: 3,
+      result: ['btcusdt@aggTrade'],
+    });
     expect(parse('{"result":true,"id":"abc-36"}')).toEqual({ type: 'ack', id: 'abc-36', result: true });
   });
 
@@ -428,7 +454,10 @@ describe('control responses', () => {
 
 describe('serverShutdown', () => {
   it('announces a shutdown from the raw event', () => {
-    expect(parse('{"e":"serverShutdown","E":1770123456789}')).toEqual({ type: 'shutdown', time: 1770123456789 });
+    expect(parse('{"e":"serverShutdown","E":1770123456789}')).toEqual({
+      type: 'shutdown',
+      time: 1770123456789,
+    });
   });
 
   it('announces a shutdown from the combined !serverShutdown frame', () => {
@@ -494,8 +523,26 @@ describe('malformed frames', () => {
     expectMalformed('', /empty frame/);
   });
 
+  it('never throws on values JSON.stringify cannot render', () => {
+    const circular: Record<string, unknown> = {};
+    circular['e'] = circular;
+    for (const value of [1n, circular, [circular], { stream: 'a', data: circular }, () => 1]) {
+      expect(parseBinancePayload(value, RECEIVED).type).toBe('malformed');
+    }
+  });
+
   it('never throws on already-decoded junk either', () => {
-    for (const value of [undefined, null, 0, NaN, 'x', [], [[]], { stream: 'a', data: [1] }, Symbol.iterator]) {
+    for (const value of [
+      undefined,
+      null,
+      0,
+      NaN,
+      'x',
+      [],
+      [[]],
+      { stream: 'a', data: [1] },
+      Symbol.iterator,
+    ]) {
       expect(() => parseBinancePayload(value, RECEIVED)).not.toThrow();
     }
   });

@@ -90,13 +90,14 @@ function parseObject(payload: JsonObject, receiveTime: number, stream: string | 
     if (event === SERVER_SHUTDOWN_EVENT) {
       // Reconnecting matters more than the timestamp: a shutdown with a bad `E` still counts.
       const time = payload['E'];
-      return { type: 'shutdown', time: Number.isSafeInteger(time) ? (time as number) : receiveTime };
+      const valid = typeof time === 'number' && Number.isSafeInteger(time) && time >= 0;
+      return { type: 'shutdown', time: valid ? time : receiveTime };
     }
     return ignored(`unhandled event ${JSON.stringify(event)}`);
   }
   if (stream !== undefined) {
-    if (isBookTickerStream(stream)) return { type: 'tickers', updates: [parseBookTicker(payload, receiveTime)] };
-    return ignored(`unhandled stream ${JSON.stringify(stream)}`);
+    if (!isBookTickerStream(stream)) return ignored(`unhandled stream ${JSON.stringify(stream)}`);
+    return { type: 'tickers', updates: [parseBookTicker(payload, receiveTime)] };
   }
   if (has(payload, 'code') || has(payload, 'msg')) return parseFlatError(payload);
   // Partial book depth (`<symbol>@depth<n>`) is the other payload without `e`.
@@ -115,7 +116,9 @@ function parseEnvelope(envelope: JsonObject, receiveTime: number): FeedMessage {
   const data = has(envelope, 'data') ? envelope['data'] : undefined;
   if (Array.isArray(data)) return parseArray(data, receiveTime);
   if (!isJsonObject(data)) {
-    return malformed(`combined frame ${JSON.stringify(stream)}: field "data" must be an object or array, got ${preview(data)}`);
+    return malformed(
+      `combined frame ${JSON.stringify(stream)}: field "data" must be an object or array, got ${preview(data)}`,
+    );
   }
   return parseObject(data, receiveTime, stream);
 }

@@ -18,7 +18,7 @@ import { derivedChange, newUpdate } from './ticker-update';
  */
 export function parseTicker24hr(payload: JsonObject, receiveTime: number): TickerUpdate {
   const context = '24hrTicker';
-  return newUpdate(readSymbol(payload, 's', context), readTime(payload, 'C', context), receiveTime, 'ws', {
+  return newUpdate(readSymbol(payload, 's', context), readTime(payload, 'E', context), receiveTime, 'ws', {
     last: readDecimal(payload, 'c', context),
     lastQty: readDecimal(payload, 'Q', context),
     bid: readOptionalDecimal(payload, 'b', context),

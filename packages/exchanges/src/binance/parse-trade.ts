@@ -12,9 +12,12 @@ import type { JsonObject } from './payload-fields';
 import { newUpdate } from './ticker-update';
 
 function parseTradeLike(payload: JsonObject, receiveTime: number, context: string): TickerUpdate {
+  const quantity = readDecimal(payload, 'q', context);
+  // tradeQty marks this update as one trade, so candles add its size exactly once.
   return newUpdate(readSymbol(payload, 's', context), readTime(payload, 'E', context), receiveTime, 'ws', {
     last: readDecimal(payload, 'p', context),
-    lastQty: readDecimal(payload, 'q', context),
+    lastQty: quantity,
+    tradeQty: quantity,
   });
 }
 

@@ -26,7 +26,13 @@ export function has(object: JsonObject, key: string): boolean {
 /** A short, safe rendering of an offending value for the `malformed` reason. */
 export function preview(value: unknown): string {
   if (value === undefined) return 'nothing';
-  const text = JSON.stringify(value) ?? String(value);
+  let text: string;
+  try {
+    // undefined for functions and symbols; throws on bigints and cycles (never in decoded JSON).
+    text = JSON.stringify(value) ?? `a ${typeof value}`;
+  } catch {
+    text = `a ${typeof value}`;
+  }
   return text.length > 40 ? `${text.slice(0, 37)}...` : text;
 }
 

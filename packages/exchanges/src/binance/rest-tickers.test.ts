@@ -92,7 +92,9 @@ describe('parseRestTickers', () => {
       count: 76,
     };
     const [update] = parseRestTickers([mini], RECEIVED);
-    expect(update).toEqual(expect.objectContaining({ change: FULL.priceChange, changePct: FULL.priceChangePercent }));
+    expect(update).toEqual(
+      expect.objectContaining({ change: FULL.priceChange, changePct: FULL.priceChangePercent }),
+    );
     expect(update).not.toHaveProperty('bid');
     expect(update).not.toHaveProperty('lastQty');
   });

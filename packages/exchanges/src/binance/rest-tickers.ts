@@ -32,21 +32,27 @@ function parseTicker24hrObject(item: JsonObject, receiveTime: number, context: s
   const change = readOptionalDecimal(item, 'priceChange', context);
   const changePct = readOptionalDecimal(item, 'priceChangePercent', context);
   const derived = change === undefined || changePct === undefined ? derivedChange(open, last) : undefined;
-  return newUpdate(readSymbol(item, 'symbol', context), readTime(item, 'closeTime', context), receiveTime, 'rest', {
-    last,
-    lastQty: readOptionalDecimal(item, 'lastQty', context),
-    bid: readOptionalDecimal(item, 'bidPrice', context),
-    bidQty: readOptionalDecimal(item, 'bidQty', context),
-    ask: readOptionalDecimal(item, 'askPrice', context),
-    askQty: readOptionalDecimal(item, 'askQty', context),
-    open,
-    high: readDecimal(item, 'highPrice', context),
-    low: readDecimal(item, 'lowPrice', context),
-    change: change ?? derived?.change,
-    changePct: changePct ?? derived?.changePct,
-    baseVolume: readDecimal(item, 'volume', context),
-    quoteVolume: readDecimal(item, 'quoteVolume', context),
-  });
+  return newUpdate(
+    readSymbol(item, 'symbol', context),
+    readTime(item, 'closeTime', context),
+    receiveTime,
+    'rest',
+    {
+      last,
+      lastQty: readOptionalDecimal(item, 'lastQty', context),
+      bid: readOptionalDecimal(item, 'bidPrice', context),
+      bidQty: readOptionalDecimal(item, 'bidQty', context),
+      ask: readOptionalDecimal(item, 'askPrice', context),
+      askQty: readOptionalDecimal(item, 'askQty', context),
+      open,
+      high: readDecimal(item, 'highPrice', context),
+      low: readDecimal(item, 'lowPrice', context),
+      change: change ?? derived?.change,
+      changePct: changePct ?? derived?.changePct,
+      baseVolume: readDecimal(item, 'volume', context),
+      quoteVolume: readDecimal(item, 'quoteVolume', context),
+    },
+  );
 }
 
 /** `/api/v3/ticker/price` carries no time, so the receive time stands in. */

@@ -42,7 +42,10 @@ describe('streamName', () => {
   it('rejects kline intervals Binance does not offer, including a wrongly cased one', () => {
     for (const kind of ['kline_2m', 'kline_1H', 'kline_1D', 'kline_', 'kline', 'Ticker', 'depth']) {
       expect(isBinanceStreamKind(kind)).toBe(false);
-      expectConfigError(() => streamName('BTCUSDT', kind as BinanceStreamKind), 'BINANCE_INVALID_STREAM_KIND');
+      expectConfigError(
+        () => streamName('BTCUSDT', kind as BinanceStreamKind),
+        'BINANCE_INVALID_STREAM_KIND',
+      );
     }
   });
 
@@ -65,7 +68,9 @@ describe('combinedStreamUrl', () => {
   });
 
   it('tolerates a trailing slash and a local ws:// simulator base', () => {
-    expect(combinedStreamUrl('ws://127.0.0.1:1234/', ['a@trade'])).toBe('ws://127.0.0.1:1234/stream?streams=a@trade');
+    expect(combinedStreamUrl('ws://127.0.0.1:1234/', ['a@trade'])).toBe(
+      'ws://127.0.0.1:1234/stream?streams=a@trade',
+    );
     expect(combinedStreamUrl('wss://stream.binance.com:9443///', ['a@trade'])).toBe(
       'wss://stream.binance.com:9443/stream?streams=a@trade',
     );
@@ -79,15 +84,21 @@ describe('combinedStreamUrl', () => {
   });
 
   it('opens a bare /stream when there are no streams yet', () => {
-    expect(combinedStreamUrl('wss://stream.binance.com:9443', [])).toBe('wss://stream.binance.com:9443/stream');
+    expect(combinedStreamUrl('wss://stream.binance.com:9443', [])).toBe(
+      'wss://stream.binance.com:9443/stream',
+    );
   });
 
   it('keeps the all-market array stream name verbatim', () => {
-    expect(combinedStreamUrl('ws://h:1', [BINANCE_ALL_MINI_TICKERS_STREAM])).toBe('ws://h:1/stream?streams=!miniTicker@arr');
+    expect(combinedStreamUrl('ws://h:1', [BINANCE_ALL_MINI_TICKERS_STREAM])).toBe(
+      'ws://h:1/stream?streams=!miniTicker@arr',
+    );
   });
 
   it('sends a duplicated stream once', () => {
-    expect(combinedStreamUrl('ws://h:1', ['a@trade', 'b@trade', 'a@trade'])).toBe('ws://h:1/stream?streams=a@trade/b@trade');
+    expect(combinedStreamUrl('ws://h:1', ['a@trade', 'b@trade', 'a@trade'])).toBe(
+      'ws://h:1/stream?streams=a@trade/b@trade',
+    );
   });
 
   it('accepts exactly 1024 streams and refuses 1025 with a clear error', () => {
@@ -121,7 +132,9 @@ describe('REST URLs', () => {
 
   it('asks for several symbols with a URL-encoded JSON array in symbols=', () => {
     const url = ticker24hrUrl('https://api.binance.com/', ['BTCUSDT', 'bnbusdt']);
-    expect(url).toBe('https://api.binance.com/api/v3/ticker/24hr?symbols=%5B%22BTCUSDT%22%2C%22BNBUSDT%22%5D');
+    expect(url).toBe(
+      'https://api.binance.com/api/v3/ticker/24hr?symbols=%5B%22BTCUSDT%22%2C%22BNBUSDT%22%5D',
+    );
     expect(JSON.parse(new URL(url).searchParams.get('symbols') ?? '')).toEqual(['BTCUSDT', 'BNBUSDT']);
   });
 
@@ -149,6 +162,9 @@ describe('REST URLs', () => {
   });
 
   it('rejects a REST base with a WebSocket scheme', () => {
-    expectConfigError(() => ticker24hrUrl('wss://stream.binance.com:9443', ['BTCUSDT']), 'BINANCE_INVALID_BASE_URL');
+    expectConfigError(
+      () => ticker24hrUrl('wss://stream.binance.com:9443', ['BTCUSDT']),
+      'BINANCE_INVALID_BASE_URL',
+    );
   });
 });

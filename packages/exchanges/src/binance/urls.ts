@@ -31,12 +31,17 @@ export const BINANCE_KLINE_INTERVALS = [
 export type BinanceKlineInterval = (typeof BINANCE_KLINE_INTERVALS)[number];
 
 /** Per-symbol stream kinds other than klines, spelled as in the stream name. */
-export const BINANCE_SYMBOL_STREAM_KINDS = ['ticker', 'miniTicker', 'bookTicker', 'trade', 'aggTrade'] as const;
+export const BINANCE_SYMBOL_STREAM_KINDS = [
+  'ticker',
+  'miniTicker',
+  'bookTicker',
+  'trade',
+  'aggTrade',
+] as const;
 
 /** One per-symbol stream: `btcusdt@<kind>`. */
 export type BinanceStreamKind =
-  | (typeof BINANCE_SYMBOL_STREAM_KINDS)[number]
-  | `kline_${BinanceKlineInterval}`;
+  (typeof BINANCE_SYMBOL_STREAM_KINDS)[number] | `kline_${BinanceKlineInterval}`;
 
 /** The all-market mini ticker stream (a JSON array of every symbol that changed, each second). */
 export const BINANCE_ALL_MINI_TICKERS_STREAM = '!miniTicker@arr';
@@ -101,7 +106,10 @@ function baseUrl(base: string, schemes: readonly string[], what: string): string
   try {
     parsed = new URL(base);
   } catch {
-    throw new BinanceConfigError(BinanceErrorCode.InvalidBaseUrl, `${what} ${JSON.stringify(base)} is not a URL`);
+    throw new BinanceConfigError(
+      BinanceErrorCode.InvalidBaseUrl,
+      `${what} ${JSON.stringify(base)} is not a URL`,
+    );
   }
   if (!schemes.includes(parsed.protocol) || parsed.search !== '' || parsed.hash !== '') {
     throw new BinanceConfigError(
@@ -122,7 +130,10 @@ function baseUrl(base: string, schemes: readonly string[], what: string): string
  * {@link BINANCE_MAX_STREAMS_PER_CONNECTION} streams.
  */
 export function combinedStreamUrl(wsBase: string, streams: readonly string[]): string {
-  const base = baseUrl(wsBase, ['ws:', 'wss:'], 'Binance WebSocket base URL').replace(/\/(?:ws|stream)$/u, '');
+  const base = baseUrl(wsBase, ['ws:', 'wss:'], 'Binance WebSocket base URL').replace(
+    /\/(?:ws|stream)$/u,
+    '',
+  );
   const unique = [...new Set(streams)];
   if (unique.length > BINANCE_MAX_STREAMS_PER_CONNECTION) {
     throw new BinanceConfigError(
