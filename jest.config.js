@@ -4,7 +4,10 @@
 const shared = {
   testEnvironment: 'node',
   transform: { '^.+\\.ts$': ['@swc/jest', { jsc: { target: 'es2022' } }] },
-  moduleNameMapper: { '^@tickwire/(core|exchanges|exchange-sim|cluster|observability|testkit)$': '<rootDir>/packages/$1/src/index.ts' },
+  moduleNameMapper: {
+    '^@tickwire/(core|exchanges|exchange-sim|cluster|observability|testkit)$':
+      '<rootDir>/packages/$1/src/index.ts',
+  },
   testPathIgnorePatterns: ['/node_modules/', '/dist/'],
 };
 
@@ -13,8 +16,17 @@ module.exports = {
   testTimeout: 30_000,
   maxWorkers: 2,
   projects: [
-    { ...shared, displayName: 'unit', testMatch: ['<rootDir>/{packages,services}/*/src/**/*.test.ts'], testPathIgnorePatterns: [...shared.testPathIgnorePatterns, '\\.int\\.test\\.ts$'] },
-    { ...shared, displayName: 'integration', testMatch: ['<rootDir>/{packages,services}/*/src/**/*.int.test.ts'] },
+    {
+      ...shared,
+      displayName: 'unit',
+      testMatch: ['<rootDir>/{packages,services}/*/src/**/*.test.ts'],
+      testPathIgnorePatterns: [...shared.testPathIgnorePatterns, '\\.int\\.test\\.ts$'],
+    },
+    {
+      ...shared,
+      displayName: 'integration',
+      testMatch: ['<rootDir>/{packages,services}/*/src/**/*.int.test.ts'],
+    },
     { ...shared, displayName: 'e2e', testMatch: ['<rootDir>/test/**/*.test.ts'] },
   ],
 };

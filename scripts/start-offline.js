@@ -10,7 +10,9 @@ async function main() {
   const sim = await startExchangeSim({
     port: Number(process.env.SIM_PORT ?? 0),
     seed: Number(process.env.SIM_SEED ?? 1),
-    ...(process.env.SYMBOLS ? { symbols: process.env.SYMBOLS.split(',').map((s) => s.trim().toUpperCase()) } : {}),
+    ...(process.env.SYMBOLS
+      ? { symbols: process.env.SYMBOLS.split(',').map((s) => s.trim().toUpperCase()) }
+      : {}),
   });
   process.stderr.write(`exchange simulator on ${sim.url} (ws ${sim.wsUrl})\n`);
   const pod = spawn(process.execPath, [path.join(__dirname, '../services/market-data/dist/main.js')], {

@@ -85,7 +85,10 @@ export function engineContract(harness: EngineHarness): void {
     const second = await engine.distribution.publish([ticker('BTCUSDT', '2', 2)]);
     const third = await engine.distribution.publish([ticker('BTCUSDT', '3', 3)]);
     const replay = await engine.distribution.replaySince(first);
-    expect(replay).toEqual({ recovered: true, batches: [expect.objectContaining({ id: second }), expect.objectContaining({ id: third })] });
+    expect(replay).toEqual({
+      recovered: true,
+      batches: [expect.objectContaining({ id: second }), expect.objectContaining({ id: third })],
+    });
     expect(await engine.distribution.replaySince(third)).toEqual({ recovered: true, batches: [] });
     expect(await engine.distribution.replaySince('not-an-id')).toEqual({ recovered: false });
     expect(await engine.distribution.replaySince('1-0')).toEqual({ recovered: false });

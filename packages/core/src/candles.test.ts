@@ -11,16 +11,35 @@ describe('CandleAggregator', () => {
     candles.apply('BTCUSDT', '100.10', '0.3', MINUTE + 1);
     const oneMinute = candles.candles('BTCUSDT', '1m');
     expect(oneMinute).toEqual([
-      expect.objectContaining({ openTime: 0, closeTime: MINUTE - 1, open: '100.00', high: '101.50', low: '99.25', close: '99.25', volume: '0.3', ticks: 3 }),
+      expect.objectContaining({
+        openTime: 0,
+        closeTime: MINUTE - 1,
+        open: '100.00',
+        high: '101.50',
+        low: '99.25',
+        close: '99.25',
+        volume: '0.3',
+        ticks: 3,
+      }),
       expect.objectContaining({ openTime: MINUTE, open: '100.10', close: '100.10', volume: '0.3', ticks: 1 }),
     ]);
     const fiveMinutes = candles.candles('BTCUSDT', '5m');
-    expect(fiveMinutes).toEqual([expect.objectContaining({ open: '100.00', high: '101.50', low: '99.25', close: '100.10', volume: '0.6', ticks: 4 })]);
+    expect(fiveMinutes).toEqual([
+      expect.objectContaining({
+        open: '100.00',
+        high: '101.50',
+        low: '99.25',
+        close: '100.10',
+        volume: '0.6',
+        ticks: 4,
+      }),
+    ]);
   });
 
   it('keeps a bounded history per timeframe', () => {
     const candles = new CandleAggregator({ intervals: ['1m'], historyLimit: 3 });
-    for (let minute = 0; minute < 10; minute += 1) candles.apply('ETHUSDT', `${minute}.0`, '1', minute * MINUTE);
+    for (let minute = 0; minute < 10; minute += 1)
+      candles.apply('ETHUSDT', `${minute}.0`, '1', minute * MINUTE);
     const list = candles.candles('ETHUSDT', '1m');
     expect(list.map((c) => c.open)).toEqual(['7.0', '8.0', '9.0']); // 2 closed + the open one
     expect(candles.candles('ETHUSDT', '1m', 2).map((c) => c.open)).toEqual(['8.0', '9.0']);

@@ -11,9 +11,21 @@ import { mergeTicker, type TickerUpdate } from './ticker';
 
 describe('decimal strings', () => {
   it('survive a trip through a ticker and JSON byte for byte', () => {
-    const values = ['0.10000000', '9318.48000000', '0.00000001', '123456789.12345678', '1e-7'.replace('1e-7', '0.00000010')];
+    const values = [
+      '0.10000000',
+      '9318.48000000',
+      '0.00000001',
+      '123456789.12345678',
+      '1e-7'.replace('1e-7', '0.00000010'),
+    ];
     for (const value of values) {
-      const update: TickerUpdate = { exchange: 'binance', symbol: 'X', last: value, eventTime: 1, receiveTime: 2 };
+      const update: TickerUpdate = {
+        exchange: 'binance',
+        symbol: 'X',
+        last: value,
+        eventTime: 1,
+        receiveTime: 2,
+      };
       const wire = JSON.stringify(mergeTicker(undefined, update));
       expect((JSON.parse(wire) as { last: string }).last).toBe(value);
       expect(wire).toContain(`"last":"${value}"`);
@@ -21,7 +33,8 @@ describe('decimal strings', () => {
   });
 
   it('recognizes plain decimals only', () => {
-    for (const good of ['0', '0.10000000', '-1.5', '29010.90000000']) expect(isDecimalString(good)).toBe(true);
+    for (const good of ['0', '0.10000000', '-1.5', '29010.90000000'])
+      expect(isDecimalString(good)).toBe(true);
     for (const bad of ['', '1e5', '.5', '5.', 'NaN', ' 1', '1,5', '0x10', 12 as unknown as string]) {
       expect(isDecimalString(bad)).toBe(false);
     }

@@ -4,7 +4,6 @@
  * `<exchange>:<SYMBOL>` (`coinbase:BTC-USD`); a bare symbol means the default exchange.
  */
 
-
 /** Symbols as clients may write them: letters, digits and `-_./:` (Finnhub's `BINANCE:BTCUSDT`). */
 const SYMBOL_RE = /^[A-Z0-9][A-Z0-9\-_./:]{0,39}$/;
 
@@ -13,7 +12,6 @@ export function canonicalSymbol(raw: string): string | undefined {
   const symbol = raw.trim().toUpperCase();
   return SYMBOL_RE.test(symbol) ? symbol : undefined;
 }
-
 
 /** Splits a comma list of symbols (the `SYMBOLS` env var, the `symbols=` query parameter). */
 export function parseSymbolList(raw: string): { symbols: string[]; invalid: string[] } {

@@ -59,7 +59,8 @@ export async function startPodProcess(env: Record<string, string>, timeoutMs = 1
   try {
     const port = await waitFor(
       () => {
-        if (exit) throw new WaitAborted(`pod exited early (${exit.code ?? exit.signal}): ${stderr.slice(0, 2_000)}`);
+        if (exit)
+          throw new WaitAborted(`pod exited early (${exit.code ?? exit.signal}): ${stderr.slice(0, 2_000)}`);
         const line = logs.find((entry) => entry.msg === 'listening');
         return typeof line?.port === 'number' ? line.port : undefined;
       },

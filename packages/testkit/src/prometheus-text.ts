@@ -68,13 +68,18 @@ export function parsePrometheusText(text: string): PromExposition {
 function familyOf(name: string, types: Map<string, string>): string | undefined {
   if (types.has(name)) return name;
   for (const suffix of SUFFIXES) {
-    if (name.endsWith(suffix) && types.has(name.slice(0, -suffix.length))) return name.slice(0, -suffix.length);
+    if (name.endsWith(suffix) && types.has(name.slice(0, -suffix.length)))
+      return name.slice(0, -suffix.length);
   }
   return undefined;
 }
 
 /** Sum of the samples of `name` whose labels include `labels`. */
-export function sampleValue(exposition: PromExposition, name: string, labels: Record<string, string> = {}): number {
+export function sampleValue(
+  exposition: PromExposition,
+  name: string,
+  labels: Record<string, string> = {},
+): number {
   return exposition.samples
     .filter((s) => s.name === name && Object.entries(labels).every(([k, v]) => s.labels[k] === v))
     .reduce((sum, s) => sum + s.value, 0);

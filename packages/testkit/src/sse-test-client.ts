@@ -25,7 +25,11 @@ export interface SseConnection {
   close(): void;
 }
 
-export function openSse(url: string, headers: Record<string, string> = {}, timeoutMs = 5_000): Promise<SseConnection> {
+export function openSse(
+  url: string,
+  headers: Record<string, string> = {},
+  timeoutMs = 5_000,
+): Promise<SseConnection> {
   return new Promise((resolve, reject) => {
     const req = request(url, { headers: { Accept: 'text/event-stream', ...headers } });
     const timer = setTimeout(() => {
@@ -99,5 +103,6 @@ function parseBlock(block: string, connection: SseConnection): void {
     } else if (field === 'retry') connection.retry = Number(value);
   }
   if (id !== undefined) connection.lastEventId = id;
-  if (hasField && data.length > 0) connection.events.push({ id, event, data: data.join('\n'), receivedAt: Date.now() });
+  if (hasField && data.length > 0)
+    connection.events.push({ id, event, data: data.join('\n'), receivedAt: Date.now() });
 }

@@ -18,7 +18,9 @@ export async function waitFor<T>(
     }
     if (Date.now() >= deadline) {
       const cause = lastError instanceof Error ? ` (last error: ${lastError.message})` : '';
-      throw new Error(`timed out after ${options.timeoutMs} ms waiting for ${options.what ?? 'condition'}${cause}`);
+      throw new Error(
+        `timed out after ${options.timeoutMs} ms waiting for ${options.what ?? 'condition'}${cause}`,
+      );
     }
     await sleep(options.intervalMs ?? 25);
   }

@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { CONFIG_DOCS, CONFIG_KEYS, ConfigError, DEFAULT_SYMBOLS, loadConfig } from './config';
 
 describe('loadConfig', () => {
@@ -32,5 +34,22 @@ describe('loadConfig', () => {
 
   it('documents every variable it reads', () => {
     expect(Object.keys(CONFIG_DOCS).sort()).toEqual([...CONFIG_KEYS].sort());
+  });
+});
+
+describe('README configuration table', () => {
+  it('lists every variable with the default the code uses', () => {
+    const readme = readFileSync(join(__dirname, '../../../README.md'), 'utf8');
+    const defaults = loadConfig({ INSTANCE_ID: 'hostname-pid' });
+    for (const key of CONFIG_KEYS) {
+      const row = readme.split('\n').find((line) => line.startsWith(`| \`${key}\` |`));
+      expect({ key, row: row !== undefined }).toEqual({ key, row: true });
+      const value = defaults[key];
+      if (typeof value === 'number' || (typeof value === 'string' && key !== 'INSTANCE_ID')) {
+        expect(row).toContain(`\`${String(value)}\``);
+      } else if (Array.isArray(value)) {
+        expect(row).toContain(`\`${value.join(',')}\``);
+      }
+    }
   });
 });

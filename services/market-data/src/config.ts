@@ -8,7 +8,16 @@ import { z } from 'zod';
 import { parseSymbolList } from '@tickwire/core';
 
 /** The top 8 USDT pairs by volume, subscribed when SYMBOLS is not set. */
-export const DEFAULT_SYMBOLS = ['BTCUSDT', 'ETHUSDT', 'BNBUSDT', 'SOLUSDT', 'XRPUSDT', 'DOGEUSDT', 'ADAUSDT', 'TRXUSDT'];
+export const DEFAULT_SYMBOLS = [
+  'BTCUSDT',
+  'ETHUSDT',
+  'BNBUSDT',
+  'SOLUSDT',
+  'XRPUSDT',
+  'DOGEUSDT',
+  'ADAUSDT',
+  'TRXUSDT',
+];
 
 const BINANCE_STREAM_KINDS = ['ticker', 'miniTicker', 'bookTicker', 'trade', 'aggTrade'] as const;
 
@@ -22,13 +31,16 @@ const symbolList = z.string().transform((raw, ctx) => {
 });
 
 const url = (protocols: string[]) =>
-  z.string().refine((value) => {
-    try {
-      return protocols.includes(new URL(value).protocol);
-    } catch {
-      return false;
-    }
-  }, `must be a URL starting with ${protocols.map((p) => `${p}//`).join(' or ')}`);
+  z.string().refine(
+    (value) => {
+      try {
+        return protocols.includes(new URL(value).protocol);
+      } catch {
+        return false;
+      }
+    },
+    `must be a URL starting with ${protocols.map((p) => `${p}//`).join(' or ')}`,
+  );
 
 const schema = z.object({
   PORT: integer(0, 65535).default(8080),
@@ -40,7 +52,12 @@ const schema = z.object({
   BINANCE_REST_URL: url(['https:', 'http:']).default('https://api.binance.com'),
   BINANCE_STREAMS: z
     .string()
-    .transform((raw) => raw.split(',').map((s) => s.trim()).filter(Boolean))
+    .transform((raw) =>
+      raw
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean),
+    )
     .pipe(z.array(z.enum(BINANCE_STREAM_KINDS)).min(1))
     .default(['aggTrade', 'ticker']),
   REDIS_URL: z.string().optional(),
@@ -86,7 +103,8 @@ export const CONFIG_DOCS: Record<keyof Config, string> = {
   SSE_MAX_CLIENT_BUFFER_BYTES: 'Unsent bytes per SSE client before it is conflated to latest-per-symbol.',
   SSE_STUCK_CLIENT_MS: 'A client that stays over its buffer limit this long is disconnected (ms).',
   MAX_SYMBOLS_PER_REQUEST: 'Symbols one /v1/stream or /v1/prices request may name.',
-  CANDLE_HISTORY: 'Candles kept per symbol and interval (the open one included); the most /v1/candles returns.',
+  CANDLE_HISTORY:
+    'Candles kept per symbol and interval (the open one included); the most /v1/candles returns.',
   SHUTDOWN_GRACE_MS: 'On SIGTERM, time allowed to end streams and close before exiting (ms).',
 };
 

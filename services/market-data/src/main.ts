@@ -21,9 +21,15 @@ async function main(): Promise<void> {
     }
     throw error;
   }
-  const logger = createLogger({ level: config.LOG_LEVEL, service: 'market-data', base: { instance: config.INSTANCE_ID } });
+  const logger = createLogger({
+    level: config.LOG_LEVEL,
+    service: 'market-data',
+    base: { instance: config.INSTANCE_ID },
+  });
   if (config.REDIS_URL !== undefined) {
-    logger.fatal('REDIS_URL is set, but this build has only the memory engine; unset REDIS_URL to run one pod');
+    logger.fatal(
+      'REDIS_URL is set, but this build has only the memory engine; unset REDIS_URL to run one pod',
+    );
     process.exit(2);
   }
   process.on('uncaughtException', (error) => {

@@ -72,7 +72,11 @@ export function createPodMetrics(registry: Registry) {
       labelNames: ['event'],
       registers,
     }),
-    sseBytes: new Counter({ name: name('sse_bytes_total'), help: 'Bytes written to SSE clients.', registers }),
+    sseBytes: new Counter({
+      name: name('sse_bytes_total'),
+      help: 'Bytes written to SSE clients.',
+      registers,
+    }),
     sseConflated: new Counter({
       name: name('sse_conflated_events_total'),
       help: 'Events replaced by a newer value for a slow or throttled client before being sent.',

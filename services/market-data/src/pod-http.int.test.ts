@@ -51,7 +51,18 @@ describe('market-data pod HTTP API', () => {
     const etag = one.headers.get('etag')!;
     expect(etag).toBeTruthy();
     const ticker = (await one.json()) as Record<string, unknown>;
-    for (const field of ['last', 'bid', 'ask', 'open', 'high', 'low', 'change', 'changePct', 'baseVolume', 'quoteVolume']) {
+    for (const field of [
+      'last',
+      'bid',
+      'ask',
+      'open',
+      'high',
+      'low',
+      'change',
+      'changePct',
+      'baseVolume',
+      'quoteVolume',
+    ]) {
       expect(ticker[field]).toMatch(/^-?\d+(\.\d+)?$/);
     }
     expect(typeof ticker.eventTime).toBe('number');
@@ -65,7 +76,9 @@ describe('market-data pod HTTP API', () => {
     await waitFor(
       async () => {
         const first = await harness.get('/v1/prices/ETHUSDT');
-        const again = await harness.get('/v1/prices/ETHUSDT', { 'If-None-Match': first.headers.get('etag')! });
+        const again = await harness.get('/v1/prices/ETHUSDT', {
+          'If-None-Match': first.headers.get('etag')!,
+        });
         return again.status === 304;
       },
       { timeoutMs: 5_000, what: 'a 304 Not Modified' },
@@ -78,7 +91,11 @@ describe('market-data pod HTTP API', () => {
       ['/v1/prices?symbols=BTCUSDT,NOPE', 404, 'UNKNOWN_SYMBOL'],
       ['/v1/prices?symbols=BTC%20USDT', 400, 'INVALID_SYMBOL'],
       ['/v1/prices?symbols=A&symbols=B', 400, 'BAD_REQUEST'],
-      [`/v1/prices?symbols=${Array.from({ length: 101 }, (_, i) => `S${i}`).join(',')}`, 400, 'TOO_MANY_SYMBOLS'],
+      [
+        `/v1/prices?symbols=${Array.from({ length: 101 }, (_, i) => `S${i}`).join(',')}`,
+        400,
+        'TOO_MANY_SYMBOLS',
+      ],
       ['/v1/stream?symbols=NOPE', 404, 'UNKNOWN_SYMBOL'],
       ['/v1/stream?symbols=BTCUSDT&throttle=fast', 400, 'BAD_REQUEST'],
       ['/v1/candles/BTCUSDT?interval=7m', 400, 'BAD_REQUEST'],
@@ -99,11 +116,14 @@ describe('market-data pod HTTP API', () => {
   it('serves candles aggregated from the ticks', async () => {
     const res = await harness.get('/v1/candles/BTCUSDT?interval=1m&limit=5');
     expect(res.status).toBe(200);
-    const body = (await res.json()) as { candles: { open: string; high: string; low: string; close: string; volume: string }[] };
+    const body = (await res.json()) as {
+      candles: { open: string; high: string; low: string; close: string; volume: string }[];
+    };
     expect(body.candles.length).toBeGreaterThanOrEqual(1);
     expect(body.candles.length).toBeLessThanOrEqual(5);
     const candle = body.candles.at(-1)!;
-    for (const field of ['open', 'high', 'low', 'close'] as const) expect(candle[field]).toMatch(/^\d+\.\d{8}$/);
+    for (const field of ['open', 'high', 'low', 'close'] as const)
+      expect(candle[field]).toMatch(/^\d+\.\d{8}$/);
     expect(Number(candle.volume)).toBeGreaterThan(0);
   });
 
@@ -138,7 +158,9 @@ describe('market-data pod HTTP API', () => {
     const failing = await waitFor(
       async () => {
         const res = await harness.get('/health');
-        return res.status === 503 ? ((await res.json()) as { status: string; checks: Record<string, { status: string }[]> }) : undefined;
+        return res.status === 503
+          ? ((await res.json()) as { status: string; checks: Record<string, { status: string }[]> })
+          : undefined;
       },
       { timeoutMs: 5_000, what: '/health to fail' },
     );
@@ -152,7 +174,10 @@ describe('market-data pod HTTP API', () => {
     });
 
     harness.sim.faults.refuseConnections(false);
-    await waitFor(async () => (await harness.get('/health')).status === 200, { timeoutMs: 8_000, what: '/health to recover' });
+    await waitFor(async () => (await harness.get('/health')).status === 200, {
+      timeoutMs: 8_000,
+      what: '/health to recover',
+    });
     expect((await (await harness.get('/v1/status')).json()).state).toBe('live');
   });
 });

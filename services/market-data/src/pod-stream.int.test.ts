@@ -31,7 +31,9 @@ describe('market-data pod streaming from the simulator', () => {
     const sent: SimEvent[] = [];
     const off = harness.sim.onEvent((event) => sent.push(event));
     try {
-      await waitFor(async () => (await harness.get('/v1/prices/BTCUSDT')).status === 200, { timeoutMs: 5_000 });
+      await waitFor(async () => (await harness.get('/v1/prices/BTCUSDT')).status === 200, {
+        timeoutMs: 5_000,
+      });
       sse = await openSse(`${harness.url}/v1/stream?symbols=BTCUSDT,ETHUSDT`);
       expect(sse.status).toBe(200);
       expect(sse.headers['content-type']).toBe('text/event-stream; charset=utf-8');
@@ -47,7 +49,9 @@ describe('market-data pod streaming from the simulator', () => {
       const sentPrices = new Set(
         sent.flatMap((event) => {
           const data = event.data as { s?: string; p?: string; c?: string };
-          return [data.p, data.c].filter((p): p is string => typeof p === 'string').map((p) => `${data.s}:${p}`);
+          return [data.p, data.c]
+            .filter((p): p is string => typeof p === 'string')
+            .map((p) => `${data.s}:${p}`);
         }),
       );
       const seen = ticks(sse).map((e) => JSON.parse(e.data) as TickData);
@@ -69,10 +73,13 @@ describe('market-data pod streaming from the simulator', () => {
     sse = await openSse(`${harness.url}/v1/stream?symbols=BTCUSDT`);
     await sse.waitForEvents((events) => events.some((e) => e.event === 'tick'), 5_000);
     harness.sim.faults.dropAll();
-    await waitFor(() => harness.sim.stats().wsConnectionsTotal >= 2 && harness.sim.stats().wsConnections === 1, {
-      timeoutMs: 5_000,
-      what: 'a second exchange connection',
-    });
+    await waitFor(
+      () => harness.sim.stats().wsConnectionsTotal >= 2 && harness.sim.stats().wsConnections === 1,
+      {
+        timeoutMs: 5_000,
+        what: 'a second exchange connection',
+      },
+    );
     const before = ticks(sse).length;
     await sse.waitForEvents((events) => events.filter((e) => e.event === 'tick').length > before + 3, 5_000);
     const metrics = await harness.metrics();
@@ -83,15 +90,27 @@ describe('market-data pod streaming from the simulator', () => {
     harness = await startPodHarness({ UPSTREAM_WATCHDOG_MS: '1000' });
     await waitFor(() => harness.sim.stats().wsConnections === 1, { timeoutMs: 5_000 });
     harness.sim.faults.stall(0);
-    await waitFor(async () => sampleValue(await harness.metrics(), 'tickwire_upstream_reconnects_total', { reason: 'watchdog' }) >= 1, {
-      timeoutMs: 5_000,
-      what: 'a watchdog reconnect',
-    });
+    await waitFor(
+      async () =>
+        sampleValue(await harness.metrics(), 'tickwire_upstream_reconnects_total', { reason: 'watchdog' }) >=
+        1,
+      {
+        timeoutMs: 5_000,
+        what: 'a watchdog reconnect',
+      },
+    );
     harness.sim.faults.resume();
-    await waitFor(() => harness.sim.stats().wsConnectionsTotal >= 2 && harness.sim.stats().wsConnections === 1, {
-      timeoutMs: 5_000,
-    });
-    expect(harness.logs.some((line) => line.msg === 'exchange feed silent, reconnecting' && (line.silentMs as number) >= 1000)).toBe(true);
+    await waitFor(
+      () => harness.sim.stats().wsConnectionsTotal >= 2 && harness.sim.stats().wsConnections === 1,
+      {
+        timeoutMs: 5_000,
+      },
+    );
+    expect(
+      harness.logs.some(
+        (line) => line.msg === 'exchange feed silent, reconnecting' && (line.silentMs as number) >= 1000,
+      ),
+    ).toBe(true);
   });
 
   it("answers the exchange's pings, so the connection outlives many pong deadlines", async () => {
@@ -111,7 +130,8 @@ describe('market-data pod streaming from the simulator', () => {
     await sse.waitForEvents((events) => events.some((e) => e.event === 'tick'), 5_000);
     harness.sim.faults.sendMalformed(5);
     await waitFor(
-      async () => sampleValue(await harness.metrics(), 'tickwire_upstream_messages_total', { type: 'malformed' }) >= 5,
+      async () =>
+        sampleValue(await harness.metrics(), 'tickwire_upstream_messages_total', { type: 'malformed' }) >= 5,
       { timeoutMs: 5_000, what: 'five malformed frames counted' },
     );
     const before = ticks(sse).length;
@@ -155,7 +175,9 @@ describe('market-data pod streaming from the simulator', () => {
     const refused = await harness.get('/v1/stream?symbols=BTCUSDT');
     expect(refused.status).toBe(503);
     expect(Number(refused.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
-    expect(await refused.json()).toEqual({ error: { code: 'TOO_MANY_STREAMS', message: expect.any(String) } });
+    expect(await refused.json()).toEqual({
+      error: { code: 'TOO_MANY_STREAMS', message: expect.any(String) },
+    });
   });
 
   it('sends a throttled client at most one tick per symbol per period', async () => {

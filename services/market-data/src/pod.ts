@@ -81,7 +81,10 @@ export class Pod {
       await election.start();
       this.statusTimer = setInterval(() => this.checkStatus(), STATUS_CHECK_INTERVAL_MS);
       this.ready = true;
-      this.log.info({ port: this.port(), engine: this.engine.kind, symbols: this.config.SYMBOLS }, 'pod started');
+      this.log.info(
+        { port: this.port(), engine: this.engine.kind, symbols: this.config.SYMBOLS },
+        'pod started',
+      );
     } catch (error) {
       await this.stop();
       throw error;

@@ -9,7 +9,13 @@ const openUpstream = {
   reconnects: 0,
   malformedFrames: 0,
 };
-const base: ServingInputs = { now: 10_000, staleAfterMs: 5_000, lastBatchAt: 9_000, upstream: openUpstream, leadership: leader };
+const base: ServingInputs = {
+  now: 10_000,
+  staleAfterMs: 5_000,
+  lastBatchAt: 9_000,
+  upstream: openUpstream,
+  leadership: leader,
+};
 
 describe('servingState', () => {
   it('is live when prices are fresh and the upstream is open', () => {

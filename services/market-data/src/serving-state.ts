@@ -18,7 +18,8 @@ export interface ServingInputs {
 }
 
 export function servingState(inputs: ServingInputs): ServingState {
-  if (inputs.lastBatchAt === undefined || inputs.now - inputs.lastBatchAt > inputs.staleAfterMs) return 'stale';
+  if (inputs.lastBatchAt === undefined || inputs.now - inputs.lastBatchAt > inputs.staleAfterMs)
+    return 'stale';
   if (inputs.leadership.role === 'leader' && inputs.upstream?.connection !== 'open') return 'degraded';
   return 'live';
 }

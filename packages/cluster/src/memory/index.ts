@@ -1,3 +1,7 @@
 export { MemoryEngine, type MemoryEngineOptions } from './memory-engine';
 export { MemoryElection } from './memory-election';
-export { MemoryDistribution, DEFAULT_MEMORY_DISTRIBUTION_OPTIONS, type MemoryDistributionOptions } from './memory-distribution';
+export {
+  MemoryDistribution,
+  DEFAULT_MEMORY_DISTRIBUTION_OPTIONS,
+  type MemoryDistributionOptions,
+} from './memory-distribution';

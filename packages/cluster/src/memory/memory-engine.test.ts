@@ -9,7 +9,14 @@ describe('memory engine', () => {
 describe('MemoryDistribution retention', () => {
   it('forgets batches beyond its retention, so old ids are not recovered', async () => {
     const distribution = new MemoryDistribution({ retainedBatches: 2 });
-    const tick = { exchange: 'binance' as const, symbol: 'X', last: '1', eventTime: 1, receiveTime: 1, source: 'ws' as const };
+    const tick = {
+      exchange: 'binance' as const,
+      symbol: 'X',
+      last: '1',
+      eventTime: 1,
+      receiveTime: 1,
+      source: 'ws' as const,
+    };
     const first = await distribution.publish([tick]);
     const second = await distribution.publish([tick]);
     await distribution.publish([tick]);

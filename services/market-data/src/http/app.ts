@@ -34,7 +34,10 @@ function requestMetrics(ctx: ApiContext): RequestHandler {
       if (!res.getHeader('content-type')?.toString().startsWith('text/event-stream')) observe();
     });
     res.once('close', () => {
-      if (res.getHeader('content-type')?.toString().startsWith('text/event-stream') && !res.writableFinished) {
+      if (
+        res.getHeader('content-type')?.toString().startsWith('text/event-stream') &&
+        !res.writableFinished
+      ) {
         ctx.metrics.httpRequests.inc({ route: '/v1/stream', status: String(res.statusCode) });
       }
     });

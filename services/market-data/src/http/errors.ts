@@ -19,27 +19,46 @@ export class HttpError extends Error {
 export const httpErrors = {
   badRequest: (message: string) => new HttpError(400, 'BAD_REQUEST', message),
   invalidSymbol: (raw: string) =>
-    new HttpError(400, 'INVALID_SYMBOL', `"${raw.slice(0, 64)}" is not a symbol: use letters and digits, e.g. BTCUSDT`),
+    new HttpError(
+      400,
+      'INVALID_SYMBOL',
+      `"${raw.slice(0, 64)}" is not a symbol: use letters and digits, e.g. BTCUSDT`,
+    ),
   tooManySymbols: (count: number, max: number) =>
     new HttpError(400, 'TOO_MANY_SYMBOLS', `${count} symbols requested; at most ${max} per request`),
   unknownSymbol: (symbol: string) =>
-    new HttpError(404, 'UNKNOWN_SYMBOL', `${symbol} is not served by this cluster; see GET /v1/status for the list`),
+    new HttpError(
+      404,
+      'UNKNOWN_SYMBOL',
+      `${symbol} is not served by this cluster; see GET /v1/status for the list`,
+    ),
   priceUnavailable: (symbol: string) =>
     new HttpError(503, 'PRICE_UNAVAILABLE', `no price for ${symbol} has arrived yet; retry shortly`, {
       'Retry-After': '1',
     }),
-  notFound: (path: string) => new HttpError(404, 'NOT_FOUND', `no route for ${path.slice(0, 128)}; see the API in the README`),
+  notFound: (path: string) =>
+    new HttpError(404, 'NOT_FOUND', `no route for ${path.slice(0, 128)}; see the API in the README`),
   tooManyStreams: (retryAfterSeconds: number) =>
-    new HttpError(503, 'TOO_MANY_STREAMS', 'this pod holds its maximum of SSE streams; retry later or on another pod', {
-      'Retry-After': String(retryAfterSeconds),
-    }),
+    new HttpError(
+      503,
+      'TOO_MANY_STREAMS',
+      'this pod holds its maximum of SSE streams; retry later or on another pod',
+      {
+        'Retry-After': String(retryAfterSeconds),
+      },
+    ),
   shuttingDown: () =>
-    new HttpError(503, 'SHUTTING_DOWN', 'this pod is shutting down; retry on another pod', { 'Retry-After': '1' }),
+    new HttpError(503, 'SHUTTING_DOWN', 'this pod is shutting down; retry on another pod', {
+      'Retry-After': '1',
+    }),
   internal: () => new HttpError(500, 'INTERNAL', 'internal error; the pod logged the details'),
 };
 
 export function sendError(res: Parameters<RequestHandler>[1], error: HttpError): void {
-  res.status(error.status).set(error.headers).json({ error: { code: error.code, message: error.message } });
+  res
+    .status(error.status)
+    .set(error.headers)
+    .json({ error: { code: error.code, message: error.message } });
 }
 
 export function notFoundHandler(): RequestHandler {
@@ -52,7 +71,8 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
     let httpError: HttpError;
     if (error instanceof HttpError) httpError = error;
     else if (isClientError(error)) httpError = httpErrors.badRequest(`malformed request: ${error.message}`);
-    else if (error instanceof URIError) httpError = httpErrors.badRequest('malformed percent-encoding in the URL');
+    else if (error instanceof URIError)
+      httpError = httpErrors.badRequest('malformed percent-encoding in the URL');
     else {
       logger.error({ err: error, path: req.path }, 'unhandled error in request');
       httpError = httpErrors.internal();

@@ -7,7 +7,13 @@ import type { Ticker } from '@tickwire/core';
 import { isTickerStale } from '../serving-state';
 import type { ApiContext } from './api-context';
 import { httpErrors } from './errors';
-import { parseIntegerParam, parseIntervalParam, parseSymbolPath, parseSymbolsParam, singleParam } from './query';
+import {
+  parseIntegerParam,
+  parseIntervalParam,
+  parseSymbolPath,
+  parseSymbolsParam,
+  singleParam,
+} from './query';
 
 /** Prices change every second; a cache may serve one this old before revalidating. */
 const PRICES_CACHE_CONTROL = 'public, max-age=1, must-revalidate';
@@ -21,14 +27,18 @@ export function pricesRoutes(ctx: ApiContext): Router {
   });
 
   router.get('/v1/prices', (req, res) => {
-    const raw = singleParam(req.query as Record<string, unknown>, 'symbols');
+    const raw = singleParam(req.query, 'symbols');
     const symbols =
-      raw === undefined ? ctx.symbols : parseSymbolsParam(raw, { max: ctx.limits.maxSymbolsPerRequest, isKnown });
+      raw === undefined
+        ? ctx.symbols
+        : parseSymbolsParam(raw, { max: ctx.limits.maxSymbolsPerRequest, isKnown });
     const prices = symbols.flatMap((symbol) => {
       const ticker = ctx.hub.ticker(symbol);
       return ticker ? [present(ticker)] : [];
     });
-    res.set('Cache-Control', PRICES_CACHE_CONTROL).json({ prices, missing: symbols.filter((s) => !ctx.hub.ticker(s)) });
+    res
+      .set('Cache-Control', PRICES_CACHE_CONTROL)
+      .json({ prices, missing: symbols.filter((s) => !ctx.hub.ticker(s)) });
   });
 
   router.get('/v1/prices/:symbol', (req, res) => {

@@ -14,7 +14,10 @@ function codeOf(fn: () => unknown): string | undefined {
 
 describe('query parsing', () => {
   it('accepts a comma list, upper-cases and deduplicates it', () => {
-    expect(parseSymbolsParam('btcusdt,ETHUSDT,btcusdt', { max: 10, isKnown })).toEqual(['BTCUSDT', 'ETHUSDT']);
+    expect(parseSymbolsParam('btcusdt,ETHUSDT,btcusdt', { max: 10, isKnown })).toEqual([
+      'BTCUSDT',
+      'ETHUSDT',
+    ]);
   });
 
   it('answers 404 for an unknown symbol, 400 for a malformed one, an empty list or too many', () => {
@@ -22,7 +25,9 @@ describe('query parsing', () => {
     expect(codeOf(() => parseSymbolsParam('BTC USDT', { max: 10, isKnown }))).toBe('400 INVALID_SYMBOL');
     expect(codeOf(() => parseSymbolsParam('<script>', { max: 10, isKnown }))).toBe('400 INVALID_SYMBOL');
     expect(codeOf(() => parseSymbolsParam(',,', { max: 10, isKnown }))).toBe('400 BAD_REQUEST');
-    expect(codeOf(() => parseSymbolsParam('BTCUSDT,ETHUSDT', { max: 1, isKnown }))).toBe('400 TOO_MANY_SYMBOLS');
+    expect(codeOf(() => parseSymbolsParam('BTCUSDT,ETHUSDT', { max: 1, isKnown }))).toBe(
+      '400 TOO_MANY_SYMBOLS',
+    );
   });
 
   it('rejects a repeated or nested parameter', () => {

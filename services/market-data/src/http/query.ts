@@ -26,7 +26,8 @@ export function parseSymbolsParam(
     if (!symbols.includes(symbol)) symbols.push(symbol);
     if (symbols.length > options.max) throw httpErrors.tooManySymbols(symbols.length, options.max);
   }
-  if (symbols.length === 0) throw httpErrors.badRequest('"symbols" is empty; give a comma list such as BTCUSDT,ETHUSDT');
+  if (symbols.length === 0)
+    throw httpErrors.badRequest('"symbols" is empty; give a comma list such as BTCUSDT,ETHUSDT');
   for (const symbol of symbols) if (!options.isKnown(symbol)) throw httpErrors.unknownSymbol(symbol);
   return symbols;
 }
@@ -46,7 +47,8 @@ export function parseIntegerParam(
   range: { min: number; max: number; fallback: number },
 ): number {
   if (raw === undefined) return range.fallback;
-  if (!/^\d{1,9}$/.test(raw)) throw httpErrors.badRequest(`"${name}" must be a whole number from ${range.min} to ${range.max}`);
+  if (!/^\d{1,9}$/.test(raw))
+    throw httpErrors.badRequest(`"${name}" must be a whole number from ${range.min} to ${range.max}`);
   const value = Number(raw);
   if (value < range.min || value > range.max) {
     throw httpErrors.badRequest(`"${name}" must be a whole number from ${range.min} to ${range.max}`);
@@ -56,6 +58,7 @@ export function parseIntegerParam(
 
 export function parseIntervalParam(raw: string | undefined, fallback: CandleInterval): CandleInterval {
   if (raw === undefined) return fallback;
-  if (!isCandleInterval(raw)) throw httpErrors.badRequest(`"interval" must be one of 1m, 5m, 15m, 1h, 4h, 1d`);
+  if (!isCandleInterval(raw))
+    throw httpErrors.badRequest(`"interval" must be one of 1m, 5m, 15m, 1h, 4h, 1d`);
   return raw;
 }

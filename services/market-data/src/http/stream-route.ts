@@ -38,7 +38,10 @@ export function streamRoute(ctx: ApiContext): RequestHandler {
     const symbols = new Set(
       rawSymbols === undefined
         ? ctx.symbols
-        : parseSymbolsParam(rawSymbols, { max: ctx.limits.maxSymbolsPerRequest, isKnown: (s) => ctx.isKnownSymbol(s) }),
+        : parseSymbolsParam(rawSymbols, {
+            max: ctx.limits.maxSymbolsPerRequest,
+            isKnown: (s) => ctx.isKnownSymbol(s),
+          }),
     );
     const throttleMs = parseIntegerParam(singleParam(query, 'throttle'), 'throttle', {
       min: 0,
@@ -84,7 +87,10 @@ export function streamRoute(ctx: ApiContext): RequestHandler {
 /** Writes the snapshot; returns the batch id it reflects (later events are newer). */
 function writeSnapshot(ctx: ApiContext, client: SseClient, symbols: ReadonlySet<string>): string | undefined {
   const now = ctx.now();
-  const decorate = (ticker: Ticker) => ({ ...ticker, stale: isTickerStale(ticker.receiveTime, now, ctx.limits.staleAfterMs) });
+  const decorate = (ticker: Ticker) => ({
+    ...ticker,
+    stale: isTickerStale(ticker.receiveTime, now, ctx.limits.staleAfterMs),
+  });
   client.writeNow(ctx.hub.snapshotEvent(symbols, decorate));
   return ctx.hub.lastBatchInfo()?.id;
 }
@@ -101,8 +107,7 @@ async function replaySafely(ctx: ApiContext, lastEventId: string): Promise<Repla
 /** Browsers send the Last-Event-ID header; polyfills that cannot set headers use `?lastEventId=`. */
 function readLastEventId(req: Request): string | undefined {
   const header = req.get('last-event-id');
-  const value = header ?? singleParam(req.query as Record<string, unknown>, 'lastEventId');
+  const value = header ?? singleParam(req.query, 'lastEventId');
   if (value === undefined || value === '' || value.length > MAX_LAST_EVENT_ID_LENGTH) return undefined;
   return value;
 }
-

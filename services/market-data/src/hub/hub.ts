@@ -5,7 +5,13 @@
  * The hub knows nothing of the upstream: it only sees batches.
  */
 import type { ServerResponse } from 'node:http';
-import { CandleAggregator, type Candle, type CandleInterval, type Lifecycle, type Ticker } from '@tickwire/core';
+import {
+  CandleAggregator,
+  type Candle,
+  type CandleInterval,
+  type Lifecycle,
+  type Ticker,
+} from '@tickwire/core';
 import type { TickBatch } from '@tickwire/cluster';
 import type { Logger } from '@tickwire/observability';
 import type { PodMetrics } from '../metrics';
@@ -78,7 +84,8 @@ export class Hub implements Lifecycle {
     for (const ticker of batch.tickers) {
       this.latest.set(ticker.symbol, ticker);
       touched.set(ticker.symbol, ticker);
-      if (ticker.last !== undefined) this.candles.apply(ticker.symbol, ticker.last, ticker.tradeQty, ticker.eventTime);
+      if (ticker.last !== undefined)
+        this.candles.apply(ticker.symbol, ticker.last, ticker.tradeQty, ticker.eventTime);
       this.options.metrics.tickLatency.observe(Math.max(0, now - ticker.eventTime) / 1000);
     }
     this.lastBatch = { id: batch.id, appliedAt: now };

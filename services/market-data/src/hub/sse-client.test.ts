@@ -17,7 +17,8 @@ function fakeResponse() {
   return { response: response as unknown as ServerResponse & { writableLengthOverride: number }, written };
 }
 
-const event = (symbol: string, n: number) => Buffer.from(`id: ${n}-0\nevent: tick\ndata: {"s":"${symbol}","n":${n}}\n\n`);
+const event = (symbol: string, n: number) =>
+  Buffer.from(`id: ${n}-0\nevent: tick\ndata: {"s":"${symbol}","n":${n}}\n\n`);
 
 function client(response: ServerResponse, throttleMs = 0) {
   const stats = { bytes: 0, events: 0, conflated: 0 };

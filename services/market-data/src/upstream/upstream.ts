@@ -110,7 +110,10 @@ export class Upstream implements Lifecycle {
         this.connection.reconnectNow('shutdown-notice');
         return;
       case 'error':
-        this.options.metrics.upstreamErrorFrames.inc({ exchange: this.options.adapter.id, code: String(message.code) });
+        this.options.metrics.upstreamErrorFrames.inc({
+          exchange: this.options.adapter.id,
+          code: String(message.code),
+        });
         this.log.warn({ id: message.id, code: message.code, msg: message.message }, 'exchange error frame');
         return;
       case 'malformed':

@@ -1,0 +1,182 @@
+/**
+ * Drives the simulated market: executes trades at the configured rate and emits @trade,
+ * @aggTrade and @bookTicker per trade, @ticker / @miniTicker / !miniTicker@arr on the ticker
+ * cadence and klines on the kline cadence. It generates events whether or not anyone listens
+ * (they land in the event log), except klines, which exist only while their stream has a
+ * subscriber (16 intervals x every symbol would otherwise dominate the work).
+ */
+import { Candle } from './candle';
+import type { SymbolMarket } from './market-state';
+import { hashString } from './prng';
+import type { StreamActivityListener } from './stream-hub';
+import { ALL_MINI_TICKERS_STREAM, parseStreamName } from './stream-names';
+import {
+  aggTradePayload,
+  bookTickerPayload,
+  klinePayload,
+  miniTickerPayload,
+  tickerPayload,
+  tradePayload,
+} from './ws-payloads';
+
+/** Receives every generated event. */
+export type FeedSink = (stream: string, payload: object, now: number) => void;
+
+/** Shortest trade-timer period; faster rates are served by several trades per tick. */
+export const MIN_TRADE_TICK_MS = 5;
+/** Longest trade-timer period, so slow rates still trade close to their schedule. */
+export const MAX_TRADE_TICK_MS = 100;
+/**
+ * Trades emitted per tick at most. When the event loop falls further behind than this, the
+ * backlog is skipped instead of replayed as a burst (a real feed does not replay either).
+ */
+export const MAX_TRADES_PER_TICK = 10_000;
+/** Binance pushes 1s klines every second, whatever the cadence of the other intervals. */
+export const ONE_SECOND_KLINE_CADENCE_MS = 1_000;
+
+export interface MarketFeedOptions {
+  readonly tradesPerSecond: number;
+  readonly tickerIntervalMs: number;
+  readonly klineIntervalMs: number;
+}
+
+interface ActiveCandle {
+  readonly stream: string;
+  readonly market: SymbolMarket;
+  readonly candle: Candle;
+}
+
+export class MarketFeed implements StreamActivityListener {
+  private readonly bySymbol: ReadonlyMap<string, SymbolMarket>;
+  private readonly symbolSet: ReadonlySet<string>;
+  /** Fixed, hash-based order of !miniTicker@arr elements: Binance's array is not sorted by E. */
+  private readonly arrayOrder: readonly SymbolMarket[];
+  private readonly candles = new Map<string, ActiveCandle>();
+  private readonly candlesBySymbol = new Map<string, Set<ActiveCandle>>();
+  private readonly timers: NodeJS.Timeout[] = [];
+  private tradeClockStart = 0;
+  private tradesDone = 0;
+  private nextMarket = 0;
+
+  constructor(
+    private readonly markets: readonly SymbolMarket[],
+    private readonly options: MarketFeedOptions,
+    private readonly sink: FeedSink,
+    private readonly clock: () => number = Date.now,
+  ) {
+    this.bySymbol = new Map(markets.map((m) => [m.spec.symbol, m]));
+    this.symbolSet = new Set(this.bySymbol.keys());
+    this.arrayOrder = [...markets].sort((a, b) => hashString(a.spec.symbol) - hashString(b.spec.symbol));
+  }
+
+  start(): void {
+    if (this.timers.length > 0) return;
+    const totalRate = this.options.tradesPerSecond * this.markets.length;
+    if (totalRate > 0) {
+      const period = Math.min(MAX_TRADE_TICK_MS, Math.max(MIN_TRADE_TICK_MS, Math.floor(1000 / totalRate)));
+      this.tradeClockStart = this.clock();
+      this.tradesDone = 0;
+      this.timers.push(setInterval(() => this.driveTrades(totalRate), period));
+    }
+    this.timers.push(setInterval(() => this.emitTickers(), this.options.tickerIntervalMs));
+    this.timers.push(setInterval(() => this.emitKlines(false), this.options.klineIntervalMs));
+    this.timers.push(
+      setInterval(() => this.emitKlines(true), Math.min(ONE_SECOND_KLINE_CADENCE_MS, this.options.klineIntervalMs)),
+    );
+  }
+
+  stop(): void {
+    for (const timer of this.timers) clearInterval(timer);
+    this.timers.length = 0;
+  }
+
+  onStreamActive(stream: string): void {
+    const d = parseStreamName(stream, this.symbolSet);
+    if (d?.kind !== 'kline') return;
+    const market = this.bySymbol.get(d.symbol);
+    if (!market) return;
+    const now = this.clock();
+    const candle = new Candle(d.interval, now, market.lastPriceTicks, market.bucketsFrom(0));
+    const active: ActiveCandle = { stream, market, candle };
+    this.candles.set(stream, active);
+    let set = this.candlesBySymbol.get(d.symbol);
+    if (!set) {
+      set = new Set();
+      this.candlesBySymbol.set(d.symbol, set);
+    }
+    set.add(active);
+  }
+
+  onStreamIdle(stream: string): void {
+    const active = this.candles.get(stream);
+    if (!active) return;
+    this.candles.delete(stream);
+    this.candlesBySymbol.get(active.market.spec.symbol)?.delete(active);
+  }
+
+  private driveTrades(totalRate: number): void {
+    const now = this.clock();
+    const due = Math.floor(((now - this.tradeClockStart) * totalRate) / 1000);
+    let toEmit = due - this.tradesDone;
+    if (toEmit > MAX_TRADES_PER_TICK) {
+      this.tradesDone = due - MAX_TRADES_PER_TICK;
+      toEmit = MAX_TRADES_PER_TICK;
+    }
+    for (let i = 0; i < toEmit; i++) {
+      // Round-robin keeps each symbol's n-th trade independent of timing (determinism).
+      const market = this.markets[this.nextMarket];
+      this.nextMarket = (this.nextMarket + 1) % this.markets.length;
+      this.tradesDone += 1;
+      if (market) this.emitTrade(market, now);
+    }
+  }
+
+  private emitTrade(market: SymbolMarket, now: number): void {
+    const trade = market.trade(now);
+    const spec = market.spec;
+    const prefix = market.streamSymbol;
+    this.sink(`${prefix}@trade`, tradePayload(spec, trade), now);
+    this.sink(`${prefix}@aggTrade`, aggTradePayload(spec, trade), now);
+    this.sink(`${prefix}@bookTicker`, bookTickerPayload(spec, market.bookTop), now);
+    const active = this.candlesBySymbol.get(spec.symbol);
+    if (!active) return;
+    const windowTrade = {
+      time: trade.time,
+      id: trade.id,
+      priceTicks: trade.priceTicks,
+      qty: trade.qty,
+      quote: market.quoteOf(trade.priceTicks, trade.qty),
+      takerBuy: !trade.buyerIsMaker,
+    };
+    for (const { stream, candle } of active) {
+      const closed = candle.rollIfDue(trade.time, trade.priceTicks);
+      if (closed) this.sink(stream, klinePayload(spec, closed, now), now);
+      candle.applyTrade(windowTrade);
+    }
+  }
+
+  private emitTickers(): void {
+    const now = this.clock();
+    for (const market of this.markets) {
+      const snap = market.snapshot(now);
+      const prefix = market.streamSymbol;
+      this.sink(`${prefix}@ticker`, tickerPayload(snap, now), now);
+      this.sink(`${prefix}@miniTicker`, miniTickerPayload(snap, now), now);
+    }
+    const changed: object[] = [];
+    for (const market of this.arrayOrder) {
+      // Each element carries its own E: the time of that symbol's last update.
+      if (market.takeChanged()) changed.push(miniTickerPayload(market.snapshot(now), market.lastEventTime));
+    }
+    if (changed.length > 0) this.sink(ALL_MINI_TICKERS_STREAM, changed, now);
+  }
+
+  private emitKlines(oneSecond: boolean): void {
+    const now = this.clock();
+    for (const { stream, market, candle } of this.candles.values()) {
+      if ((candle.interval === '1s') !== oneSecond) continue;
+      const closed = candle.rollIfDue(now, market.lastPriceTicks);
+      this.sink(stream, klinePayload(market.spec, closed ?? candle.snapshot(), now), now);
+    }
+  }
+}
