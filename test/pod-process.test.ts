@@ -78,6 +78,7 @@ describe('market-data pod process', () => {
     });
     let output = '';
     child.stdout.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
     let exited = false;
     child.once('exit', () => (exited = true));
     try {
@@ -96,6 +97,8 @@ describe('market-data pod process', () => {
       expect(Date.now() - startedAt).toBeLessThan(5_000);
       child.kill('SIGTERM');
       await waitFor(() => exited, { timeoutMs: 5_000, what: 'the offline script to exit' });
+    } catch (error) {
+      throw new Error(`${(error as Error).message}; output: ${output.slice(0, 1_000)}`, { cause: error });
     } finally {
       if (!exited) child.kill('SIGKILL');
     }

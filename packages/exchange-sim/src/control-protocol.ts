@@ -35,14 +35,17 @@ export const COMBINED_PROPERTY = 'combined';
 export type RequestIdJson = string;
 
 export type ControlRequest =
-  | { readonly method: 'SUBSCRIBE' | 'UNSUBSCRIBE'; readonly params: readonly string[]; readonly id: RequestIdJson }
+  | {
+      readonly method: 'SUBSCRIBE' | 'UNSUBSCRIBE';
+      readonly params: readonly string[];
+      readonly id: RequestIdJson;
+    }
   | { readonly method: 'LIST_SUBSCRIPTIONS'; readonly id: RequestIdJson }
   | { readonly method: 'SET_PROPERTY'; readonly value: boolean; readonly id: RequestIdJson }
   | { readonly method: 'GET_PROPERTY'; readonly id: RequestIdJson };
 
 export type ParseOutcome =
-  | { readonly ok: true; readonly request: ControlRequest }
-  | { readonly ok: false; readonly response: string };
+  { readonly ok: true; readonly request: ControlRequest } | { readonly ok: false; readonly response: string };
 
 /** {"result":<result>,"id":<id>} */
 export function resultResponse(resultJson: string, id: RequestIdJson): string {
@@ -50,7 +53,12 @@ export function resultResponse(resultJson: string, id: RequestIdJson): string {
 }
 
 /** {"error":{"code","msg"[,"data"]},"id"}; without `id` when it is undefined (invalid JSON). */
-export function errorResponse(code: number, msg: string, id: RequestIdJson | undefined, data?: string): string {
+export function errorResponse(
+  code: number,
+  msg: string,
+  id: RequestIdJson | undefined,
+  data?: string,
+): string {
   const error = data === undefined ? { code, msg } : { code, msg, data };
   const body = JSON.stringify(error);
   return id === undefined ? `{"error":${body}}` : `{"error":${body},"id":${id}}`;
@@ -88,7 +96,9 @@ function invalidJsonDetail(text: string, error: unknown): string {
 function parseId(value: unknown, present: boolean, text: string): RequestIdJson | undefined {
   if (!present || value === null) return 'null';
   if (typeof value === 'string') {
-    return value.length <= MAX_STRING_ID_LENGTH && STRING_ID_RE.test(value) ? JSON.stringify(value) : undefined;
+    return value.length <= MAX_STRING_ID_LENGTH && STRING_ID_RE.test(value)
+      ? JSON.stringify(value)
+      : undefined;
   }
   if (typeof value !== 'number' || !Number.isInteger(value)) return undefined;
   if (Number.isSafeInteger(value)) return String(value);
@@ -100,7 +110,10 @@ function parseId(value: unknown, present: boolean, text: string): RequestIdJson 
 }
 
 function invalid(msg: string, id: RequestIdJson): ParseOutcome {
-  return { ok: false, response: errorResponse(ControlErrorCode.INVALID_REQUEST, `Invalid request: ${msg}`, id) };
+  return {
+    ok: false,
+    response: errorResponse(ControlErrorCode.INVALID_REQUEST, `Invalid request: ${msg}`, id),
+  };
 }
 
 /** Parses one incoming text frame into a request, or the error response to send back. */
@@ -111,7 +124,11 @@ export function parseControlMessage(text: string): ParseOutcome {
   } catch (error) {
     return {
       ok: false,
-      response: errorResponse(ControlErrorCode.INVALID_JSON, `Invalid JSON: ${invalidJsonDetail(text, error)}`, undefined),
+      response: errorResponse(
+        ControlErrorCode.INVALID_JSON,
+        `Invalid JSON: ${invalidJsonDetail(text, error)}`,
+        undefined,
+      ),
     };
   }
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
@@ -128,7 +145,8 @@ export function parseControlMessage(text: string): ParseOutcome {
   if (!('method' in message)) return invalid('missing field `method`', id);
   const method = message.method;
   if (typeof method !== 'string' || !(METHODS as readonly string[]).includes(method)) {
-    const shown = typeof method === 'string' ? `unknown variant \`${method}\`` : `invalid type: ${describe(method)}`;
+    const shown =
+      typeof method === 'string' ? `unknown variant \`${method}\`` : `invalid type: ${describe(method)}`;
     return invalid(`${shown}, expected one of ${METHODS.map((m) => `\`${m}\``).join(', ')}`, id);
   }
   const params = message.params;
@@ -136,10 +154,15 @@ export function parseControlMessage(text: string): ParseOutcome {
     case 'SUBSCRIBE':
     case 'UNSUBSCRIBE': {
       if (params === undefined) return invalid('missing field `params`', id);
-      if (!Array.isArray(params)) return invalid(`invalid type: ${describe(params)}, expected a sequence`, id);
+      if (!Array.isArray(params))
+        return invalid(`invalid type: ${describe(params)}, expected a sequence`, id);
       const badIndex = (params as unknown[]).findIndex((p) => typeof p !== 'string');
-      if (badIndex !== -1) return invalid(`invalid type: ${describe(params[badIndex])}, expected a string`, id);
-      return { ok: true, request: { method: method as 'SUBSCRIBE' | 'UNSUBSCRIBE', params: params as string[], id } };
+      if (badIndex !== -1)
+        return invalid(`invalid type: ${describe(params[badIndex])}, expected a string`, id);
+      return {
+        ok: true,
+        request: { method: method as 'SUBSCRIBE' | 'UNSUBSCRIBE', params: params as string[], id },
+      };
     }
     case 'LIST_SUBSCRIPTIONS':
       return { ok: true, request: { method: 'LIST_SUBSCRIPTIONS', id } };
@@ -149,12 +172,19 @@ export function parseControlMessage(text: string): ParseOutcome {
       const [name, value] = params as unknown[];
       if (typeof name !== 'string') return invalid('property name must be a string', id);
       if (name !== COMBINED_PROPERTY) {
-        return { ok: false, response: errorResponse(ControlErrorCode.UNKNOWN_PROPERTY, 'Unknown property', id) };
+        return {
+          ok: false,
+          response: errorResponse(ControlErrorCode.UNKNOWN_PROPERTY, 'Unknown property', id),
+        };
       }
       if (typeof value !== 'boolean') {
         return {
           ok: false,
-          response: errorResponse(ControlErrorCode.INVALID_VALUE_TYPE, 'Invalid value type: expected Boolean', id),
+          response: errorResponse(
+            ControlErrorCode.INVALID_VALUE_TYPE,
+            'Invalid value type: expected Boolean',
+            id,
+          ),
         };
       }
       return { ok: true, request: { method: 'SET_PROPERTY', value, id } };
@@ -164,7 +194,10 @@ export function parseControlMessage(text: string): ParseOutcome {
       if (params.length > 1) return invalid('too many parameters', id);
       if (typeof params[0] !== 'string') return invalid('property name must be a string', id);
       if (params[0] !== COMBINED_PROPERTY) {
-        return { ok: false, response: errorResponse(ControlErrorCode.UNKNOWN_PROPERTY, 'Unknown property', id) };
+        return {
+          ok: false,
+          response: errorResponse(ControlErrorCode.UNKNOWN_PROPERTY, 'Unknown property', id),
+        };
       }
       return { ok: true, request: { method: 'GET_PROPERTY', id } };
     }

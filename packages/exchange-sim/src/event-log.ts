@@ -47,7 +47,8 @@ export class EventLog {
     }
     entries.push({ seq: this.seq++, event });
     // Trim in batches: one splice per EVENTS_KEPT_PER_STREAM / 4 events instead of a shift each.
-    if (entries.length > EVENTS_KEPT_PER_STREAM * 1.25) entries.splice(0, entries.length - EVENTS_KEPT_PER_STREAM);
+    if (entries.length > EVENTS_KEPT_PER_STREAM * 1.25)
+      entries.splice(0, entries.length - EVENTS_KEPT_PER_STREAM);
     for (const listener of this.listeners) {
       try {
         listener(event);

@@ -23,7 +23,8 @@ export class FaultState {
   private stalledNow = false;
   private stallTimer: NodeJS.Timeout | undefined;
   private refusing = false;
-  private restFault: { status: RestFaultStatus; remaining: number; retryAfterSec: number | undefined } | undefined;
+  private restFault:
+    { status: RestFaultStatus; remaining: number; retryAfterSec: number | undefined } | undefined;
 
   /** True while the feed is stalled: connections stay open, no data and no pings are sent. */
   get stalled(): boolean {
@@ -57,7 +58,9 @@ export class FaultState {
 
   setRestFault(fault: RestFault): void {
     this.restFault =
-      fault.count > 0 ? { status: fault.status, remaining: fault.count, retryAfterSec: fault.retryAfterSec } : undefined;
+      fault.count > 0
+        ? { status: fault.status, remaining: fault.count, retryAfterSec: fault.retryAfterSec }
+        : undefined;
   }
 
   /** Consumes one injected REST answer, if any is pending. */

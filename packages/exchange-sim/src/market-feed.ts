@@ -6,7 +6,7 @@
  * subscriber (16 intervals x every symbol would otherwise dominate the work).
  */
 import { Candle } from './candle';
-import type { SymbolMarket } from './market-state';
+import type { MarketSnapshot, SymbolMarket } from './market-state';
 import { hashString } from './prng';
 import type { StreamActivityListener } from './stream-hub';
 import { ALL_MINI_TICKERS_STREAM, parseStreamName } from './stream-names';
@@ -81,7 +81,10 @@ export class MarketFeed implements StreamActivityListener {
     this.timers.push(setInterval(() => this.emitTickers(), this.options.tickerIntervalMs));
     this.timers.push(setInterval(() => this.emitKlines(false), this.options.klineIntervalMs));
     this.timers.push(
-      setInterval(() => this.emitKlines(true), Math.min(ONE_SECOND_KLINE_CADENCE_MS, this.options.klineIntervalMs)),
+      setInterval(
+        () => this.emitKlines(true),
+        Math.min(ONE_SECOND_KLINE_CADENCE_MS, this.options.klineIntervalMs),
+      ),
     );
   }
 
@@ -157,16 +160,19 @@ export class MarketFeed implements StreamActivityListener {
 
   private emitTickers(): void {
     const now = this.clock();
+    const snapshots = new Map<SymbolMarket, MarketSnapshot>();
     for (const market of this.markets) {
       const snap = market.snapshot(now);
+      snapshots.set(market, snap);
       const prefix = market.streamSymbol;
       this.sink(`${prefix}@ticker`, tickerPayload(snap, now), now);
       this.sink(`${prefix}@miniTicker`, miniTickerPayload(snap, now), now);
     }
     const changed: object[] = [];
     for (const market of this.arrayOrder) {
+      const snap = snapshots.get(market);
       // Each element carries its own E: the time of that symbol's last update.
-      if (market.takeChanged()) changed.push(miniTickerPayload(market.snapshot(now), market.lastEventTime));
+      if (market.takeChanged() && snap) changed.push(miniTickerPayload(snap, market.lastEventTime));
     }
     if (changed.length > 0) this.sink(ALL_MINI_TICKERS_STREAM, changed, now);
   }

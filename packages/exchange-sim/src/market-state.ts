@@ -127,7 +127,11 @@ export class SymbolMarket {
     const spread =
       spreadDraw < 1 - WIDE_SPREAD_SHARE
         ? 1
-        : 1 + Math.min(MAX_SPREAD_TICKS - 1, Math.floor(((spreadDraw - (1 - WIDE_SPREAD_SHARE)) / WIDE_SPREAD_SHARE) * MAX_SPREAD_TICKS));
+        : 1 +
+          Math.min(
+            MAX_SPREAD_TICKS - 1,
+            Math.floor(((spreadDraw - (1 - WIDE_SPREAD_SHARE)) / WIDE_SPREAD_SHARE) * MAX_SPREAD_TICKS),
+          );
     const bookQty = (draw: number): bigint =>
       BigInt(1 + Math.floor(draw ** 2 * this.spec.maxTradeSteps * 2)) * this.spec.stepUnits;
     let bidTicks: number;

@@ -2,7 +2,12 @@
  * Simulator options: exported defaults (the real Binance values), merged with what the caller
  * passes, validated once with every problem reported together (STYLE rules 9 and 11).
  */
-import { DEFAULT_SYMBOLS, RECOGNISED_QUOTE_ASSETS, resolveSymbolSpec, type SymbolSpec } from './symbol-catalog';
+import {
+  DEFAULT_SYMBOLS,
+  RECOGNISED_QUOTE_ASSETS,
+  resolveSymbolSpec,
+  type SymbolSpec,
+} from './symbol-catalog';
 
 /** How to treat a stream name the simulator does not serve (exchanges.md 1.4: reports conflict). */
 export type UnknownStreamMode = 'silent' | 'error-close';
@@ -105,7 +110,8 @@ export function resolveSimOptions(options: SimOptions = {}): ResolvedSimOptions 
       problems.push(`${name} must be an integer in [${min}, ${max}], got ${JSON.stringify(merged[name])}`);
     }
   };
-  if (typeof merged.host !== 'string' || merged.host.length === 0) problems.push('host must be a non-empty string');
+  if (typeof merged.host !== 'string' || merged.host.length === 0)
+    problems.push('host must be a non-empty string');
   requireInt('port', 0, 65_535);
   requireInt('seed', -0x80000000, 0xffffffff);
   if (
@@ -125,7 +131,9 @@ export function resolveSimOptions(options: SimOptions = {}): ResolvedSimOptions 
   requireInt('maxIncomingPerSecond', 1, 1_000_000);
   requireInt('maxStreamsPerConnection', 1, 1_000_000);
   if (merged.unknownStreamMode !== 'silent' && merged.unknownStreamMode !== 'error-close') {
-    problems.push(`unknownStreamMode must be 'silent' or 'error-close', got ${JSON.stringify(merged.unknownStreamMode)}`);
+    problems.push(
+      `unknownStreamMode must be 'silent' or 'error-close', got ${JSON.stringify(merged.unknownStreamMode)}`,
+    );
   }
   requireInt('restWeightLimitPerMinute', 1, 1_000_000_000);
   requireInt('banAfter429s', 0, 1_000_000);

@@ -41,5 +41,11 @@ export function nextTradePriceTicks(currentTicks: number, referenceTicks: number
 
 /** Close of the next synthetic history minute. */
 export function nextMinuteCloseTicks(currentTicks: number, referenceTicks: number, random: Random): number {
-  return nextPriceTicks(currentTicks, referenceTicks, random, VOLATILITY_PER_MINUTE, MEAN_REVERSION_PER_MINUTE);
+  return nextPriceTicks(
+    currentTicks,
+    referenceTicks,
+    random,
+    VOLATILITY_PER_MINUTE,
+    MEAN_REVERSION_PER_MINUTE,
+  );
 }

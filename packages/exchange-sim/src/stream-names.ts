@@ -16,7 +16,13 @@ export type StreamDescriptor =
   | { readonly kind: 'kline'; readonly symbol: string; readonly interval: KlineInterval }
   | { readonly kind: 'allMiniTickers' };
 
-const SIMPLE_KINDS: ReadonlySet<string> = new Set(['trade', 'aggTrade', 'ticker', 'miniTicker', 'bookTicker']);
+const SIMPLE_KINDS: ReadonlySet<string> = new Set([
+  'trade',
+  'aggTrade',
+  'ticker',
+  'miniTicker',
+  'bookTicker',
+]);
 const KLINE_PREFIX = 'kline_';
 
 /**

@@ -38,20 +38,62 @@ interface CatalogEntry {
 
 /** Approximate 2025 levels and Binance filters; exact values do not matter, precision does. */
 const CATALOG: Readonly<Record<string, CatalogEntry>> = {
-  BTCUSDT: { base: 'BTC', quote: 'USDT', tick: '0.01', step: '0.00001', reference: '65000', maxTradeQty: '0.5' },
-  ETHUSDT: { base: 'ETH', quote: 'USDT', tick: '0.01', step: '0.0001', reference: '3200', maxTradeQty: '10' },
-  BNBUSDT: { base: 'BNB', quote: 'USDT', tick: '0.01', step: '0.001', reference: '600', maxTradeQty: '40' },
-  SOLUSDT: { base: 'SOL', quote: 'USDT', tick: '0.01', step: '0.001', reference: '150', maxTradeQty: '150' },
-  XRPUSDT: { base: 'XRP', quote: 'USDT', tick: '0.0001', step: '0.1', reference: '0.55', maxTradeQty: '40000' },
-  DOGEUSDT: { base: 'DOGE', quote: 'USDT', tick: '0.00001', step: '1', reference: '0.15', maxTradeQty: '150000' },
-  ADAUSDT: { base: 'ADA', quote: 'USDT', tick: '0.0001', step: '0.1', reference: '0.45', maxTradeQty: '50000' },
-  TRXUSDT: { base: 'TRX', quote: 'USDT', tick: '0.0001', step: '0.1', reference: '0.12', maxTradeQty: '150000' },
-  LTCUSDT: { base: 'LTC', quote: 'USDT', tick: '0.01', step: '0.001', reference: '80', maxTradeQty: '200' },
-  LINKUSDT: { base: 'LINK', quote: 'USDT', tick: '0.01', step: '0.01', reference: '15', maxTradeQty: '1000' },
-  DOTUSDT: { base: 'DOT', quote: 'USDT', tick: '0.001', step: '0.01', reference: '7', maxTradeQty: '2000' },
-  AVAXUSDT: { base: 'AVAX', quote: 'USDT', tick: '0.01', step: '0.01', reference: '30', maxTradeQty: '500' },
-  ETHBTC: { base: 'ETH', quote: 'BTC', tick: '0.00001', step: '0.0001', reference: '0.05', maxTradeQty: '10' },
-  BNBBTC: { base: 'BNB', quote: 'BTC', tick: '0.000001', step: '0.001', reference: '0.009', maxTradeQty: '40' },
+  BTCUSDT: {
+    base: 'BTC',
+    quote: 'USDT',
+    tick: '0.01',
+    step: '0.00001',
+    reference: '65000',
+    maxTradeQty: '0.1',
+  },
+  ETHUSDT: { base: 'ETH', quote: 'USDT', tick: '0.01', step: '0.0001', reference: '3200', maxTradeQty: '2' },
+  BNBUSDT: { base: 'BNB', quote: 'USDT', tick: '0.01', step: '0.001', reference: '600', maxTradeQty: '8' },
+  SOLUSDT: { base: 'SOL', quote: 'USDT', tick: '0.01', step: '0.001', reference: '150', maxTradeQty: '30' },
+  XRPUSDT: {
+    base: 'XRP',
+    quote: 'USDT',
+    tick: '0.0001',
+    step: '0.1',
+    reference: '0.55',
+    maxTradeQty: '8000',
+  },
+  DOGEUSDT: {
+    base: 'DOGE',
+    quote: 'USDT',
+    tick: '0.00001',
+    step: '1',
+    reference: '0.15',
+    maxTradeQty: '30000',
+  },
+  ADAUSDT: {
+    base: 'ADA',
+    quote: 'USDT',
+    tick: '0.0001',
+    step: '0.1',
+    reference: '0.45',
+    maxTradeQty: '10000',
+  },
+  TRXUSDT: {
+    base: 'TRX',
+    quote: 'USDT',
+    tick: '0.0001',
+    step: '0.1',
+    reference: '0.12',
+    maxTradeQty: '30000',
+  },
+  LTCUSDT: { base: 'LTC', quote: 'USDT', tick: '0.01', step: '0.001', reference: '80', maxTradeQty: '40' },
+  LINKUSDT: { base: 'LINK', quote: 'USDT', tick: '0.01', step: '0.01', reference: '15', maxTradeQty: '200' },
+  DOTUSDT: { base: 'DOT', quote: 'USDT', tick: '0.001', step: '0.01', reference: '7', maxTradeQty: '400' },
+  AVAXUSDT: { base: 'AVAX', quote: 'USDT', tick: '0.01', step: '0.01', reference: '30', maxTradeQty: '100' },
+  ETHBTC: { base: 'ETH', quote: 'BTC', tick: '0.00001', step: '0.0001', reference: '0.05', maxTradeQty: '2' },
+  BNBBTC: {
+    base: 'BNB',
+    quote: 'BTC',
+    tick: '0.000001',
+    step: '0.001',
+    reference: '0.009',
+    maxTradeQty: '8',
+  },
 };
 
 /** The default symbol set: the top 8 USDT pairs. */
@@ -67,14 +109,27 @@ export const DEFAULT_SYMBOLS: readonly string[] = [
 ];
 
 /** Quote assets recognised for symbols outside the catalog, longest first so FDUSD wins over USD. */
-const QUOTE_ASSETS = ['FDUSD', 'USDT', 'USDC', 'TUSD', 'BUSD', 'BTC', 'ETH', 'BNB', 'EUR', 'TRY', 'BRL', 'JPY'];
+const QUOTE_ASSETS = [
+  'FDUSD',
+  'USDT',
+  'USDC',
+  'TUSD',
+  'BUSD',
+  'BTC',
+  'ETH',
+  'BNB',
+  'EUR',
+  'TRY',
+  'BRL',
+  'JPY',
+];
 
 /** Symbol names Binance accepts: uppercase letters and digits. */
 export const SYMBOL_RE = /^[A-Z0-9]{2,20}$/;
 
 const GENERIC_TICK = '0.01';
 const GENERIC_STEP = '0.001';
-const GENERIC_MAX_TRADE_QTY = '100';
+const GENERIC_MAX_TRADE_QTY = '20';
 /** Generic reference prices spread over [1.00, 1000.00) so unknown symbols do not all look alike. */
 const GENERIC_REFERENCE_CENTS_RANGE = 99_900;
 

@@ -9,14 +9,21 @@ interface ErrorBody {
   error: { code: string; message: string };
 }
 
-/** Sends a raw request path (fetch would normalize what we want to send malformed). */
-function rawGet(url: string, path: string): Promise<{ status: number; body: string }> {
+/**
+ * A plain HTTP GET: fetch would normalize a malformed path, and it adds `Cache-Control:
+ * no-cache` to conditional requests, which (rightly) defeats a 304.
+ */
+function rawGet(
+  url: string,
+  path: string,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; body: string; etag: string | undefined }> {
   return new Promise((resolve, reject) => {
     const { hostname, port } = new URL(url);
-    const req = request({ hostname, port, path, method: 'GET' }, (res) => {
+    const req = request({ hostname, port, path, method: 'GET', headers }, (res) => {
       let body = '';
       res.setEncoding('utf8').on('data', (chunk: string) => (body += chunk));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body, etag: res.headers.etag }));
     });
     req.on('error', reject);
     req.end();
@@ -28,10 +35,16 @@ describe('market-data pod HTTP API', () => {
 
   beforeAll(async () => {
     harness = await startPodHarness({ STALE_AFTER_MS: '1500' });
-    await waitFor(async () => (await (await harness.get('/v1/prices')).json()).prices.length === 2, {
-      timeoutMs: 5_000,
-      what: 'prices for both symbols',
-    });
+    // Both symbols priced by both streams (aggTrade for last, ticker for the 24 h fields).
+    await waitFor(
+      async () => {
+        const { prices } = (await (await harness.get('/v1/prices')).json()) as {
+          prices: { open?: string }[];
+        };
+        return prices.length === 2 && prices.every((p) => p.open !== undefined);
+      },
+      { timeoutMs: 5_000, what: 'full prices for both symbols' },
+    );
   });
 
   afterAll(async () => {
@@ -75,11 +88,9 @@ describe('market-data pod HTTP API', () => {
     // retry until we catch a quiet instant.
     await waitFor(
       async () => {
-        const first = await harness.get('/v1/prices/ETHUSDT');
-        const again = await harness.get('/v1/prices/ETHUSDT', {
-          'If-None-Match': first.headers.get('etag')!,
-        });
-        return again.status === 304;
+        const first = await rawGet(harness.url, '/v1/prices/ETHUSDT');
+        const again = await rawGet(harness.url, '/v1/prices/ETHUSDT', { 'If-None-Match': first.etag! });
+        return again.status === 304 && again.body === '';
       },
       { timeoutMs: 5_000, what: 'a 304 Not Modified' },
     );
@@ -168,16 +179,19 @@ describe('market-data pod HTTP API', () => {
     expect(failing.checks['upstream:connection']![0]!.status).toBe('fail');
     expect((await harness.get('/livez')).status).toBe(200);
     expect((await harness.get('/readyz')).status).toBe(200);
-    await waitFor(async () => (await (await harness.get('/v1/prices/BTCUSDT')).json()).stale === true, {
-      timeoutMs: 5_000,
-      what: 'prices flagged stale',
-    });
+    await waitFor(
+      async () => ((await (await harness.get('/v1/prices/BTCUSDT')).json()) as { stale: boolean }).stale,
+      {
+        timeoutMs: 5_000,
+        what: 'prices flagged stale',
+      },
+    );
 
     harness.sim.faults.refuseConnections(false);
     await waitFor(async () => (await harness.get('/health')).status === 200, {
       timeoutMs: 8_000,
       what: '/health to recover',
     });
-    expect((await (await harness.get('/v1/status')).json()).state).toBe('live');
+    expect(((await (await harness.get('/v1/status')).json()) as { state: string }).state).toBe('live');
   });
 });

@@ -114,11 +114,13 @@ describe('market-data pod streaming from the simulator', () => {
   });
 
   it("answers the exchange's pings, so the connection outlives many pong deadlines", async () => {
-    harness = await startPodHarness({}, { pingIntervalMs: 100, pongTimeoutMs: 300 });
+    // One ping per 250 ms keeps our pongs under Binance's 5 incoming messages/s.
+    harness = await startPodHarness({}, { pingIntervalMs: 250, pongTimeoutMs: 300 });
     await waitFor(() => harness.sim.stats().wsConnections === 1, { timeoutMs: 5_000 });
-    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    await new Promise((resolve) => setTimeout(resolve, 2_000));
     const stats = harness.sim.stats();
-    expect(stats.pingsSent).toBeGreaterThanOrEqual(8);
+    expect(stats.pingsSent).toBeGreaterThanOrEqual(6);
+    // The newest ping may still be in flight when the stats are read.
     expect(stats.pongsReceived).toBeGreaterThanOrEqual(stats.pingsSent - 1);
     expect(stats.wsConnectionsTotal).toBe(1);
     expect(stats.closed1008).toBe(0);

@@ -1,0 +1,43 @@
+/** The public shape of a running simulator (implemented by sim.ts, served over HTTP by faults-http.ts). */
+import type { EventFilter, SimEvent } from './event-log';
+import type { RestFault } from './fault-state';
+import type { SimStats } from './stats';
+
+/** Fault injection; mirrored over HTTP under /_sim/. */
+export interface SimFaults {
+  /** Drops every WebSocket connection: abruptly (client sees 1006) without a code, else a close frame with it. */
+  dropAll(code?: number): void;
+  /** Connections stay open but get no data frames and no pings, for `ms` (0 = until resume()). */
+  stall(ms: number): void;
+  resume(): void;
+  /** Sends `count` malformed text frames to every open connection. */
+  sendMalformed(count: number): void;
+  /** While on, WebSocket upgrade requests are reset without an answer (REST keeps working). */
+  refuseConnections(on: boolean): void;
+  /** Answers the next `count` /api requests with `status` (429/418 carry Retry-After). */
+  restFault(fault: RestFault): void;
+  /** Clears stall, refusal and REST faults, and forgets REST weight, 429s and bans. */
+  reset(): void;
+}
+
+/** A running Binance Spot simulator. */
+export interface ExchangeSim {
+  readonly port: number;
+  /** REST base, e.g. http://127.0.0.1:PORT (append /api/v3/...). */
+  readonly url: string;
+  /** WebSocket base, e.g. ws://127.0.0.1:PORT (append /ws/<stream> or /stream?streams=...). */
+  readonly wsUrl: string;
+  /** A snapshot of the counters. */
+  stats(): SimStats;
+  /**
+   * Market-data events the simulator generated, oldest first (bounded per stream: the newest
+   * EVENTS_KEPT_PER_STREAM). Generated whether or not anyone subscribed, except klines, which
+   * exist only while their stream has a subscriber.
+   */
+  recentEvents(filter?: EventFilter): SimEvent[];
+  /** Calls `listener` synchronously for every generated event; returns the unsubscribe function. */
+  onEvent(listener: (e: SimEvent) => void): () => void;
+  readonly faults: SimFaults;
+  /** Closes connections and the listener and clears every timer; idempotent. */
+  stop(): Promise<void>;
+}

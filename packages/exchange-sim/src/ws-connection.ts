@@ -1,0 +1,317 @@
+/**
+ * One client WebSocket connection and every Binance rule that applies to it (exchanges.md 1.4-1.6):
+ * the control protocol, the incoming-message limit (close 1008), the stream limit, server pings
+ * with a payload and a pong deadline, and the maximum connection age with an optional
+ * serverShutdown notice first.
+ */
+import type { RawData, WebSocket } from 'ws';
+import {
+  ControlErrorCode,
+  errorResponse,
+  parseControlMessage,
+  resultResponse,
+  type ControlRequest,
+} from './control-protocol';
+import type { FaultState } from './fault-state';
+import { IncomingRateWindow } from './incoming-rate-window';
+import type { ResolvedSimOptions } from './options';
+import type { SimStats } from './stats';
+import type { HubClient, StreamHub } from './stream-hub';
+import { SERVER_SHUTDOWN_STREAM, serverShutdownPayload } from './ws-payloads';
+
+/** Close code Binance uses for limit violations. */
+export const POLICY_VIOLATION_CLOSE_CODE = 1008;
+/** Close reason when the incoming-message limit is exceeded (as observed on Binance). */
+export const TOO_MANY_REQUESTS_REASON = 'Too many requests';
+/** Close reason when the URL names more streams than allowed. */
+export const TOO_MANY_STREAMS_REASON = 'Too many streams';
+/** Close reason after an invalid stream in 'error-close' mode. */
+export const INVALID_STREAM_REASON = 'Invalid request';
+/** Close code at the connection-age cut: "going away" (Binance's code is not documented). */
+export const MAX_AGE_CLOSE_CODE = 1001;
+export const MAX_AGE_CLOSE_REASON = 'Connection age limit reached';
+/**
+ * A client that lets this much data pile up unread is cut (terminated and counted) instead of
+ * growing the simulator's memory without bound.
+ */
+export const MAX_CLIENT_BUFFER_BYTES = 64 * 1024 * 1024;
+
+/** What a connection needs from the simulator. */
+export interface ConnectionContext {
+  readonly options: ResolvedSimOptions;
+  readonly hub: StreamHub;
+  readonly stats: SimStats;
+  readonly faults: FaultState;
+  /** Whether the simulator serves this stream name. */
+  readonly isKnownStream: (stream: string) => boolean;
+  readonly clock: () => number;
+}
+
+/** How the connection was opened: /ws (raw) or /stream (combined), and the streams in the URL. */
+export interface ConnectionRoute {
+  readonly combined: boolean;
+  readonly streams: readonly string[];
+}
+
+interface OutstandingPing {
+  readonly payload: string;
+  readonly sentAt: number;
+}
+
+function rawDataToString(data: RawData): string {
+  if (Buffer.isBuffer(data)) return data.toString('utf8');
+  if (Array.isArray(data)) return Buffer.concat(data).toString('utf8');
+  return Buffer.from(data).toString('utf8');
+}
+
+export class SimConnection implements HubClient {
+  combined: boolean;
+  /** Insertion-ordered, so LIST_SUBSCRIPTIONS answers in subscription order. */
+  private readonly streams = new Set<string>();
+  private readonly incoming: IncomingRateWindow;
+  private outstandingPings: OutstandingPing[] = [];
+  private pingTimer: NodeJS.Timeout | undefined;
+  private pongDeadline: NodeJS.Timeout | undefined;
+  private ageTimer: NodeJS.Timeout | undefined;
+  private noticeTimer: NodeJS.Timeout | undefined;
+  private closing = false;
+  private gone = false;
+  private resolveClosed: () => void = () => undefined;
+  /** Resolves once the socket is closed and the connection cleaned up. */
+  readonly closed: Promise<void>;
+
+  constructor(
+    private readonly ws: WebSocket,
+    private readonly ctx: ConnectionContext,
+    private readonly route: ConnectionRoute,
+    private readonly onGone: (connection: SimConnection) => void,
+  ) {
+    this.combined = route.combined;
+    this.incoming = new IncomingRateWindow(ctx.options.maxIncomingPerSecond);
+    this.closed = new Promise((resolve) => {
+      this.resolveClosed = resolve;
+    });
+  }
+
+  /** Wires the socket, starts the timers and subscribes the URL's streams. */
+  start(): void {
+    const { options, stats } = this.ctx;
+    stats.wsConnections += 1;
+    stats.wsConnectionsTotal += 1;
+    this.ws.on('message', (data) => this.onText(data));
+    this.ws.on('ping', () => this.countIncoming());
+    this.ws.on('pong', (data) => this.onPong(data));
+    this.ws.on('close', () => this.cleanUp());
+    // Errors (resets, protocol violations) are followed by 'close'; nothing else to do.
+    this.ws.on('error', () => undefined);
+
+    this.pingTimer = setInterval(() => this.sendPing(), options.pingIntervalMs);
+    this.ageTimer = setTimeout(
+      () => this.closeWith(MAX_AGE_CLOSE_CODE, MAX_AGE_CLOSE_REASON),
+      options.maxConnectionAgeMs,
+    );
+    if (options.shutdownNoticeMs > 0) {
+      const delay = Math.max(0, options.maxConnectionAgeMs - options.shutdownNoticeMs);
+      this.noticeTimer = setTimeout(() => this.sendShutdownNotice(), delay);
+    }
+
+    const unique = [...new Set(this.route.streams)];
+    if (unique.length > options.maxStreamsPerConnection) {
+      this.closeWith(POLICY_VIOLATION_CLOSE_CODE, TOO_MANY_STREAMS_REASON);
+      return;
+    }
+    if (options.unknownStreamMode === 'error-close') {
+      const invalid = unique.find((s) => !this.ctx.isKnownStream(s));
+      if (invalid !== undefined) {
+        this.refuseStream(invalid, 'null');
+        return;
+      }
+    }
+    for (const stream of unique) this.addStream(stream);
+  }
+
+  /** HubClient: one market-data frame, dropped when the client is too slow or going away. */
+  sendFrame(frame: Buffer): void {
+    if (this.closing || this.ws.readyState !== this.ws.OPEN) return;
+    if (this.ws.bufferedAmount > MAX_CLIENT_BUFFER_BYTES) {
+      this.ctx.stats.slowConsumersCut += 1;
+      this.terminate();
+      return;
+    }
+    this.ws.send(frame, { binary: false });
+    this.ctx.stats.framesSent += 1;
+  }
+
+  /** Sends a text frame outside the market-data fan-out (responses, notices, malformed frames). */
+  sendText(text: string): void {
+    if (this.closing || this.ws.readyState !== this.ws.OPEN) return;
+    this.ws.send(text);
+    this.ctx.stats.framesSent += 1;
+  }
+
+  /** Closes with a close frame; codes that cannot be sent on the wire (1005, 1006...) terminate. */
+  closeWith(code: number, reason: string): void {
+    if (this.closing) return;
+    if (!isSendableCloseCode(code)) {
+      this.terminate();
+      return;
+    }
+    this.closing = true;
+    this.clearTimers();
+    if (code === POLICY_VIOLATION_CLOSE_CODE) this.ctx.stats.closed1008 += 1;
+    this.ws.close(code, reason);
+  }
+
+  /** Drops the TCP connection without a close frame (the client sees 1006). */
+  terminate(): void {
+    this.closing = true;
+    this.clearTimers();
+    this.ws.terminate();
+  }
+
+  private countIncoming(): boolean {
+    this.ctx.stats.messagesIn += 1;
+    if (this.closing) return false;
+    if (!this.incoming.hit(this.ctx.clock())) {
+      this.closeWith(POLICY_VIOLATION_CLOSE_CODE, TOO_MANY_REQUESTS_REASON);
+      return false;
+    }
+    return true;
+  }
+
+  private onText(data: RawData): void {
+    if (!this.countIncoming()) return;
+    const outcome = parseControlMessage(rawDataToString(data));
+    if (!outcome.ok) {
+      this.sendText(outcome.response);
+      return;
+    }
+    this.apply(outcome.request);
+  }
+
+  private apply(request: ControlRequest): void {
+    const { options } = this.ctx;
+    switch (request.method) {
+      case 'SUBSCRIBE': {
+        const fresh = [...new Set(request.params)].filter((s) => !this.streams.has(s));
+        if (options.unknownStreamMode === 'error-close') {
+          const invalid = fresh.find((s) => !this.ctx.isKnownStream(s));
+          if (invalid !== undefined) {
+            this.refuseStream(invalid, request.id);
+            return;
+          }
+        }
+        if (this.streams.size + fresh.length > options.maxStreamsPerConnection) {
+          this.sendText(
+            errorResponse(ControlErrorCode.TOO_MANY_SUBSCRIPTIONS, 'Too many subscriptions', request.id),
+          );
+          return;
+        }
+        for (const stream of fresh) this.addStream(stream);
+        this.sendText(resultResponse('null', request.id));
+        return;
+      }
+      case 'UNSUBSCRIBE':
+        for (const stream of request.params) {
+          if (this.streams.delete(stream)) this.ctx.hub.unsubscribe(this, stream);
+        }
+        this.sendText(resultResponse('null', request.id));
+        return;
+      case 'LIST_SUBSCRIPTIONS':
+        this.sendText(resultResponse(JSON.stringify([...this.streams]), request.id));
+        return;
+      case 'SET_PROPERTY':
+        this.combined = request.value;
+        this.sendText(resultResponse('null', request.id));
+        return;
+      case 'GET_PROPERTY':
+        this.sendText(resultResponse(String(this.combined), request.id));
+        return;
+    }
+  }
+
+  private addStream(stream: string): void {
+    this.streams.add(stream);
+    // Unknown streams are listed but never published to: the hub only sees generated names.
+    this.ctx.hub.subscribe(this, stream);
+  }
+
+  /** 'error-close' mode: the reported Binance answer to a nonexistent stream, then close. */
+  private refuseStream(stream: string, id: string): void {
+    this.sendText(
+      errorResponse(ControlErrorCode.INVALID_REQUEST, 'Invalid request: invalid stream', id, stream),
+    );
+    this.closeWith(POLICY_VIOLATION_CLOSE_CODE, INVALID_STREAM_REASON);
+  }
+
+  private sendPing(): void {
+    // A stalled feed is silent: no data and no pings (the client's watchdog must notice).
+    if (this.closing || this.ctx.faults.stalled) return;
+    const now = this.ctx.clock();
+    const payload = String(now);
+    this.ws.ping(payload);
+    this.ctx.stats.pingsSent += 1;
+    this.outstandingPings.push({ payload, sentAt: now });
+    if (!this.pongDeadline) this.armPongDeadline();
+  }
+
+  private onPong(data: Buffer): void {
+    if (!this.countIncoming()) return;
+    this.ctx.stats.pongsReceived += 1;
+    const payload = data.toString('utf8');
+    const index = this.outstandingPings.findIndex((p) => p.payload === payload);
+    // Unsolicited pongs (no matching ping) are allowed but do not keep the connection alive.
+    if (index === -1) return;
+    this.outstandingPings = this.outstandingPings.slice(index + 1);
+    if (this.pongDeadline) clearTimeout(this.pongDeadline);
+    this.pongDeadline = undefined;
+    if (this.outstandingPings.length > 0) this.armPongDeadline();
+  }
+
+  /** The oldest unanswered ping must be answered within pongTimeoutMs of being sent. */
+  private armPongDeadline(): void {
+    const oldest = this.outstandingPings[0];
+    if (!oldest) return;
+    const delay = Math.max(0, oldest.sentAt + this.ctx.options.pongTimeoutMs - this.ctx.clock());
+    this.pongDeadline = setTimeout(() => {
+      this.pongDeadline = undefined;
+      this.terminate();
+    }, delay);
+  }
+
+  private sendShutdownNotice(): void {
+    this.noticeTimer = undefined;
+    const payload = JSON.stringify(serverShutdownPayload(this.ctx.clock()));
+    this.sendText(
+      this.combined ? `{"stream":${JSON.stringify(SERVER_SHUTDOWN_STREAM)},"data":${payload}}` : payload,
+    );
+  }
+
+  private clearTimers(): void {
+    if (this.pingTimer) clearInterval(this.pingTimer);
+    if (this.pongDeadline) clearTimeout(this.pongDeadline);
+    if (this.ageTimer) clearTimeout(this.ageTimer);
+    if (this.noticeTimer) clearTimeout(this.noticeTimer);
+    this.pingTimer = undefined;
+    this.pongDeadline = undefined;
+    this.ageTimer = undefined;
+    this.noticeTimer = undefined;
+  }
+
+  private cleanUp(): void {
+    if (this.gone) return;
+    this.gone = true;
+    this.closing = true;
+    this.clearTimers();
+    for (const stream of this.streams) this.ctx.hub.unsubscribe(this, stream);
+    this.streams.clear();
+    this.ctx.stats.wsConnections -= 1;
+    this.onGone(this);
+    this.resolveClosed();
+  }
+}
+
+/** Close codes an endpoint may put in a close frame (RFC 6455 7.4). */
+export function isSendableCloseCode(code: number): boolean {
+  return (code >= 1000 && code <= 1003) || (code >= 1007 && code <= 1014) || (code >= 3000 && code <= 4999);
+}

@@ -1,0 +1,127 @@
+import { startExchangeSim, type ExchangeSim, type SimOptions } from './index';
+import { TestClient, sleep } from './test-support/ws-test-client';
+
+const FAST: SimOptions = {
+  tradesPerSecond: 0,
+  tickerIntervalMs: 100,
+  klineIntervalMs: 100,
+  pingIntervalMs: 60_000,
+};
+
+let sim: ExchangeSim | undefined;
+const clients: TestClient[] = [];
+
+async function start(options: SimOptions = {}): Promise<ExchangeSim> {
+  sim = await startExchangeSim({ ...FAST, ...options });
+  return sim;
+}
+
+async function connect(path: string, autoPong = true): Promise<TestClient> {
+  if (!sim) throw new Error('start the simulator first');
+  const client = await TestClient.connect(`${sim.wsUrl}${path}`, { autoPong });
+  clients.push(client);
+  return client;
+}
+
+afterEach(async () => {
+  for (const client of clients.splice(0)) client.close();
+  await sim?.stop();
+  sim = undefined;
+});
+
+describe('incoming message limit', () => {
+  it('closes with 1008 "Too many requests" on the 6th control message within a second', async () => {
+    const s = await start();
+    const client = await connect('/ws');
+    for (let id = 1; id <= 6; id++) client.send({ method: 'LIST_SUBSCRIPTIONS', id });
+    expect(await client.closed).toEqual({ code: 1008, reason: 'Too many requests' });
+    expect(client.frames).toHaveLength(5);
+    expect(s.stats().closed1008).toBe(1);
+  });
+
+  it('counts ping and pong frames toward the limit', async () => {
+    await start();
+    const pinger = await connect('/ws');
+    for (let i = 0; i < 6; i++) pinger.ws.ping();
+    expect((await pinger.closed).code).toBe(1008);
+    const ponger = await connect('/ws');
+    for (let i = 0; i < 6; i++) ponger.ws.pong();
+    expect((await ponger.closed).code).toBe(1008);
+  });
+
+  it('lets 5 messages per rolling second through indefinitely', async () => {
+    await start();
+    const client = await connect('/ws');
+    for (let round = 0; round < 2; round++) {
+      for (let i = 0; i < 5; i++) client.send({ method: 'LIST_SUBSCRIPTIONS', id: round * 10 + i });
+      await sleep(round === 0 ? 1_050 : 150);
+    }
+    expect(client.isOpen).toBe(true);
+    expect(client.frames).toHaveLength(10);
+  });
+});
+
+describe('server pings', () => {
+  it('pings with a timestamp payload and keeps a client that echoes it', async () => {
+    const s = await start({ pingIntervalMs: 250, pongTimeoutMs: 400 });
+    const before = Date.now();
+    const client = await connect('/ws');
+    await sleep(1_100);
+    expect(client.isOpen).toBe(true);
+    expect(client.pings.length).toBeGreaterThanOrEqual(3);
+    const first = Number(client.pings[0]);
+    expect(first).toBeGreaterThanOrEqual(before);
+    expect(first).toBeLessThanOrEqual(Date.now());
+    expect(s.stats().pongsReceived).toBeGreaterThanOrEqual(3);
+    expect(s.stats().pingsSent).toBeGreaterThanOrEqual(3);
+  });
+
+  it('terminates a client that does not answer a ping within the pong deadline', async () => {
+    await start({ pingIntervalMs: 100, pongTimeoutMs: 200 });
+    const started = Date.now();
+    const client = await connect('/ws', false);
+    expect((await client.closed).code).toBe(1006);
+    const elapsed = Date.now() - started;
+    expect(elapsed).toBeGreaterThanOrEqual(290);
+    expect(elapsed).toBeLessThan(1_500);
+    expect(client.pings.length).toBeGreaterThanOrEqual(1);
+  });
+
+  it('does not count unsolicited pongs as an answer', async () => {
+    await start({ pingIntervalMs: 100, pongTimeoutMs: 300, maxIncomingPerSecond: 100 });
+    const client = await connect('/ws', false);
+    const timer = setInterval(() => client.ws.pong('not-a-ping-payload'), 50);
+    try {
+      expect((await client.closed).code).toBe(1006);
+    } finally {
+      clearInterval(timer);
+    }
+  });
+});
+
+describe('connection age', () => {
+  it('closes connections at maxConnectionAgeMs', async () => {
+    await start({ maxConnectionAgeMs: 300 });
+    const started = Date.now();
+    const client = await connect('/ws');
+    expect((await client.closed).code).toBe(1001);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(280);
+  });
+
+  it('sends a raw serverShutdown on /ws and a wrapped one on /stream before the cut', async () => {
+    await start({ maxConnectionAgeMs: 400, shutdownNoticeMs: 200 });
+    const raw = await connect('/ws');
+    const combined = await connect('/stream');
+    const rawNotice = await raw.nextJson();
+    expect(Object.keys(rawNotice)).toEqual(['e', 'E']);
+    expect(rawNotice.e).toBe('serverShutdown');
+    const wrapped = await combined.nextJson();
+    expect(wrapped).toEqual({
+      stream: '!serverShutdown',
+      data: { e: 'serverShutdown', E: expect.any(Number) },
+    });
+    expect(raw.isOpen).toBe(true);
+    expect((await raw.closed).code).toBe(1001);
+    expect((await combined.closed).code).toBe(1001);
+  });
+});
