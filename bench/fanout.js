@@ -108,7 +108,7 @@ async function runTarget(name, script, simWsUrl, simUrl) {
   const { child, lines } = start(script, [], {
     PORT: '0',
     HOST: '127.0.0.1',
-    LOG_LEVEL: 'warn',
+    LOG_LEVEL: 'info',
     SYMBOLS: SYMBOLS.join(','),
     BINANCE_WS_URL: simWsUrl,
     BINANCE_REST_URL: simUrl,
