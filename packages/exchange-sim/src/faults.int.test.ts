@@ -1,33 +1,8 @@
-import { MALFORMED_FRAMES, startExchangeSim, type ExchangeSim, type SimOptions } from './index';
+import { MALFORMED_FRAMES, startExchangeSim } from './index';
 import { TestClient, httpGet, httpPost, sleep, withTimeout } from './test-support/ws-test-client';
+import { FAST_SIM, useSimFixture } from './test-support/sim-fixture';
 
-const FAST: SimOptions = {
-  tradesPerSecond: 50,
-  tickerIntervalMs: 100,
-  klineIntervalMs: 100,
-  pingIntervalMs: 60_000,
-};
-
-let sim: ExchangeSim | undefined;
-const clients: TestClient[] = [];
-
-async function start(options: SimOptions = {}): Promise<ExchangeSim> {
-  sim = await startExchangeSim({ ...FAST, ...options });
-  return sim;
-}
-
-async function connect(path: string): Promise<TestClient> {
-  if (!sim) throw new Error('start the simulator first');
-  const client = await TestClient.connect(`${sim.wsUrl}${path}`);
-  clients.push(client);
-  return client;
-}
-
-afterEach(async () => {
-  for (const client of clients.splice(0)) client.close();
-  await sim?.stop();
-  sim = undefined;
-});
+const { start, connect } = useSimFixture({ tradesPerSecond: 50 });
 
 describe('GET /_sim/stats', () => {
   it('counts open and total connections, REST requests and subscriptions', async () => {
@@ -165,7 +140,7 @@ describe('fault endpoints', () => {
 
 describe('lifecycle', () => {
   it('stops idempotently and refuses connections afterwards', async () => {
-    const s = await startExchangeSim(FAST);
+    const s = await startExchangeSim(FAST_SIM);
     const client = await TestClient.connect(`${s.wsUrl}/ws/btcusdt@trade`);
     const stopped = s.stop();
     expect(s.stop()).toBe(stopped);

@@ -1,30 +1,14 @@
-import { startExchangeSim, type ExchangeSim, type SimOptions } from './index';
 import { TestClient, httpGet, httpPost, sleep, type Json } from './test-support/ws-test-client';
+import { useSimFixture } from './test-support/sim-fixture';
 
-const FAST: SimOptions = {
-  tradesPerSecond: 0,
-  tickerIntervalMs: 100,
-  klineIntervalMs: 100,
-  pingIntervalMs: 60_000,
-};
+const { start } = useSimFixture({ tradesPerSecond: 0 });
+
 /** A window of an hour keeps a test from straddling a window reset (aligned to the clock). */
 const HOUR_MS = 3_600_000;
-
-let sim: ExchangeSim | undefined;
-
-async function start(options: SimOptions = {}): Promise<ExchangeSim> {
-  sim = await startExchangeSim({ ...FAST, ...options });
-  return sim;
-}
 
 function symbolsParam(symbols: string[]): string {
   return encodeURIComponent(JSON.stringify(symbols));
 }
-
-afterEach(async () => {
-  await sim?.stop();
-  sim = undefined;
-});
 
 describe('GET /api/v3/ticker/24hr', () => {
   it('returns one FULL ticker in Binance key order, weight 2, with both weight headers', async () => {

@@ -1,38 +1,12 @@
-import { startExchangeSim, type ExchangeSim, type SimOptions } from './index';
 import { TestClient } from './test-support/ws-test-client';
+import { useSimFixture } from './test-support/sim-fixture';
 
-const FAST: SimOptions = {
-  tradesPerSecond: 20,
-  tickerIntervalMs: 100,
-  klineIntervalMs: 100,
-  pingIntervalMs: 60_000,
-};
-
-let sim: ExchangeSim | undefined;
-const clients: TestClient[] = [];
-
-async function start(options: SimOptions = {}): Promise<ExchangeSim> {
-  sim = await startExchangeSim({ ...FAST, ...options });
-  return sim;
-}
-
-async function connect(path: string): Promise<TestClient> {
-  if (!sim) throw new Error('start the simulator first');
-  const client = await TestClient.connect(`${sim.wsUrl}${path}`);
-  clients.push(client);
-  return client;
-}
+const { start, connect } = useSimFixture();
 
 /** The next frame that is not market data (responses are bare objects with result or error). */
 function nextResponse(client: TestClient): Promise<string> {
   return client.next((t) => t.startsWith('{"result"') || t.startsWith('{"error"'));
 }
-
-afterEach(async () => {
-  for (const client of clients.splice(0)) client.close();
-  await sim?.stop();
-  sim = undefined;
-});
 
 describe('live subscription control', () => {
   it('answers SUBSCRIBE, LIST_SUBSCRIPTIONS and UNSUBSCRIBE like Binance', async () => {
@@ -122,7 +96,7 @@ describe('live subscription control', () => {
 
 describe('stream limits', () => {
   it('accepts 1024 streams per connection and answers code 4 to the 1025th', async () => {
-    await start({ tradesPerSecond: 0 });
+    const sim = await start({ tradesPerSecond: 0 });
     const client = await connect('/ws');
     const streams = Array.from({ length: 1024 }, (_, i) => `sym${i}usdt@trade`);
     client.send({ method: 'SUBSCRIBE', params: streams, id: 1 });
@@ -130,7 +104,7 @@ describe('stream limits', () => {
     client.send({ method: 'SUBSCRIBE', params: ['btcusdt@trade'], id: 19 });
     expect(await nextResponse(client)).toBe('{"error":{"code":4,"msg":"Too many subscriptions"},"id":19}');
     expect(client.isOpen).toBe(true);
-    expect(sim?.stats().subscriptions).toBe(1024);
+    expect(sim.stats().subscriptions).toBe(1024);
   });
 
   it('closes with 1008 when the URL names more streams than allowed', async () => {

@@ -1,33 +1,7 @@
-import { startExchangeSim, type ExchangeSim, type SimOptions } from './index';
-import { TestClient, sleep } from './test-support/ws-test-client';
+import { sleep } from './test-support/ws-test-client';
+import { useSimFixture } from './test-support/sim-fixture';
 
-const FAST: SimOptions = {
-  tradesPerSecond: 0,
-  tickerIntervalMs: 100,
-  klineIntervalMs: 100,
-  pingIntervalMs: 60_000,
-};
-
-let sim: ExchangeSim | undefined;
-const clients: TestClient[] = [];
-
-async function start(options: SimOptions = {}): Promise<ExchangeSim> {
-  sim = await startExchangeSim({ ...FAST, ...options });
-  return sim;
-}
-
-async function connect(path: string, autoPong = true): Promise<TestClient> {
-  if (!sim) throw new Error('start the simulator first');
-  const client = await TestClient.connect(`${sim.wsUrl}${path}`, { autoPong });
-  clients.push(client);
-  return client;
-}
-
-afterEach(async () => {
-  for (const client of clients.splice(0)) client.close();
-  await sim?.stop();
-  sim = undefined;
-});
+const { start, connect } = useSimFixture({ tradesPerSecond: 0 });
 
 describe('incoming message limit', () => {
   it('closes with 1008 "Too many requests" on the 6th control message within a second', async () => {
@@ -79,7 +53,7 @@ describe('server pings', () => {
   it('terminates a client that does not answer a ping within the pong deadline', async () => {
     await start({ pingIntervalMs: 100, pongTimeoutMs: 200 });
     const started = Date.now();
-    const client = await connect('/ws', false);
+    const client = await connect('/ws', { autoPong: false });
     expect((await client.closed).code).toBe(1006);
     const elapsed = Date.now() - started;
     expect(elapsed).toBeGreaterThanOrEqual(290);
@@ -89,7 +63,7 @@ describe('server pings', () => {
 
   it('does not count unsolicited pongs as an answer', async () => {
     await start({ pingIntervalMs: 100, pongTimeoutMs: 300, maxIncomingPerSecond: 100 });
-    const client = await connect('/ws', false);
+    const client = await connect('/ws', { autoPong: false });
     const timer = setInterval(() => client.ws.pong('not-a-ping-payload'), 50);
     try {
       expect((await client.closed).code).toBe(1006);

@@ -1,40 +1,15 @@
-import { startExchangeSim, type ExchangeSim, type SimOptions } from './index';
+import { startExchangeSim, type ExchangeSim } from './index';
 import { TestClient, sleep, withTimeout, type Json } from './test-support/ws-test-client';
+import { FAST_SIM, useSimFixture } from './test-support/sim-fixture';
 
-/** Fast timings so every test finishes in well under a second or two. */
-const FAST: SimOptions = {
-  tradesPerSecond: 20,
-  tickerIntervalMs: 100,
-  klineIntervalMs: 100,
-  pingIntervalMs: 60_000,
-};
+const { start, connect } = useSimFixture();
+
 const EIGHT_DP = /^-?\d+\.\d{8}$/;
-
-let sim: ExchangeSim | undefined;
-const clients: TestClient[] = [];
-
-async function start(options: SimOptions = {}): Promise<ExchangeSim> {
-  sim = await startExchangeSim({ ...FAST, ...options });
-  return sim;
-}
-
-async function connect(path: string): Promise<TestClient> {
-  if (!sim) throw new Error('start the simulator first');
-  const client = await TestClient.connect(`${sim.wsUrl}${path}`);
-  clients.push(client);
-  return client;
-}
 
 /** "9318.48000000" -> 931848000000n (1e-8 units). */
 function units(decimal: string): bigint {
   return BigInt(decimal.replace('.', ''));
 }
-
-afterEach(async () => {
-  for (const client of clients.splice(0)) client.close();
-  await sim?.stop();
-  sim = undefined;
-});
 
 describe('stream endpoints', () => {
   it('sends bare payloads on /ws/<stream> with the current @trade shape (no b/a)', async () => {
@@ -256,7 +231,7 @@ describe('prices', () => {
   });
 
   it('produces the same price path for the same seed and a different one for another seed', async () => {
-    const options = { ...FAST, tradesPerSecond: 100, symbols: ['BTCUSDT', 'ETHUSDT'] };
+    const options = { ...FAST_SIM, tradesPerSecond: 100, symbols: ['BTCUSDT', 'ETHUSDT'] };
     const a = await startExchangeSim({ ...options, seed: 42 });
     const b = await startExchangeSim({ ...options, seed: 42 });
     const c = await startExchangeSim({ ...options, seed: 43 });
