@@ -48,23 +48,6 @@ export interface Ticker extends TickerUpdate {
   source: TickerSource;
 }
 
-/** Field names a ticker may carry besides its identity and times, in output order. */
-export const TICKER_VALUE_FIELDS = [
-  'last',
-  'lastQty',
-  'bid',
-  'bidQty',
-  'ask',
-  'askQty',
-  'open',
-  'high',
-  'low',
-  'change',
-  'changePct',
-  'baseVolume',
-  'quoteVolume',
-] as const satisfies readonly (keyof TickerUpdate)[];
-
 /**
  * Merge an update into the previous ticker of the same symbol. Fields the update does not
  * carry keep their previous value; times and source always come from the update.
