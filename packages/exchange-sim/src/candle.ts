@@ -4,7 +4,7 @@
  * updated per trade. `x` is true only on the snapshot that closes the candle.
  */
 import { candleBounds, type KlineInterval } from './kline-intervals';
-import type { TradeBucket, WindowTrade } from './rolling-window';
+import { mergeAggregate, tradeAsAggregate, type TradeBucket, type WindowTrade } from './rolling-window';
 
 /** A candle at one moment. firstId/lastId are -1 while the candle has no trade (as on Binance). */
 export interface CandleSnapshot {
@@ -61,22 +61,7 @@ export class Candle {
     this.state = emptyCandle(interval, now, lastTicks);
     const s = this.state;
     for (const b of buckets) {
-      if (b.start < s.openTime || b.start > s.closeTime || b.count === 0) continue;
-      if (s.count === 0) {
-        s.firstId = b.firstId;
-        s.openTicks = b.openTicks;
-        s.highTicks = b.highTicks;
-        s.lowTicks = b.lowTicks;
-      }
-      s.highTicks = Math.max(s.highTicks, b.highTicks);
-      s.lowTicks = Math.min(s.lowTicks, b.lowTicks);
-      s.closeTicks = b.closeTicks;
-      s.lastId = b.lastId;
-      s.count += b.count;
-      s.volume += b.volume;
-      s.quoteVolume += b.quoteVolume;
-      s.takerBuyVolume += b.takerBuyVolume;
-      s.takerBuyQuoteVolume += b.takerBuyQuoteVolume;
+      if (b.start >= s.openTime && b.start <= s.closeTime) mergeAggregate(s, b);
     }
   }
 
@@ -85,24 +70,7 @@ export class Candle {
   }
 
   applyTrade(trade: WindowTrade): void {
-    const s = this.state;
-    if (s.count === 0) {
-      s.firstId = trade.id;
-      s.openTicks = trade.priceTicks;
-      s.highTicks = trade.priceTicks;
-      s.lowTicks = trade.priceTicks;
-    }
-    s.highTicks = Math.max(s.highTicks, trade.priceTicks);
-    s.lowTicks = Math.min(s.lowTicks, trade.priceTicks);
-    s.closeTicks = trade.priceTicks;
-    s.lastId = trade.id;
-    s.count += 1;
-    s.volume += trade.qty;
-    s.quoteVolume += trade.quote;
-    if (trade.takerBuy) {
-      s.takerBuyVolume += trade.qty;
-      s.takerBuyQuoteVolume += trade.quote;
-    }
+    mergeAggregate(this.state, tradeAsAggregate(trade));
   }
 
   /**

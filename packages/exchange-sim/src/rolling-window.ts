@@ -38,6 +38,46 @@ export interface WindowTrade {
   readonly takerBuy: boolean;
 }
 
+/** The OHLCV fields a one-minute bucket and a kline share. */
+export type TradeAggregate = Omit<TradeBucket, 'start'>;
+
+/** One trade as an aggregate of one. */
+export function tradeAsAggregate(trade: WindowTrade): TradeAggregate {
+  return {
+    openTicks: trade.priceTicks,
+    highTicks: trade.priceTicks,
+    lowTicks: trade.priceTicks,
+    closeTicks: trade.priceTicks,
+    firstId: trade.id,
+    lastId: trade.id,
+    count: 1,
+    volume: trade.qty,
+    quoteVolume: trade.quote,
+    takerBuyVolume: trade.takerBuy ? trade.qty : 0n,
+    takerBuyQuoteVolume: trade.takerBuy ? trade.quote : 0n,
+  };
+}
+
+/** Folds `source` (later in time) into `target`; an empty target takes the source's open. */
+export function mergeAggregate(target: TradeAggregate, source: TradeAggregate): void {
+  if (source.count === 0) return;
+  if (target.count === 0) {
+    target.firstId = source.firstId;
+    target.openTicks = source.openTicks;
+    target.highTicks = source.highTicks;
+    target.lowTicks = source.lowTicks;
+  }
+  target.highTicks = Math.max(target.highTicks, source.highTicks);
+  target.lowTicks = Math.min(target.lowTicks, source.lowTicks);
+  target.closeTicks = source.closeTicks;
+  target.lastId = source.lastId;
+  target.count += source.count;
+  target.volume += source.volume;
+  target.quoteVolume += source.quoteVolume;
+  target.takerBuyVolume += source.takerBuyVolume;
+  target.takerBuyQuoteVolume += source.takerBuyQuoteVolume;
+}
+
 /** The rolling statistics at one moment. firstId/lastId are -1 when no trade is in the window. */
 export interface WindowStats {
   readonly openTicks: number;
@@ -93,17 +133,7 @@ export class RollingWindow {
       };
       this.buckets.push(bucket);
     }
-    bucket.highTicks = Math.max(bucket.highTicks, trade.priceTicks);
-    bucket.lowTicks = Math.min(bucket.lowTicks, trade.priceTicks);
-    bucket.closeTicks = trade.priceTicks;
-    bucket.lastId = trade.id;
-    bucket.count += 1;
-    bucket.volume += trade.qty;
-    bucket.quoteVolume += trade.quote;
-    if (trade.takerBuy) {
-      bucket.takerBuyVolume += trade.qty;
-      bucket.takerBuyQuoteVolume += trade.quote;
-    }
+    mergeAggregate(bucket, tradeAsAggregate(trade));
     this.include(1, trade.qty, trade.quote, trade.priceTicks, trade.priceTicks);
   }
 
