@@ -32,6 +32,14 @@ export interface Distribution extends Lifecycle {
   snapshot(): Promise<Ticker[]>;
   /** Batches after `lastEventId` if the stream still holds them all. */
   replaySince(lastEventId: string): Promise<ReplayResult>;
+  /** Whether this pod is following the stream right now (false while Redis is unreachable). */
+  connection(): DistributionConnection;
+}
+
+export interface DistributionConnection {
+  connected: boolean;
+  /** Why it is not connected, when it is not. */
+  error?: string;
 }
 
 export type Role = 'leader' | 'follower';
@@ -43,6 +51,23 @@ export interface LeadershipState {
   leaderId: string | undefined;
   /** The fencing epoch of the current leadership (0 before any election). */
   epoch: number;
+  /**
+   * What the leader last reported about its work (opaque JSON from `setReporter`), so that
+   * followers can describe the upstream they do not hold.
+   */
+  leaderReport: string | undefined;
+}
+
+/** The election's timings and the age of this pod's last successful renew, for /v1/status. */
+export interface LeaseInfo {
+  leaseMs: number;
+  renewMs: number;
+  renewDeadlineMs: number;
+  retryMs: number;
+  /** Since this pod last proved its lease (ms on the monotonic clock), null unless it leads. */
+  lastRenewAgeMs: number | null;
+  /** Whether the election can reach its store right now. */
+  reachable: boolean;
 }
 
 export type LeadershipListener = (state: LeadershipState) => void;
@@ -50,6 +75,17 @@ export type LeadershipListener = (state: LeadershipState) => void;
 /** Decides which pod holds the upstream. */
 export interface Election extends Lifecycle {
   state(): LeadershipState;
+  lease(): LeaseInfo;
+  /**
+   * True while this pod leads and its lease is still provably held on the local monotonic
+   * clock. Called on the hot path before leader work: when the renew deadline has passed
+   * (say the process was frozen), it steps down at once, synchronously, and returns false.
+   */
+  confirmLeadership(): boolean;
+  /** Gives up leadership now (a fenced write was refused): listeners hear `follower` at once. */
+  stepDown(reason: string): void;
+  /** What the leader attaches to each renew for followers to read (see `leaderReport`). */
+  setReporter(reporter: () => string): void;
   /** Called on every role or leader change. */
   onChange(listener: LeadershipListener): () => void;
 }

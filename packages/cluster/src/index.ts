@@ -1,3 +1,5 @@
 export * from './engine';
 export * from './stream-id';
+export * from './logger';
 export * from './memory';
+export * from './redis';

@@ -6,6 +6,7 @@
 import { hostname } from 'node:os';
 import { z } from 'zod';
 import { parseSymbolList } from '@tickwire/core';
+import { parseRedisAddresses } from '@tickwire/cluster';
 
 /** The top 8 USDT pairs by volume, subscribed when SYMBOLS is not set. */
 export const DEFAULT_SYMBOLS = [
@@ -60,7 +61,20 @@ const schema = z.object({
     )
     .pipe(z.array(z.enum(BINANCE_STREAM_KINDS)).min(1))
     .default(['aggTrade', 'ticker']),
-  REDIS_URL: z.string().optional(),
+  REDIS_URL: url(['redis:', 'rediss:']).optional(),
+  REDIS_SENTINELS: z.string().optional(),
+  REDIS_SENTINEL_MASTER: z.string().min(1).optional(),
+  REDIS_CLUSTER_NODES: z.string().optional(),
+  REDIS_PASSWORD: z.string().optional(),
+  REDIS_NAMESPACE: z
+    .string()
+    .regex(/^[A-Za-z0-9_.-]{1,64}$/, 'letters, digits, _ . - (at most 64)')
+    .default('tw'),
+  STREAM_RETENTION_BATCHES: integer(100, 10_000_000).default(10_000),
+  LEADER_LEASE_MS: integer(100, 600_000).default(5_000),
+  LEADER_RENEW_MS: integer(10, 600_000).default(1_250),
+  LEADER_RENEW_DEADLINE_MS: integer(50, 600_000).default(3_500),
+  LEADER_RETRY_MS: integer(10, 600_000).default(1_000),
   UPSTREAM_WATCHDOG_MS: integer(1_000, 600_000).default(15_000),
   UPSTREAM_BACKOFF_BASE_MS: integer(10, 60_000).default(500),
   UPSTREAM_BACKOFF_MAX_MS: integer(100, 600_000).default(30_000),
@@ -74,6 +88,34 @@ const schema = z.object({
   MAX_SYMBOLS_PER_REQUEST: integer(1, 1_024).default(100),
   CANDLE_HISTORY: integer(1, 10_000).default(500),
   SHUTDOWN_GRACE_MS: integer(0, 120_000).default(10_000),
+});
+
+/** Rules across variables, reported with the others. */
+const checkedSchema = schema.superRefine((config, ctx) => {
+  const problem = (path: string, message: string) => ctx.addIssue({ code: 'custom', path: [path], message });
+  const engines = ['REDIS_URL', 'REDIS_SENTINELS', 'REDIS_CLUSTER_NODES'] as const;
+  const chosen = engines.filter((key) => config[key] !== undefined);
+  if (chosen.length > 1)
+    problem(chosen[1]!, `set only one of ${engines.join(', ')} (got ${chosen.join(' and ')})`);
+  if (config.REDIS_SENTINELS !== undefined && config.REDIS_SENTINEL_MASTER === undefined) {
+    problem('REDIS_SENTINEL_MASTER', 'is required with REDIS_SENTINELS');
+  }
+  for (const key of ['REDIS_SENTINELS', 'REDIS_CLUSTER_NODES'] as const) {
+    const list = config[key];
+    if (list === undefined) continue;
+    try {
+      if (parseRedisAddresses(list).length === 0) problem(key, 'needs at least one host:port');
+    } catch (error) {
+      problem(key, (error as Error).message);
+    }
+  }
+  const { LEADER_RENEW_MS: renew, LEADER_RENEW_DEADLINE_MS: deadline, LEADER_LEASE_MS: lease } = config;
+  if (!(renew < deadline && deadline < lease)) {
+    problem(
+      'LEADER_RENEW_DEADLINE_MS',
+      `needs LEADER_RENEW_MS (${renew}) < LEADER_RENEW_DEADLINE_MS (${deadline}) < LEADER_LEASE_MS (${lease})`,
+    );
+  }
 });
 
 export type Config = z.infer<typeof schema>;
@@ -91,7 +133,21 @@ export const CONFIG_DOCS: Record<keyof Config, string> = {
   BINANCE_WS_URL: 'Binance WebSocket base; point it at the simulator to run offline.',
   BINANCE_REST_URL: 'Binance REST base (used by the REST fallback and the symbol list).',
   BINANCE_STREAMS: 'Binance streams per symbol: ticker, miniTicker, bookTicker, trade, aggTrade.',
-  REDIS_URL: 'Redis URL; absent selects the memory engine (one pod, always leader).',
+  REDIS_URL:
+    'Standalone Redis (redis:// or rediss://). With none of the three REDIS_ connection settings the pod runs the memory engine (one pod, always leader).',
+  REDIS_SENTINELS: 'Sentinel seeds host:port,host:port; selects the Redis engine through Sentinel.',
+  REDIS_SENTINEL_MASTER: 'Master group name the Sentinels monitor (required with REDIS_SENTINELS).',
+  REDIS_CLUSTER_NODES: 'Redis Cluster seeds host:port,host:port; selects the Redis engine on a Cluster.',
+  REDIS_PASSWORD: 'Password for Sentinel or Cluster nodes (a standalone URL carries its own).',
+  REDIS_NAMESPACE: 'Key prefix and hash tag: keys are `<ns>:{<ns>}:...`; pods of one cluster share it.',
+  STREAM_RETENTION_BATCHES:
+    'Batches kept in the stream (approximate MAXLEN): how far back Last-Event-ID can resume.',
+  LEADER_LEASE_MS: 'TTL of the leader lock (ms): the longest a dead leader can hold the upstream.',
+  LEADER_RENEW_MS: 'Interval between the leader renews (ms).',
+  LEADER_RENEW_DEADLINE_MS:
+    'The leader stops its upstream and steps down when no renew succeeded for this long (ms, < lease).',
+  LEADER_RETRY_MS:
+    'Interval between a follower attempts to acquire the lock (ms); a release triggers one at once.',
   UPSTREAM_WATCHDOG_MS: 'Reconnect when the exchange sent no data frame for this long (ms).',
   UPSTREAM_BACKOFF_BASE_MS: 'First reconnect delay before jitter (ms); doubles per failure.',
   UPSTREAM_BACKOFF_MAX_MS: 'Cap of the reconnect delay (ms).',
@@ -118,7 +174,7 @@ export class ConfigError extends Error {
 /** Reads the environment once; throws one ConfigError listing every problem. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const input = Object.fromEntries(CONFIG_KEYS.map((key) => [key, emptyToUndefined(env[key])]));
-  const parsed = schema.safeParse(input);
+  const parsed = checkedSchema.safeParse(input);
   if (!parsed.success) {
     throw new ConfigError(parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`));
   }

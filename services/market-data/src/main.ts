@@ -5,6 +5,7 @@
 import { createBinanceAdapter } from '@tickwire/exchanges';
 import { createLogger, createMetricsRegistry } from '@tickwire/observability';
 import { ConfigError, loadConfig, type Config } from './config';
+import { createEngine } from './engine-factory';
 import { Pod } from './pod';
 
 /** Extra time past the grace period before the process exits no matter what (ms). */
@@ -26,12 +27,6 @@ async function main(): Promise<void> {
     service: 'market-data',
     base: { instance: config.INSTANCE_ID },
   });
-  if (config.REDIS_URL !== undefined) {
-    logger.fatal(
-      'REDIS_URL is set, but this build has only the memory engine; unset REDIS_URL to run one pod',
-    );
-    process.exit(2);
-  }
   process.on('uncaughtException', (error) => {
     logger.fatal({ err: error }, 'uncaught exception; exiting');
     process.exit(1);
@@ -46,6 +41,7 @@ async function main(): Promise<void> {
     logger,
     registry,
     adapter: createBinanceAdapter({ streams: config.BINANCE_STREAMS }),
+    engine: await createEngine(config, logger),
   });
 
   const shutdown = (signal: NodeJS.Signals) => {

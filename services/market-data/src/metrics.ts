@@ -87,6 +87,29 @@ export function createPodMetrics(registry: Registry) {
       help: 'SSE clients cut because they stayed over their buffer limit.',
       registers,
     }),
+    leader: new Gauge({ name: name('leader'), help: '1 while this pod is the leader.', registers }),
+    leaderEpoch: new Gauge({
+      name: name('leader_epoch'),
+      help: 'Fencing epoch of the leadership this pod knows of.',
+      registers,
+    }),
+    leaderTransitions: new Counter({
+      name: name('leader_transitions_total'),
+      help: 'Role changes of this pod, by the role it took.',
+      labelNames: ['role'],
+      registers,
+    }),
+    fencedWrites: new Counter({
+      name: name('fenced_writes_total'),
+      help: 'Leader writes refused because this pod no longer held the lease.',
+      registers,
+    }),
+    streamLag: new Histogram({
+      name: name('stream_lag_seconds'),
+      help: 'Age of each batch when this pod applied it (stream id time to hub).',
+      buckets: LATENCY_BUCKETS_SECONDS,
+      registers,
+    }),
     httpRequests: new Counter({
       name: name('http_requests_total'),
       help: 'HTTP requests, by route and status code.',

@@ -1,5 +1,5 @@
 /** The pod's self-description for `/v1/status`, SSE `status` events and `/health`. */
-import type { EngineKind, Role } from '@tickwire/cluster';
+import type { DistributionConnection, EngineKind, LeaseInfo, Role } from '@tickwire/cluster';
 import type { ServingState } from './serving-state';
 import type { UpstreamStatus } from './upstream/upstream';
 
@@ -19,8 +19,14 @@ export interface PodStatus {
   state: ServingState;
   startedAt: string;
   uptimeSeconds: number;
-  /** This pod's upstream when it is the leader, null otherwise. */
+  /** Election timings and the age of this pod's last renew. */
+  lease: LeaseInfo;
+  /** Whether this pod follows the distribution (Redis) right now. */
+  distribution: DistributionConnection;
+  /** The cluster's upstream: this pod's own when it leads, else the leader's last report. */
   upstream: UpstreamStatus | null;
+  /** True when the upstream connection described is held by this pod. */
+  upstreamHeldHere: boolean;
   symbols: readonly string[];
   sseClients: number;
   lastBatchId: string | null;

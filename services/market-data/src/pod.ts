@@ -6,7 +6,13 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Registry } from 'prom-client';
-import { MemoryEngine, type Engine, type LeadershipState } from '@tickwire/cluster';
+import {
+  isNotLeaderError,
+  parseStreamId,
+  type Engine,
+  type LeadershipState,
+  type TickBatch,
+} from '@tickwire/cluster';
 import type { ExchangeAdapter } from '@tickwire/exchanges';
 import { buildHealthReport, type HealthCheck, type HealthReport, type Logger } from '@tickwire/observability';
 import type { Config } from './config';
@@ -17,13 +23,15 @@ import { createPodMetrics, type PodMetrics } from './metrics';
 import type { PodStatus, StreamStatus } from './pod-status';
 import { Publisher } from './publisher';
 import { isTickerStale, servingState } from './serving-state';
-import { Upstream } from './upstream/upstream';
+import { Upstream, type UpstreamStatus } from './upstream/upstream';
 
 export interface PodDependencies {
   config: Config;
   logger: Logger;
   registry: Registry;
   adapter: ExchangeAdapter;
+  /** From `createEngine`; the pod owns it from here and closes it on stop. */
+  engine: Engine;
 }
 
 /** How often the serving state is re-evaluated for status events (ms). */
@@ -47,13 +55,14 @@ export class Pod {
   private stopped: Promise<void> | undefined;
   private readonly startedAt = new Date();
   private unsubscribers: (() => void)[] = [];
+  private lastRole: LeadershipState['role'] = 'follower';
 
   constructor(private readonly deps: PodDependencies) {
     this.config = deps.config;
     this.log = deps.logger.child({ component: 'pod' });
     this.metrics = createPodMetrics(deps.registry);
     this.symbolSet = new Set(deps.config.SYMBOLS);
-    this.engine = new MemoryEngine({ instanceId: deps.config.INSTANCE_ID });
+    this.engine = deps.engine;
     this.hub = new Hub({
       heartbeatMs: deps.config.SSE_HEARTBEAT_MS,
       maxClientBufferBytes: deps.config.SSE_MAX_CLIENT_BUFFER_BYTES,
@@ -72,12 +81,13 @@ export class Pod {
   async start(): Promise<void> {
     const { distribution, election } = this.engine;
     try {
+      this.unsubscribers.push(distribution.onBatch((batch) => this.applyBatch(batch)));
       await distribution.start();
       this.hub.load(await distribution.snapshot());
-      this.unsubscribers.push(distribution.onBatch((batch) => this.hub.applyBatch(batch)));
       await this.hub.start();
       await this.listen();
       this.unsubscribers.push(election.onChange((state) => this.onLeadership(state)));
+      election.setReporter(() => JSON.stringify(this.upstream?.status() ?? null));
       await election.start();
       this.statusTimer = setInterval(() => this.checkStatus(), STATUS_CHECK_INTERVAL_MS);
       this.ready = true;
@@ -110,9 +120,12 @@ export class Pod {
       this.server.closeAllConnections();
     }, this.config.SHUTDOWN_GRACE_MS);
     try {
-      await this.engine.election.stop();
+      // The upstream closes before the lease is released, so two never overlap; the release
+      // then tells a follower to take over at once.
       await this.leadershipChain;
       await this.stopLeaderWork();
+      await this.engine.election.stop();
+      await this.leadershipChain;
       const closed = this.closeServer();
       await this.hub.stop();
       this.server.closeIdleConnections();
@@ -143,8 +156,19 @@ export class Pod {
     });
   }
 
+  private applyBatch(batch: TickBatch): void {
+    this.hub.applyBatch(batch);
+    const position = parseStreamId(batch.id);
+    if (position) this.metrics.streamLag.observe(Math.max(0, Date.now() - Number(position.ms)) / 1000);
+  }
+
   /** Leadership changes are applied one at a time, in order. */
   private onLeadership(state: LeadershipState): void {
+    this.metrics.leader.set(state.role === 'leader' ? 1 : 0);
+    this.metrics.leaderEpoch.set(state.epoch);
+    if (state.role !== this.lastRole) this.metrics.leaderTransitions.inc({ role: state.role });
+    this.lastRole = state.role;
+    this.log.info({ role: state.role, leaderId: state.leaderId, epoch: state.epoch }, 'leadership changed');
     this.leadershipChain = this.leadershipChain.then(async () => {
       if (state.role === 'leader' && !this.shuttingDown) await this.startLeaderWork();
       else await this.stopLeaderWork();
@@ -159,6 +183,11 @@ export class Pod {
       batchMs: this.config.PUBLISH_BATCH_MS,
       logger: this.deps.logger.child({ component: 'publisher' }),
       metrics: this.metrics,
+      onRefused: (error) => {
+        if (!isNotLeaderError(error)) return;
+        this.metrics.fencedWrites.inc();
+        this.engine.election.stepDown(error.message);
+      },
     });
     await publisher.start();
     const upstream = new Upstream({
@@ -170,7 +199,11 @@ export class Pod {
       backoffMaxMs: this.config.UPSTREAM_BACKOFF_MAX_MS,
       logger: this.deps.logger.child({ component: 'upstream', exchange: this.deps.adapter.id }),
       metrics: this.metrics,
-      onUpdates: (updates) => publisher.publish(updates),
+      // Checked per frame on the local clock: a leader that was frozen past its deadline steps
+      // down (and closes this connection) on the first frame it reads after waking.
+      onUpdates: (updates) => {
+        if (this.engine.election.confirmLeadership()) publisher.publish(updates);
+      },
       onStatus: () => this.checkStatus(),
     });
     this.publisher = publisher;
@@ -201,14 +234,17 @@ export class Pod {
   private status(): PodStatus {
     const now = Date.now();
     const leadership = this.engine.election.state();
-    const upstream = this.upstream?.status();
+    const own = this.upstream?.status();
+    const upstream =
+      own ?? (leadership.role === 'follower' ? parseReport(leadership.leaderReport) : undefined);
     const lastBatch = this.hub.lastBatchInfo();
+    const distribution = this.engine.distribution.connection();
     const state = servingState({
       now,
       staleAfterMs: this.config.STALE_AFTER_MS,
       lastBatchAt: lastBatch?.appliedAt,
-      upstream,
-      leadership,
+      distributionConnected: distribution.connected,
+      upstreamConnection: upstream?.connection,
     });
     const stream: StreamStatus = { state, leaderId: leadership.leaderId ?? null, epoch: leadership.epoch };
     return {
@@ -220,7 +256,10 @@ export class Pod {
       state,
       startedAt: this.startedAt.toISOString(),
       uptimeSeconds: Math.round((now - this.startedAt.getTime()) / 1000),
+      lease: this.engine.election.lease(),
+      distribution,
       upstream: upstream ?? null,
+      upstreamHeldHere: own !== undefined,
       symbols: this.config.SYMBOLS,
       sseClients: this.hub.clientCount(),
       lastBatchId: lastBatch?.id ?? null,
@@ -234,18 +273,30 @@ export class Pod {
     const time = new Date().toISOString();
     const now = Date.now();
     const checks: Record<string, HealthCheck[]> = {};
-    if (status.role === 'leader') {
-      const connection = status.upstream?.connection ?? 'stopped';
-      checks['upstream:connection'] = [
+    if (status.engine === 'redis') {
+      const reachable = status.distribution.connected && status.lease.reachable;
+      checks['redis:connection'] = [
         {
           componentType: 'datastore',
-          status: connection === 'open' ? 'pass' : 'fail',
-          observedValue: connection,
-          ...(connection === 'open' ? {} : { output: `exchange connection is ${connection}` }),
+          status: reachable ? 'pass' : 'fail',
+          observedValue: reachable ? 'connected' : 'unreachable',
+          ...(reachable
+            ? {}
+            : { output: `Redis unreachable: ${status.distribution.error ?? 'election store'}` }),
           time,
         },
       ];
     }
+    const connection = status.upstream?.connection ?? (status.leaderId === null ? 'no leader' : 'unknown');
+    checks['upstream:connection'] = [
+      {
+        componentType: 'component',
+        status: connection === 'open' ? 'pass' : 'fail',
+        observedValue: connection,
+        ...(connection === 'open' ? {} : { output: `exchange connection is ${connection}` }),
+        time,
+      },
+    ];
     const staleSymbols = this.config.SYMBOLS.filter((symbol) => {
       const ticker = this.hub.ticker(symbol);
       return !ticker || isTickerStale(ticker.receiveTime, now, this.config.STALE_AFTER_MS);
@@ -259,7 +310,9 @@ export class Pod {
         observedUnit: 'stale symbols',
         ...(staleSymbols.length > 0
           ? { output: `no price newer than ${this.config.STALE_AFTER_MS} ms for ${staleSymbols.join(', ')}` }
-          : {}),
+          : allStale
+            ? { output: 'serving the last known prices: not following the distribution' }
+            : {}),
         time,
       },
     ];
@@ -288,5 +341,16 @@ export class Pod {
       isShuttingDown: () => this.shuttingDown,
       now: () => Date.now(),
     };
+  }
+}
+
+/** The leader's report as a follower reads it; undefined when absent or not a status. */
+function parseReport(report: string | undefined): UpstreamStatus | undefined {
+  if (!report) return undefined;
+  try {
+    const value = JSON.parse(report) as UpstreamStatus | null;
+    return value && typeof value.connection === 'string' ? value : undefined;
+  } catch {
+    return undefined;
   }
 }

@@ -14,6 +14,8 @@ export interface PublisherOptions {
   batchMs: number;
   logger: Logger;
   metrics: PodMetrics;
+  /** Told about every refused write (a fencing refusal means this pod must step down). */
+  onRefused?: (error: unknown) => void;
 }
 
 /** A batch never grows past this many tickers; a burst is split into several writes. */
@@ -78,6 +80,7 @@ export class Publisher implements Lifecycle {
     } catch (error) {
       this.options.metrics.publishErrors.inc();
       this.options.logger.error({ err: (error as Error).message, tickers: batch.length }, 'publish failed');
+      this.options.onRefused?.(error);
     }
   }
 

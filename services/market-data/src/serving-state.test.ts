@@ -1,20 +1,11 @@
 import { servingState, type ServingInputs } from './serving-state';
 
-const leader = { role: 'leader' as const, instanceId: 'a', leaderId: 'a', epoch: 1 };
-const openUpstream = {
-  exchange: 'binance',
-  connection: 'open' as const,
-  connectedSince: 1,
-  lastFrameAt: 1,
-  reconnects: 0,
-  malformedFrames: 0,
-};
 const base: ServingInputs = {
   now: 10_000,
   staleAfterMs: 5_000,
   lastBatchAt: 9_000,
-  upstream: openUpstream,
-  leadership: leader,
+  distributionConnected: true,
+  upstreamConnection: 'open',
 };
 
 describe('servingState', () => {
@@ -27,12 +18,12 @@ describe('servingState', () => {
     expect(servingState({ ...base, lastBatchAt: 4_999 })).toBe('stale');
   });
 
-  it('is degraded while the leader reconnects but prices are still fresh', () => {
-    expect(servingState({ ...base, upstream: { ...openUpstream, connection: 'waiting' } })).toBe('degraded');
+  it('is stale at once when the pod loses its feed from Redis, however fresh its last batch', () => {
+    expect(servingState({ ...base, distributionConnected: false })).toBe('stale');
   });
 
-  it('judges a follower by the freshness of what it receives only', () => {
-    const follower = { ...leader, role: 'follower' as const, instanceId: 'b' };
-    expect(servingState({ ...base, upstream: undefined, leadership: follower })).toBe('live');
+  it('is degraded while the upstream reconnects or no leader is known, but prices are still fresh', () => {
+    expect(servingState({ ...base, upstreamConnection: 'waiting' })).toBe('degraded');
+    expect(servingState({ ...base, upstreamConnection: undefined })).toBe('degraded');
   });
 });

@@ -1,9 +1,9 @@
 /**
  * What a pod tells clients about the data it serves: `live` (fresh prices, upstream open),
- * `degraded` (prices still fresh but the upstream is reconnecting), `stale` (no fresh prices).
+ * `degraded` (prices still fresh but the cluster's upstream is reconnecting or changing hands),
+ * `stale` (no fresh prices, or this pod lost its feed from Redis and serves what it last had).
  */
-import type { LeadershipState } from '@tickwire/cluster';
-import type { UpstreamStatus } from './upstream/upstream';
+import type { ConnectionStatus } from './upstream/feed-connection';
 
 export type ServingState = 'live' | 'degraded' | 'stale';
 
@@ -12,15 +12,20 @@ export interface ServingInputs {
   staleAfterMs: number;
   /** When the last batch reached this pod's hub (ms), undefined if none has. */
   lastBatchAt: number | undefined;
-  /** The upstream's status when this pod runs it (the leader), else undefined. */
-  upstream: UpstreamStatus | undefined;
-  leadership: LeadershipState;
+  /** Whether this pod follows the distribution right now (false while Redis is away). */
+  distributionConnected: boolean;
+  /**
+   * The cluster's exchange connection as this pod knows it: its own when it leads, the
+   * leader's report otherwise; undefined when no leader is known.
+   */
+  upstreamConnection: ConnectionStatus | undefined;
 }
 
 export function servingState(inputs: ServingInputs): ServingState {
+  if (!inputs.distributionConnected) return 'stale';
   if (inputs.lastBatchAt === undefined || inputs.now - inputs.lastBatchAt > inputs.staleAfterMs)
     return 'stale';
-  if (inputs.leadership.role === 'leader' && inputs.upstream?.connection !== 'open') return 'degraded';
+  if (inputs.upstreamConnection !== 'open') return 'degraded';
   return 'live';
 }
 

@@ -4,7 +4,7 @@
  * replay semantics.
  */
 import type { Ticker } from '@tickwire/core';
-import type { BatchListener, Distribution, ReplayResult, TickBatch } from '../engine';
+import type { BatchListener, Distribution, DistributionConnection, ReplayResult, TickBatch } from '../engine';
 import { compareStreamIds, parseStreamId, StreamIdGenerator, type StreamId } from '../stream-id';
 
 export interface MemoryDistributionOptions {
@@ -57,6 +57,10 @@ export class MemoryDistribution implements Distribution {
 
   async snapshot(): Promise<Ticker[]> {
     return [...this.latest.values()];
+  }
+
+  connection(): DistributionConnection {
+    return { connected: true };
   }
 
   async replaySince(lastEventId: string): Promise<ReplayResult> {

@@ -1,5 +1,5 @@
 /** The memory engine's election: a single pod, always the leader of epoch 1. */
-import type { Election, LeadershipListener, LeadershipState } from '../engine';
+import type { Election, LeadershipListener, LeadershipState, LeaseInfo } from '../engine';
 
 export class MemoryElection implements Election {
   private readonly current: LeadershipState;
@@ -7,7 +7,7 @@ export class MemoryElection implements Election {
   private started = false;
 
   constructor(instanceId: string) {
-    this.current = { role: 'follower', instanceId, leaderId: undefined, epoch: 0 };
+    this.current = { role: 'follower', instanceId, leaderId: undefined, epoch: 0, leaderReport: undefined };
   }
 
   async start(): Promise<void> {
@@ -27,6 +27,20 @@ export class MemoryElection implements Election {
   state(): LeadershipState {
     return { ...this.current };
   }
+
+  /** There is no lease: one process cannot be fenced off from itself. */
+  lease(): LeaseInfo {
+    return { leaseMs: 0, renewMs: 0, renewDeadlineMs: 0, retryMs: 0, lastRenewAgeMs: null, reachable: true };
+  }
+
+  confirmLeadership(): boolean {
+    return this.current.role === 'leader';
+  }
+
+  /** Nothing can refuse the memory engine's writes, so there is never a reason to step down. */
+  stepDown(): void {}
+
+  setReporter(): void {}
 
   onChange(listener: LeadershipListener): () => void {
     this.listeners.add(listener);

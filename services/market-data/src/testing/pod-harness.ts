@@ -7,6 +7,7 @@ import { createBinanceAdapter } from '@tickwire/exchanges';
 import { createLogger, createMetricsRegistry } from '@tickwire/observability';
 import { parsePrometheusText, startExchangeSim, type ExchangeSim, type SimOptions } from '@tickwire/testkit';
 import { loadConfig, type Config } from '../config';
+import { createEngine } from '../engine-factory';
 import { Pod } from '../pod';
 
 export interface PodHarness {
@@ -47,13 +48,16 @@ export async function startPodHarness(
     ...env,
   });
   const registry = createMetricsRegistry({ defaultMetrics: false });
-  const pod = new Pod({
-    config,
-    logger: createLogger({ level: 'debug', service: 'market-data', destination }),
-    registry,
-    adapter: createBinanceAdapter({ streams: config.BINANCE_STREAMS }),
-  });
+  const logger = createLogger({ level: 'debug', service: 'market-data', destination });
+  let pod: Pod;
   try {
+    pod = new Pod({
+      config,
+      logger,
+      registry,
+      adapter: createBinanceAdapter({ streams: config.BINANCE_STREAMS }),
+      engine: await createEngine(config, logger),
+    });
     await pod.start();
   } catch (error) {
     await sim.stop();

@@ -1,0 +1,42 @@
+/**
+ * Typed errors for the small negative codes the Lua scripts return, mapped in one place.
+ */
+
+/** Codes returned by the scripts in ./lua (see each file's header). */
+export const SCRIPT_ERROR_CODES = {
+  notLeader: -1,
+} as const;
+
+export class ClusterError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+    options?: ErrorOptions,
+  ) {
+    super(message, options);
+    this.name = new.target.name;
+  }
+}
+
+/** A leader write or renew was refused: this pod no longer holds the lease with its epoch. */
+export class NotLeaderError extends ClusterError {
+  constructor(
+    readonly operation: string,
+    readonly value: string,
+  ) {
+    super('NOT_LEADER', `${operation} refused: ${value} no longer holds the leadership`);
+  }
+}
+
+export function isNotLeaderError(error: unknown): error is NotLeaderError {
+  return error instanceof NotLeaderError;
+}
+
+/** Turns a script's negative code into its typed error; passes every other reply through. */
+export function checkScriptReply<T>(reply: T, operation: string, value: string): T {
+  if (reply === SCRIPT_ERROR_CODES.notLeader) throw new NotLeaderError(operation, value);
+  if (typeof reply === 'number' && reply < 0) {
+    throw new ClusterError('SCRIPT_FAILED', `${operation} returned unknown code ${reply}`);
+  }
+  return reply;
+}

@@ -1,0 +1,18 @@
+export { RedisEngine, type RedisEngineOptions } from './redis-engine';
+export {
+  RedisElection,
+  DEFAULT_ELECTION_TIMINGS,
+  validateElectionTimings,
+  type ElectionTimings,
+} from './redis-election';
+export { RedisDistribution, DEFAULT_RETAINED_BATCHES } from './redis-distribution';
+export {
+  createRedisClient,
+  parseRedisAddresses,
+  type RedisClient,
+  type RedisAddress,
+  type RedisConnectionOptions,
+} from './redis-client';
+export { clusterKeys, DEFAULT_NAMESPACE, type ClusterKeys } from './keys';
+export { ClusterError, NotLeaderError, isNotLeaderError } from './errors';
+export { decodeBatch } from './batch-codec';

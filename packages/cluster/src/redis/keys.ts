@@ -1,0 +1,42 @@
+/**
+ * Every Redis key and channel Tickwire uses, spelled once (STYLE rule 4). All keys of a
+ * namespace share one hash tag, so each Lua script's keys live in one slot of a Redis Cluster;
+ * tests isolate themselves with a fresh namespace on a shared server.
+ */
+
+/** The production namespace: keys read `tw:{tw}:leader` as in DESIGN.md. */
+export const DEFAULT_NAMESPACE = 'tw';
+
+const NAMESPACE_RE = /^[A-Za-z0-9_.-]{1,64}$/;
+
+export interface ClusterKeys {
+  readonly namespace: string;
+  /** String `<instanceId>:<epoch>` with a PX lease: who leads. */
+  readonly leader: string;
+  /** Counter: the fencing epoch, incremented on every acquisition. */
+  readonly epoch: string;
+  /** String with the leader's report (JSON), written with each renew and expiring with the lease. */
+  readonly leaderReport: string;
+  /** Hash symbol -> latest ticker JSON. */
+  readonly prices: string;
+  /** Stream of published batches; entry ids are the SSE event ids. */
+  readonly ticks: string;
+  /** Pub/sub channel: `elected <id:epoch>` and `released <id:epoch>`. */
+  readonly leaderEvents: string;
+}
+
+export function clusterKeys(namespace: string = DEFAULT_NAMESPACE): ClusterKeys {
+  if (!NAMESPACE_RE.test(namespace)) {
+    throw new TypeError(`namespace must match ${NAMESPACE_RE.source}, got ${JSON.stringify(namespace)}`);
+  }
+  const prefix = `${namespace}:{${namespace}}:`;
+  return {
+    namespace,
+    leader: `${prefix}leader`,
+    epoch: `${prefix}epoch`,
+    leaderReport: `${prefix}leader-report`,
+    prices: `${prefix}px`,
+    ticks: `${prefix}ticks`,
+    leaderEvents: `${prefix}leader-events`,
+  };
+}

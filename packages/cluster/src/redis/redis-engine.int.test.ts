@@ -1,0 +1,248 @@
+import { randomUUID } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
+import { Redis } from 'ioredis';
+import type { Ticker } from '@tickwire/core';
+import { startTestRedis, waitFor, type TestRedis } from '@tickwire/testkit';
+import { engineContract } from '../engine.contract';
+import type { LeadershipState } from '../engine';
+import { isNotLeaderError } from './errors';
+import { clusterKeys } from './keys';
+import { RedisEngine, type RedisEngineOptions } from './redis-engine';
+import type { ElectionTimings } from './redis-election';
+
+const FAST: ElectionTimings = { leaseMs: 1_000, renewMs: 250, renewDeadlineMs: 700, retryMs: 100 };
+
+const ticker = (symbol: string, last: string): Ticker => ({
+  exchange: 'binance',
+  symbol,
+  last,
+  eventTime: Date.now(),
+  receiveTime: Date.now(),
+  source: 'ws',
+});
+
+const freshNamespace = () => `t${randomUUID().slice(0, 8)}`;
+
+describe('Redis engine on a standalone Redis', () => {
+  let redis: TestRedis;
+  const engines: RedisEngine[] = [];
+
+  beforeAll(async () => {
+    redis = await startTestRedis();
+  });
+
+  afterAll(async () => {
+    await redis.stop();
+  });
+
+  async function startEngine(instanceId: string, options: Partial<RedisEngineOptions> = {}) {
+    const engine = await RedisEngine.create({
+      instanceId,
+      connection: { mode: 'standalone', url: redis.url },
+      timings: FAST,
+      ...options,
+    });
+    engines.push(engine);
+    await engine.distribution.start();
+    await engine.election.start();
+    return engine;
+  }
+
+  async function stopAll() {
+    for (const engine of engines.splice(0)) {
+      await engine.election.stop();
+      await engine.distribution.stop();
+      await engine.close();
+    }
+  }
+
+  describe('contract', () => {
+    engineContract({
+      create: (instanceId) =>
+        RedisEngine.create({
+          instanceId,
+          connection: { mode: 'standalone', url: redis.url },
+          namespace: freshNamespace(),
+          timings: FAST,
+        }),
+    });
+  });
+
+  describe('election', () => {
+    afterEach(stopAll);
+
+    it('elects exactly one of three pods, and the others know who leads with which epoch', async () => {
+      const namespace = freshNamespace();
+      const pods = await Promise.all(['a', 'b', 'c'].map((id) => startEngine(id, { namespace })));
+      await waitFor(() => pods.every((p) => p.election.state().leaderId !== undefined), {
+        timeoutMs: 3_000,
+        what: 'every pod to know the leader',
+      });
+      const states = pods.map((p) => p.election.state());
+      expect(states.filter((s) => s.role === 'leader')).toHaveLength(1);
+      const leader = states.find((s) => s.role === 'leader')!;
+      for (const state of states)
+        expect(state).toMatchObject({ leaderId: leader.instanceId, epoch: leader.epoch });
+    });
+
+    it('hands over at once when the leader releases, without waiting for the retry period', async () => {
+      const namespace = freshNamespace();
+      const slow = { ...FAST, retryMs: 30_000 };
+      const first = await startEngine('first', { namespace, timings: slow });
+      const second = await startEngine('second', { namespace, timings: slow });
+      expect(first.election.state().role).toBe('leader');
+      expect(second.election.state().role).toBe('follower');
+      const released = performance.now();
+      await first.election.stop();
+      await waitFor(() => second.election.state().role === 'leader', { timeoutMs: 2_000, what: 'handover' });
+      const handoverMs = performance.now() - released;
+      expect(handoverMs).toBeLessThan(1_000);
+      expect(second.election.state().epoch).toBe(first.election.state().epoch + 1);
+    });
+
+    it('refuses a write from a leader whose lease was taken, and leaves the hash and stream untouched', async () => {
+      const namespace = freshNamespace();
+      const keys = clusterKeys(namespace);
+      const engine = await startEngine('old', {
+        namespace,
+        timings: { ...FAST, leaseMs: 60_000, renewMs: 30_000, renewDeadlineMs: 45_000 },
+      });
+      await engine.distribution.publish([ticker('BTCUSDT', '1')]);
+      const admin = new Redis(redis.url);
+      try {
+        await admin.set(keys.leader, 'intruder:999');
+        const error = await engine.distribution.publish([ticker('BTCUSDT', '2')]).catch((e: unknown) => e);
+        expect(isNotLeaderError(error)).toBe(true);
+        expect(await admin.xlen(keys.ticks)).toBe(1);
+        expect(JSON.parse((await admin.hget(keys.prices, 'BTCUSDT'))!)).toMatchObject({ last: '1' });
+      } finally {
+        admin.disconnect();
+      }
+    });
+
+    it('steps down at once, synchronously, when its clock says the renew deadline has passed', async () => {
+      let skewMs = 0;
+      const engine = await startEngine('frozen', {
+        namespace: freshNamespace(),
+        clock: () => performance.now() + skewMs,
+      });
+      expect(engine.election.confirmLeadership()).toBe(true);
+      const seen: LeadershipState[] = [];
+      engine.election.onChange((state) => seen.push(state));
+      skewMs = 10_000; // as if the process had been frozen for 10 s
+      expect(engine.election.confirmLeadership()).toBe(false);
+      expect(seen.at(-1)?.role).toBe('follower');
+      await expect(engine.distribution.publish([ticker('BTCUSDT', '1')])).rejects.toThrow(/no longer holds/);
+    });
+
+    it('lets followers read the leader report written with each renew', async () => {
+      const namespace = freshNamespace();
+      const leader = await startEngine('reporter', { namespace });
+      leader.election.setReporter(() => JSON.stringify({ connection: 'open' }));
+      const follower = await startEngine('reader', { namespace });
+      await waitFor(() => follower.election.state().leaderReport !== undefined, {
+        timeoutMs: 3_000,
+        what: 'the report to reach the follower',
+      });
+      expect(JSON.parse(follower.election.state().leaderReport!)).toEqual({ connection: 'open' });
+    });
+  });
+
+  describe('distribution across pods', () => {
+    afterEach(stopAll);
+
+    it('delivers the leader batches to a follower, whose replay from any id matches the stream', async () => {
+      const namespace = freshNamespace();
+      const leader = await startEngine('leader', { namespace });
+      const follower = await startEngine('follower', { namespace });
+      const received: string[] = [];
+      follower.distribution.onBatch((batch) => received.push(batch.id));
+      const ids: string[] = [];
+      for (let i = 0; i < 20; i++)
+        ids.push(await leader.distribution.publish([ticker('ETHUSDT', String(i))]));
+      await waitFor(() => received.length === 20, { timeoutMs: 3_000, what: '20 batches on the follower' });
+      expect(received).toEqual(ids);
+      const replay = await follower.distribution.replaySince(ids[4]!);
+      expect(replay.recovered && replay.batches.map((b) => b.id)).toEqual(ids.slice(5));
+      expect((await follower.distribution.snapshot()).map((t) => t.last)).toEqual(['19']);
+    });
+
+    it('cannot recover ids the stream trimmed away', async () => {
+      const namespace = freshNamespace();
+      const leader = await startEngine('leader', { namespace, retainedBatches: 10 });
+      const first = await leader.distribution.publish([ticker('X', '0')]);
+      // Approximate trimming removes whole radix-tree nodes (100 entries by default).
+      for (let i = 1; i < 300; i++) await leader.distribution.publish([ticker('X', String(i))]);
+      expect(await leader.distribution.replaySince(first)).toEqual({ recovered: false });
+    });
+  });
+});
+
+describe('Redis engine through a Redis outage (own redis-server process)', () => {
+  let redis: TestRedis;
+  const engines: RedisEngine[] = [];
+
+  beforeAll(async () => {
+    redis = await startTestRedis({ forceBinary: true });
+  });
+
+  afterAll(async () => {
+    for (const engine of engines) {
+      await engine.election.stop();
+      await engine.distribution.stop();
+      await engine.close();
+    }
+    await redis.stop();
+  });
+
+  it('steps the leader down within the renew deadline, and recovers with a higher epoch after a restart', async () => {
+    const namespace = freshNamespace();
+    for (const id of ['one', 'two']) {
+      const engine = await RedisEngine.create({
+        instanceId: id,
+        connection: { mode: 'standalone', url: redis.url },
+        namespace,
+        timings: FAST,
+      });
+      engines.push(engine);
+      await engine.distribution.start();
+      await engine.election.start();
+    }
+    const [one, two] = engines as [RedisEngine, RedisEngine];
+    await one.distribution.publish([ticker('BTCUSDT', '1')]);
+    await waitFor(() => two.distribution.snapshot().then((t) => t.length === 1), {
+      timeoutMs: 3_000,
+      what: 'follower table',
+    });
+    const epochBefore = one.election.state().epoch;
+
+    const killedAt = performance.now();
+    await redis.kill!();
+    await waitFor(() => one.election.state().role === 'follower', { timeoutMs: 3_000, what: 'step-down' });
+    const stepDownMs = performance.now() - killedAt;
+    expect(stepDownMs).toBeLessThanOrEqual(FAST.renewDeadlineMs + 250);
+    await waitFor(() => !two.distribution.connection().connected, {
+      timeoutMs: 3_000,
+      what: 'follower to notice',
+    });
+    // Both keep the table they had.
+    expect((await two.distribution.snapshot()).map((t) => t.last)).toEqual(['1']);
+
+    await redis.restart!();
+    await waitFor(() => engines.some((e) => e.election.state().role === 'leader'), {
+      timeoutMs: 5_000,
+      what: 'a leader after the restart',
+    });
+    const leader = engines.find((e) => e.election.state().role === 'leader')!;
+    expect(leader.election.state().epoch).toBeGreaterThan(epochBefore);
+    await waitFor(() => engines.every((e) => e.distribution.connection().connected), {
+      timeoutMs: 5_000,
+      what: 'followers to reconnect',
+    });
+    const other = engines.find((e) => e !== leader)!;
+    const seen: string[] = [];
+    other.distribution.onBatch((batch) => seen.push(...batch.tickers.map((t) => t.last ?? '')));
+    await leader.distribution.publish([ticker('BTCUSDT', '2')]);
+    await waitFor(() => seen.includes('2'), { timeoutMs: 3_000, what: 'a batch after the restart' });
+  });
+});

@@ -1,0 +1,98 @@
+/**
+ * The Redis engine: many pods, one elected leader. Three connections per pod: commands
+ * (scripts, replay), the stream follower's blocking reads, and the leader-events subscriber.
+ */
+import type { Engine } from '../engine';
+import { silentLogger, type ClusterLogger } from '../logger';
+import { clusterKeys, DEFAULT_NAMESPACE } from './keys';
+import {
+  connectRedis,
+  createRedisClient,
+  DEFAULT_COMMAND_TIMEOUT_MS,
+  type RedisClient,
+  type RedisConnectionOptions,
+} from './redis-client';
+import { DEFAULT_RETAINED_BATCHES, RedisDistribution } from './redis-distribution';
+import { DEFAULT_ELECTION_TIMINGS, RedisElection, type ElectionTimings } from './redis-election';
+import { ClusterScripts } from './scripts';
+
+export interface RedisEngineOptions {
+  instanceId: string;
+  connection: RedisConnectionOptions;
+  /** Key namespace (default `tw`); tests use a fresh one each. */
+  namespace?: string;
+  timings?: Partial<ElectionTimings>;
+  retainedBatches?: number;
+  commandTimeoutMs?: number;
+  logger?: ClusterLogger;
+  /** Monotonic ms for the election (tests skew it to play a frozen process). */
+  clock?: () => number;
+}
+
+export class RedisEngine implements Engine {
+  readonly kind = 'redis' as const;
+
+  private constructor(
+    readonly election: RedisElection,
+    readonly distribution: RedisDistribution,
+    private readonly clients: RedisClient[],
+  ) {}
+
+  /** Connects (bounded in time) and builds the engine; throws when Redis cannot be reached. */
+  static async create(options: RedisEngineOptions): Promise<RedisEngine> {
+    const logger = options.logger ?? silentLogger;
+    const keys = clusterKeys(options.namespace ?? DEFAULT_NAMESPACE);
+    const clientFor = (purpose: 'commands' | 'stream-reader' | 'subscriber') => {
+      const client = createRedisClient(options.connection, {
+        instanceId: options.instanceId,
+        purpose,
+        commandTimeoutMs: options.commandTimeoutMs ?? DEFAULT_COMMAND_TIMEOUT_MS,
+      });
+      // ioredis emits 'error' on every failed reconnect; the components report outages.
+      client.on('error', () => undefined);
+      return client;
+    };
+    const commands = clientFor('commands');
+    const reader = clientFor('stream-reader');
+    const subscriber = clientFor('subscriber');
+    const clients = [commands, reader, subscriber];
+    try {
+      await Promise.all([connectRedis(commands), connectRedis(subscriber)]);
+    } catch (error) {
+      for (const client of clients) client.disconnect();
+      throw new Error(`cannot connect to Redis: ${(error as Error).message}`, { cause: error });
+    }
+    const scripts = new ClusterScripts(commands, keys);
+    const election = new RedisElection({
+      ...DEFAULT_ELECTION_TIMINGS,
+      ...options.timings,
+      instanceId: options.instanceId,
+      scripts,
+      subscriber,
+      keys,
+      logger,
+      ...(options.clock ? { clock: options.clock } : {}),
+    });
+    const distribution = new RedisDistribution({
+      commands,
+      reader,
+      scripts,
+      keys,
+      logger,
+      fence: () => election.fence(),
+      retainedBatches: options.retainedBatches ?? DEFAULT_RETAINED_BATCHES,
+    });
+    return new RedisEngine(election, distribution, clients);
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(
+      this.clients.map((client) =>
+        client.quit().then(
+          () => undefined,
+          () => client.disconnect(),
+        ),
+      ),
+    );
+  }
+}

@@ -1,0 +1,119 @@
+/**
+ * The one typed module through which the Lua scripts in ./lua are called (STYLE rule 3). Each
+ * file is read once, registered with `defineCommand` once per connection (ioredis then uses
+ * EVALSHA and falls back to EVAL after a Redis restart), and its reply checked here.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { RedisClient } from './redis-client';
+import { checkScriptReply } from './errors';
+import type { ClusterKeys } from './keys';
+
+/** File name `<name>-<number of keys>.lua`, as in bullmq. */
+const SCRIPT_FILES = {
+  acquireLeader: 'acquire-leader-3.lua',
+  renewLeader: 'renew-leader-2.lua',
+  releaseLeader: 'release-leader-2.lua',
+  fencedPublish: 'fenced-publish-3.lua',
+} as const;
+
+type ScriptName = keyof typeof SCRIPT_FILES;
+type ScriptFunction = (...args: (string | number)[]) => Promise<unknown>;
+
+const sources = new Map<ScriptName, { lua: string; numberOfKeys: number }>();
+
+function source(name: ScriptName): { lua: string; numberOfKeys: number } {
+  let entry = sources.get(name);
+  if (!entry) {
+    const file = SCRIPT_FILES[name];
+    const numberOfKeys = Number(/-(\d+)\.lua$/.exec(file)![1]);
+    entry = { lua: readFileSync(join(__dirname, 'lua', file), 'utf8'), numberOfKeys };
+    sources.set(name, entry);
+  }
+  return entry;
+}
+
+export type AcquireResult =
+  { acquired: true; value: string } | { acquired: false; holder: string; report: string | undefined };
+
+/** A pod's value `<instanceId>:<epoch>` parsed back; the id may itself contain colons. */
+export function parseLeaderValue(value: string): { instanceId: string; epoch: number } | undefined {
+  const colon = value.lastIndexOf(':');
+  const epoch = Number(value.slice(colon + 1));
+  if (colon <= 0 || !Number.isSafeInteger(epoch) || epoch <= 0) return undefined;
+  return { instanceId: value.slice(0, colon), epoch };
+}
+
+export class ClusterScripts {
+  constructor(
+    private readonly client: RedisClient,
+    private readonly keys: ClusterKeys,
+  ) {
+    for (const name of Object.keys(SCRIPT_FILES) as ScriptName[]) {
+      if (!(name in client)) client.defineCommand(name, source(name));
+    }
+  }
+
+  async acquireLeader(instanceId: string, leaseMs: number, seenEpoch: number): Promise<AcquireResult> {
+    const reply = (await this.call('acquireLeader')(
+      this.keys.leader,
+      this.keys.epoch,
+      this.keys.leaderReport,
+      instanceId,
+      leaseMs,
+      seenEpoch,
+      this.keys.leaderEvents,
+    )) as [number, string, string?];
+    if (reply[0] === 1) return { acquired: true, value: reply[1] };
+    return { acquired: false, holder: reply[1], report: reply[2] || undefined };
+  }
+
+  /** Throws NotLeaderError when the lease is no longer `value`'s. */
+  async renewLeader(value: string, leaseMs: number, report: string): Promise<void> {
+    const reply = await this.call('renewLeader')(
+      this.keys.leader,
+      this.keys.leaderReport,
+      value,
+      leaseMs,
+      report,
+    );
+    checkScriptReply(reply, 'renew', value);
+  }
+
+  /** Throws NotLeaderError when there was nothing of ours to release. */
+  async releaseLeader(value: string): Promise<void> {
+    const reply = await this.call('releaseLeader')(
+      this.keys.leader,
+      this.keys.leaderReport,
+      value,
+      this.keys.leaderEvents,
+    );
+    checkScriptReply(reply, 'release', value);
+  }
+
+  /** Appends one batch; returns its stream id. Throws NotLeaderError when fenced off. */
+  async fencedPublish(
+    value: string,
+    epoch: number,
+    maxLength: number,
+    batchJson: string,
+    latestBySymbol: string[],
+  ): Promise<string> {
+    const reply = await this.call('fencedPublish')(
+      this.keys.leader,
+      this.keys.prices,
+      this.keys.ticks,
+      value,
+      maxLength,
+      epoch,
+      batchJson,
+      ...latestBySymbol,
+    );
+    return checkScriptReply(reply, 'publish', value) as string;
+  }
+
+  private call(name: ScriptName): ScriptFunction {
+    const fn = (this.client as unknown as Record<ScriptName, ScriptFunction>)[name];
+    return fn.bind(this.client);
+  }
+}
