@@ -1,0 +1,199 @@
+/**
+ * The cluster's promise, with real pods as child processes, a real Redis and the simulator:
+ * exactly one upstream connection whatever the number of pods, identical prices everywhere,
+ * and failover on SIGKILL, SIGTERM and SIGSTOP without two leaders writing.
+ */
+import { Redis } from 'ioredis';
+import { openSse, waitFor, type SseConnection } from '@tickwire/testkit';
+import {
+  isAlive,
+  samplesSince,
+  startCluster,
+  TEST_TIMINGS,
+  type ClusterFixture,
+} from './support/cluster-fixture';
+
+jest.setTimeout(60_000);
+
+const LEASE_MS = Number(TEST_TIMINGS.LEADER_LEASE_MS);
+const RETRY_MS = Number(TEST_TIMINGS.LEADER_RETRY_MS);
+
+const tickTimes = (sse: SseConnection) =>
+  sse.events.filter((e) => e.event === 'tick').map((e) => e.receivedAt);
+
+/** The longest silence between ticks (or since `from`) in a window, in ms. */
+function longestGap(times: number[], from: number, to: number): number {
+  const inWindow = [from, ...times.filter((t) => t > from && t <= to), to];
+  let gap = 0;
+  for (let i = 1; i < inWindow.length; i++) gap = Math.max(gap, inWindow[i]! - inWindow[i - 1]!);
+  return gap;
+}
+
+describe('a cluster of pods', () => {
+  let cluster: ClusterFixture | undefined;
+
+  afterEach(async () => {
+    await cluster?.stop();
+    cluster = undefined;
+  });
+
+  it.each([1, 3, 5])(
+    'with %i pod(s) holds exactly one exchange connection at every sample, and every pod serves identical prices',
+    async (count) => {
+      cluster = await startCluster({ pods: count });
+      await cluster.leader();
+      const since = Date.now();
+      // Let prices flow through every pod for a while, then freeze the feed and compare.
+      await new Promise((resolve) => setTimeout(resolve, 2_000));
+      cluster.sim.faults.stall(0);
+      const statuses = await waitFor(
+        async () => {
+          const all = await Promise.all(cluster!.pods.map((pod) => cluster!.status(pod)));
+          const ids = new Set(all.map((s) => s?.lastBatchId));
+          return ids.size === 1 && !ids.has(null) && !ids.has(undefined) ? all : undefined;
+        },
+        { timeoutMs: 5_000, what: 'every pod at the same batch' },
+      );
+      const bodies = await Promise.all(
+        cluster.pods.map(async (pod) => {
+          const body = (await (await fetch(`${pod.url}/v1/prices`)).json()) as { prices: object[] };
+          return JSON.stringify(body.prices);
+        }),
+      );
+      expect(new Set(bodies).size).toBe(1);
+      expect(JSON.parse(bodies[0]!)).toHaveLength(3);
+      expect(statuses.filter((s) => s?.role === 'leader')).toHaveLength(1);
+
+      const samples = samplesSince(cluster.samples, since);
+      expect(samples.length).toBeGreaterThan(30);
+      expect(samples.filter((s) => s.connections !== 1)).toEqual([]);
+    },
+  );
+
+  it('fails over within lease + retry when the leader is SIGKILLed, and clients of other pods keep receiving ticks', async () => {
+    cluster = await startCluster({ pods: 3 });
+    const leader = await cluster.leader();
+    const followers = cluster.pods.filter((pod) => pod !== leader);
+    const streams = await Promise.all(followers.map((pod) => openSse(`${pod.url}/v1/stream`)));
+    try {
+      await Promise.all(
+        streams.map((sse) => sse.waitForEvents((e) => e.some((x) => x.event === 'tick'), 5_000)),
+      );
+      const opened = cluster.sim.stats().wsConnectionsTotal;
+      const killedAt = Date.now();
+      leader.kill('SIGKILL');
+      await waitFor(() => cluster!.sim.stats().wsConnectionsTotal > opened, {
+        timeoutMs: 5_000,
+        intervalMs: 5,
+        what: 'a new upstream connection',
+      });
+      const failoverMs = Date.now() - killedAt;
+      const newLeader = await cluster.leader();
+      expect(followers).toContain(newLeader);
+      const afterwards = Date.now();
+      await Promise.all(
+        streams.map((sse) => sse.waitForEvents(() => tickTimes(sse).some((t) => t > afterwards), 5_000)),
+      );
+      const gaps = streams.map((sse) => longestGap(tickTimes(sse), killedAt, afterwards));
+      process.stdout.write(
+        `SIGKILL failover: new upstream after ${failoverMs} ms; SSE tick gaps ${gaps.join(', ')} ms\n`,
+      );
+      expect(failoverMs).toBeLessThan(3_000);
+      expect(failoverMs).toBeLessThanOrEqual(LEASE_MS + RETRY_MS + 500);
+      expect(streams.every((sse) => !sse.closed)).toBe(true);
+      expect(samplesSince(cluster.samples, killedAt).filter((s) => s.connections > 1)).toEqual([]);
+    } finally {
+      for (const sse of streams) sse.close();
+    }
+  });
+
+  it('hands over in under 1 s on SIGTERM with the default timings', async () => {
+    cluster = await startCluster({
+      pods: 3,
+      env: {
+        LEADER_LEASE_MS: '5000',
+        LEADER_RENEW_MS: '1250',
+        LEADER_RENEW_DEADLINE_MS: '3500',
+        LEADER_RETRY_MS: '1000',
+      },
+    });
+    const leader = await cluster.leader();
+    const opened = cluster.sim.stats().wsConnectionsTotal;
+    const termAt = Date.now();
+    leader.kill('SIGTERM');
+    await waitFor(() => cluster!.sim.stats().wsConnectionsTotal > opened, {
+      timeoutMs: 5_000,
+      intervalMs: 5,
+      what: 'a new upstream connection',
+    });
+    const handoffMs = Date.now() - termAt;
+    process.stdout.write(`SIGTERM handoff: new upstream after ${handoffMs} ms\n`);
+    expect(handoffMs).toBeLessThan(1_000);
+    expect(await leader.exited(5_000)).toEqual({ code: 0, signal: null });
+    // The old connection closed before the new one opened: never two.
+    expect(samplesSince(cluster.samples, termAt).filter((s) => s.connections > 1)).toEqual([]);
+  });
+
+  it('fences off a leader frozen past its lease: no old-epoch write lands, and on waking it closes its upstream at once', async () => {
+    cluster = await startCluster({ pods: 2 });
+    const leader = await cluster.leader();
+    const oldEpoch = (await cluster.status(leader))!.epoch;
+    const opened = cluster.sim.stats().wsConnectionsTotal;
+    leader.kill('SIGSTOP');
+    let resumed = false;
+    try {
+      // The other pod takes over while the old one still holds a (frozen) socket.
+      await waitFor(() => cluster!.sim.stats().wsConnectionsTotal > opened, {
+        timeoutMs: LEASE_MS + 3_000,
+        what: 'the follower to take over',
+      });
+      expect(cluster.sim.stats().wsConnections).toBe(2);
+      await new Promise((resolve) => setTimeout(resolve, 500)); // the new leader publishes meanwhile
+
+      leader.kill('SIGCONT');
+      resumed = true;
+      const wokeAt = performance.now();
+      await waitFor(() => cluster!.sim.stats().wsConnections === 1, {
+        timeoutMs: 2_000,
+        intervalMs: 1,
+        what: 'the woken leader to close its upstream',
+      });
+      const wakeToCloseMs = performance.now() - wokeAt;
+      process.stdout.write(
+        `SIGSTOP/SIGCONT: woken leader closed its upstream ${wakeToCloseMs.toFixed(1)} ms after SIGCONT\n`,
+      );
+      expect(wakeToCloseMs).toBeLessThan(100);
+
+      await waitFor(async () => (await cluster!.status(leader))?.role === 'follower', {
+        timeoutMs: 2_000,
+        what: 'the woken pod to report follower',
+      });
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      const admin = new Redis(cluster.redis.url);
+      try {
+        const prefix = `${cluster.namespace}:{${cluster.namespace}}:`;
+        const entries = await admin.xrange(`${prefix}ticks`, '-', '+');
+        const epochs = entries.map(([, fields]) => Number(fields[fields.indexOf('e') + 1]));
+        const firstNew = epochs.findIndex((e) => e > oldEpoch);
+        expect(firstNew).toBeGreaterThan(-1);
+        // Nothing with the old epoch after the new leader's first write.
+        expect(epochs.slice(firstNew).filter((e) => e <= oldEpoch)).toEqual([]);
+        // Every hash value is the last value the stream holds for its symbol (no write outside it).
+        const lastInStream = new Map<string, string>();
+        for (const [, fields] of entries) {
+          for (const ticker of JSON.parse(fields[fields.indexOf('b') + 1]!) as { symbol: string }[]) {
+            lastInStream.set(ticker.symbol, JSON.stringify(ticker));
+          }
+        }
+        const hash = await admin.hgetall(`${prefix}px`);
+        for (const [symbol, json] of Object.entries(hash)) expect(json).toBe(lastInStream.get(symbol));
+      } finally {
+        admin.disconnect();
+      }
+      expect(leader.logs.some((line) => line.msg === 'stepping down')).toBe(true);
+      expect(isAlive(leader)).toBe(true);
+    } finally {
+      if (!resumed) leader.kill('SIGCONT');
+    }
+  });
+});

@@ -1,0 +1,157 @@
+/**
+ * A real cluster for multi-process tests: the simulator in this process, a real Redis, and N
+ * market-data pods as child processes sharing a fresh key namespace. A sampler reads the
+ * simulator's open WebSocket count every 50 ms for the whole test, which is how the tests
+ * prove "exactly one upstream connection per cluster".
+ */
+import { randomUUID } from 'node:crypto';
+import {
+  startExchangeSim,
+  startPodProcess,
+  startTestRedis,
+  waitFor,
+  type ExchangeSim,
+  type PodProcess,
+  type SimOptions,
+  type TestRedis,
+} from '@tickwire/testkit';
+
+/** Short election timings so tests run fast (the issue's: lease 2 s, retry 250 ms). */
+export const TEST_TIMINGS = {
+  LEADER_LEASE_MS: '2000',
+  LEADER_RENEW_MS: '500',
+  LEADER_RENEW_DEADLINE_MS: '1400',
+  LEADER_RETRY_MS: '250',
+};
+
+export const SAMPLE_INTERVAL_MS = 50;
+
+export interface PodStatusBody {
+  instanceId: string;
+  role: 'leader' | 'follower';
+  leaderId: string | null;
+  epoch: number;
+  state: string;
+  lastBatchId: string | null;
+  distribution: { connected: boolean };
+  upstreamHeldHere: boolean;
+}
+
+export interface Sample {
+  at: number;
+  connections: number;
+}
+
+export interface ClusterFixture {
+  sim: ExchangeSim;
+  redis: TestRedis;
+  namespace: string;
+  pods: PodProcess[];
+  samples: Sample[];
+  /** Adds a pod (named pod-<n>) with the cluster's environment plus `env`. */
+  addPod(env?: Record<string, string>): Promise<PodProcess>;
+  status(pod: PodProcess): Promise<PodStatusBody | undefined>;
+  /** Waits until exactly one live pod says it leads and the simulator has one connection. */
+  leader(timeoutMs?: number): Promise<PodProcess>;
+  stop(): Promise<void>;
+}
+
+export interface ClusterFixtureOptions {
+  pods: number;
+  env?: Record<string, string>;
+  sim?: SimOptions;
+  /** A Redis the test controls (for outages); by default startTestRedis(). */
+  redis?: TestRedis;
+  /** Redis connection env instead of REDIS_URL (e.g. REDIS_CLUSTER_NODES). */
+  redisEnv?: Record<string, string>;
+}
+
+export const TEST_SYMBOLS = 'BTCUSDT,ETHUSDT,SOLUSDT';
+
+export async function startCluster(options: ClusterFixtureOptions): Promise<ClusterFixture> {
+  const sim = await startExchangeSim({ seed: 7, tradesPerSecond: 20, tickerIntervalMs: 250, ...options.sim });
+  const ownsRedis = options.redis === undefined;
+  let redis: TestRedis | undefined;
+  const pods: PodProcess[] = [];
+  const samples: Sample[] = [];
+  const sampler = setInterval(
+    () => samples.push({ at: Date.now(), connections: sim.stats().wsConnections }),
+    SAMPLE_INTERVAL_MS,
+  );
+  const namespace = `e2e${randomUUID().slice(0, 8)}`;
+  let podCount = 0;
+
+  const stop = async () => {
+    clearInterval(sampler);
+    await Promise.all(pods.map((pod) => pod.stop()));
+    await sim.stop();
+    if (ownsRedis) await redis?.stop();
+  };
+
+  try {
+    redis = options.redis ?? (await startTestRedis());
+    const baseEnv = {
+      ...(options.redisEnv ?? { REDIS_URL: redis.url }),
+      REDIS_NAMESPACE: namespace,
+      BINANCE_WS_URL: sim.wsUrl,
+      BINANCE_REST_URL: sim.url,
+      SYMBOLS: TEST_SYMBOLS,
+      UPSTREAM_BACKOFF_BASE_MS: '50',
+      UPSTREAM_BACKOFF_MAX_MS: '500',
+      SHUTDOWN_GRACE_MS: '3000',
+      ...TEST_TIMINGS,
+      ...options.env,
+    };
+    const fixture: ClusterFixture = {
+      sim,
+      redis,
+      namespace,
+      pods,
+      samples,
+      addPod: async (env = {}) => {
+        podCount += 1;
+        const pod = await startPodProcess({ ...baseEnv, INSTANCE_ID: `pod-${podCount}`, ...env });
+        pods.push(pod);
+        return pod;
+      },
+      status: async (pod) => {
+        try {
+          const response = await fetch(`${pod.url}/v1/status`, { signal: AbortSignal.timeout(1_000) });
+          return (await response.json()) as PodStatusBody;
+        } catch {
+          return undefined; // killed or frozen
+        }
+      },
+      leader: async (timeoutMs = 10_000) =>
+        waitFor(
+          async () => {
+            const alive = pods.filter(
+              (pod) => pod.process.exitCode === null && pod.process.signalCode === null,
+            );
+            const statuses = await Promise.all(alive.map((pod) => fixture.status(pod)));
+            const leaders = alive.filter(
+              (_, i) => statuses[i]?.role === 'leader' && statuses[i]?.upstreamHeldHere,
+            );
+            return leaders.length === 1 && sim.stats().wsConnections === 1 ? leaders[0] : undefined;
+          },
+          { timeoutMs, intervalMs: 20, what: 'exactly one leader holding the upstream' },
+        ),
+      stop,
+    };
+    await Promise.all(Array.from({ length: options.pods }, () => fixture.addPod()));
+    return fixture;
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
+
+/** Samples taken from `from` on (ms since the epoch). */
+export function samplesSince(samples: Sample[], from: number): Sample[] {
+  return samples.filter((sample) => sample.at >= from);
+}
+
+/** Lists the ids of a pod's processes that are still running. */
+export function isAlive(pod: PodProcess): boolean {
+  return pod.process.exitCode === null && pod.process.signalCode === null;
+}
