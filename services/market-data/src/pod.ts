@@ -222,13 +222,15 @@ export class Pod {
     if (upstream) this.log.info('upstream stopped');
   }
 
-  private checkStatus(): void {
-    if (this.shuttingDown) return;
+  /** Tells every stream when the status changed; returns it, so a new stream starts from the same. */
+  private checkStatus(): StreamStatus {
     const stream = this.status().stream;
+    if (this.shuttingDown) return stream;
     const key = JSON.stringify(stream);
-    if (key === this.lastStreamStatus) return;
+    if (key === this.lastStreamStatus) return stream;
     this.lastStreamStatus = key;
     this.hub.broadcastStatus(stream);
+    return stream;
   }
 
   private status(): PodStatus {
@@ -325,7 +327,6 @@ export class Pod {
         maxSymbolsPerRequest: this.config.MAX_SYMBOLS_PER_REQUEST,
         maxSseClients: this.config.SSE_MAX_CLIENTS,
         sseRetryMs: this.config.SSE_RETRY_MS,
-        staleAfterMs: this.config.STALE_AFTER_MS,
         candleHistory: this.config.CANDLE_HISTORY,
       },
       hub: this.hub,
@@ -335,7 +336,11 @@ export class Pod {
       logger: this.deps.logger.child({ component: 'http' }),
       symbols: this.config.SYMBOLS,
       isKnownSymbol: (symbol) => this.symbolSet.has(symbol),
+      isStale: (ticker) =>
+        !this.engine.distribution.connection().connected ||
+        isTickerStale(ticker.receiveTime, Date.now(), this.config.STALE_AFTER_MS),
       status: () => this.status(),
+      streamStatus: () => this.checkStatus(),
       health: () => this.health(),
       isReady: () => this.ready,
       isShuttingDown: () => this.shuttingDown,

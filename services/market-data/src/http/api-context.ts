@@ -1,16 +1,16 @@
 /** What the HTTP layer needs from the pod; the pod builds it, routes only read it. */
 import type { Registry } from 'prom-client';
+import type { Ticker } from '@tickwire/core';
 import type { Distribution } from '@tickwire/cluster';
 import type { HealthReport, Logger } from '@tickwire/observability';
 import type { Hub } from '../hub/hub';
 import type { PodMetrics } from '../metrics';
-import type { PodStatus } from '../pod-status';
+import type { PodStatus, StreamStatus } from '../pod-status';
 
 export interface ApiLimits {
   maxSymbolsPerRequest: number;
   maxSseClients: number;
   sseRetryMs: number;
-  staleAfterMs: number;
   candleHistory: number;
 }
 
@@ -24,7 +24,14 @@ export interface ApiContext {
   /** Symbols this pod serves, in configured order. */
   symbols: readonly string[];
   isKnownSymbol(symbol: string): boolean;
+  /**
+   * Whether a ticker is served flagged stale: too old, or this pod is cut off from the
+   * distribution (Redis away) and cannot know whether a newer price exists.
+   */
+  isStale(ticker: Ticker): boolean;
   status(): PodStatus;
+  /** The status streams were last told, brought up to date first (so a new stream agrees with the rest). */
+  streamStatus(): StreamStatus;
   health(): HealthReport;
   /** False until the pod has started and again once it is shutting down. */
   isReady(): boolean;

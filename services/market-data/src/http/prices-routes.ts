@@ -4,7 +4,6 @@
  */
 import { Router } from 'express';
 import type { Ticker } from '@tickwire/core';
-import { isTickerStale } from '../serving-state';
 import type { ApiContext } from './api-context';
 import { httpErrors } from './errors';
 import {
@@ -23,7 +22,7 @@ export function pricesRoutes(ctx: ApiContext): Router {
   const isKnown = (symbol: string) => ctx.isKnownSymbol(symbol);
   const present = (ticker: Ticker) => ({
     ...ticker,
-    stale: isTickerStale(ticker.receiveTime, ctx.now(), ctx.limits.staleAfterMs),
+    stale: ctx.isStale(ticker),
   });
 
   router.get('/v1/prices', (req, res) => {

@@ -9,7 +9,6 @@ import type { Ticker } from '@tickwire/core';
 import type { ReplayResult } from '@tickwire/cluster';
 import type { SseClient } from '../hub/sse-client';
 import { encodeEvent, encodeRetry } from '../hub/sse-encoding';
-import { isTickerStale } from '../serving-state';
 import type { ApiContext } from './api-context';
 import { httpErrors } from './errors';
 import { parseIntegerParam, parseSymbolsParam, singleParam } from './query';
@@ -75,22 +74,18 @@ export function streamRoute(ctx: ApiContext): RequestHandler {
         client.resume(replay.batches.at(-1)?.id ?? lastEventId);
       } else {
         const upTo = writeSnapshot(ctx, client, symbols);
-        client.writeNow(encodeEvent('status', { ...ctx.status().stream, recovered: false }));
+        client.writeNow(encodeEvent('status', { ...ctx.streamStatus(), recovered: false }));
         client.resume(upTo);
         return;
       }
     }
-    client.writeNow(encodeEvent('status', ctx.status().stream));
+    client.writeNow(encodeEvent('status', ctx.streamStatus()));
   };
 }
 
 /** Writes the snapshot; returns the batch id it reflects (later events are newer). */
 function writeSnapshot(ctx: ApiContext, client: SseClient, symbols: ReadonlySet<string>): string | undefined {
-  const now = ctx.now();
-  const decorate = (ticker: Ticker) => ({
-    ...ticker,
-    stale: isTickerStale(ticker.receiveTime, now, ctx.limits.staleAfterMs),
-  });
+  const decorate = (ticker: Ticker) => ({ ...ticker, stale: ctx.isStale(ticker) });
   client.writeNow(ctx.hub.snapshotEvent(symbols, decorate));
   return ctx.hub.lastBatchInfo()?.id;
 }
