@@ -4,7 +4,7 @@
  * and failover on SIGKILL, SIGTERM and SIGSTOP without two leaders writing.
  */
 import { Redis } from 'ioredis';
-import { openSse, waitFor, type SseConnection } from '@tickwire/testkit';
+import { openSse, startTestRedisCluster, waitFor, type SseConnection } from '@tickwire/testkit';
 import {
   isAlive,
   samplesSince,
@@ -169,11 +169,11 @@ describe('a cluster of pods', () => {
         what: 'the woken pod to report follower',
       });
       await new Promise((resolve) => setTimeout(resolve, 500));
-      const admin = new Redis(cluster.redis.url);
+      const admin = new Redis(cluster.redis!.url);
       try {
         const prefix = `${cluster.namespace}:{${cluster.namespace}}:`;
-        const entries = await admin.xrange(`${prefix}ticks`, '-', '+');
-        const epochs = entries.map(([, fields]) => Number(fields[fields.indexOf('e') + 1]));
+        const entries: [string, string[]][] = await admin.xrange(`${prefix}ticks`, '-', '+');
+        const epochs: number[] = entries.map(([, fields]) => Number(fields[fields.indexOf('e') + 1]));
         const firstNew = epochs.findIndex((e) => e > oldEpoch);
         expect(firstNew).toBeGreaterThan(-1);
         // Nothing with the old epoch after the new leader's first write.
@@ -194,6 +194,39 @@ describe('a cluster of pods', () => {
       expect(isAlive(leader)).toBe(true);
     } finally {
       if (!resumed) leader.kill('SIGCONT');
+    }
+  });
+
+  it('runs the same way on a 3-master Redis Cluster: one connection, and failover on SIGKILL', async () => {
+    const redisCluster = await startTestRedisCluster({ masters: 3 });
+    try {
+      cluster = await startCluster({
+        pods: 3,
+        redisEnv: { REDIS_CLUSTER_NODES: redisCluster.nodes.map((n) => `${n.host}:${n.port}`).join(',') },
+      });
+      const leader = await cluster.leader();
+      const since = Date.now();
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+      expect(samplesSince(cluster.samples, since).filter((s) => s.connections !== 1)).toEqual([]);
+      const follower = cluster.pods.find((pod) => pod !== leader)!;
+      const sse = await openSse(`${follower.url}/v1/stream`);
+      try {
+        await sse.waitForEvents((e) => e.some((x) => x.event === 'tick'), 5_000);
+        const killedAt = Date.now();
+        leader.kill('SIGKILL');
+        await cluster.leader(5_000);
+        const failoverMs = Date.now() - killedAt;
+        process.stdout.write(`Redis Cluster SIGKILL failover: new leader serving after ${failoverMs} ms\n`);
+        expect(failoverMs).toBeLessThan(3_000);
+        await sse.waitForEvents(() => tickTimes(sse).some((t) => t > killedAt + failoverMs), 5_000);
+        expect(samplesSince(cluster.samples, killedAt).filter((s) => s.connections > 1)).toEqual([]);
+      } finally {
+        sse.close();
+      }
+    } finally {
+      await cluster?.stop();
+      cluster = undefined;
+      await redisCluster.stop();
     }
   });
 });

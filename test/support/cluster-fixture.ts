@@ -44,7 +44,8 @@ export interface Sample {
 
 export interface ClusterFixture {
   sim: ExchangeSim;
-  redis: TestRedis;
+  /** The Redis behind REDIS_URL; undefined when the test passed its own `redisEnv`. */
+  redis: TestRedis | undefined;
   namespace: string;
   pods: PodProcess[];
   samples: Sample[];
@@ -70,7 +71,7 @@ export const TEST_SYMBOLS = 'BTCUSDT,ETHUSDT,SOLUSDT';
 
 export async function startCluster(options: ClusterFixtureOptions): Promise<ClusterFixture> {
   const sim = await startExchangeSim({ seed: 7, tradesPerSecond: 20, tickerIntervalMs: 250, ...options.sim });
-  const ownsRedis = options.redis === undefined;
+  const ownsRedis = options.redis === undefined && options.redisEnv === undefined;
   let redis: TestRedis | undefined;
   const pods: PodProcess[] = [];
   const samples: Sample[] = [];
@@ -89,9 +90,9 @@ export async function startCluster(options: ClusterFixtureOptions): Promise<Clus
   };
 
   try {
-    redis = options.redis ?? (await startTestRedis());
+    redis = options.redis ?? (ownsRedis ? await startTestRedis() : undefined);
     const baseEnv = {
-      ...(options.redisEnv ?? { REDIS_URL: redis.url }),
+      ...(options.redisEnv ?? { REDIS_URL: redis!.url }),
       REDIS_NAMESPACE: namespace,
       BINANCE_WS_URL: sim.wsUrl,
       BINANCE_REST_URL: sim.url,

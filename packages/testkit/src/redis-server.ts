@@ -47,13 +47,26 @@ async function tryContainer(): Promise<TestRedis | undefined> {
   }
 }
 
+/** A port on 127.0.0.1 that nothing listened on a moment ago (the OS picks it). */
 export async function freePort(): Promise<number> {
+  return listenAndClose(0);
+}
+
+/** Whether a given port on 127.0.0.1 can be listened on right now. */
+export async function isPortFree(port: number): Promise<boolean> {
+  return listenAndClose(port).then(
+    () => true,
+    () => false,
+  );
+}
+
+async function listenAndClose(port: number): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const port = (server.address() as { port: number }).port;
-      server.close(() => resolve(port));
+    server.listen(port, '127.0.0.1', () => {
+      const bound = (server.address() as { port: number }).port;
+      server.close(() => resolve(bound));
     });
   });
 }
@@ -62,38 +75,70 @@ export async function startRedisBinary(): Promise<TestRedis> {
   const port = await freePort();
   let child: ChildProcess | undefined;
   const launch = async () => {
-    const proc = spawn(
-      'redis-server',
-      ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
-      {
-        stdio: ['ignore', 'pipe', 'pipe'],
-      },
-    );
-    let output = '';
-    let exited = false;
-    proc.stdout.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
-    proc.once('exit', () => (exited = true));
-    proc.once('error', (error) => {
-      exited = true;
-      output += error.message;
-    });
-    await waitFor(
-      () => {
-        if (exited) throw new WaitAborted(`redis-server did not start: ${output.slice(0, 500)}`);
-        return output.includes('Ready to accept connections');
-      },
-      { timeoutMs: 10_000, what: 'redis-server to be ready' },
-    );
-    child = proc;
+    child = await spawnRedisServer([
+      '--port',
+      String(port),
+      '--bind',
+      '127.0.0.1',
+      '--save',
+      '',
+      '--appendonly',
+      'no',
+    ]);
   };
   const kill = async () => {
     const proc = child;
     child = undefined;
-    if (!proc || proc.exitCode !== null) return;
-    const gone = new Promise<void>((resolve) => proc.once('exit', () => resolve()));
-    proc.kill('SIGKILL');
-    await gone;
+    await killProcess(proc);
   };
   await launch();
   return { url: `redis://127.0.0.1:${port}`, kind: 'binary', kill, restart: launch, stop: kill };
+}
+
+/**
+ * Starts `redis-server` with these arguments and resolves once it accepts connections. If it
+ * never gets there it is killed, so a failed start leaves no process behind.
+ */
+export async function spawnRedisServer(args: readonly string[]): Promise<ChildProcess> {
+  const proc = spawn('redis-server', args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  let ready = false;
+  let exited = false;
+  // Both pipes are drained for the life of the server: a full pipe would block its logging.
+  // Only the start-up lines are kept, for the error message.
+  const collect = (chunk: string) => {
+    if (!ready) output += chunk;
+  };
+  proc.stdout.setEncoding('utf8').on('data', collect);
+  proc.stderr.setEncoding('utf8').on('data', collect);
+  proc.once('exit', () => (exited = true));
+  proc.once('error', (error) => {
+    exited = true;
+    output += error.message;
+  });
+  try {
+    await waitFor(
+      () => {
+        // The reason (e.g. "Address already in use") is logged last, so keep the tail.
+        if (exited) throw new WaitAborted(`redis-server did not start: ${output.slice(-800)}`);
+        return output.includes('Ready to accept connections');
+      },
+      { timeoutMs: 10_000, what: `redis-server ${args.join(' ')} to be ready` },
+    );
+  } catch (error) {
+    await killProcess(proc);
+    throw error;
+  }
+  ready = true;
+  return proc;
+}
+
+/** SIGKILLs a process and resolves once it has exited; a no-op when it is already gone. */
+export async function killProcess(proc: ChildProcess | undefined): Promise<void> {
+  // A process killed by a signal keeps exitCode null, so signalCode must be checked too or
+  // we would wait for an 'exit' that already happened; no pid means it never started.
+  if (!proc || proc.pid === undefined || proc.exitCode !== null || proc.signalCode !== null) return;
+  const gone = new Promise<void>((resolve) => proc.once('exit', () => resolve()));
+  proc.kill('SIGKILL');
+  await gone;
 }

@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
-import { Redis } from 'ioredis';
 import type { Ticker } from '@tickwire/core';
-import { startTestRedis, waitFor, type TestRedis } from '@tickwire/testkit';
+import { startTestRedis, startTestRedisCluster, waitFor, type TestRedis } from '@tickwire/testkit';
 import { engineContract } from '../engine.contract';
 import type { LeadershipState } from '../engine';
 import { isNotLeaderError } from './errors';
 import { clusterKeys } from './keys';
+import { connectRedis, createRedisClient, type RedisConnectionOptions } from './redis-client';
 import { RedisEngine, type RedisEngineOptions } from './redis-engine';
 import type { ElectionTimings } from './redis-election';
 
@@ -23,22 +23,50 @@ const ticker = (symbol: string, last: string): Ticker => ({
 
 const freshNamespace = () => `t${randomUUID().slice(0, 8)}`;
 
-describe('Redis engine on a standalone Redis', () => {
-  let redis: TestRedis;
+interface RedisUnderTest {
+  connection: RedisConnectionOptions;
+  stop(): Promise<void>;
+}
+
+const STANDALONE = async (): Promise<RedisUnderTest> => {
+  const redis = await startTestRedis();
+  return { connection: { mode: 'standalone', url: redis.url }, stop: () => redis.stop() };
+};
+
+const CLUSTER = async (): Promise<RedisUnderTest> => {
+  const cluster = await startTestRedisCluster({ masters: 3 });
+  return { connection: { mode: 'cluster', nodes: cluster.nodes }, stop: () => cluster.stop() };
+};
+
+describe.each([
+  ['a standalone Redis', STANDALONE],
+  ['a 3-master Redis Cluster', CLUSTER],
+])('Redis engine on %s', (_name, startRedis) => {
+  let redis: RedisUnderTest;
   const engines: RedisEngine[] = [];
 
   beforeAll(async () => {
-    redis = await startTestRedis();
-  });
+    redis = await startRedis();
+  }, 30_000);
 
   afterAll(async () => {
     await redis.stop();
   });
 
+  async function adminClient() {
+    const client = createRedisClient(redis.connection, {
+      instanceId: 'admin',
+      purpose: 'commands',
+      commandTimeoutMs: 2_000,
+    });
+    await connectRedis(client);
+    return client;
+  }
+
   async function startEngine(instanceId: string, options: Partial<RedisEngineOptions> = {}) {
     const engine = await RedisEngine.create({
       instanceId,
-      connection: { mode: 'standalone', url: redis.url },
+      connection: redis.connection,
       timings: FAST,
       ...options,
     });
@@ -61,7 +89,7 @@ describe('Redis engine on a standalone Redis', () => {
       create: (instanceId) =>
         RedisEngine.create({
           instanceId,
-          connection: { mode: 'standalone', url: redis.url },
+          connection: redis.connection,
           namespace: freshNamespace(),
           timings: FAST,
         }),
@@ -108,7 +136,7 @@ describe('Redis engine on a standalone Redis', () => {
         timings: { ...FAST, leaseMs: 60_000, renewMs: 30_000, renewDeadlineMs: 45_000 },
       });
       await engine.distribution.publish([ticker('BTCUSDT', '1')]);
-      const admin = new Redis(redis.url);
+      const admin = await adminClient();
       try {
         await admin.set(keys.leader, 'intruder:999');
         const error = await engine.distribution.publish([ticker('BTCUSDT', '2')]).catch((e: unknown) => e);

@@ -84,7 +84,7 @@ export class StreamFollower {
           failures = 0;
           this.state = { connected: true };
         }
-        const reply = (await this.options.client.xread(
+        const reply = await this.options.client.xread(
           'COUNT',
           READ_COUNT,
           'BLOCK',
@@ -92,7 +92,7 @@ export class StreamFollower {
           'STREAMS',
           this.options.keys.ticks,
           this.lastId,
-        ));
+        );
         for (const [, entries] of reply ?? []) for (const entry of entries) this.deliver(entry);
       } catch (error) {
         if (!this.running) break;
