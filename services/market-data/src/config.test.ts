@@ -32,6 +32,27 @@ describe('loadConfig', () => {
     expect(loadConfig({ PORT: '', REDIS_URL: ' ' }).PORT).toBe(8080);
   });
 
+  it('selects one Redis connection and checks the election timings order', () => {
+    const problems = (env: Record<string, string>) => {
+      try {
+        loadConfig(env);
+        return '';
+      } catch (error) {
+        return (error as ConfigError).problems.join('\n');
+      }
+    };
+    expect(problems({ REDIS_URL: 'redis://a:6379', REDIS_CLUSTER_NODES: 'a:7000' })).toContain(
+      'set only one of',
+    );
+    expect(problems({ REDIS_SENTINELS: 'a:26379' })).toContain('REDIS_SENTINEL_MASTER');
+    expect(problems({ REDIS_CLUSTER_NODES: 'a:7000,b' })).toContain('REDIS_CLUSTER_NODES');
+    expect(problems({ REDIS_URL: 'http://a' })).toContain('REDIS_URL');
+    expect(problems({ LEADER_LEASE_MS: '3000', LEADER_RENEW_DEADLINE_MS: '3500' })).toContain(
+      'LEADER_RENEW_DEADLINE_MS',
+    );
+    expect(problems({ REDIS_SENTINELS: '[::1]:26379', REDIS_SENTINEL_MASTER: 'mymaster' })).toBe('');
+  });
+
   it('documents every variable it reads', () => {
     expect(Object.keys(CONFIG_DOCS).sort()).toEqual([...CONFIG_KEYS].sort());
   });
