@@ -3,5 +3,6 @@ export * from './sse-test-client';
 export * from './pod-process';
 export * from './redis-server';
 export * from './redis-cluster';
+export * from './redis-sentinel';
 export * from './prometheus-text';
 export { startExchangeSim, type ExchangeSim, type SimOptions } from '@tickwire/exchange-sim';

@@ -1,7 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import type { Ticker } from '@tickwire/core';
-import { startTestRedis, startTestRedisCluster, waitFor, type TestRedis } from '@tickwire/testkit';
+import {
+  startTestRedis,
+  startTestRedisCluster,
+  startTestRedisSentinel,
+  waitFor,
+  type TestRedis,
+} from '@tickwire/testkit';
 import { engineContract } from '../engine.contract';
 import type { LeadershipState } from '../engine';
 import { isNotLeaderError } from './errors';
@@ -38,9 +44,18 @@ const CLUSTER = async (): Promise<RedisUnderTest> => {
   return { connection: { mode: 'cluster', nodes: cluster.nodes }, stop: () => cluster.stop() };
 };
 
+const SENTINEL = async (): Promise<RedisUnderTest> => {
+  const sentinel = await startTestRedisSentinel({ sentinels: 2 });
+  return {
+    connection: { mode: 'sentinel', sentinels: sentinel.sentinels, masterName: sentinel.masterName },
+    stop: () => sentinel.stop(),
+  };
+};
+
 describe.each([
   ['a standalone Redis', STANDALONE],
   ['a 3-master Redis Cluster', CLUSTER],
+  ['a Redis behind Sentinel', SENTINEL],
 ])('Redis engine on %s', (_name, startRedis) => {
   let redis: RedisUnderTest;
   const engines: RedisEngine[] = [];
