@@ -172,7 +172,12 @@ describe('a cluster of pods', () => {
       const admin = new Redis(cluster.redis!.url);
       try {
         const prefix = `${cluster.namespace}:{${cluster.namespace}}:`;
-        const entries: [string, string[]][] = await admin.xrange(`${prefix}ticks`, '-', '+');
+        // One transaction: the new leader keeps writing while we read.
+        const [[, entries], [, hash]] = (await admin
+          .multi()
+          .xrange(`${prefix}ticks`, '-', '+')
+          .hgetall(`${prefix}px`)
+          .exec()) as [[null, [string, string[]][]], [null, Record<string, string>]];
         const epochs: number[] = entries.map(([, fields]) => Number(fields[fields.indexOf('e') + 1]));
         const firstNew = epochs.findIndex((e) => e > oldEpoch);
         expect(firstNew).toBeGreaterThan(-1);
@@ -185,7 +190,6 @@ describe('a cluster of pods', () => {
             lastInStream.set(ticker.symbol, JSON.stringify(ticker));
           }
         }
-        const hash = await admin.hgetall(`${prefix}px`);
         for (const [symbol, json] of Object.entries(hash)) expect(json).toBe(lastInStream.get(symbol));
       } finally {
         admin.disconnect();
