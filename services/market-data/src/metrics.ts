@@ -32,6 +32,18 @@ export function createPodMetrics(registry: Registry) {
       labelNames: ['exchange', 'reason'],
       registers,
     }),
+    upstreamBreakerState: new Gauge({
+      name: name('upstream_breaker_state'),
+      help: 'Connect circuit breaker per exchange: 0 closed, 1 half-open, 2 open.',
+      labelNames: ['exchange'],
+      registers,
+    }),
+    upstreamBreakerEvents: new Counter({
+      name: name('upstream_breaker_events_total'),
+      help: 'Connect circuit breaker events: open, halfOpen, close, reject, failure, success.',
+      labelNames: ['exchange', 'event'],
+      registers,
+    }),
     upstreamErrorFrames: new Counter({
       name: name('upstream_error_frames_total'),
       help: 'Error frames the exchange sent, by code.',

@@ -8,6 +8,8 @@ export interface StreamStatus {
   state: ServingState;
   leaderId: string | null;
   epoch: number;
+  /** The cluster's exchange connection and its connect breaker, when known. */
+  upstream: Pick<UpstreamStatus, 'connection' | 'breaker'> | null;
 }
 
 export interface PodStatus {

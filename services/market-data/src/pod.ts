@@ -197,6 +197,8 @@ export class Pod {
       watchdogMs: this.config.UPSTREAM_WATCHDOG_MS,
       backoffBaseMs: this.config.UPSTREAM_BACKOFF_BASE_MS,
       backoffMaxMs: this.config.UPSTREAM_BACKOFF_MAX_MS,
+      breakerFailures: this.config.UPSTREAM_BREAKER_FAILURES,
+      breakerResetMs: this.config.UPSTREAM_BREAKER_RESET_MS,
       logger: this.deps.logger.child({ component: 'upstream', exchange: this.deps.adapter.id }),
       metrics: this.metrics,
       // Checked per frame on the local clock: a leader that was frozen past its deadline steps
@@ -248,7 +250,12 @@ export class Pod {
       distributionConnected: distribution.connected,
       upstreamConnection: upstream?.connection,
     });
-    const stream: StreamStatus = { state, leaderId: leadership.leaderId ?? null, epoch: leadership.epoch };
+    const stream: StreamStatus = {
+      state,
+      leaderId: leadership.leaderId ?? null,
+      epoch: leadership.epoch,
+      upstream: upstream ? { connection: upstream.connection, breaker: upstream.breaker } : null,
+    };
     return {
       instanceId: leadership.instanceId,
       role: leadership.role,

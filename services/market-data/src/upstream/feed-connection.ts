@@ -9,6 +9,7 @@ import WebSocket from 'ws';
 import type { Lifecycle } from '@tickwire/core';
 import type { Logger } from '@tickwire/observability';
 import { FullJitterBackoff, type BackoffOptions } from './backoff';
+import { ConnectBreaker, type BreakerEvent, type BreakerState } from './connect-breaker';
 
 export type ConnectionStatus = 'idle' | 'connecting' | 'open' | 'waiting' | 'stopped';
 
@@ -20,6 +21,8 @@ export interface FeedConnectionOptions {
   /** Reconnect when no text frame arrived for this long (ms). */
   watchdogMs: number;
   backoff: BackoffOptions;
+  /** The circuit breaker around connect attempts. */
+  breaker: { failuresToOpen: number; resetMs: number };
   /** Give up on a handshake after this long (ms). */
   handshakeTimeoutMs: number;
   /** Largest frame accepted from the exchange (bytes); a bigger one closes the connection. */
@@ -28,6 +31,17 @@ export interface FeedConnectionOptions {
   onFrame(text: string, receivedAt: number): void;
   onStatus?(status: ConnectionStatus): void;
   onReconnect?(reason: ReconnectReason): void;
+  onBreakerEvent?(event: BreakerEvent, state: BreakerState): void;
+}
+
+/** A failed connect attempt, with the reason the reconnect is counted under. */
+class ConnectFailed extends Error {
+  constructor(
+    readonly reason: ReconnectReason,
+    message: string,
+  ) {
+    super(message);
+  }
 }
 
 export const FEED_CONNECTION_DEFAULTS = {
@@ -46,11 +60,18 @@ export class FeedConnection implements Lifecycle {
   private lastFrameAt = 0;
   private openedAt = 0;
   private readonly backoff: FullJitterBackoff;
+  private readonly breaker: ConnectBreaker<WebSocket>;
+  private waitingForBreaker = false;
   private readonly log: Logger;
 
   constructor(private readonly options: FeedConnectionOptions) {
     this.backoff = new FullJitterBackoff(options.backoff);
     this.log = options.logger;
+    this.breaker = new ConnectBreaker(() => this.openSocket(), {
+      ...options.breaker,
+      onEvent: (event) => options.onBreakerEvent?.(event, this.breaker.state()),
+      onStateChange: (state) => this.onBreakerState(state),
+    });
   }
 
   /** Starts connecting; resolves at once, since an exchange outage must not stop the pod. */
@@ -67,6 +88,7 @@ export class FeedConnection implements Lifecycle {
   async stop(): Promise<void> {
     if (this.currentStatus === 'stopped') return;
     this.setStatus('stopped');
+    this.breaker.shutdown();
     clearTimeout(this.reconnectTimer);
     clearInterval(this.watchdogTimer);
     this.reconnectTimer = undefined;
@@ -74,6 +96,10 @@ export class FeedConnection implements Lifecycle {
     const socket = this.socket;
     this.socket = undefined;
     if (socket) await closeSocket(socket);
+  }
+
+  breakerState(): BreakerState {
+    return this.breaker.state();
   }
 
   status(): ConnectionStatus {
@@ -103,23 +129,79 @@ export class FeedConnection implements Lifecycle {
     this.replace(reason, 0);
   }
 
+  /** One attempt through the breaker; while it is open, waits for it to half-open. */
   private connect(): void {
-    const url = this.options.url();
-    const socket = new WebSocket(url, {
-      handshakeTimeout: this.options.handshakeTimeoutMs,
-      maxPayload: this.options.maxFrameBytes,
-      perMessageDeflate: false,
-    });
-    this.socket = socket;
-    this.log.debug({ url: redactQuery(url) }, 'connecting to exchange');
+    this.breaker.fire().then(
+      (socket) => this.adopt(socket),
+      (error: unknown) => {
+        if (this.currentStatus === 'stopped') return;
+        if (this.breaker.isOpenError(error)) {
+          this.waitingForBreaker = true;
+          this.setStatus('waiting');
+          return;
+        }
+        const reason = error instanceof ConnectFailed ? error.reason : 'error';
+        this.log.warn(
+          { err: (error as Error).message, breaker: this.breaker.state() },
+          'exchange connect failed',
+        );
+        this.replace(reason);
+      },
+    );
+  }
 
-    socket.on('open', () => {
-      if (socket !== this.socket) return;
-      this.openedAt = Date.now();
-      this.lastFrameAt = this.openedAt;
-      this.setStatus('open');
-      this.log.info({ url: redactQuery(url) }, 'exchange connection open');
+  /** Resolves with the socket once open; rejects on a refused, failed or closed handshake. */
+  private openSocket(): Promise<WebSocket> {
+    return new Promise((resolve, reject) => {
+      const url = this.options.url();
+      const socket = new WebSocket(url, {
+        handshakeTimeout: this.options.handshakeTimeoutMs,
+        maxPayload: this.options.maxFrameBytes,
+        perMessageDeflate: false,
+      });
+      this.socket = socket;
+      this.log.debug({ url: redactQuery(url) }, 'connecting to exchange');
+      const onUnexpected = (_req: unknown, res: { statusCode?: number }) =>
+        fail('handshake-failed', `exchange refused the WebSocket handshake (HTTP ${res.statusCode})`);
+      const onError = (error: Error) => fail('error', error.message);
+      const onClose = (code: number) => fail('closed', `closed during the handshake (${code})`);
+      const onOpen = () => {
+        detach();
+        resolve(socket);
+      };
+      // Only our own listeners go: stop() may be waiting on this socket's close.
+      const detach = () => {
+        socket.off('unexpected-response', onUnexpected);
+        socket.off('error', onError);
+        socket.off('close', onClose);
+        socket.off('open', onOpen);
+      };
+      const fail = (reason: ReconnectReason, message: string) => {
+        detach();
+        socket.on('error', () => {}); // late errors of a discarded socket are expected
+        socket.terminate();
+        if (this.socket === socket) this.socket = undefined;
+        reject(new ConnectFailed(reason, message));
+      };
+      socket.on('unexpected-response', onUnexpected);
+      socket.on('error', onError);
+      socket.on('close', onClose);
+      socket.on('open', onOpen);
     });
+  }
+
+  /** Takes an open socket into service; a socket that opened after stop() is closed at once. */
+  private adopt(socket: WebSocket): void {
+    if (this.currentStatus === 'stopped' || socket !== this.socket) {
+      socket.on('error', () => {});
+      socket.terminate();
+      return;
+    }
+    const url = this.options.url();
+    this.openedAt = Date.now();
+    this.lastFrameAt = this.openedAt;
+    this.setStatus('open');
+    this.log.info({ url: redactQuery(url) }, 'exchange connection open');
     socket.on('message', (data, isBinary) => {
       if (socket !== this.socket) return;
       const receivedAt = Date.now();
@@ -128,12 +210,6 @@ export class FeedConnection implements Lifecycle {
       this.backoff.reset();
       if (isBinary) return;
       this.options.onFrame(rawDataToString(data), receivedAt);
-    });
-    socket.on('unexpected-response', (_req, res) => {
-      if (socket !== this.socket) return;
-      this.log.warn({ status: res.statusCode }, 'exchange refused the WebSocket handshake');
-      socket.terminate();
-      this.replace('handshake-failed');
     });
     socket.on('error', (error) => {
       if (socket !== this.socket) return;
@@ -145,6 +221,15 @@ export class FeedConnection implements Lifecycle {
       this.log.warn({ code, reason: reason.toString() }, 'exchange connection closed');
       this.replace('closed');
     });
+  }
+
+  private onBreakerState(state: BreakerState): void {
+    this.log.warn({ breaker: state }, `exchange connect breaker ${state}`);
+    if (state !== 'half-open' || !this.waitingForBreaker || this.currentStatus === 'stopped') return;
+    // The breaker allows one trial attempt now.
+    this.waitingForBreaker = false;
+    this.setStatus('connecting');
+    this.connect();
   }
 
   /** Ends the current socket (if any) and schedules the next attempt. */

@@ -8,6 +8,7 @@ import type { Lifecycle, TickerUpdate } from '@tickwire/core';
 import type { ExchangeAdapter, FeedMessage } from '@tickwire/exchanges';
 import type { Logger } from '@tickwire/observability';
 import type { PodMetrics } from '../metrics';
+import type { BreakerState } from './connect-breaker';
 import { FEED_CONNECTION_DEFAULTS, FeedConnection, type ConnectionStatus } from './feed-connection';
 
 export interface UpstreamOptions {
@@ -17,6 +18,10 @@ export interface UpstreamOptions {
   watchdogMs: number;
   backoffBaseMs: number;
   backoffMaxMs: number;
+  /** Failed connects within a minute that open the connect breaker. */
+  breakerFailures: number;
+  /** How long the breaker stays open before one trial connect (ms). */
+  breakerResetMs: number;
   logger: Logger;
   metrics: PodMetrics;
   onUpdates(updates: TickerUpdate[]): void;
@@ -26,6 +31,8 @@ export interface UpstreamOptions {
 export interface UpstreamStatus {
   exchange: string;
   connection: ConnectionStatus;
+  /** The connect circuit breaker: `open` means no connect is tried until it half-opens. */
+  breaker: BreakerState;
   /** When the current connection opened (ms), if one is open. */
   connectedSince: number | undefined;
   /** When the last frame arrived (ms), if any did. */
@@ -33,6 +40,9 @@ export interface UpstreamStatus {
   reconnects: number;
   malformedFrames: number;
 }
+
+/** `tickwire_upstream_breaker_state` values. */
+const BREAKER_STATE_VALUES: Record<BreakerState, number> = { closed: 0, 'half-open': 1, open: 2 };
 
 /** Malformed frames are logged at most this often; the counter sees every one. */
 const MALFORMED_LOG_INTERVAL_MS = 5_000;
@@ -57,6 +67,7 @@ export class Upstream implements Lifecycle {
       url: () => options.adapter.connectUrl(options.wsBaseUrl, streams),
       watchdogMs: options.watchdogMs,
       backoff: { baseMs: options.backoffBaseMs, maxMs: options.backoffMaxMs },
+      breaker: { failuresToOpen: options.breakerFailures, resetMs: options.breakerResetMs },
       handshakeTimeoutMs: FEED_CONNECTION_DEFAULTS.handshakeTimeoutMs,
       maxFrameBytes: FEED_CONNECTION_DEFAULTS.maxFrameBytes,
       logger: options.logger,
@@ -64,6 +75,11 @@ export class Upstream implements Lifecycle {
       onStatus: (connection) => {
         options.metrics.upstreamConnected.set({ exchange }, connection === 'open' ? 1 : 0);
         options.onStatus?.(this.status());
+      },
+      onBreakerEvent: (event, state) => {
+        options.metrics.upstreamBreakerEvents.inc({ exchange, event });
+        options.metrics.upstreamBreakerState.set({ exchange }, BREAKER_STATE_VALUES[state]);
+        if (event === 'open' || event === 'halfOpen' || event === 'close') options.onStatus?.(this.status());
       },
       onReconnect: (reason) => {
         this.reconnects += 1;
@@ -87,6 +103,7 @@ export class Upstream implements Lifecycle {
     return {
       exchange: this.options.adapter.id,
       connection: this.connection.status(),
+      breaker: this.connection.breakerState(),
       connectedSince: connectedSince || undefined,
       lastFrameAt: lastFrameAt || undefined,
       reconnects: this.reconnects,

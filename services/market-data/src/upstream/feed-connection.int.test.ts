@@ -1,0 +1,68 @@
+import { createLogger } from '@tickwire/observability';
+import { startExchangeSim, waitFor, type ExchangeSim } from '@tickwire/testkit';
+import type { BreakerState } from './connect-breaker';
+import { FeedConnection } from './feed-connection';
+
+const RESET_MS = 800;
+
+describe('FeedConnection circuit breaker (against the simulator)', () => {
+  let sim: ExchangeSim;
+  let connection: FeedConnection | undefined;
+  const states: BreakerState[] = [];
+
+  beforeEach(async () => {
+    sim = await startExchangeSim({ tradesPerSecond: 10, tickerIntervalMs: 200, pingIntervalMs: 60_000 });
+    states.length = 0;
+  });
+
+  afterEach(async () => {
+    await connection?.stop();
+    await sim.stop();
+  });
+
+  const start = async () => {
+    connection = new FeedConnection({
+      url: () => `${sim.wsUrl}/stream?streams=btcusdt@aggTrade`,
+      watchdogMs: 10_000,
+      backoff: { baseMs: 20, maxMs: 100 },
+      breaker: { failuresToOpen: 3, resetMs: RESET_MS },
+      handshakeTimeoutMs: 2_000,
+      maxFrameBytes: 1 << 20,
+      logger: createLogger({ level: 'silent', service: 'test' }),
+      onFrame: () => {},
+      onBreakerEvent: (event, state) => {
+        if (event === 'open' || event === 'halfOpen' || event === 'close') states.push(state);
+      },
+    });
+    await connection.start();
+    return connection;
+  };
+
+  it('opens after repeated connect failures, makes no attempt while open, and closes after a good trial', async () => {
+    sim.faults.refuseConnections(true);
+    const feed = await start();
+    await waitFor(() => feed.breakerState() === 'open', { timeoutMs: 5_000, what: 'the breaker to open' });
+    const openedAt = Date.now();
+    const refusedWhenOpened = sim.stats().refusedConnections;
+    expect(refusedWhenOpened).toBe(3);
+
+    await new Promise((resolve) => setTimeout(resolve, RESET_MS / 2));
+    expect(sim.stats().refusedConnections).toBe(refusedWhenOpened); // nothing tried while open
+    expect(feed.status()).toBe('waiting');
+
+    sim.faults.refuseConnections(false);
+    await waitFor(() => feed.status() === 'open', { timeoutMs: 5_000, what: 'the trial connect' });
+    expect(Date.now() - openedAt).toBeGreaterThanOrEqual(RESET_MS - 50);
+    expect(feed.breakerState()).toBe('closed');
+    expect(states).toEqual(['open', 'half-open', 'closed']);
+  });
+
+  it('opens again when the half-open trial fails, with exactly one attempt per trial', async () => {
+    sim.faults.refuseConnections(true);
+    const feed = await start();
+    await waitFor(() => states.length >= 3, { timeoutMs: 5_000, what: 'open, half-open, open' });
+    expect(states.slice(0, 3)).toEqual(['open', 'half-open', 'open']);
+    expect(sim.stats().refusedConnections).toBe(4);
+    expect(feed.status()).toBe('waiting');
+  });
+});
