@@ -44,6 +44,8 @@ export async function startPodHarness(
     BINANCE_REST_URL: sim.url,
     UPSTREAM_BACKOFF_BASE_MS: '50',
     UPSTREAM_BACKOFF_MAX_MS: '500',
+    // Tests refuse connections on purpose: the breaker may open, and should half-open soon.
+    UPSTREAM_BREAKER_RESET_MS: '500',
     SHUTDOWN_GRACE_MS: '2000',
     ...env,
   });
