@@ -2,9 +2,36 @@
  * The pure part of talking to an exchange (STYLE rule 6): URLs, control frames, parsers and
  * limits. Connection behaviour (ping, watchdog, backoff, rotation) lives once, in the
  * market-data service's upstream, and works with any adapter.
+ *
+ * The interface was first written for Binance, whose combined-stream URL carries the streams
+ * and whose REST API returns every symbol in one request. Finnhub and Coinbase need more, and
+ * every addition is optional so that an adapter without it (Binance) keeps its meaning:
+ * - streams subscribed after connecting, within a deadline ({@link ExchangeAdapter.openFrames},
+ *   {@link ExchangeLimits.subscribeDeadlineMs});
+ * - acknowledgements that are cumulative or absent ({@link ExchangeAdapter.subscriptionAcks});
+ * - one connection per API key ({@link ExchangeLimits.maxConnectionsPerKey});
+ * - REST endpoints that serve one symbol per request, authenticate with a header, and answer
+ *   with bodies that do not name their symbol ({@link ExchangeAdapter.restTickerRequests},
+ *   {@link ExchangeAdapter.parseRestTickerResponse}), under per-minute budgets
+ *   ({@link ExchangeLimits.restRateLimits}, {@link ExchangeAdapter.restRetryDelayMs});
+ * - exchange symbol names that differ from Tickwire's canonical symbols
+ *   ({@link ExchangeAdapter.toCanonicalSymbol}, {@link ExchangeAdapter.toExchangeSymbol}).
  */
 import type { ExchangeId, TickerUpdate } from '@tickwire/core';
 import type { FeedMessage } from './feed-message';
+
+/**
+ * `maxConnectionAgeMs` of an exchange that documents no cut: the longest delay `setTimeout`
+ * accepts (about 24.8 days). Code that schedules a rotation from it never overflows into an
+ * immediate timer, and a rotation that rare costs nothing.
+ */
+export const NO_DOCUMENTED_CONNECTION_AGE_LIMIT_MS = 2_147_483_647;
+
+/** One request budget: at most `maxRequests` per rolling `windowMs`. */
+export interface RestRateLimit {
+  maxRequests: number;
+  windowMs: number;
+}
 
 export interface ExchangeLimits {
   /** Streams (symbol x channel) one connection may carry. */
@@ -14,26 +41,113 @@ export interface ExchangeLimits {
   /** Connection attempts allowed per `connectWindowMs` per IP. */
   maxConnectsPerWindow: number;
   connectWindowMs: number;
-  /** The exchange cuts a connection after this long. */
+  /**
+   * The exchange cuts a connection after this long; {@link NO_DOCUMENTED_CONNECTION_AGE_LIMIT_MS}
+   * when it documents no cut.
+   */
   maxConnectionAgeMs: number;
+  /**
+   * Connections one API key may hold at once; absent when the exchange has no such rule.
+   * Finnhub: 1, and a second connection was seen to drop both. With this set, reconnects and
+   * rotation must be break-before-make (close, wait for the close, then open), never
+   * make-before-break, and only one process of the cluster may connect.
+   */
+  maxConnectionsPerKey?: number;
+  /**
+   * The server closes a connection that has not subscribed within this long of opening
+   * (Coinbase: 5 s). The {@link ExchangeAdapter.openFrames} must be sent well before it.
+   */
+  subscribeDeadlineMs?: number;
+  /**
+   * REST budgets that all apply at once (Finnhub free plan: 60 per minute and 30 per second).
+   * Absent when the exchange reports its budget in response headers (Binance's weights).
+   */
+  restRateLimits?: readonly RestRateLimit[];
 }
+
+/** One REST request that fetches the latest ticker of `symbols` (canonical symbols). */
+export interface RestTickerRequest {
+  url: string;
+  /** Headers to send, e.g. Finnhub's `X-Finnhub-Token` (keeps the key out of URLs and logs). */
+  headers: Readonly<Record<string, string>>;
+  /** The canonical symbols the response answers for, in request order. */
+  symbols: readonly string[];
+}
+
+/** HTTP response headers as Node gives them: lowercase names. */
+export type RestResponseHeaders = Readonly<Record<string, string | readonly string[] | undefined>>;
+
+/** How an exchange acknowledges subscriptions; see {@link ExchangeAdapter.subscriptionAcks}. */
+export type SubscriptionAckStyle = 'by-id' | 'cumulative' | 'none';
 
 export interface ExchangeAdapter {
   readonly id: ExchangeId;
   /** Link to the protocol documentation the adapter follows. */
   readonly docsUrl: string;
   readonly limits: ExchangeLimits;
-  /** Exchange stream names for one symbol (Binance: `btcusdt@ticker`, ...). */
+  /**
+   * How subscriptions are acknowledged. `by-id` (the default when absent, Binance): one `ack`
+   * per control frame, matched by request id. `cumulative` (Coinbase): after each frame an
+   * `ack` with `id: null` whose `streams` list every active stream. `none` (Finnhub): nothing;
+   * never wait for an answer, and learn of failures only from `error` frames.
+   */
+  readonly subscriptionAcks?: SubscriptionAckStyle;
+  /**
+   * Exchange stream names for one canonical symbol (Binance: `btcusdt@ticker`, Coinbase:
+   * `ticker:BTC-USD`, Finnhub: `AAPL`). Throws on a symbol of another exchange.
+   */
   streamsFor(symbol: string): string[];
-  /** The URL to open for these streams (they may also be subscribed after connecting). */
+  /**
+   * The URL to open for these streams. Binance puts them into the URL; adapters with
+   * {@link openFrames} ignore `streams` (they are subscribed after connecting).
+   */
   connectUrl(wsBaseUrl: string, streams: readonly string[]): string;
+  /**
+   * Frames to send as soon as every connection opens, before anything else: the subscriptions
+   * for `streams` when the URL cannot carry them (Finnhub, Coinbase). Paced at
+   * `limits.maxClientMessagesPerSecond` and, when `limits.subscribeDeadlineMs` is set, all
+   * sent within it. Absent (Binance): the URL already subscribed.
+   */
+  openFrames?(streams: readonly string[], nextId: () => number): string[];
   /** Control frames that subscribe to `streams`, chunked to the exchange's limits; ids from `nextId`. */
   subscribeFrames(streams: readonly string[], nextId: () => number): string[];
   unsubscribeFrames(streams: readonly string[], nextId: () => number): string[];
   /** Parses one text frame; never throws. */
   parse(text: string, receiveTime: number): FeedMessage;
-  /** REST URL that returns the latest tickers for all `symbols` in one request. */
+  /**
+   * REST URL that returns the latest tickers for all `symbols` in one request. Adapters with
+   * {@link restTickerRequests} serve one symbol per request: use that instead (they throw a
+   * typed error here for more than one symbol).
+   */
   restTickersUrl(restBaseUrl: string, symbols: readonly string[]): string;
-  /** Parses that REST response body (already JSON-decoded); throws on a malformed body. */
+  /**
+   * Parses that REST response body (already JSON-decoded); throws on a malformed body. Adapters
+   * with {@link parseRestTickerResponse} throw a typed error here: their bodies do not name
+   * their symbol.
+   */
   parseRestTickers(body: unknown, receiveTime: number): TickerUpdate[];
+  /**
+   * The REST requests that fetch the latest tickers of `symbols` (canonical): one per symbol
+   * for Finnhub's quote and Coinbase's product ticker. Send them within
+   * `limits.restRateLimits`. Absent: one request to {@link restTickersUrl}.
+   */
+  restTickerRequests?(restBaseUrl: string, symbols: readonly string[]): RestTickerRequest[];
+  /**
+   * Parses the response to one of {@link restTickerRequests}: the raw body text, so exchanges
+   * that send JSON numbers keep every digit. Throws the adapter's typed REST error, e.g. for a
+   * symbol the exchange does not know (Finnhub answers those with HTTP 200 and zeros).
+   */
+  parseRestTickerResponse?(request: RestTickerRequest, bodyText: string, receiveTime: number): TickerUpdate[];
+  /**
+   * How long to wait before the next REST request after a refused one (HTTP `status`, e.g. 429),
+   * from the exchange's headers and rules; undefined to use the caller's own backoff.
+   */
+  restRetryDelayMs?(status: number, headers: RestResponseHeaders, nowMs: number): number | undefined;
+  /**
+   * The canonical symbol for an exchange symbol name (`BTC-USD` -> `COINBASE:BTC-USD`);
+   * undefined when it cannot be one. Absent: the names are the same (Binance).
+   */
+  toCanonicalSymbol?(exchangeSymbol: string): string | undefined;
+  /** The exchange's name for a canonical symbol of this exchange; undefined for any other. */
+  toExchangeSymbol?(symbol: string): string | undefined;
 }

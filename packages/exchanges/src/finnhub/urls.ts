@@ -1,0 +1,72 @@
+/**
+ * Finnhub URLs: the socket (API key in the `token` query parameter) and the REST quote.
+ * Docs: https://finnhub.io/docs/api/websocket-trades and https://finnhub.io/docs/api/quote
+ *
+ * The key is a secret: URLs that carry it must not be logged whole (the upstream logs
+ * `?…` instead of the query). REST requests send it in the `X-Finnhub-Token` header instead.
+ */
+import { FinnhubConfigError, FinnhubErrorCode } from './errors';
+
+/** The REST header that carries the API key. */
+export const FINNHUB_TOKEN_HEADER = 'X-Finnhub-Token';
+
+const QUOTE_PATH = '/api/v1/quote';
+
+/** Throws unless `token` is a usable key: non-empty, no whitespace or control characters. */
+export function checkFinnhubToken(token: unknown): asserts token is string {
+  if (typeof token !== 'string' || token.length === 0 || /[\s\p{Cc}]/u.test(token)) {
+    throw new FinnhubConfigError(
+      FinnhubErrorCode.MissingToken,
+      'a Finnhub API key is required (the `token` option): use the normal key from finnhub.io/dashboard, ' +
+        'not the sandbox key, which the socket refuses with HTTP 401',
+    );
+  }
+}
+
+function baseUrl(base: string, schemes: readonly string[], what: string): URL {
+  let parsed: URL;
+  try {
+    parsed = new URL(base);
+  } catch {
+    throw new FinnhubConfigError(
+      FinnhubErrorCode.InvalidBaseUrl,
+      `${what} ${JSON.stringify(base)} is not a URL`,
+    );
+  }
+  if (!schemes.includes(parsed.protocol) || parsed.search !== '' || parsed.hash !== '') {
+    throw new FinnhubConfigError(
+      FinnhubErrorCode.InvalidBaseUrl,
+      `${what} ${JSON.stringify(base)} must be a ${schemes.join(' or ')}//host[:port][/path] base without query or fragment`,
+    );
+  }
+  return parsed;
+}
+
+/**
+ * `wss://ws.finnhub.io/?token=<key>` for `wsBase` `wss://ws.finnhub.io` (a path, e.g. a
+ * simulator's `/finnhub`, is kept). Throws {@link FinnhubConfigError} on a bad base or key.
+ */
+export function finnhubSocketUrl(wsBase: string, token: string): string {
+  checkFinnhubToken(token);
+  const url = baseUrl(wsBase, ['ws:', 'wss:'], 'Finnhub WebSocket base URL');
+  url.searchParams.set('token', token);
+  return url.toString();
+}
+
+/**
+ * `GET <restBase>/api/v1/quote?symbol=<symbol>`, with `&token=<key>` only when `token` is
+ * given (prefer the {@link FINNHUB_TOKEN_HEADER} header). `restBase` is like
+ * `https://finnhub.io`; a trailing `/` or `/api/v1` is tolerated.
+ */
+export function finnhubQuoteUrl(restBase: string, finnhubSymbol: string, token?: string): string {
+  const base = baseUrl(restBase, ['http:', 'https:'], 'Finnhub REST base URL')
+    .toString()
+    .replace(/\/+$/u, '')
+    .replace(/\/api\/v1$/u, '');
+  const query = new URLSearchParams({ symbol: finnhubSymbol });
+  if (token !== undefined) {
+    checkFinnhubToken(token);
+    query.set('token', token);
+  }
+  return `${base}${QUOTE_PATH}?${query.toString()}`;
+}
