@@ -144,6 +144,22 @@ export interface ExchangeAdapter {
    */
   restRetryDelayMs?(status: number, headers: RestResponseHeaders, nowMs: number): number | undefined;
   /**
+   * Budgets reported in headers (Binance): the weight of one {@link restTickersUrl} request for
+   * this many symbols, the weight used so far in the window as a response reports it, and the
+   * window's limit. Absent: the exchange budgets requests by count ({@link ExchangeLimits.restRateLimits}).
+   */
+  restWeights?: {
+    requestWeight(symbolCount: number): number;
+    usedWeight(headers: RestResponseHeaders): number | undefined;
+    /** Default limit per window when the exchange's own answer (exchangeInfo) is unavailable. */
+    limitPerWindow: number;
+    windowMs: number;
+    /** Where the exchange states its live limit (Binance: exchangeInfo `rateLimits`). */
+    limitUrl(restBaseUrl: string, symbols: readonly string[]): string;
+    /** The limit per window from that response body; undefined when it does not say. */
+    parseLimit(body: unknown): number | undefined;
+  };
+  /**
    * The canonical symbol for an exchange symbol name (`BTC-USD` -> `COINBASE:BTC-USD`);
    * undefined when it cannot be one. Absent: the names are the same (Binance).
    */

@@ -17,8 +17,14 @@ export type JsonObject = Record<string, unknown>;
 /** A plain object as JSON decoders build it (not an array, nor a `JsonNumberText` or other class instance). */
 export function isJsonObject(value: unknown): value is JsonObject {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+  // A plain object's prototype is an Object.prototype, whose own prototype is null. Checked by
+  // shape, not identity: a body decoded in another realm (fetch in a vm context, a worker) has
+  // another realm's Object.prototype. Class instances (lossless JSON numbers) are refused.
   const prototype: unknown = Object.getPrototypeOf(value);
-  return prototype === Object.prototype || prototype === null;
+  return (
+    prototype === null ||
+    (Object.getPrototypeOf(prototype) === null && Object.prototype.toString.call(value) === '[object Object]')
+  );
 }
 
 /** Own property only: JSON never carries inherited keys, and `toString` must not count as one. */

@@ -79,6 +79,7 @@ const schema = z.object({
   UPSTREAM_BACKOFF_BASE_MS: integer(10, 60_000).default(500),
   UPSTREAM_BACKOFF_MAX_MS: integer(100, 600_000).default(30_000),
   UPSTREAM_BREAKER_FAILURES: integer(1, 1_000).default(5),
+  REST_FALLBACK_POLL_MS: integer(100, 600_000).default(1_000),
   UPSTREAM_BREAKER_RESET_MS: integer(100, 3_600_000).default(30_000),
   STALE_AFTER_MS: integer(1_000, 3_600_000).default(30_000),
   PUBLISH_BATCH_MS: integer(0, 1_000).default(5),
@@ -154,6 +155,8 @@ export const CONFIG_DOCS: Record<keyof Config, string> = {
   UPSTREAM_BACKOFF_BASE_MS: 'First reconnect delay before jitter (ms); doubles per failure.',
   UPSTREAM_BACKOFF_MAX_MS: 'Cap of the reconnect delay (ms).',
   UPSTREAM_BREAKER_FAILURES: 'Failed connects within a minute that open the connect circuit breaker.',
+  REST_FALLBACK_POLL_MS:
+    'While the exchange WebSocket is down, poll REST tickers this often (ms); starts after half of it.',
   UPSTREAM_BREAKER_RESET_MS: 'How long the open breaker waits before one trial connect (half-open) (ms).',
   STALE_AFTER_MS: 'A price older than this is served flagged stale and fails /health (ms).',
   PUBLISH_BATCH_MS: 'How long the leader gathers ticks into one batch (ms; 0 = next event-loop turn).',

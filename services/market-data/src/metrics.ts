@@ -9,6 +9,8 @@ const name = (suffix: string) => `${METRIC_PREFIX}${suffix}`;
 
 /** Tick latency from the exchange's event time to the hub, in seconds. */
 const LATENCY_BUCKETS_SECONDS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5];
+/** Hub queueing before a write: a few ms when idle, up to about one pass over 10,000 clients under load. */
+const FANOUT_DELAY_BUCKETS_SECONDS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1];
 const HTTP_BUCKETS_SECONDS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1];
 
 export function createPodMetrics(registry: Registry) {
@@ -42,6 +44,18 @@ export function createPodMetrics(registry: Registry) {
       name: name('upstream_breaker_events_total'),
       help: 'Connect circuit breaker events: open, halfOpen, close, reject, failure, success.',
       labelNames: ['exchange', 'event'],
+      registers,
+    }),
+    restRequests: new Counter({
+      name: name('rest_fallback_requests_total'),
+      help: 'REST fallback polls, by outcome: ok, error, rate-limited, banned, budget-skip.',
+      labelNames: ['exchange', 'outcome'],
+      registers,
+    }),
+    restUsedWeight: new Gauge({
+      name: name('rest_used_weight'),
+      help: 'REST request weight used in the current window, as the exchange last reported it.',
+      labelNames: ['exchange'],
       registers,
     }),
     upstreamErrorFrames: new Counter({
@@ -92,6 +106,23 @@ export function createPodMetrics(registry: Registry) {
     sseConflated: new Counter({
       name: name('sse_conflated_events_total'),
       help: 'Events replaced by a newer value for a slow or throttled client before being sent.',
+      registers,
+    }),
+    sseStuckClients: new Gauge({
+      name: name('sse_stuck_clients'),
+      help: 'SSE clients over their buffer limit (conflated) at the last sweep, not yet cut.',
+      registers,
+    }),
+    sseFanoutDelay: new Histogram({
+      name: name('sse_fanout_delay_seconds'),
+      help: 'Per group flush: how long its oldest event waited in the hub for its turn to be written.',
+      buckets: FANOUT_DELAY_BUCKETS_SECONDS,
+      registers,
+    }),
+    sseResumes: new Counter({
+      name: name('sse_resumes_total'),
+      help: 'Streams opened with Last-Event-ID, by result: replayed, not-recovered (snapshot), shed (too many replays at once; snapshot).',
+      labelNames: ['result'],
       registers,
     }),
     sseSlowDisconnects: new Counter({

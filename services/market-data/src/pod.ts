@@ -193,6 +193,8 @@ export class Pod {
     const upstream = new Upstream({
       adapter: this.deps.adapter,
       wsBaseUrl: this.config.BINANCE_WS_URL,
+      restBaseUrl: this.config.BINANCE_REST_URL,
+      restPollMs: this.config.REST_FALLBACK_POLL_MS,
       symbols: this.config.SYMBOLS,
       watchdogMs: this.config.UPSTREAM_WATCHDOG_MS,
       backoffBaseMs: this.config.UPSTREAM_BACKOFF_BASE_MS,

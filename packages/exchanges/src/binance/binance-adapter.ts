@@ -10,11 +10,19 @@ import { BINANCE_DOCS_URL, BINANCE_LIMITS } from './limits';
 import { parseBinanceMessage } from './parse-message';
 import { parseRestTickers } from './rest-tickers';
 import {
+  BINANCE_DEFAULT_REQUEST_WEIGHT_PER_MINUTE,
+  binanceRetryDelayMs,
+  binanceTicker24hrWeight,
+  binanceUsedWeight1m,
+  binanceWeightLimitPerMinute,
+} from './rest-weights';
+import {
   BINANCE_KLINE_INTERVALS,
   BINANCE_SYMBOL_STREAM_KINDS,
   combinedStreamUrl,
   isBinanceStreamKind,
   streamName,
+  exchangeInfoUrl,
   ticker24hrUrl,
 } from './urls';
 import type { BinanceStreamKind } from './urls';
@@ -54,5 +62,14 @@ export function createBinanceAdapter(options: Partial<BinanceAdapterOptions> = {
     parse: parseBinanceMessage,
     restTickersUrl: (restBaseUrl, symbols) => ticker24hrUrl(restBaseUrl, symbols),
     parseRestTickers,
+    restRetryDelayMs: (status, headers) => binanceRetryDelayMs(status, headers),
+    restWeights: {
+      requestWeight: binanceTicker24hrWeight,
+      usedWeight: binanceUsedWeight1m,
+      limitPerWindow: BINANCE_DEFAULT_REQUEST_WEIGHT_PER_MINUTE,
+      windowMs: 60_000,
+      limitUrl: (restBaseUrl, symbols) => exchangeInfoUrl(restBaseUrl, symbols.slice(0, 1)),
+      parseLimit: binanceWeightLimitPerMinute,
+    },
   };
 }

@@ -36,6 +36,12 @@ export {
 export type { BinanceControlFrame, BinanceControlMethod } from './control-frames';
 export { parseBinanceMessage, parseBinancePayload } from './parse-message';
 export { parseRestTickers } from './rest-tickers';
+export {
+  BINANCE_DEFAULT_REQUEST_WEIGHT_PER_MINUTE,
+  binanceRetryDelayMs,
+  binanceTicker24hrWeight,
+  binanceUsedWeight1m,
+} from './rest-weights';
 export { parseExchangeInfo } from './exchange-info';
 export type { BinanceExchangeInfo, BinanceRateLimit, BinanceSymbolInfo } from './exchange-info';
 export { BinanceConfigError, BinanceErrorCode, BinanceRestError } from './errors';

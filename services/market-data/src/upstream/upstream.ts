@@ -1,8 +1,9 @@
 /**
  * The leader's exchange feed: opens the adapter's streams for the configured symbols, turns
  * every frame into normalized updates for the publisher, and reports its state. Frames that
- * cannot be read are counted and logged, never thrown. The circuit breaker and the REST
- * fallback plug in here (they wrap `connection` and feed the same `onUpdates`).
+ * cannot be read are counted and logged, never thrown. The connect circuit breaker lives in
+ * the connection; the REST fallback polls whenever the WebSocket is not open and feeds the same
+ * `onUpdates`, so the publisher cannot tell the two apart except by `source`.
  */
 import type { Lifecycle, TickerUpdate } from '@tickwire/core';
 import type { ExchangeAdapter, FeedMessage } from '@tickwire/exchanges';
@@ -10,10 +11,14 @@ import type { Logger } from '@tickwire/observability';
 import type { PodMetrics } from '../metrics';
 import type { BreakerState } from './connect-breaker';
 import { FEED_CONNECTION_DEFAULTS, FeedConnection, type ConnectionStatus } from './feed-connection';
+import { RestFallback, type RestFallbackStatus } from './rest-fallback';
 
 export interface UpstreamOptions {
   adapter: ExchangeAdapter;
   wsBaseUrl: string;
+  restBaseUrl: string;
+  /** REST fallback poll interval (ms); the fallback starts after half of it without a WebSocket. */
+  restPollMs: number;
   symbols: readonly string[];
   watchdogMs: number;
   backoffBaseMs: number;
@@ -38,6 +43,8 @@ export interface UpstreamStatus {
   /** When the last frame arrived (ms), if any did. */
   lastFrameAt: number | undefined;
   reconnects: number;
+  /** The REST fallback: `polling` while it stands in for the WebSocket. */
+  restFallback: RestFallbackStatus;
   malformedFrames: number;
 }
 
@@ -49,6 +56,9 @@ const MALFORMED_LOG_INTERVAL_MS = 5_000;
 
 export class Upstream implements Lifecycle {
   private readonly connection: FeedConnection;
+  private readonly fallback: RestFallback;
+  private fallbackTimer: NodeJS.Timeout | undefined;
+  private running = false;
   private readonly log: Logger;
   private reconnects = 0;
   private malformed = 0;
@@ -74,6 +84,7 @@ export class Upstream implements Lifecycle {
       onFrame: (text, receivedAt) => this.handleFrame(text, receivedAt),
       onStatus: (connection) => {
         options.metrics.upstreamConnected.set({ exchange }, connection === 'open' ? 1 : 0);
+        this.followConnection(connection);
         options.onStatus?.(this.status());
       },
       onBreakerEvent: (event, state) => {
@@ -86,13 +97,29 @@ export class Upstream implements Lifecycle {
         options.metrics.upstreamReconnects.inc({ exchange, reason });
       },
     });
+    this.fallback = new RestFallback({
+      adapter: options.adapter,
+      restBaseUrl: options.restBaseUrl,
+      symbols: options.symbols,
+      pollMs: options.restPollMs,
+      logger: options.logger.child({ component: 'rest-fallback' }),
+      metrics: options.metrics,
+      onUpdates: (updates) => options.onUpdates(updates),
+      onStatus: () => options.onStatus?.(this.status()),
+    });
   }
 
   async start(): Promise<void> {
+    this.running = true;
     await this.connection.start();
+    this.followConnection(this.connection.status());
   }
 
   async stop(): Promise<void> {
+    this.running = false;
+    clearTimeout(this.fallbackTimer);
+    this.fallbackTimer = undefined;
+    this.fallback.stop();
     await this.connection.stop();
     this.options.metrics.upstreamConnected.set({ exchange: this.options.adapter.id }, 0);
   }
@@ -107,8 +134,23 @@ export class Upstream implements Lifecycle {
       connectedSince: connectedSince || undefined,
       lastFrameAt: lastFrameAt || undefined,
       reconnects: this.reconnects,
+      restFallback: this.fallback.status(),
       malformedFrames: this.malformed,
     };
+  }
+
+  /** REST stands in while the WebSocket is not open (after a short grace), and steps back when it is. */
+  private followConnection(connection: ConnectionStatus): void {
+    if (connection === 'open' || !this.running) {
+      clearTimeout(this.fallbackTimer);
+      this.fallbackTimer = undefined;
+      this.fallback.stop();
+      return;
+    }
+    this.fallbackTimer ??= setTimeout(() => {
+      this.fallbackTimer = undefined;
+      if (this.running && this.connection.status() !== 'open') this.fallback.start();
+    }, this.options.restPollMs / 2);
   }
 
   private handleFrame(text: string, receivedAt: number): void {

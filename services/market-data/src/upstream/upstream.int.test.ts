@@ -1,0 +1,120 @@
+import type { TickerUpdate } from '@tickwire/core';
+import { createBinanceAdapter } from '@tickwire/exchanges';
+import { createLogger, createMetricsRegistry } from '@tickwire/observability';
+import { startExchangeSim, waitFor, type ExchangeSim, type SimOptions } from '@tickwire/testkit';
+import { createPodMetrics } from '../metrics';
+import { REST_WEIGHT_BUDGET_SHARE } from './rest-fallback';
+import { Upstream } from './upstream';
+
+const POLL_MS = 200;
+
+describe('Upstream REST fallback (against the simulator)', () => {
+  let sim: ExchangeSim;
+  let upstream: Upstream | undefined;
+  let updates: TickerUpdate[];
+
+  afterEach(async () => {
+    await upstream?.stop();
+    upstream = undefined;
+    await sim.stop();
+  });
+
+  async function start(simOptions: SimOptions = {}, breakerResetMs = 60_000) {
+    sim = await startExchangeSim({
+      tradesPerSecond: 10,
+      tickerIntervalMs: 200,
+      pingIntervalMs: 60_000,
+      ...simOptions,
+    });
+    sim.faults.refuseConnections(true);
+    updates = [];
+    upstream = new Upstream({
+      adapter: createBinanceAdapter({ streams: ['aggTrade'] }),
+      wsBaseUrl: sim.wsUrl,
+      restBaseUrl: sim.url,
+      restPollMs: POLL_MS,
+      symbols: ['BTCUSDT', 'ETHUSDT'],
+      watchdogMs: 10_000,
+      backoffBaseMs: 20,
+      backoffMaxMs: 100,
+      breakerFailures: 3,
+      breakerResetMs,
+      logger: createLogger({ level: 'silent', service: 'test' }),
+      metrics: createPodMetrics(createMetricsRegistry({ defaultMetrics: false })),
+      onUpdates: (batch) => updates.push(...batch),
+    });
+    await upstream.start();
+    return upstream;
+  }
+
+  it('takes over within one poll interval with REST prices, and hands back to the WebSocket', async () => {
+    const feed = await start({}, 500);
+    const startedAt = Date.now();
+    await waitFor(() => updates.some((u) => u.source === 'rest'), { timeoutMs: 3_000, what: 'REST prices' });
+    expect(Date.now() - startedAt).toBeLessThan(POLL_MS + 300);
+    expect(new Set(updates.map((u) => u.symbol))).toEqual(new Set(['BTCUSDT', 'ETHUSDT']));
+    expect(feed.status().restFallback.state).toBe('polling');
+
+    sim.faults.refuseConnections(false);
+    await waitFor(() => feed.status().connection === 'open', {
+      timeoutMs: 5_000,
+      what: 'the WebSocket back',
+    });
+    await waitFor(() => updates.at(-1)?.source === 'ws', { timeoutMs: 3_000, what: 'WebSocket prices' });
+    const requests = sim.stats().restRequests;
+    await new Promise((resolve) => setTimeout(resolve, POLL_MS * 3));
+    expect(sim.stats().restRequests).toBe(requests); // polling stopped
+    expect(feed.status().restFallback.state).toBe('idle');
+  });
+
+  it('keeps request weight within its share of the exchange limit under a sustained outage, never 429 or 418', async () => {
+    const limit = 60;
+    const feed = await start({ restWeightLimitPerMinute: limit });
+    // exchangeInfo (20) and five polls (2 each) spend the fallback's share (30); then it waits.
+    await waitFor(() => feed.status().restFallback.pausedUntil !== undefined, {
+      timeoutMs: 5_000,
+      what: 'the budget to be spent',
+    });
+    await new Promise((resolve) => setTimeout(resolve, POLL_MS * 5));
+    const stats = sim.stats();
+    expect(stats.restWeightUsed).toBeGreaterThan(0);
+    expect(stats.restWeightUsed).toBeLessThanOrEqual(limit * REST_WEIGHT_BUDGET_SHARE);
+    expect([stats.rest429, stats.rest418]).toEqual([0, 0]);
+    const status = feed.status().restFallback;
+    expect(status.weightLimit).toBe(limit); // learned from exchangeInfo, not the default
+    expect(status.pausedUntil).toBeGreaterThan(Date.now()); // waiting for the next weight window
+  });
+
+  it('honours a 429 Retry-After to the second before polling again', async () => {
+    const feed = await start();
+    await waitFor(() => updates.some((u) => u.source === 'rest'), { timeoutMs: 3_000, what: 'REST prices' });
+    sim.faults.restFault({ status: 429, count: 1, retryAfterSec: 2 });
+    await waitFor(() => feed.status().restFallback.state === 'rate-limited', {
+      timeoutMs: 2_000,
+      intervalMs: 5,
+      what: 'a 429',
+    });
+    const limitedAt = Date.now();
+    const requestsAtLimit = sim.stats().restRequests;
+    await waitFor(() => sim.stats().restRequests > requestsAtLimit, {
+      timeoutMs: 4_000,
+      intervalMs: 5,
+      what: 'the next request',
+    });
+    const waitedMs = Date.now() - limitedAt;
+    expect(waitedMs).toBeGreaterThanOrEqual(1_950);
+    expect(waitedMs).toBeLessThan(2_000 + POLL_MS + 200);
+    expect(sim.stats().rest418).toBe(0);
+  });
+
+  it('stops polling on a 418 ban until Retry-After has passed', async () => {
+    const feed = await start();
+    await waitFor(() => updates.some((u) => u.source === 'rest'), { timeoutMs: 3_000, what: 'REST prices' });
+    sim.faults.restFault({ status: 418, count: 1, retryAfterSec: 30 });
+    await waitFor(() => feed.status().restFallback.state === 'banned', { timeoutMs: 2_000, what: 'the ban' });
+    const requests = sim.stats().restRequests;
+    await new Promise((resolve) => setTimeout(resolve, POLL_MS * 5));
+    expect(sim.stats().restRequests).toBe(requests);
+    expect(feed.status().restFallback.pausedUntil).toBeGreaterThan(Date.now() + 25_000);
+  });
+});
