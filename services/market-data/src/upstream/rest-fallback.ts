@@ -237,7 +237,7 @@ export class RestFallback {
         await response.body?.cancel();
         throw new RestStatusError(response.status, headers);
       }
-      return (await response.json());
+      return await response.json();
     } finally {
       clearTimeout(timer);
     }
