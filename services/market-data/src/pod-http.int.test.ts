@@ -158,13 +158,42 @@ describe('market-data pod HTTP API', () => {
     expect(sampleValue(metrics, 'tickwire_http_requests_total')).toBeGreaterThan(0);
   });
 
-  it('turns /health to 503 when the upstream is down and prices go stale, and back when it recovers', async () => {
+  it('serves REST-polled prices, fresh and marked with their source, while the WebSocket is refused', async () => {
+    harness.sim.faults.refuseConnections(true);
+    harness.sim.faults.dropAll();
+    const rest = await waitFor(
+      async () => {
+        const ticker = (await (await harness.get('/v1/prices/BTCUSDT')).json()) as {
+          source: string;
+          stale: boolean;
+        };
+        return ticker.source === 'rest' ? ticker : undefined;
+      },
+      { timeoutMs: 5_000, what: 'a REST-sourced price' },
+    );
+    expect(rest.stale).toBe(false);
+    const status = (await (await harness.get('/v1/status')).json()) as {
+      state: string;
+      upstream: { restFallback: { state: string } };
+    };
+    expect(status.state).toBe('degraded');
+    expect(status.upstream.restFallback.state).toBe('polling');
+    harness.sim.faults.refuseConnections(false);
+    await waitFor(
+      async () =>
+        ((await (await harness.get('/v1/prices/BTCUSDT')).json()) as { source: string }).source === 'ws',
+      { timeoutMs: 8_000, what: 'WebSocket prices again' },
+    );
+  });
+
+  it('turns /health to 503 when the upstream and its REST fallback are down and prices go stale, and back when it recovers', async () => {
     const healthy = await harness.get('/health');
     expect(healthy.status).toBe(200);
     expect(healthy.headers.get('content-type')).toContain('application/health+json');
     expect(await healthy.json()).toMatchObject({ status: 'pass' });
 
     harness.sim.faults.refuseConnections(true);
+    harness.sim.faults.restFault({ status: 503, count: 1_000_000 });
     harness.sim.faults.dropAll();
     const failing = await waitFor(
       async () => {
@@ -187,7 +216,7 @@ describe('market-data pod HTTP API', () => {
       },
     );
 
-    harness.sim.faults.refuseConnections(false);
+    harness.sim.faults.reset();
     await waitFor(async () => (await harness.get('/health')).status === 200, {
       timeoutMs: 8_000,
       what: '/health to recover',
