@@ -4,7 +4,14 @@
  * and failover on SIGKILL, SIGTERM and SIGSTOP without two leaders writing.
  */
 import { Redis } from 'ioredis';
-import { openSse, startTestRedisCluster, waitFor, type SseConnection } from '@tickwire/testkit';
+import {
+  openSse,
+  parsePrometheusText,
+  sampleValue,
+  startTestRedisCluster,
+  waitFor,
+  type SseConnection,
+} from '@tickwire/testkit';
 import {
   isAlive,
   samplesSince,
@@ -63,6 +70,22 @@ describe('a cluster of pods', () => {
       expect(new Set(bodies).size).toBe(1);
       expect(JSON.parse(bodies[0]!)).toHaveLength(3);
       expect(statuses.filter((s) => s?.role === 'leader')).toHaveLength(1);
+
+      // Every pod exports its role and the epoch; exactly one says it leads.
+      const metrics = await Promise.all(
+        cluster.pods.map(async (pod) =>
+          parsePrometheusText(await (await fetch(`${pod.url}/metrics`)).text()),
+        ),
+      );
+      expect(metrics.map((m) => sampleValue(m, 'tickwire_leader')).sort()).toEqual([
+        ...Array<number>(count - 1).fill(0),
+        1,
+      ]);
+      const epoch = statuses[0]!.epoch;
+      for (const m of metrics) {
+        expect(sampleValue(m, 'tickwire_leader_epoch')).toBe(epoch);
+        expect(sampleValue(m, 'tickwire_stream_lag_seconds_count')).toBeGreaterThan(0);
+      }
 
       const samples = samplesSince(cluster.samples, since);
       expect(samples.length).toBeGreaterThan(30);
