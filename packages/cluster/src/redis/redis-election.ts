@@ -247,6 +247,7 @@ export class RedisElection implements Election {
         this.previousValue = undefined;
       } else {
         this.markReachable(false, error);
+        this.confirmLeadership();
       }
     }
   }
@@ -261,11 +262,21 @@ export class RedisElection implements Election {
     }
   }
 
-  /** Steps down when the deadline passes with no renew; fires even while a renew hangs. */
+  /**
+   * Steps down when the deadline passes with no renew; fires even while a renew hangs. A timer
+   * can fire early by the event loop's cached-clock lag (a busy loop), so one that finds the
+   * lease still proven arms itself again instead of trusting that it was on time.
+   */
   private armDeadline(): void {
     clearTimeout(this.deadlineTimer);
+    if (this.value === undefined) return;
     const remaining = this.provenAt + this.options.renewDeadlineMs - this.clock();
-    this.deadlineTimer = setTimeout(() => this.confirmLeadership(), Math.max(0, remaining) + 1);
+    this.deadlineTimer = setTimeout(
+      () => {
+        if (this.confirmLeadership()) this.armDeadline();
+      },
+      Math.max(0, remaining) + 1,
+    );
   }
 
   private observeLeader(holder: string): void {

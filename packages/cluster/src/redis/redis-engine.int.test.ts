@@ -238,6 +238,37 @@ describe('Redis engine through a Redis outage (own redis-server process)', () =>
     await redis.stop();
   });
 
+  it('steps down even when its deadline timer fires early (a busy event loop), while Redis is away', async () => {
+    let skewMs = 0;
+    const engine = await RedisEngine.create({
+      instanceId: 'early-timer',
+      connection: { mode: 'standalone', url: redis.url },
+      namespace: freshNamespace(),
+      timings: FAST,
+      clock: () => performance.now() + skewMs,
+    });
+    try {
+      await engine.distribution.start();
+      await engine.election.start();
+      expect(engine.election.state().role).toBe('leader');
+      // From here on the local clock reads 100 ms behind when the timers were armed: every
+      // deadline timer fires "early" as seen by the lease arithmetic.
+      skewMs = -100;
+      const killedAt = performance.now();
+      await redis.kill!();
+      await waitFor(() => engine.election.state().role === 'follower', {
+        timeoutMs: 3_000,
+        what: 'step-down',
+      });
+      expect(performance.now() - killedAt).toBeLessThan(FAST.renewDeadlineMs + 400);
+    } finally {
+      await engine.election.stop();
+      await engine.distribution.stop();
+      await engine.close();
+      await redis.restart!();
+    }
+  });
+
   it('steps the leader down within the renew deadline, and recovers with a higher epoch after a restart', async () => {
     const namespace = freshNamespace();
     for (const id of ['one', 'two']) {
