@@ -1,195 +1,573 @@
 #!/usr/bin/env node
 /**
- * Fan-out benchmark: the same simulator feed and the same SSE load against (a) a Tickwire pod
- * and (b) the naive baseline server (bench/naive-server.js), one after the other in the same
- * invocation, and one table of ratios. Run `pnpm build` first.
+ * Fan-out benchmark (issue 5). One simulator feed, one load generator (raw sockets in worker
+ * threads), and the same scenario run against each target in one invocation: a Tickwire pod,
+ * the naive Node server (bench/naive-server.js) and nchan (when nginx and libnginx-mod-nchan are
+ * installed; this script installs nothing and says how when they are missing).
  *
- *   node bench/fanout.js [--clients 1000] [--seconds 10] [--rate 100] [--symbols 8]
+ *   pnpm build && pnpm bench:fanout [--scenario compare|slow|storm|soak] [options]
  *
- * --rate is trades/s per symbol in the simulator (each trade is one tick to every client).
- * Latency is measured from the exchange event time in each payload to its arrival at the
- * client, on sampled events. Loopback only; every process started here is killed at the end.
+ * Scenarios (each bounded to about two minutes at the defaults):
+ *   compare  every target: connect --clients, idle memory per connection, then the trade rate
+ *            stepped through --rates (messages/s over all symbols); per step delivered events/s,
+ *            latency percentiles (exchange event time -> client), server CPU and RSS. Ends with one
+ *            table of ratios: delivered events/s at p99 <= --p99-limit-ms, idle KB per connection.
+ *   slow     pod: --non-readers (default 10 %) of the clients subscribe to every symbol; they read
+ *            in a first run and never read in a second; the other clients' p99 in both, the
+ *            pod's peak RSS, and stuck clients cut and counted.
+ *   storm    pod: every client reset at once and reconnected within --storm-window-ms; time until
+ *            all have their snapshot, refusals, and the pod's event-loop lag p99 during the storm.
+ *   soak     pod: --clients at --rate for --seconds; RSS sampled, slope reported.
+ *
+ * Options: --clients 10000 --symbols 10 --targets pod,naive,nchan --rates 25,50,75,100,150,200
+ *   --warmup 2 --seconds 5 --workers 2 --nchan-workers 1 --p99-limit-ms 100 --rate 100
+ *   --storm-window-ms 10000 --non-readers 0.1 --pod-env KEY=VALUE,KEY=VALUE
+ *
+ * Each client subscribes to one symbol (client i to symbol i mod --symbols), so each message
+ * goes to clients/symbols subscribers: offered events/s = rate x clients / symbols. Latency is
+ * measured on every event, from the exchange event time in its payload to its arrival.
+ * Loopback only; every process started here is killed at the end.
  */
 const { spawn } = require('node:child_process');
-const net = require('node:net');
-const fs = require('node:fs');
 const os = require('node:os');
-const path = require('node:path');
-const readline = require('node:readline');
+const { LoadGenerator } = require('./lib/load-generator');
+const { startFeed } = require('./lib/feed');
+const { nchanAvailable } = require('./lib/nchan');
+const { listenOverflows, machineBusySeconds, openFileLimit, procStats, killAll } = require('./lib/processes');
+const { scrape, sample } = require('./lib/prom');
+const { markdownTable, ratio } = require('./lib/table');
+const { startNaive, startNchan, startPod } = require('./lib/targets');
 
-const args = Object.fromEntries(
-  process.argv
-    .slice(2)
-    .reduce(
-      (pairs, arg, i, all) => (arg.startsWith('--') ? [...pairs, [arg.slice(2), all[i + 1]]] : pairs),
-      [],
-    ),
-);
-const CLIENTS = Number(args.clients ?? 1000);
-const SECONDS = Number(args.seconds ?? 10);
+const ALL_SYMBOLS = [
+  'BTCUSDT',
+  'ETHUSDT',
+  'BNBUSDT',
+  'SOLUSDT',
+  'XRPUSDT',
+  'DOGEUSDT',
+  'ADAUSDT',
+  'TRXUSDT',
+  'LTCUSDT',
+  'LINKUSDT',
+];
+/** Connected clients settle this long before idle memory is read (ms). */
+const IDLE_SETTLE_MS = 5_000;
+/** A sweep stops at the first step this many times over the p99 limit: later steps only queue more. */
+const OVERLOAD_P99_FACTOR = 4;
+const OVERLOAD_DELIVERED_SHARE = 0.5;
+/** Open files the generator needs beyond one per client (workers, pipes, the sim). */
+const SPARE_FILES = 200;
+
+const args = parseArgs(process.argv.slice(2));
+const SCENARIO = args.scenario ?? 'compare';
+const CLIENTS = Number(args.clients ?? 10_000);
+const SYMBOLS = ALL_SYMBOLS.slice(0, Number(args.symbols ?? 10));
+const TARGETS = (args.targets ?? 'pod,naive,nchan').split(',');
+const RATES = (args.rates ?? '25,50,75,100,150,200').split(',').map(Number);
+const WARMUP_MS = Number(args.warmup ?? 2) * 1000;
+const DEFAULT_SECONDS = { compare: 5, slow: 40, storm: 0, soak: 120 };
+const MEASURE_MS = Number(args.seconds ?? DEFAULT_SECONDS[SCENARIO] ?? 5) * 1000;
+/**
+ * The slow scenario cuts stuck clients after 10 s (the pod's default is 30 s) so that filling
+ * the socket buffers, going stuck and being cut all fit in one window.
+ */
+const SLOW_POD_ENV = { SSE_STUCK_CLIENT_MS: '10000' };
+const WORKERS = Number(args.workers ?? 2);
+const NCHAN_WORKERS = Number(args['nchan-workers'] ?? 1);
+const P99_LIMIT_MS = Number(args['p99-limit-ms'] ?? 100);
 const RATE = Number(args.rate ?? 100);
-const SYMBOL_COUNT = Number(args.symbols ?? 8);
-const WARMUP_MS = 2_000;
-const LATENCY_SAMPLE_EVERY = 20;
-const ALL_SYMBOLS = ['BTCUSDT', 'ETHUSDT', 'BNBUSDT', 'SOLUSDT', 'XRPUSDT', 'DOGEUSDT', 'ADAUSDT', 'TRXUSDT'];
-const SYMBOLS = ALL_SYMBOLS.slice(0, SYMBOL_COUNT);
-const ROOT = path.join(__dirname, '..');
-const children = new Set();
+const STORM_WINDOW_MS = Number(args['storm-window-ms'] ?? 10_000);
+const NON_READERS = Number(args['non-readers'] ?? 0.1);
+/** After every client closed, the storm waits this long before they come back (ms). */
+const STORM_SETTLE_MS = 2_000;
+const POD_ENV = Object.fromEntries(
+  (args['pod-env'] ?? '')
+    .split(',')
+    .filter(Boolean)
+    .map((pair) => pair.split('=')),
+);
 
-function start(command, argv, env) {
-  const child = spawn(process.execPath, [command, ...argv], {
-    env: { PATH: process.env.PATH, ...env },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  children.add(child);
-  child.on('exit', () => children.delete(child));
-  const lines = readline.createInterface({ input: child.stdout });
-  return { child, lines };
-}
+/**
+ * Kernel send-buffer cap (net.ipv4.tcp_wmem max, bytes) for the run, applied in a private network
+ * namespace so the rest of the machine is untouched. The slow scenario needs it: with Debian's
+ * 4 MiB default the kernel absorbs about 4 MiB per client that stops reading before the pod sees
+ * any backpressure, which at a few KB/s per client takes minutes, not seconds.
+ */
+const TCP_WMEM_MAX = args['tcp-wmem-max'] ?? (SCENARIO === 'slow' ? '262144' : undefined);
+/** Set in the re-executed process that already runs in the namespace. */
+const NETNS_ENV = 'TICKWIRE_BENCH_NETNS';
 
-function waitForLine(lines, test, timeoutMs) {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('timed out waiting for a process to start')), timeoutMs);
-    lines.on('line', (line) => {
-      const found = test(line);
-      if (found !== undefined) {
-        clearTimeout(timer);
-        resolve(found);
-      }
-    });
-  });
-}
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
-function procStats(pid) {
-  const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
-  const rssKb = Number(/VmRSS:\s+(\d+)/.exec(status)[1]);
-  const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-  const cpuTicks = Number(stat[11]) + Number(stat[12]);
-  return { rssKb, cpuSeconds: cpuTicks / 100 };
-}
-
-/** Opens one raw SSE connection and counts tick events; samples latency from eventTime. */
-function openClient(port, stats) {
-  return new Promise((resolve) => {
-    const socket = net.connect(port, '127.0.0.1', () => {
-      socket.write(
-        `GET /v1/stream?symbols=${SYMBOLS.join(',')} HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: text/event-stream\r\n\r\n`,
-      );
-      resolve(socket);
-    });
-    let pending = '';
-    socket.setEncoding('utf8');
-    socket.on('data', (chunk) => {
-      pending += chunk;
-      let index;
-      while ((index = pending.indexOf('event: tick\n')) !== -1) {
-        const end = pending.indexOf('\n\n', index);
-        if (end === -1) break;
-        stats.events += 1;
-        if (stats.measuring && stats.events % LATENCY_SAMPLE_EVERY === 0) {
-          const match = /"eventTime":(\d+)/.exec(pending.slice(index, end));
-          if (match) stats.latencies.push(Date.now() - Number(match[1]));
-        }
-        pending = pending.slice(end + 2);
-      }
-      if (pending.length > 1 << 20) pending = pending.slice(-65536);
-    });
-    socket.on('error', () => (stats.errors += 1));
-  });
-}
-
-function percentile(sorted, p) {
-  return sorted.length === 0
-    ? NaN
-    : sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
-}
-
-async function runTarget(name, script, simWsUrl, simUrl) {
-  const { child, lines } = start(script, [], {
-    PORT: '0',
-    HOST: '127.0.0.1',
-    LOG_LEVEL: 'info',
-    SYMBOLS: SYMBOLS.join(','),
-    BINANCE_WS_URL: simWsUrl,
-    BINANCE_REST_URL: simUrl,
-    SSE_MAX_CLIENTS: String(CLIENTS + 100),
-  });
-  const port = await waitForLine(
-    lines,
-    (line) => (/"msg":"listening"/.test(line) ? JSON.parse(line).port : undefined),
-    10_000,
+/** Runs this script again in a private network namespace with the send-buffer cap; resolves with its exit code. */
+function reexecInNetns() {
+  const script = 'ip link set lo up && sysctl -qw net.ipv4.tcp_wmem="4096 16384 $0" && exec "$@"';
+  const child = spawn(
+    'unshare',
+    ['-n', 'sh', '-c', script, TCP_WMEM_MAX, process.execPath, ...process.argv.slice(1)],
+    {
+      stdio: 'inherit',
+      env: { ...process.env, [NETNS_ENV]: '1' },
+    },
   );
-  await new Promise((r) => setTimeout(r, 1_000));
-  const before = procStats(child.pid);
-  const stats = { events: 0, latencies: [], errors: 0, measuring: false };
-  const sockets = [];
-  for (let i = 0; i < CLIENTS; i += 1) sockets.push(await openClient(port, stats));
-  await new Promise((r) => setTimeout(r, WARMUP_MS));
-  const withClients = procStats(child.pid);
-  stats.measuring = true;
-  const eventsAtStart = stats.events;
-  const t0 = process.hrtime.bigint();
-  await new Promise((r) => setTimeout(r, SECONDS * 1_000));
-  const elapsed = Number(process.hrtime.bigint() - t0) / 1e9;
-  const after = procStats(child.pid);
-  const delivered = stats.events - eventsAtStart;
-  for (const socket of sockets) socket.destroy();
-  child.kill('SIGKILL');
-  const sorted = stats.latencies.sort((a, b) => a - b);
+  return new Promise((resolve) => {
+    child.on('exit', (code) => resolve(code ?? 1));
+    child.on('error', (error) => {
+      console.error(`cannot run in a network namespace (needs root, unshare and ip): ${error.message}`);
+      resolve(1);
+    });
+  });
+}
+
+/** `--name value` pairs; a flag without a value (`--pin`) is 'true'. */
+function parseArgs(argv) {
+  const out = {};
+  for (let i = 0; i < argv.length; i += 1) {
+    if (!argv[i].startsWith('--')) continue;
+    const value = argv[i + 1];
+    out[argv[i].slice(2)] = value === undefined || value.startsWith('--') ? 'true' : value;
+  }
+  return out;
+}
+
+/**
+ * One spec per client; client i subscribes to symbol i mod symbols. With `wide` > 0 every n-th
+ * client (n = 1 / wide) subscribes to every symbol instead and is load only, not measured; it
+ * reads unless `wideRead` is false. A wide client gets ten times the bytes of the others, so one
+ * that stops reading fills the kernel's socket buffers within seconds, not minutes.
+ */
+function specsFor(target, { wide = 0, wideRead = true } = {}) {
+  const everyNth = wide > 0 ? Math.round(1 / wide) : 0;
+  return Array.from({ length: CLIENTS }, (_, i) => {
+    const isWide = everyNth > 0 && i % everyNth === everyNth - 1;
+    return {
+      host: '127.0.0.1',
+      port: target.port,
+      path: target.pathFor(isWide ? SYMBOLS.join(',') : SYMBOLS[i % SYMBOLS.length]),
+      snapshotMarker: target.snapshotMarker,
+      reading: !isWide || wideRead,
+      measured: !isWide,
+    };
+  });
+}
+
+async function startTarget(name, feed) {
+  if (name === 'pod') return startPod(feed, { clients: CLIENTS, env: POD_ENV });
+  if (name === 'naive') return startNaive(feed);
+  if (name === 'nchan') return startNchan(feed, { clients: CLIENTS, workers: NCHAN_WORKERS });
+  throw new Error(`unknown target ${name}`);
+}
+
+/** One measurement window at the current rate: what clients received and what the server spent. */
+async function measure(target, load, ms, offeredPerSecond, feed) {
+  await load.reset();
+  const known = [...target.pids, feed.pid, process.pid, ...(target.bridgePid ? [target.bridgePid] : [])];
+  const knownBefore = procStats(known);
+  const machineBefore = machineBusySeconds();
+  const before = procStats(target.pids);
+  const bridgeBefore = target.bridgePid ? procStats([target.bridgePid]) : undefined;
+  const generatorBefore = process.cpuUsage();
+  const t0 = performance.now();
+  await sleep(ms);
+  const elapsed = (performance.now() - t0) / 1000;
+  const read = await load.read();
+  const after = procStats(target.pids);
+  const generator = process.cpuUsage(generatorBefore);
+  const foreign =
+    machineBusySeconds() - machineBefore - (procStats(known).cpuSeconds - knownBefore.cpuSeconds);
   return {
-    name,
-    eventsPerSecond: delivered / elapsed,
-    p50: percentile(sorted, 50),
-    p99: percentile(sorted, 99),
-    max: sorted.at(-1),
-    rssPerClientKb: (withClients.rssKb - before.rssKb) / CLIENTS,
+    /** CPU the rest of the machine used meanwhile (other work, kernel threads): noise in the figures. */
+    otherCpuPercent: (Math.max(0, foreign) / elapsed) * 100,
+    offered: offeredPerSecond,
+    delivered: read.events / elapsed,
+    latency: read.latency,
+    cpuPercent: ((after.cpuSeconds - before.cpuSeconds) / elapsed) * 100,
+    bridgeCpuPercent: bridgeBefore
+      ? ((procStats([target.bridgePid]).cpuSeconds - bridgeBefore.cpuSeconds) / elapsed) * 100
+      : undefined,
+    generatorCpuPercent: ((generator.user + generator.system) / 1e6 / elapsed) * 100,
     rssMb: after.rssKb / 1024,
-    cpuPercent: ((after.cpuSeconds - withClients.cpuSeconds) / elapsed) * 100,
-    errors: stats.errors,
+    readers: read.readers,
+    nonReaders: read.nonReaders,
   };
 }
 
+async function compareTarget(name, feed, load) {
+  const target = await startTarget(name, feed);
+  try {
+    await sleep(1_000);
+    const base = procStats(target.pids);
+    const overflowsBefore = listenOverflows();
+    // Two halves: the second half's RSS growth is the cost of a connection without the one-time
+    // growth (code, pools, heap headroom) that the first connections pay for.
+    const specs = specsFor(target);
+    const halfCount = Math.floor(CLIENTS / 2);
+    const firstHalf = await load.connect(specs.slice(0, halfCount));
+    await sleep(IDLE_SETTLE_MS);
+    const half = procStats(target.pids);
+    const secondHalf = await load.connect(specs.slice(halfCount));
+    const connected = {
+      snapshots: firstHalf.snapshots + secondHalf.snapshots,
+      statuses: { ...firstHalf.statuses, ...secondHalf.statuses },
+      elapsedMs: firstHalf.elapsedMs + secondHalf.elapsedMs,
+    };
+    const connectOverflows = listenOverflows() - overflowsBefore;
+    if (connected.snapshots < CLIENTS)
+      console.log(`  ${target.name}: only ${connected.snapshots}/${CLIENTS} connected`, connected.statuses);
+    await sleep(IDLE_SETTLE_MS);
+    const idle = procStats(target.pids);
+    const result = {
+      name: target.name,
+      connectMs: connected.elapsedMs,
+      connectOverflows,
+      connected: connected.snapshots,
+      idleKbPerConnection: (idle.rssKb - base.rssKb) / CLIENTS,
+      marginalKbPerConnection: (idle.rssKb - half.rssKb) / (CLIENTS - halfCount),
+      baseRssMb: base.rssKb / 1024,
+      steps: [],
+    };
+    for (const rate of RATES) {
+      const offered = (rate * CLIENTS) / SYMBOLS.length;
+      await feed.setTotalRate(rate);
+      await sleep(WARMUP_MS);
+      const step = { rate, ...(await measure(target, load, MEASURE_MS, offered, feed)) };
+      result.steps.push(step);
+      console.log(
+        `  ${target.name} @ ${rate} msg/s: ${Math.round(step.delivered)} of ${offered} events/s, p50 ${step.latency.p50} ms, p99 ${step.latency.p99} ms, CPU ${step.cpuPercent.toFixed(0)} %, other ${step.otherCpuPercent.toFixed(0)} %`,
+      );
+      if (
+        step.latency.p99 > OVERLOAD_P99_FACTOR * P99_LIMIT_MS ||
+        step.delivered < offered * OVERLOAD_DELIVERED_SHARE
+      )
+        break;
+    }
+    await feed.setTotalRate(0);
+    return result;
+  } finally {
+    await load.closeAll();
+    await target.stop();
+    await sleep(1_000);
+  }
+}
+
+function bestStep(result) {
+  const within = result.steps.filter((s) => s.latency.p99 <= P99_LIMIT_MS);
+  return within.reduce((best, s) => (!best || s.delivered > best.delivered ? s : best), undefined);
+}
+
+async function scenarioCompare(feed, load) {
+  const results = [];
+  for (const name of TARGETS) {
+    if (name === 'nchan') {
+      const available = nchanAvailable();
+      if (!available.ok) {
+        console.log(`nchan skipped: ${available.reason}`);
+        continue;
+      }
+    }
+    console.log(`target ${name}`);
+    results.push(await compareTarget(name, feed, load));
+  }
+  for (const result of results) {
+    console.log(
+      `\n### ${result.name}: ${result.connected} clients connected in ${result.connectMs} ms (${result.connectOverflows} SYNs dropped on a full accept queue)\n`,
+    );
+    console.log(
+      markdownTable(
+        result.steps.map((s) => ({
+          'msg/s': s.rate,
+          'offered ev/s': s.offered,
+          'delivered ev/s': s.delivered,
+          'p50 ms': s.latency.p50,
+          'p99 ms': s.latency.p99,
+          'max ms': s.latency.max,
+          'server CPU %': s.cpuPercent,
+          'server RSS MB': s.rssMb,
+          'generator CPU %': s.generatorCpuPercent,
+          'other CPU %': s.otherCpuPercent,
+          ...(s.bridgeCpuPercent !== undefined ? { 'bridge CPU %': s.bridgeCpuPercent } : {}),
+        })),
+      ),
+    );
+  }
+  console.log(`\n### Summary: ${CLIENTS} SSE clients, ${SYMBOLS.length} channels\n`);
+  const rows = results.map((r) => {
+    const best = bestStep(r);
+    return {
+      target: r.name,
+      [`delivered ev/s at p99 <= ${P99_LIMIT_MS} ms`]: best?.delivered ?? 0,
+      'p99 ms there': best?.latency.p99 ?? NaN,
+      'server CPU % there': best?.cpuPercent ?? NaN,
+      'idle KB/connection': r.idleKbPerConnection,
+      'idle KB/connection, second half': r.marginalKbPerConnection,
+      [`connect ${CLIENTS} ms`]: r.connectMs,
+    };
+  });
+  console.log(markdownTable(rows));
+  const pod = results.find((r) => r.name.startsWith('tickwire'));
+  if (pod) {
+    const ratios = results
+      .filter((r) => r !== pod)
+      .map((other) => ({
+        ratio: `pod / ${other.name}`,
+        [`delivered ev/s at p99 <= ${P99_LIMIT_MS} ms`]: ratio(
+          bestStep(pod)?.delivered,
+          bestStep(other)?.delivered,
+        ),
+        'idle KB/connection': ratio(pod.idleKbPerConnection, other.idleKbPerConnection),
+      }));
+    console.log(`\n${markdownTable(ratios)}`);
+  }
+}
+
+async function scenarioSlow(feed, load) {
+  const offered = (RATE * CLIENTS) / SYMBOLS.length;
+  const runs = [];
+  // Both runs have the same subscriptions: the wide clients read in the first and stop reading
+  // after their snapshot in the second; the other clients' latency is compared.
+  for (const nonReaders of [0, NON_READERS]) {
+    const target = await startPod(feed, { clients: CLIENTS, env: { ...SLOW_POD_ENV, ...POD_ENV } });
+    try {
+      await sleep(1_000);
+      const base = procStats(target.pids);
+      await load.connect(specsFor(target, { wide: NON_READERS, wideRead: nonReaders === 0 }));
+      await feed.setTotalRate(RATE);
+      await sleep(WARMUP_MS);
+      // Sample RSS while the window runs: the peak is what the bound is about.
+      let peakRssKb = 0;
+      const sampler = setInterval(() => (peakRssKb = Math.max(peakRssKb, procStats(target.pids).rssKb)), 250);
+      const step = await measure(target, load, MEASURE_MS, offered, feed);
+      clearInterval(sampler);
+      await feed.setTotalRate(0);
+      const metrics = await scrape(target.metricsUrl);
+      await load.resumeAll(2_000);
+      const after = await load.read();
+      runs.push({
+        nonReaders,
+        step,
+        baseRssMb: base.rssKb / 1024,
+        peakRssMb: peakRssKb / 1024,
+        cut: sample(metrics, 'tickwire_sse_slow_client_disconnects_total'),
+        conflated: sample(metrics, 'tickwire_sse_conflated_events_total'),
+        nonReadersEnded: after.nonReaders.ended,
+        nonReadersTotal: after.nonReaders.count,
+      });
+      console.log(
+        `  wide clients ${nonReaders > 0 ? 'not reading' : 'reading'}: other clients p99 ${step.latency.p99} ms, peak RSS ${(peakRssKb / 1024).toFixed(0)} MB, events per client ${step.readers.fewestEvents}..${step.readers.mostEvents}`,
+      );
+    } finally {
+      await load.closeAll();
+      await target.stop();
+      await sleep(1_000);
+    }
+  }
+  console.log(
+    `\n### Slow consumers: ${CLIENTS} clients (${NON_READERS * 100} % wide), ${RATE} msg/s, ${MEASURE_MS / 1000} s window\n`,
+  );
+  console.log(
+    markdownTable(
+      runs.map((r) => ({
+        'wide clients (10 symbols)':
+          r.nonReaders > 0 ? `${NON_READERS * 100} %, not reading` : `${NON_READERS * 100} %, reading`,
+        'other clients ev/s': r.step.delivered,
+        'other clients p50 ms': r.step.latency.p50,
+        'other clients p99 ms': r.step.latency.p99,
+        'server CPU %': r.step.cpuPercent,
+        'other CPU %': r.step.otherCpuPercent,
+        'pod RSS before clients MB': r.baseRssMb,
+        'pod peak RSS MB': r.peakRssMb,
+        'stuck clients cut (metric)': r.cut,
+        'non-readers closed by the pod': `${r.nonReadersEnded} / ${r.nonReadersTotal}`,
+        'conflated events': r.conflated,
+      })),
+    ),
+  );
+  const [all, some] = runs;
+  console.log(
+    `\nother clients' p99, wide clients not reading / reading: ${ratio(some.step.latency.p99, all.step.latency.p99)}`,
+  );
+}
+
+async function scenarioStorm(feed, load) {
+  const target = await startPod(feed, { clients: CLIENTS, env: POD_ENV });
+  try {
+    await sleep(1_000);
+    const connected = await load.connect(specsFor(target));
+    await feed.setTotalRate(RATE);
+    await sleep(WARMUP_MS);
+    // Every client goes away at once (the burst of closes is measured apart), then all come back.
+    await scrape(target.metricsUrl); // resets the pod's event-loop delay histogram
+    await load.disconnectAll();
+    await sleep(STORM_SETTLE_MS);
+    const disconnect = await scrape(target.metricsUrl);
+    const before = disconnect;
+    const cpuBefore = procStats(target.pids);
+    const known = [...target.pids, feed.pid, process.pid];
+    const knownBefore = procStats(known).cpuSeconds;
+    const machineBefore = machineBusySeconds();
+    const overflowsBefore = listenOverflows();
+    const t0 = performance.now();
+    const storm = await load.storm(STORM_WINDOW_MS, STORM_WINDOW_MS + 30_000);
+    const overflows = listenOverflows() - overflowsBefore;
+    const foreign = machineBusySeconds() - machineBefore - (procStats(known).cpuSeconds - knownBefore);
+    const elapsed = (performance.now() - t0) / 1000;
+    const after = await scrape(target.metricsUrl);
+    const cpuAfter = procStats(target.pids);
+    await feed.setTotalRate(0);
+    const lag = (name, text = after) => sample(text, `tickwire_nodejs_eventloop_lag_${name}_seconds`) * 1000;
+    console.log(
+      `\n### Connect storm: ${CLIENTS} clients reset and reconnected within ${STORM_WINDOW_MS} ms, feed at ${RATE} msg/s\n`,
+    );
+    console.log(
+      markdownTable([
+        {
+          [`first connect ${CLIENTS} ms`]: connected.elapsedMs,
+          reconnected: storm.count,
+          'got snapshot': storm.snapshots,
+          'HTTP statuses': JSON.stringify(storm.statuses),
+          'all snapshots after ms': storm.allSnapshotsWithinMs,
+          'slowest snapshot ms': storm.slowestSnapshotMs,
+          'event-loop lag p50 ms': lag('p50'),
+          'event-loop lag p99 ms': lag('p99'),
+          'event-loop lag max ms': lag('max'),
+          'lag max while 10k closed ms': lag('max', disconnect),
+          'server CPU %': ((cpuAfter.cpuSeconds - cpuBefore.cpuSeconds) / elapsed) * 100,
+          'SYNs dropped (accept queue full)': overflows,
+          'other CPU %': (Math.max(0, foreign) / elapsed) * 100,
+          'SSE connections opened':
+            sample(after, 'tickwire_sse_connections_total') -
+            sample(before, 'tickwire_sse_connections_total'),
+        },
+      ]),
+    );
+  } finally {
+    await load.closeAll();
+    await target.stop();
+  }
+}
+
+/** Soak: RSS and heap are sampled this often; the slope uses the lowest sample per bucket (after GC). */
+const SOAK_SAMPLE_EVERY_MS = 2_000;
+const SOAK_BUCKET_MS = 20_000;
+
+async function scenarioSoak(feed, load) {
+  const target = await startPod(feed, { clients: CLIENTS, env: POD_ENV });
+  try {
+    await sleep(1_000);
+    await load.connect(specsFor(target));
+    await feed.setTotalRate(RATE);
+    await sleep(WARMUP_MS);
+    await load.reset();
+    const samples = [];
+    const t0 = performance.now();
+    while (performance.now() - t0 < MEASURE_MS) {
+      const metrics = await scrape(target.metricsUrl);
+      samples.push({
+        minute: (performance.now() - t0) / 60_000,
+        rssMb: procStats(target.pids).rssKb / 1024,
+        heapMb: sample(metrics, 'tickwire_nodejs_heap_size_used_bytes') / 2 ** 20,
+      });
+      await sleep(SOAK_SAMPLE_EVERY_MS);
+    }
+    const read = await load.read();
+    const elapsed = (performance.now() - t0) / 1000;
+    await feed.setTotalRate(0);
+    // Heap and RSS saw-tooth with GC: the floor of each bucket is what a leak would raise. The
+    // first third is warm-up (heap growing to its working size); the slope is over the rest.
+    const floors = bucketFloors(samples, SOAK_BUCKET_MS / 60_000);
+    const steady = floors.slice(Math.floor(floors.length / 3));
+    console.log(`\n### Soak: ${CLIENTS} clients, ${RATE} msg/s, ${(elapsed / 60).toFixed(1)} min\n`);
+    console.log(
+      markdownTable([
+        {
+          'delivered ev/s': read.events / elapsed,
+          'p99 ms': read.latency.p99,
+          'max ms': read.latency.max,
+          'RSS first MB': samples[0].rssMb,
+          'RSS last MB': samples.at(-1).rssMb,
+          'RSS max MB': Math.max(...samples.map((s) => s.rssMb)),
+          'RSS floor slope MB/min': slope(steady, 'rssMb'),
+          'heap floor slope MB/min': slope(steady, 'heapMb'),
+          'RSS floor first → last MB': `${floors[0].rssMb.toFixed(1)} → ${floors.at(-1).rssMb.toFixed(1)}`,
+          'heap floor first → last MB': `${floors[0].heapMb.toFixed(1)} → ${floors.at(-1).heapMb.toFixed(1)}`,
+          samples: samples.length,
+        },
+      ]),
+    );
+  } finally {
+    await load.closeAll();
+    await target.stop();
+  }
+}
+
+/** The lowest RSS and heap per bucket of `bucketMinutes`, at the bucket's middle. */
+function bucketFloors(samples, bucketMinutes) {
+  const buckets = new Map();
+  for (const s of samples) {
+    const index = Math.floor(s.minute / bucketMinutes);
+    const floor = buckets.get(index) ?? {
+      minute: (index + 0.5) * bucketMinutes,
+      rssMb: Infinity,
+      heapMb: Infinity,
+    };
+    floor.rssMb = Math.min(floor.rssMb, s.rssMb);
+    floor.heapMb = Math.min(floor.heapMb, s.heapMb);
+    buckets.set(index, floor);
+  }
+  return [...buckets.values()];
+}
+
+/** Least-squares slope of `key` over `minute`. */
+function slope(points, key) {
+  const n = points.length;
+  if (n < 2) return NaN;
+  const mx = points.reduce((s, p) => s + p.minute, 0) / n;
+  const my = points.reduce((s, p) => s + p[key], 0) / n;
+  let num = 0;
+  let den = 0;
+  for (const p of points) {
+    num += (p.minute - mx) * (p[key] - my);
+    den += (p.minute - mx) ** 2;
+  }
+  return num / den;
+}
+
 async function main() {
-  const sim = start(
-    path.join(ROOT, 'packages/exchange-sim/dist/cli.js'),
-    ['--port', '0', '--seed', '1', '--symbols', SYMBOLS.join(','), '--rate', String(RATE)],
-    {},
-  );
-  const simUrl = await waitForLine(
-    sim.lines,
-    (line) => /listening on (http:\/\/\S+)/.exec(line)?.[1],
-    10_000,
-  );
-  const simWsUrl = simUrl.replace('http://', 'ws://');
-  const offered = RATE * SYMBOLS.length * CLIENTS;
+  if (TCP_WMEM_MAX !== undefined && process.env[NETNS_ENV] === undefined) {
+    process.exitCode = await reexecInNetns();
+    return;
+  }
+  const limit = openFileLimit();
+  if (limit < CLIENTS + SPARE_FILES) {
+    throw new Error(
+      `open-file limit ${limit} is below ${CLIENTS + SPARE_FILES}: run through \`pnpm bench:fanout\` (raises it to the hard limit) or \`ulimit -n ${CLIENTS * 2}\` first`,
+    );
+  }
+  const cpus = os.cpus();
   console.log(
-    `fan-out: ${CLIENTS} SSE clients x ${SYMBOLS.length} symbols, ${RATE} trades/s per symbol (~${offered} tick events/s offered), ${SECONDS} s each`,
+    `fan-out ${SCENARIO}: ${CLIENTS} SSE clients, ${SYMBOLS.length} channels, ${WORKERS} generator threads; ` +
+      `${cpus.length} x ${cpus[0].model}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, node ${process.version}, ` +
+      `${new Date().toISOString()}\ncommand: node bench/fanout.js ${process.argv.slice(2).join(' ')}` +
+      (TCP_WMEM_MAX !== undefined
+        ? `\nin a private network namespace with net.ipv4.tcp_wmem max = ${TCP_WMEM_MAX} bytes`
+        : ''),
   );
-  console.log(
-    `machine: ${os.cpus().length} x ${os.cpus()[0].model}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, node ${process.version}, ${new Date().toISOString()}`,
-  );
-  const pod = await runTarget(
-    'tickwire pod',
-    path.join(ROOT, 'services/market-data/dist/main.js'),
-    simWsUrl,
-    simUrl,
-  );
-  const naive = await runTarget('naive baseline', path.join(__dirname, 'naive-server.js'), simWsUrl, simUrl);
-  const rows = [pod, naive].map((r) => ({
-    target: r.name,
-    'events/s': Math.round(r.eventsPerSecond),
-    'p50 ms': r.p50,
-    'p99 ms': r.p99,
-    'max ms': r.max,
-    'KB/client': r.rssPerClientKb.toFixed(1),
-    'RSS MB': r.rssMb.toFixed(0),
-    'CPU %': r.cpuPercent.toFixed(0),
-    errors: r.errors,
-  }));
-  console.table(rows);
-  console.log(
-    `ratio pod/naive: events/s ${(pod.eventsPerSecond / naive.eventsPerSecond).toFixed(2)}x, p99 ${(pod.p99 / naive.p99).toFixed(2)}x, CPU ${(pod.cpuPercent / naive.cpuPercent).toFixed(2)}x`,
-  );
+  const feed = await startFeed({ symbols: SYMBOLS, streams: 'aggTrade' });
+  const load = new LoadGenerator({ workers: WORKERS });
+  try {
+    const scenarios = {
+      compare: scenarioCompare,
+      slow: scenarioSlow,
+      storm: scenarioStorm,
+      soak: scenarioSoak,
+    };
+    const run = scenarios[SCENARIO];
+    if (!run) throw new Error(`unknown scenario ${SCENARIO}; use ${Object.keys(scenarios).join(', ')}`);
+    await run(feed, load);
+  } finally {
+    await load.stop();
+    await feed.stop();
+  }
 }
 
 main()
@@ -197,6 +575,4 @@ main()
     console.error(error);
     process.exitCode = 1;
   })
-  .finally(() => {
-    for (const child of children) child.kill('SIGKILL');
-  });
+  .finally(killAll);

@@ -8,11 +8,12 @@
  *   POST /_sim/refuse?on=1|0                          refuse WS connections
  *   POST /_sim/rest-fault?status=&count=&retryAfter=  fail the next REST requests
  *   POST /_sim/reset                                  clear all faults
+ *   POST /_sim/rate?tradesPerSecond=                  change the trade rate (per symbol)
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { REST_FAULT_STATUSES, type RestFaultStatus } from './fault-state';
 import { sendJson, sendSimError } from './http-responses';
-import { MAX_TIMER_MS } from './options';
+import { MAX_TIMER_MS, MAX_TRADES_PER_SECOND } from './options';
 import type { ExchangeSim } from './sim-api';
 
 /** Most malformed frames one request may ask for. */
@@ -39,6 +40,17 @@ function intParam(url: URL, name: string, min: number, max: number, fallback?: n
   if (!/^-?\d+$/.test(raw) || !Number.isSafeInteger(value) || value < min || value > max) {
     throw new BadParam(
       `query parameter '${name}' must be an integer in [${min}, ${max}], got ${JSON.stringify(raw)}`,
+    );
+  }
+  return value;
+}
+
+function numberParam(url: URL, name: string, min: number, max: number): number {
+  const raw = url.searchParams.get(name) ?? '';
+  const value = Number(raw);
+  if (!/^\d+(\.\d+)?$/.test(raw) || value < min || value > max) {
+    throw new BadParam(
+      `query parameter '${name}' must be a number in [${min}, ${max}], got ${JSON.stringify(raw)}`,
     );
   }
   return value;
@@ -77,6 +89,8 @@ const POST_ACTIONS: Readonly<Record<string, Action>> = {
     sim.faults.restFault({ status: status as RestFaultStatus, count, retryAfterSec });
   },
   '/_sim/reset': (sim) => sim.faults.reset(),
+  '/_sim/rate': (sim, url) =>
+    sim.setTradesPerSecond(numberParam(url, 'tradesPerSecond', 0, MAX_TRADES_PER_SECOND)),
 };
 
 /** Answers one request under /_sim/. */

@@ -126,6 +126,21 @@ describe('fault endpoints', () => {
     expect(s.stats()).toMatchObject({ rest429: 1 });
   });
 
+  it('changes the trade rate of the running feed, and stops trading at rate 0', async () => {
+    const s = await start({ tradesPerSecond: 0 });
+    const client = await connect('/ws/btcusdt@aggTrade');
+    expect(await client.collect(200)).toEqual([]);
+    expect((await httpPost(`${s.url}/_sim/rate?tradesPerSecond=50`)).json()).toEqual({ ok: true });
+    await client.next((t) => t.includes('"e":"aggTrade"'), 1_000);
+    s.setTradesPerSecond(0);
+    await sleep(50); // frames already in flight
+    client.drain();
+    expect(await client.collect(300)).toEqual([]);
+    expect((await httpPost(`${s.url}/_sim/rate?tradesPerSecond=-1`)).status).toBe(400);
+    expect((await httpPost(`${s.url}/_sim/rate?tradesPerSecond=fast`)).status).toBe(400);
+    expect(() => s.setTradesPerSecond(Number.NaN)).toThrow(RangeError);
+  });
+
   it('rejects bad parameters, wrong methods and unknown endpoints with a coded error', async () => {
     const s = await start();
     const bad = await httpPost(`${s.url}/_sim/rest-fault?status=404`);

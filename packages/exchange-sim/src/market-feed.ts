@@ -54,6 +54,8 @@ export class MarketFeed implements StreamActivityListener {
   private readonly candles = new Map<string, ActiveCandle>();
   private readonly candlesBySymbol = new Map<string, Set<ActiveCandle>>();
   private readonly timers: NodeJS.Timeout[] = [];
+  private tradeTimer: NodeJS.Timeout | undefined;
+  private tradesPerSecond: number;
   private tradeClockStart = 0;
   private tradesDone = 0;
   private nextMarket = 0;
@@ -67,17 +69,12 @@ export class MarketFeed implements StreamActivityListener {
     this.bySymbol = new Map(markets.map((m) => [m.spec.symbol, m]));
     this.symbolSet = new Set(this.bySymbol.keys());
     this.arrayOrder = [...markets].sort((a, b) => hashString(a.spec.symbol) - hashString(b.spec.symbol));
+    this.tradesPerSecond = options.tradesPerSecond;
   }
 
   start(): void {
     if (this.timers.length > 0) return;
-    const totalRate = this.options.tradesPerSecond * this.markets.length;
-    if (totalRate > 0) {
-      const period = Math.min(MAX_TRADE_TICK_MS, Math.max(MIN_TRADE_TICK_MS, Math.floor(1000 / totalRate)));
-      this.tradeClockStart = this.clock();
-      this.tradesDone = 0;
-      this.timers.push(setInterval(() => this.driveTrades(totalRate), period));
-    }
+    this.startTrades();
     this.timers.push(setInterval(() => this.emitTickers(), this.options.tickerIntervalMs));
     this.timers.push(setInterval(() => this.emitKlines(false), this.options.klineIntervalMs));
     this.timers.push(
@@ -91,6 +88,29 @@ export class MarketFeed implements StreamActivityListener {
   stop(): void {
     for (const timer of this.timers) clearInterval(timer);
     this.timers.length = 0;
+    clearInterval(this.tradeTimer);
+    this.tradeTimer = undefined;
+  }
+
+  /**
+   * Changes the trade rate of a running feed (benchmarks drive the load this way without
+   * reconnecting anyone). The schedule restarts from now, so no backlog is replayed.
+   */
+  setTradesPerSecond(tradesPerSecond: number): void {
+    this.tradesPerSecond = tradesPerSecond;
+    if (this.timers.length === 0) return;
+    clearInterval(this.tradeTimer);
+    this.tradeTimer = undefined;
+    this.startTrades();
+  }
+
+  private startTrades(): void {
+    const totalRate = this.tradesPerSecond * this.markets.length;
+    if (totalRate <= 0) return;
+    const period = Math.min(MAX_TRADE_TICK_MS, Math.max(MIN_TRADE_TICK_MS, Math.floor(1000 / totalRate)));
+    this.tradeClockStart = this.clock();
+    this.tradesDone = 0;
+    this.tradeTimer = setInterval(() => this.driveTrades(totalRate), period);
   }
 
   onStreamActive(stream: string): void {

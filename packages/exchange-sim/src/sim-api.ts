@@ -38,6 +38,11 @@ export interface ExchangeSim {
   /** Calls `listener` synchronously for every generated event; returns the unsubscribe function. */
   onEvent(listener: (e: SimEvent) => void): () => void;
   readonly faults: SimFaults;
+  /**
+   * Changes the trades per second per symbol of the running feed (0 stops trading; tickers and
+   * klines keep their cadence). Throws RangeError outside [0, MAX_TRADES_PER_SECOND].
+   */
+  setTradesPerSecond(tradesPerSecond: number): void;
   /** Closes connections and the listener and clears every timer; idempotent. */
   stop(): Promise<void>;
 }

@@ -11,7 +11,7 @@ import { handleSimRequest } from './faults-http';
 import { sendJson, sendText } from './http-responses';
 import { MarketFeed } from './market-feed';
 import { SymbolMarket } from './market-state';
-import { resolveSimOptions, type SimOptions } from './options';
+import { MAX_TRADES_PER_SECOND, resolveSimOptions, type SimOptions } from './options';
 import { RestRateLimiter } from './rate-limiter';
 import { RestApi } from './rest-api';
 import type { ExchangeSim } from './sim-api';
@@ -119,6 +119,18 @@ export async function startExchangeSim(options: SimOptions = {}): Promise<Exchan
     },
     recentEvents: (filter) => log.recent(filter),
     onEvent: (listener: (e: SimEvent) => void) => log.onEvent(listener),
+    setTradesPerSecond: (tradesPerSecond) => {
+      if (
+        !Number.isFinite(tradesPerSecond) ||
+        tradesPerSecond < 0 ||
+        tradesPerSecond > MAX_TRADES_PER_SECOND
+      ) {
+        throw new RangeError(
+          `setTradesPerSecond: must be a number in [0, ${MAX_TRADES_PER_SECOND}], got ${tradesPerSecond}`,
+        );
+      }
+      feed.setTradesPerSecond(tradesPerSecond);
+    },
     faults: {
       dropAll: (code) => gateway.dropAll(code),
       stall: (ms) => {

@@ -88,6 +88,7 @@ const schema = z.object({
   SSE_MAX_CLIENTS: integer(1, 1_000_000).default(10_000),
   SSE_MAX_CLIENT_BUFFER_BYTES: integer(1_024, 64 * 1024 * 1024).default(256 * 1024),
   SSE_STUCK_CLIENT_MS: integer(1_000, 600_000).default(30_000),
+  SSE_FLUSH_INTERVAL_MS: integer(0, 1_000).default(5),
   MAX_SYMBOLS_PER_REQUEST: integer(1, 1_024).default(100),
   CANDLE_HISTORY: integer(1, 10_000).default(500),
   SHUTDOWN_GRACE_MS: integer(0, 120_000).default(10_000),
@@ -165,6 +166,8 @@ export const CONFIG_DOCS: Record<keyof Config, string> = {
   SSE_MAX_CLIENTS: 'SSE connections per pod; beyond it new streams get 503 + Retry-After.',
   SSE_MAX_CLIENT_BUFFER_BYTES: 'Unsent bytes per SSE client before it is conflated to latest-per-symbol.',
   SSE_STUCK_CLIENT_MS: 'A client that stays over its buffer limit this long is disconnected (ms).',
+  SSE_FLUSH_INTERVAL_MS:
+    'Least time between two writes of news to one SSE client (ms); a burst inside it goes out as one write; 0 = next event-loop turn.',
   MAX_SYMBOLS_PER_REQUEST: 'Symbols one /v1/stream or /v1/prices request may name.',
   CANDLE_HISTORY:
     'Candles kept per symbol and interval (the open one included); the most /v1/candles returns.',

@@ -67,6 +67,7 @@ export class Pod {
       heartbeatMs: deps.config.SSE_HEARTBEAT_MS,
       maxClientBufferBytes: deps.config.SSE_MAX_CLIENT_BUFFER_BYTES,
       stuckClientMs: deps.config.SSE_STUCK_CLIENT_MS,
+      flushIntervalMs: deps.config.SSE_FLUSH_INTERVAL_MS,
       candleHistory: deps.config.CANDLE_HISTORY,
       logger: deps.logger.child({ component: 'hub' }),
       metrics: this.metrics,

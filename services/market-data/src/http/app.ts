@@ -1,46 +1,95 @@
-/** The express application of a market-data pod: routes, metrics middleware, JSON errors. */
-import express, { type Express, type RequestHandler } from 'express';
+/**
+ * The HTTP application of a market-data pod. The hot paths, `GET /v1/stream` and
+ * `GET /v1/prices[/:symbol]`, are served straight from node's request and response: express adds
+ * several KB per open stream (request and response decorations, closures) and a router walk per
+ * poll, which at 10,000 streams and tens of thousands of polls per second is most of the cost.
+ * Everything else (candles, operations, 404s) goes through express. Errors render the same way
+ * on both paths.
+ */
+import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
+import { parse as parseQuery } from 'node:querystring';
+import express, { type Express } from 'express';
 import type { ApiContext } from './api-context';
-import { errorHandler, notFoundHandler } from './errors';
+import { candlesRoute } from './candles-route';
+import { errorHandler, notFoundHandler, sendError, toHttpError } from './errors';
 import { opsRoutes } from './ops-routes';
-import { pricesRoutes } from './prices-routes';
+import { PriceCache } from './price-cache';
+import { servePrice, servePriceList } from './prices-routes';
+import { RouteMeter, requestMetrics } from './request-metrics';
 import { streamRoute } from './stream-route';
 
-export function createApp(ctx: ApiContext): Express {
+const STREAM_PATH = '/v1/stream';
+const PRICES_PATH = '/v1/prices';
+const PRICE_PREFIX = '/v1/prices/';
+const NO_QUERY: Record<string, unknown> = Object.freeze({});
+
+type HotRoute = { kind: 'stream' } | { kind: 'list' } | { kind: 'price'; rawSymbol: string };
+
+/** The hot route of a path, matched like express's defaults: case-insensitive, one trailing slash allowed. */
+function matchHotRoute(rawPath: string): HotRoute | undefined {
+  const trimmed = rawPath.length > 1 && rawPath.endsWith('/') ? rawPath.slice(0, -1) : rawPath;
+  const path = trimmed.toLowerCase();
+  if (path === STREAM_PATH) return { kind: 'stream' };
+  if (path === PRICES_PATH) return { kind: 'list' };
+  if (
+    path.startsWith(PRICE_PREFIX) &&
+    path.length > PRICE_PREFIX.length &&
+    !path.includes('/', PRICE_PREFIX.length)
+  )
+    return { kind: 'price', rawSymbol: trimmed.slice(PRICE_PREFIX.length) };
+  return undefined;
+}
+
+export function createApp(ctx: ApiContext): RequestListener {
+  const app = expressApp(ctx);
+  const prices = new PriceCache(ctx.hub, (ticker) => ctx.isStale(ticker));
+  const meters = {
+    stream: new RouteMeter(ctx.metrics, STREAM_PATH),
+    list: new RouteMeter(ctx.metrics, PRICES_PATH),
+    price: new RouteMeter(ctx.metrics, '/v1/prices/:symbol'),
+  };
+  const stream = streamRoute(ctx, prices, meters.stream);
+
+  return (req: IncomingMessage, res: ServerResponse): void => {
+    const url = req.url ?? '/';
+    const queryAt = url.indexOf('?');
+    const route =
+      req.method === 'GET' || req.method === 'HEAD'
+        ? matchHotRoute(queryAt === -1 ? url : url.slice(0, queryAt))
+        : undefined;
+    if (route === undefined) {
+      void app(req, res);
+      return;
+    }
+    const startedAt = process.hrtime.bigint();
+    const meter = meters[route.kind];
+    try {
+      const query =
+        queryAt === -1 ? NO_QUERY : (parseQuery(url.slice(queryAt + 1)) as Record<string, unknown>);
+      if (route.kind === 'stream') stream(req, res, query);
+      else if (route.kind === 'list') meter.record(servePriceList(ctx, prices, req, res, query), startedAt);
+      else meter.record(servePrice(ctx, prices, req, res, route.rawSymbol), startedAt);
+    } catch (error) {
+      const httpError = toHttpError(error, ctx.logger, url);
+      if (res.headersSent) {
+        res.destroy();
+        return;
+      }
+      sendError(res, httpError);
+      meter.record(httpError.status, startedAt);
+    }
+  };
+}
+
+function expressApp(ctx: ApiContext): Express {
   const app = express();
   app.disable('x-powered-by');
   // Only GET routes exist; query strings stay flat (`a[b]=` is not turned into objects).
   app.set('query parser', 'simple');
-  app.use(requestMetrics(ctx));
-  app.get('/v1/stream', streamRoute(ctx));
-  app.use(pricesRoutes(ctx));
+  app.use(requestMetrics(ctx.metrics));
+  app.use(candlesRoute(ctx));
   app.use(opsRoutes(ctx));
   app.use(notFoundHandler());
   app.use(errorHandler(ctx.logger));
   return app;
-}
-
-/** Counts every request by route and status; SSE streams are timed until their headers. */
-function requestMetrics(ctx: ApiContext): RequestHandler {
-  return (req, res, next) => {
-    const start = process.hrtime.bigint();
-    const observe = () => {
-      const route = (req.route as { path?: string } | undefined)?.path ?? 'unmatched';
-      ctx.metrics.httpDuration.observe({ route }, Number(process.hrtime.bigint() - start) / 1e9);
-    };
-    res.once('finish', () => {
-      const route = (req.route as { path?: string } | undefined)?.path ?? 'unmatched';
-      ctx.metrics.httpRequests.inc({ route, status: String(res.statusCode) });
-      if (!res.getHeader('content-type')?.toString().startsWith('text/event-stream')) observe();
-    });
-    res.once('close', () => {
-      if (
-        res.getHeader('content-type')?.toString().startsWith('text/event-stream') &&
-        !res.writableFinished
-      ) {
-        ctx.metrics.httpRequests.inc({ route: '/v1/stream', status: String(res.statusCode) });
-      }
-    });
-    next();
-  };
 }

@@ -2,6 +2,7 @@
  * The one catalog of HTTP errors (STYLE rule 11). Each has a stable code and renders as
  * `{ "error": { "code", "message" } }`; messages say what to change.
  */
+import type { ServerResponse } from 'node:http';
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import type { Logger } from '@tickwire/observability';
 
@@ -54,11 +55,27 @@ export const httpErrors = {
   internal: () => new HttpError(500, 'INTERNAL', 'internal error; the pod logged the details'),
 };
 
-export function sendError(res: Parameters<RequestHandler>[1], error: HttpError): void {
-  res
-    .status(error.status)
-    .set(error.headers)
-    .json({ error: { code: error.code, message: error.message } });
+/** Writes an error with node's API, so routes served outside express render errors the same way. */
+export function sendError(res: ServerResponse, error: HttpError): void {
+  const body = JSON.stringify({ error: { code: error.code, message: error.message } });
+  res.writeHead(error.status, {
+    ...error.headers,
+    'Content-Type': 'application/json; charset=utf-8',
+    'Content-Length': Buffer.byteLength(body),
+  });
+  res.end(body);
+}
+
+/**
+ * Maps anything a route threw to the HttpError to answer with; bugs are logged, never leaked.
+ * Express's own 4xx (e.g. a malformed path) keep their meaning.
+ */
+export function toHttpError(error: unknown, logger: Logger, path: string): HttpError {
+  if (error instanceof HttpError) return error;
+  if (isClientError(error)) return httpErrors.badRequest(`malformed request: ${error.message}`);
+  if (error instanceof URIError) return httpErrors.badRequest('malformed percent-encoding in the URL');
+  logger.error({ err: error, path }, 'unhandled error in request');
+  return httpErrors.internal();
 }
 
 export function notFoundHandler(): RequestHandler {
@@ -68,15 +85,7 @@ export function notFoundHandler(): RequestHandler {
 /** Renders HttpErrors; anything else (express's own 4xx, bugs) is mapped and logged, never leaked. */
 export function errorHandler(logger: Logger): ErrorRequestHandler {
   return (error: unknown, req, res, _next) => {
-    let httpError: HttpError;
-    if (error instanceof HttpError) httpError = error;
-    else if (isClientError(error)) httpError = httpErrors.badRequest(`malformed request: ${error.message}`);
-    else if (error instanceof URIError)
-      httpError = httpErrors.badRequest('malformed percent-encoding in the URL');
-    else {
-      logger.error({ err: error, path: req.path }, 'unhandled error in request');
-      httpError = httpErrors.internal();
-    }
+    const httpError = toHttpError(error, logger, req.path);
     if (res.headersSent) {
       res.destroy();
       return;

@@ -1,64 +1,65 @@
 /**
- * `GET /v1/prices[?symbols=]`, `GET /v1/prices/:symbol` and `GET /v1/candles/:symbol`. Bodies
- * carry an ETag (express's, over the body), so pollers that send If-None-Match get a 304.
+ * `GET /v1/prices[?symbols=]` and `GET /v1/prices/:symbol`, the REST hot path: bodies and ETags
+ * come pre-encoded from the PriceCache, so a request costs a lookup and a write (and a poller
+ * that sends If-None-Match gets a 304 without a body). Served before express (see app.ts).
  */
-import { Router } from 'express';
-import type { Ticker } from '@tickwire/core';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ApiContext } from './api-context';
+import { matchesIfNoneMatch } from './entity-tag';
 import { httpErrors } from './errors';
-import {
-  parseIntegerParam,
-  parseIntervalParam,
-  parseSymbolPath,
-  parseSymbolsParam,
-  singleParam,
-} from './query';
+import type { EncodedPriceList, PriceCache } from './price-cache';
+import { parseSymbolPath, parseSymbolsParam, singleParam } from './query';
 
 /** Prices change every second; a cache may serve one this old before revalidating. */
-const PRICES_CACHE_CONTROL = 'public, max-age=1, must-revalidate';
+export const PRICES_CACHE_CONTROL = 'public, max-age=1, must-revalidate';
+const JSON_CONTENT_TYPE = 'application/json; charset=utf-8';
 
-export function pricesRoutes(ctx: ApiContext): Router {
-  const router = Router();
-  const isKnown = (symbol: string) => ctx.isKnownSymbol(symbol);
-  const present = (ticker: Ticker) => ({
-    ...ticker,
-    stale: ctx.isStale(ticker),
+/** GET /v1/prices/:symbol, `rawSymbol` still percent-encoded; throws HttpError. Returns the status sent. */
+export function servePrice(
+  ctx: ApiContext,
+  cache: PriceCache,
+  req: IncomingMessage,
+  res: ServerResponse,
+  rawSymbol: string,
+): number {
+  const symbol = parseSymbolPath(decodeURIComponent(rawSymbol), (s) => ctx.isKnownSymbol(s));
+  const price = cache.get(symbol);
+  if (!price) throw httpErrors.priceUnavailable(symbol);
+  return send(req, res, price);
+}
+
+/** GET /v1/prices[?symbols=A,B]; throws HttpError. Returns the status sent. */
+export function servePriceList(
+  ctx: ApiContext,
+  cache: PriceCache,
+  req: IncomingMessage,
+  res: ServerResponse,
+  query: Record<string, unknown>,
+): number {
+  const raw = singleParam(query, 'symbols');
+  const symbols =
+    raw === undefined
+      ? ctx.symbols
+      : parseSymbolsParam(raw, {
+          max: ctx.limits.maxSymbolsPerRequest,
+          isKnown: (s) => ctx.isKnownSymbol(s),
+        });
+  return send(req, res, cache.list(symbols));
+}
+
+function send(req: IncomingMessage, res: ServerResponse, encoded: EncodedPriceList): number {
+  if (matchesIfNoneMatch(req.headers['if-none-match'], encoded.etag)) {
+    res.writeHead(304, { ETag: encoded.etag, 'Cache-Control': PRICES_CACHE_CONTROL });
+    res.end();
+    return 304;
+  }
+  res.writeHead(200, {
+    'Content-Type': JSON_CONTENT_TYPE,
+    'Content-Length': encoded.body.length,
+    ETag: encoded.etag,
+    'Cache-Control': PRICES_CACHE_CONTROL,
   });
-
-  router.get('/v1/prices', (req, res) => {
-    const raw = singleParam(req.query, 'symbols');
-    const symbols =
-      raw === undefined
-        ? ctx.symbols
-        : parseSymbolsParam(raw, { max: ctx.limits.maxSymbolsPerRequest, isKnown });
-    const prices = symbols.flatMap((symbol) => {
-      const ticker = ctx.hub.ticker(symbol);
-      return ticker ? [present(ticker)] : [];
-    });
-    res
-      .set('Cache-Control', PRICES_CACHE_CONTROL)
-      .json({ prices, missing: symbols.filter((s) => !ctx.hub.ticker(s)) });
-  });
-
-  router.get('/v1/prices/:symbol', (req, res) => {
-    const symbol = parseSymbolPath(req.params.symbol, isKnown);
-    const ticker = ctx.hub.ticker(symbol);
-    if (!ticker) throw httpErrors.priceUnavailable(symbol);
-    res.set('Cache-Control', PRICES_CACHE_CONTROL).json(present(ticker));
-  });
-
-  router.get('/v1/candles/:symbol', (req, res) => {
-    const query = req.query as Record<string, unknown>;
-    const symbol = parseSymbolPath(req.params.symbol, isKnown);
-    const interval = parseIntervalParam(singleParam(query, 'interval'), '1m');
-    const limit = parseIntegerParam(singleParam(query, 'limit'), 'limit', {
-      min: 1,
-      max: ctx.limits.candleHistory,
-      fallback: ctx.limits.candleHistory,
-    });
-    const candles = ctx.hub.candleHistory(symbol, interval, limit);
-    res.set('Cache-Control', PRICES_CACHE_CONTROL).json({ symbol, interval, candles });
-  });
-
-  return router;
+  // HEAD: node writes the head and drops the body.
+  res.end(encoded.body);
+  return 200;
 }

@@ -1,17 +1,22 @@
 /**
- * `GET /v1/stream?symbols=A,B[&throttle=ms]`: Server-Sent Events. The stream opens with a
- * jittered `retry:` hint, then either the events the client missed (when its Last-Event-ID is
- * still in the stream) or a `snapshot` (with a `status` saying it was not recovered), then a
- * `status`, then live `tick`s and comment heartbeats.
+ * `GET /v1/stream?symbols=A,B[&throttle=ms]`: Server-Sent Events, served before express (see
+ * app.ts) so an idle stream holds node's request and response and nothing more. The stream opens
+ * with a jittered `retry:` hint, then either the events the client missed (when its Last-Event-ID
+ * is still in the stream) or a `snapshot` (with a `status` saying it was not recovered), then a
+ * `status`, then live `tick`s and comment heartbeats. Snapshots are joined from the pre-encoded
+ * prices, so a storm of reconnecting clients costs no JSON encoding and no engine round trip;
+ * replays (one engine round trip each) are limited in number, beyond which clients get a snapshot.
  */
-import type { Request, RequestHandler } from 'express';
-import type { Ticker } from '@tickwire/core';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ReplayResult } from '@tickwire/cluster';
 import type { SseClient } from '../hub/sse-client';
-import { encodeEvent, encodeRetry } from '../hub/sse-encoding';
+import { encodeEvent, encodeRetry, eventText } from '../hub/sse-encoding';
+import { SseFrame } from '../hub/sse-frame';
 import type { ApiContext } from './api-context';
 import { httpErrors } from './errors';
+import type { PriceCache } from './price-cache';
 import { parseIntegerParam, parseSymbolsParam, singleParam } from './query';
+import type { RouteMeter } from './request-metrics';
 
 const MAX_THROTTLE_MS = 60_000;
 /** A refused client is told to come back after 1 to 5 s, spread so they do not return together. */
@@ -19,6 +24,11 @@ const CAPACITY_RETRY_MIN_SECONDS = 1;
 const CAPACITY_RETRY_SPREAD_SECONDS = 4;
 /** Last-Event-ID longer than this is not an id we issued. */
 const MAX_LAST_EVENT_ID_LENGTH = 64;
+/**
+ * Replays in flight at once (each is an engine round trip). In a reconnect storm the rest get a
+ * snapshot from the latest table and `recovered: false`, instead of queueing on Redis.
+ */
+export const MAX_CONCURRENT_REPLAYS = 64;
 
 export const SSE_HEADERS = {
   'Content-Type': 'text/event-stream; charset=utf-8',
@@ -29,10 +39,54 @@ export const SSE_HEADERS = {
   'X-Accel-Buffering': 'no',
 };
 
-export function streamRoute(ctx: ApiContext): RequestHandler {
-  return async (req, res) => {
+export interface StreamRoute {
+  /** Serves one request; throws HttpError before the stream opens. */
+  (req: IncomingMessage, res: ServerResponse, query: Record<string, unknown>): void;
+}
+
+export function streamRoute(ctx: ApiContext, prices: PriceCache, meter: RouteMeter): StreamRoute {
+  let replaysInFlight = 0;
+
+  /** Writes the snapshot; returns the batch id it reflects (later events are newer). */
+  const writeSnapshot = (client: SseClient): string | undefined => {
+    const id = ctx.hub.lastBatchInfo()?.id;
+    const data = `{"tickers":${prices.jsonArray(client.symbols)}}`;
+    client.writeNow(SseFrame.fromText(eventText('snapshot', data, id)));
+    return id;
+  };
+
+  const resume = async (client: SseClient, res: ServerResponse, lastEventId: string): Promise<void> => {
+    client.pause();
+    let replay: ReplayResult = { recovered: false };
+    if (replaysInFlight < MAX_CONCURRENT_REPLAYS) {
+      replaysInFlight += 1;
+      try {
+        replay = await ctx.distribution.replaySince(lastEventId);
+      } catch (error) {
+        ctx.logger.warn({ err: (error as Error).message }, 'replay failed; sending a snapshot instead');
+      } finally {
+        replaysInFlight -= 1;
+      }
+      ctx.metrics.sseResumes.inc({ result: replay.recovered ? 'replayed' : 'not-recovered' });
+    } else {
+      ctx.metrics.sseResumes.inc({ result: 'shed' });
+    }
+    if (res.destroyed || client.isClosed) return;
+    if (replay.recovered) {
+      const frames = replay.batches.flatMap((batch) => ctx.hub.replayFrame(batch, client.symbols) ?? []);
+      if (frames.length > 0) client.writeNow(SseFrame.join(frames));
+      client.resume(replay.batches.at(-1)?.id ?? lastEventId);
+      client.writeNow(encodeEvent('status', ctx.streamStatus()));
+      return;
+    }
+    const upTo = writeSnapshot(client);
+    client.writeNow(encodeEvent('status', { ...ctx.streamStatus(), recovered: false }));
+    client.resume(upTo);
+  };
+
+  return (req, res, query) => {
+    const startedAt = process.hrtime.bigint();
     if (ctx.isShuttingDown()) throw httpErrors.shuttingDown();
-    const query = req.query as Record<string, unknown>;
     const rawSymbols = singleParam(query, 'symbols');
     const symbols = new Set(
       rawSymbols === undefined
@@ -47,7 +101,7 @@ export function streamRoute(ctx: ApiContext): RequestHandler {
       max: MAX_THROTTLE_MS,
       fallback: 0,
     });
-    const lastEventId = readLastEventId(req);
+    const lastEventId = readLastEventId(req, query);
     if (ctx.hub.clientCount() >= ctx.limits.maxSseClients) {
       ctx.metrics.sseRejected.inc({ reason: 'capacity' });
       throw httpErrors.tooManyStreams(
@@ -56,53 +110,40 @@ export function streamRoute(ctx: ApiContext): RequestHandler {
     }
 
     res.writeHead(200, SSE_HEADERS);
-    req.socket.setNoDelay(true);
-    const client = ctx.hub.subscribe(res, { symbols, throttleMs });
-    res.on('close', () => ctx.hub.remove(client));
-    client.writeNow(encodeRetry(ctx.limits.sseRetryMs));
-
-    if (lastEventId === undefined) {
-      writeSnapshot(ctx, client, symbols);
-    } else {
-      client.pause();
-      const replay = await replaySafely(ctx, lastEventId);
-      if (res.destroyed) return;
-      if (replay.recovered) {
-        for (const batch of replay.batches) {
-          for (const bytes of ctx.hub.encodeReplay(batch, symbols)) client.writeNow(bytes);
-        }
-        client.resume(replay.batches.at(-1)?.id ?? lastEventId);
-      } else {
-        const upTo = writeSnapshot(ctx, client, symbols);
-        client.writeNow(encodeEvent('status', { ...ctx.streamStatus(), recovered: false }));
-        client.resume(upTo);
+    if (req.method === 'HEAD') {
+      res.end();
+      meter.record(200, startedAt);
+      return;
+    }
+    const socket = req.socket;
+    socket.setNoDelay(true);
+    // The head and the preamble leave in one write (a connect storm is thousands of these a second).
+    socket.cork();
+    try {
+      const client = ctx.hub.subscribe(res, { symbols, throttleMs });
+      // A stream is counted when it opens; its duration is the time it took to open.
+      meter.record(200, startedAt);
+      res.once('close', () => ctx.hub.remove(client));
+      client.writeNow(encodeRetry(ctx.limits.sseRetryMs));
+      if (lastEventId !== undefined) {
+        resume(client, res, lastEventId).catch((error: unknown) => {
+          ctx.logger.error({ err: error }, 'resuming a stream failed');
+          res.destroy();
+        });
         return;
       }
+      writeSnapshot(client);
+      client.writeNow(encodeEvent('status', ctx.streamStatus()));
+    } finally {
+      socket.uncork();
     }
-    client.writeNow(encodeEvent('status', ctx.streamStatus()));
   };
 }
 
-/** Writes the snapshot; returns the batch id it reflects (later events are newer). */
-function writeSnapshot(ctx: ApiContext, client: SseClient, symbols: ReadonlySet<string>): string | undefined {
-  const decorate = (ticker: Ticker) => ({ ...ticker, stale: ctx.isStale(ticker) });
-  client.writeNow(ctx.hub.snapshotEvent(symbols, decorate));
-  return ctx.hub.lastBatchInfo()?.id;
-}
-
-async function replaySafely(ctx: ApiContext, lastEventId: string): Promise<ReplayResult> {
-  try {
-    return await ctx.distribution.replaySince(lastEventId);
-  } catch (error) {
-    ctx.logger.warn({ err: (error as Error).message }, 'replay failed; sending a snapshot instead');
-    return { recovered: false };
-  }
-}
-
 /** Browsers send the Last-Event-ID header; polyfills that cannot set headers use `?lastEventId=`. */
-function readLastEventId(req: Request): string | undefined {
-  const header = req.get('last-event-id');
-  const value = header ?? singleParam(req.query, 'lastEventId');
+function readLastEventId(req: IncomingMessage, query: Record<string, unknown>): string | undefined {
+  const header = req.headers['last-event-id'];
+  const value = typeof header === 'string' ? header : singleParam(query, 'lastEventId');
   if (value === undefined || value === '' || value.length > MAX_LAST_EVENT_ID_LENGTH) return undefined;
   return value;
 }

@@ -1,94 +1,69 @@
-import { PassThrough } from 'node:stream';
-import type { ServerResponse } from 'node:http';
 import { SseClient } from './sse-client';
+import { SseFrame } from './sse-frame';
+import { SseWriter } from './sse-writer';
+import { SubscriberGroup, type PendingEvent } from './subscriber-group';
+import { fakeStream } from '../testing/fake-sse-stream';
 
-/** A response whose buffered byte count the test controls, standing in for a socket that stops draining. */
-function fakeResponse() {
-  const written: string[] = [];
-  const stream = new PassThrough();
-  const response = Object.assign(stream, {
-    writableLengthOverride: 0,
-    write(chunk: Buffer) {
-      written.push(chunk.toString());
-      return true;
-    },
+let seq = 0;
+const tick = (symbol: string, n: number): PendingEvent => ({
+  key: symbol,
+  id: `${n}-0`,
+  frame: SseFrame.fromText(`id: ${n}-0\nevent: tick\ndata: {"s":"${symbol}","n":${n}}\n\n`),
+  seq: (seq += 1),
+  at: 0,
+});
+
+function client(maxBufferBytes: number) {
+  const stream = fakeStream();
+  const group = new SubscriberGroup('A,B|0', new Set(['A', 'B']), 0, 1_000_000, () => {});
+  const conflated = { count: 0 };
+  const sse = new SseClient(new SseWriter(stream.response), group, 0, {
+    maxBufferBytes,
+    onConflated: (n) => (conflated.count += n),
+    now: () => 0,
   });
-  Object.defineProperty(response, 'writableLength', { get: () => response.writableLengthOverride });
-  return { response: response as unknown as ServerResponse & { writableLengthOverride: number }, written };
-}
-
-const event = (symbol: string, n: number) =>
-  Buffer.from(`id: ${n}-0\nevent: tick\ndata: {"s":"${symbol}","n":${n}}\n\n`);
-
-function client(response: ServerResponse, throttleMs = 0) {
-  const stats = { bytes: 0, events: 0, conflated: 0 };
-  const sse = new SseClient(response, {
-    symbols: new Set(['A', 'B']),
-    throttleMs,
-    maxBufferBytes: 100,
-    onWrite: (bytes, events) => {
-      stats.bytes += bytes;
-      stats.events += events;
-    },
-    onConflated: (n) => (stats.conflated += n),
-  });
-  return { sse, stats };
+  return { stream, sse, conflated };
 }
 
 describe('SseClient', () => {
-  it('coalesces everything queued between flushes into one write', () => {
-    const { response, written } = fakeResponse();
-    const { sse, stats } = client(response);
-    sse.enqueue('A', event('A', 1), '1-0');
-    sse.enqueue('B', event('B', 1), '1-0');
-    sse.flush();
-    expect(written).toHaveLength(1);
-    expect(stats.events).toBe(2);
-    sse.close();
-  });
-
-  it('keeps only the latest event per symbol while the socket is backed up, in id order', () => {
-    const { response, written } = fakeResponse();
-    const { sse, stats } = client(response);
-    response.writableLengthOverride = 1_000;
-    for (let n = 1; n <= 5; n += 1) {
-      sse.enqueue('A', event('A', n), `${n}-0`);
-      sse.enqueue('B', event('B', n), `${n}-0`);
-      sse.flush(1_000 + n);
-    }
-    expect(written).toHaveLength(0);
-    expect(sse.stuckSince).toBe(1_001);
-    expect(stats.conflated).toBe(8);
-    response.writableLengthOverride = 0;
-    sse.flush(2_000);
-    expect(sse.stuckSince).toBeUndefined();
-    expect(written).toHaveLength(1);
-    expect(written[0]).toBe(`${event('A', 5).toString()}${event('B', 5).toString()}`);
-    sse.close();
-  });
-
-  it('drops events already sent by a replay when it resumes', () => {
-    const { response, written } = fakeResponse();
-    const { sse } = client(response);
+  it('holds at most its buffer limit while paused, keeping the latest event per symbol', () => {
+    const { stream, sse, conflated } = client(200);
     sse.pause();
-    sse.enqueue('A', event('A', 3), '3-0');
-    sse.enqueue('A', event('A', 4), '4-0');
-    sse.flush();
-    expect(written).toHaveLength(0);
-    sse.resume('3-0');
-    expect(written.join('')).toBe(event('A', 4).toString());
-    sse.close();
+    for (let n = 1; n <= 20; n += 1) {
+      const event = tick(n % 2 === 0 ? 'A' : 'B', n);
+      sse.deliver(event.frame, [event], 0);
+    }
+    expect(stream.writes).toHaveLength(0);
+    expect(conflated.count).toBeGreaterThan(0);
+    sse.resume(undefined);
+    // Whatever was kept, every symbol's newest value is there and ids only go up.
+    const ids = [...stream.text().matchAll(/id: (\d+)-0/g)].map((m) => Number(m[1]));
+    expect(ids.slice(-2)).toEqual([19, 20]);
+    expect([...ids].sort((a, b) => a - b)).toEqual(ids);
   });
 
-  it('sends a throttled client the latest value per symbol once per period', async () => {
-    const { response, written } = fakeResponse();
-    const { sse } = client(response, 30);
-    sse.enqueue('A', event('A', 1), '1-0');
-    sse.enqueue('A', event('A', 2), '2-0');
-    sse.flush();
-    expect(written).toHaveLength(0);
-    await new Promise((resolve) => setTimeout(resolve, 80));
-    expect(written.join('')).toBe(event('A', 2).toString());
+  it('keeps events in order while the socket is backed up, and sends them as one write once it drains', () => {
+    const { stream, sse, conflated } = client(10_000);
+    stream.unsentBytes = 100;
+    for (let n = 1; n <= 4; n += 1) {
+      const event = tick(n % 2 === 0 ? 'A' : 'B', n);
+      expect(sse.deliver(event.frame, [event], 0)).toBe(0);
+    }
+    // Node's queue did not grow: nothing was written while it held bytes.
+    expect(stream.writes).toHaveLength(0);
+    expect(sse.stuckSince).toBeUndefined();
+    stream.drain();
+    expect(stream.writes).toHaveLength(1);
+    expect([...stream.text().matchAll(/id: (\d+)-0/g)].map((m) => Number(m[1]))).toEqual([1, 2, 3, 4]);
+    expect(conflated.count).toBe(0);
+  });
+
+  it('writes nothing once closed', () => {
+    const { stream, sse } = client(1_000);
     sse.close();
+    const event = tick('A', 1);
+    expect(sse.deliver(event.frame, [event], 0)).toBe(0);
+    sse.writeNow(event.frame);
+    expect(stream.writes).toHaveLength(0);
   });
 });

@@ -1,126 +1,186 @@
 /**
- * One SSE subscriber's write side. Events queue between flushes and go out as one write.
- * When the socket stops draining (unsent bytes above the limit) the client is conflated:
- * only the latest event per symbol is kept, so memory stays bounded whatever the client does;
- * a client that stays stuck is cut by the hub. A `throttle` client is always conflated and
- * flushed on its own timer.
+ * One SSE subscriber. On the fast path a flush hands it the frame its group built once and it
+ * writes those bytes: no allocation, no copy. It keeps events itself instead (references to the
+ * shared frames, in order) while a replay is being written (paused) and while its socket is
+ * backed up, i.e. while Node holds bytes the kernel did not take: then Node's queue never grows
+ * past one write, and the kept events go out as one write when the socket drains. Past
+ * `maxBufferBytes` kept (plus unsent) it keeps only the latest event per symbol, so memory stays
+ * bounded whatever the client does, and it counts as stuck: the hub cuts it if that lasts. Events
+ * its snapshot already holds (the flush right after it subscribed) are skipped.
  */
-import type { ServerResponse } from 'node:http';
 import { compareStreamIds, parseStreamId } from '@tickwire/cluster';
+import { SseFrame } from './sse-frame';
+import type { SseWriter } from './sse-writer';
+import type { PendingEvent, SubscriberGroup } from './subscriber-group';
 
 export interface SseClientOptions {
-  symbols: ReadonlySet<string>;
-  /** 0 = every event as it comes; otherwise latest value per symbol every `throttleMs`. */
-  throttleMs: number;
   maxBufferBytes: number;
-  onWrite(bytes: number, events: number): void;
   onConflated(events: number): void;
-}
-
-interface QueuedEvent {
-  /** Symbol for ticks, `#status` for status events: what conflation keeps one of. */
-  key: string;
-  id: string | undefined;
-  bytes: Buffer;
+  now(): number;
 }
 
 export class SseClient {
-  readonly symbols: ReadonlySet<string>;
   /** When the client went over its buffer limit (ms), undefined while it keeps up. */
   stuckSince: number | undefined;
-  private queue: QueuedEvent[] = [];
-  /** Latest event per key, in the order of their last update, while conflating. */
-  private readonly conflated = new Map<string, QueuedEvent>();
+  /** When bytes were last written to it (ms): heartbeats go only to silent clients. */
+  lastWriteAt: number;
   private paused = false;
   private closed = false;
-  private throttleTimer: NodeJS.Timeout | undefined;
+  private waitingForDrain = false;
+  /** Events kept while paused or backed up, in order (undefined: none). */
+  private kept: PendingEvent[] | undefined;
+  private keptBytes = 0;
+  /** Latest event per key once over the limit, in the order of their last update. */
+  private latest: Map<string, PendingEvent> | undefined;
 
   constructor(
-    readonly response: ServerResponse,
+    readonly writer: SseWriter,
+    readonly group: SubscriberGroup,
+    /** Events up to this hub sequence are in the client's snapshot (or replay) already. */
+    private readonly coveredSeq: number,
     private readonly options: SseClientOptions,
   ) {
-    this.symbols = options.symbols;
-    response.on('drain', () => this.flush());
-    if (options.throttleMs > 0) {
-      this.throttleTimer = setInterval(() => this.flushConflated(), options.throttleMs);
-    }
+    this.lastWriteAt = options.now();
   }
 
-  /** Holds events back (while a replay is written); `resume` sends what queued meanwhile. */
+  get symbols(): ReadonlySet<string> {
+    return this.group.symbols;
+  }
+
+  get isClosed(): boolean {
+    return this.closed;
+  }
+
+  /** Writes at once, bypassing what is kept (stream preamble, status on cut, heartbeats). */
+  writeNow(frame: SseFrame): void {
+    if (this.closed) return;
+    this.writer.write(frame);
+    this.lastWriteAt = this.options.now();
+  }
+
+  /**
+   * The hot path: `frame` holds `events` (all newer than anything sent before). Returns the
+   * number of events written now (the rest are kept, conflated or were covered).
+   */
+  deliver(frame: SseFrame, events: readonly PendingEvent[], now: number): number {
+    if (this.closed) return 0;
+    if (
+      !this.paused &&
+      this.kept === undefined &&
+      this.latest === undefined &&
+      events[0]!.seq > this.coveredSeq &&
+      this.writer.bufferedBytes() === 0
+    ) {
+      this.writer.write(frame);
+      this.lastWriteAt = now;
+      return frame.events;
+    }
+    return this.deliverEach(events, now);
+  }
+
+  /** Keeps events back while a replay is written; `resume` sends what came meanwhile. */
   pause(): void {
     this.paused = true;
   }
 
-  /** Sends events queued while paused, dropping those at or before `replayedUpTo` (already sent). */
+  /** Sends what was kept while paused, except events at or before `replayedUpTo` (already sent). */
   resume(replayedUpTo: string | undefined): void {
+    if (!this.paused) return;
     this.paused = false;
     const limit = replayedUpTo === undefined ? undefined : parseStreamId(replayedUpTo);
-    if (limit) {
-      this.queue = this.queue.filter((event) => {
+    if (limit && this.kept) {
+      this.kept = this.kept.filter((event) => {
         const position = event.id === undefined ? undefined : parseStreamId(event.id);
         return !position || compareStreamIds(position, limit) > 0;
       });
+      this.keptBytes = this.kept.reduce((bytes, event) => bytes + event.frame.identity.length, 0);
     }
-    this.flush();
-  }
-
-  enqueue(key: string, bytes: Buffer, id?: string): void {
-    if (this.closed) return;
-    const event = { key, id, bytes };
-    if (this.options.throttleMs > 0 || this.stuckSince !== undefined) this.conflate(event);
-    else this.queue.push(event);
-  }
-
-  /** Writes immediately, bypassing queue and conflation (stream preamble, heartbeats). */
-  writeNow(bytes: Buffer, events = 1): void {
-    if (this.closed) return;
-    this.response.write(bytes);
-    this.options.onWrite(bytes.length, events);
-  }
-
-  /** One write for everything queued; conflates instead when the socket is backed up. */
-  flush(now = Date.now()): void {
-    if (this.closed || this.paused) return;
-    if (this.response.writableLength > this.options.maxBufferBytes) {
-      this.stuckSince ??= now;
-      for (const event of this.queue) this.conflate(event);
-      this.queue = [];
-      return;
+    if (limit && this.latest) {
+      for (const [key, event] of this.latest) {
+        const position = event.id === undefined ? undefined : parseStreamId(event.id);
+        if (position && compareStreamIds(position, limit) <= 0) this.latest.delete(key);
+      }
     }
-    if (this.stuckSince !== undefined) {
-      this.stuckSince = undefined;
-      if (this.options.throttleMs === 0) this.flushConflated();
-    }
-    this.writeEvents(this.queue);
-    this.queue = [];
+    this.sendKept(this.options.now());
   }
 
   close(): void {
-    if (this.closed) return;
     this.closed = true;
-    clearInterval(this.throttleTimer);
-    this.queue = [];
-    this.conflated.clear();
+    this.kept = undefined;
+    this.keptBytes = 0;
+    this.latest = undefined;
   }
 
-  private conflate(event: QueuedEvent): void {
-    // Delete first so iteration order follows the latest update and ids stay ascending.
-    if (this.conflated.delete(event.key)) this.options.onConflated(1);
-    this.conflated.set(event.key, event);
+  /** The slow path, one event at a time: skip covered, keep while paused or backed up. */
+  private deliverEach(events: readonly PendingEvent[], now: number): number {
+    let fresh = events;
+    if (events.length > 0 && events[0]!.seq <= this.coveredSeq) {
+      const covered = this.coveredSeq;
+      fresh = events.filter((event) => event.seq > covered);
+    }
+    if (fresh.length === 0) return 0;
+    const backedUp = this.writer.bufferedBytes() > 0;
+    if (!this.paused && !backedUp && this.kept === undefined && this.latest === undefined) {
+      this.writer.write(SseFrame.join(fresh.map((event) => event.frame)));
+      this.lastWriteAt = now;
+      return fresh.length;
+    }
+    this.keep(fresh, now);
+    if (!this.paused && !backedUp) this.sendKept(now);
+    return 0;
   }
 
-  private flushConflated(): void {
-    if (this.closed || this.paused || this.conflated.size === 0) return;
-    if (this.response.writableLength > this.options.maxBufferBytes) return;
-    const events = [...this.conflated.values()];
-    this.conflated.clear();
-    this.writeEvents(events);
+  private keep(events: readonly PendingEvent[], now: number): void {
+    if (this.latest === undefined) {
+      const kept = (this.kept ??= []);
+      for (const event of events) {
+        kept.push(event);
+        this.keptBytes += event.frame.identity.length;
+      }
+      if (this.keptBytes + this.writer.bufferedBytes() <= this.options.maxBufferBytes) {
+        this.awaitDrain();
+        return;
+      }
+      // Over the limit: from here on only the latest event per key is kept.
+      this.latest = new Map();
+      this.stuckSince ??= now;
+      events = kept;
+      this.kept = undefined;
+      this.keptBytes = 0;
+    }
+    let replaced = 0;
+    for (const event of events) {
+      // Delete first so iteration order follows the latest update and ids stay ascending.
+      if (this.latest.delete(event.key)) replaced += 1;
+      this.latest.set(event.key, event);
+    }
+    if (replaced > 0) this.options.onConflated(replaced);
+    this.awaitDrain();
   }
 
-  private writeEvents(events: QueuedEvent[]): void {
-    if (events.length === 0) return;
-    const bytes = events.length === 1 ? events[0]!.bytes : Buffer.concat(events.map((event) => event.bytes));
-    this.response.write(bytes);
-    this.options.onWrite(bytes.length, events.length);
+  private awaitDrain(): void {
+    if (this.waitingForDrain || this.paused || this.writer.bufferedBytes() === 0) return;
+    this.waitingForDrain = true;
+    this.writer.onceDrained(() => {
+      this.waitingForDrain = false;
+      this.sendKept(this.options.now());
+    });
+  }
+
+  /** Writes everything kept as one frame, unless paused or the socket is still backed up. */
+  private sendKept(now: number): void {
+    if (this.closed || this.paused) return;
+    if (this.writer.bufferedBytes() > 0) {
+      this.awaitDrain();
+      return;
+    }
+    const events = this.latest ? [...this.latest.values()] : this.kept;
+    this.kept = undefined;
+    this.keptBytes = 0;
+    this.latest = undefined;
+    this.stuckSince = undefined;
+    if (events === undefined || events.length === 0) return;
+    this.writer.write(SseFrame.join(events.map((event) => event.frame)));
+    this.lastWriteAt = now;
   }
 }

@@ -1,0 +1,134 @@
+/**
+ * Child processes of a benchmark run: started with the output the harness needs, measured
+ * from /proc (RSS, CPU seconds), and all killed when the run ends, whatever happens.
+ */
+const { spawn } = require('node:child_process');
+const fs = require('node:fs');
+const readline = require('node:readline');
+
+/** Clock ticks per second of /proc/<pid>/stat times (USER_HZ, 100 on Linux). */
+const USER_HZ = 100;
+
+const children = new Set();
+
+function killAll() {
+  for (const child of children) child.kill('SIGKILL');
+  children.clear();
+}
+process.on('exit', killAll);
+for (const signal of ['SIGINT', 'SIGTERM']) {
+  process.on(signal, () => {
+    killAll();
+    process.exit(130);
+  });
+}
+
+/** Starts `command` with `args`; stdout is read line by line, stderr passes through. */
+function start(command, args, env = {}) {
+  const child = spawn(command, args, {
+    env: { PATH: process.env.PATH, ...env },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  children.add(child);
+  child.on('exit', () => children.delete(child));
+  const lines = readline.createInterface({ input: child.stdout });
+  return { child, lines };
+}
+
+/** Resolves with the first non-undefined `test(line)`. */
+function waitForLine(lines, test, timeoutMs, what) {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`timed out waiting for ${what}`)), timeoutMs);
+    const onLine = (line) => {
+      const found = test(line);
+      if (found === undefined) return;
+      clearTimeout(timer);
+      lines.off('line', onLine);
+      resolve(found);
+    };
+    lines.on('line', onLine);
+  });
+}
+
+async function stop(child, timeoutMs = 3_000) {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  child.kill('SIGTERM');
+  const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+  await exited;
+  clearTimeout(timer);
+}
+
+/** RSS (KiB) and CPU time (s, user + system, all threads) of the given pids, summed. */
+function procStats(pids) {
+  let rssKb = 0;
+  let cpuSeconds = 0;
+  for (const pid of pids) {
+    const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
+    rssKb += Number(/VmRSS:\s+(\d+)/.exec(status)[1]);
+    const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    cpuSeconds += (Number(fields[11]) + Number(fields[12])) / USER_HZ;
+  }
+  return { rssKb, cpuSeconds };
+}
+
+/** CPU time (s) the whole machine spent busy, all cores (from /proc/stat). */
+function machineBusySeconds() {
+  const fields = fs
+    .readFileSync('/proc/stat', 'utf8')
+    .split('\n')[0]
+    .trim()
+    .split(/\s+/)
+    .slice(1)
+    .map(Number);
+  // user nice system idle iowait irq softirq steal: everything but idle and iowait is busy.
+  const [user, nice, system, , , irq, softirq, steal] = fields;
+  return (user + nice + system + irq + softirq + (steal ?? 0)) / USER_HZ;
+}
+
+/**
+ * Connections the kernel dropped because a listener's accept queue was full (TcpExt
+ * ListenOverflows, this network namespace): a client whose SYN is dropped retries after 1 s, 3 s...
+ */
+function listenOverflows() {
+  const lines = fs.readFileSync('/proc/net/netstat', 'utf8').split('\n');
+  const header = lines.find((line) => line.startsWith('TcpExt:'));
+  const values = lines.filter((line) => line.startsWith('TcpExt:'))[1];
+  if (!header || !values) return NaN;
+  const index = header.split(' ').indexOf('ListenOverflows');
+  return Number(values.split(' ')[index]);
+}
+
+/** Pids whose parent is `pid` (nginx workers of a master). */
+function childPids(pid) {
+  const found = [];
+  for (const entry of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const fields = fs.readFileSync(`/proc/${entry}/stat`, 'utf8').split(') ')[1].split(' ');
+      if (Number(fields[1]) === pid) found.push(Number(entry));
+    } catch {
+      // the process exited while we looked
+    }
+  }
+  return found;
+}
+
+/** The soft limit of open files of this process. */
+function openFileLimit() {
+  const limits = fs.readFileSync('/proc/self/limits', 'utf8');
+  const match = /Max open files\s+(\d+|unlimited)\s+(\d+|unlimited)/.exec(limits);
+  return match ? (match[1] === 'unlimited' ? Infinity : Number(match[1])) : 0;
+}
+
+module.exports = {
+  start,
+  stop,
+  waitForLine,
+  procStats,
+  machineBusySeconds,
+  listenOverflows,
+  childPids,
+  openFileLimit,
+  killAll,
+};

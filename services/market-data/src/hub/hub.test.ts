@@ -1,0 +1,214 @@
+import { Registry } from 'prom-client';
+import type { Ticker } from '@tickwire/core';
+import type { TickBatch } from '@tickwire/cluster';
+import { createLogger } from '@tickwire/observability';
+import { createPodMetrics } from '../metrics';
+import { Hub, type HubOptions } from './hub';
+import { fakeStream, type FakeStream } from '../testing/fake-sse-stream';
+
+const ticker = (symbol: string, last: string): Ticker => ({
+  exchange: 'binance',
+  symbol,
+  last,
+  eventTime: 1,
+  receiveTime: 1,
+  source: 'ws',
+});
+
+let batchNumber = 0;
+const batch = (...tickers: Ticker[]): TickBatch => ({ id: `${(batchNumber += 1)}-0`, tickers });
+
+/** The `data:` lines of the tick events in `text`, parsed. */
+const ticks = (text: string) =>
+  [...text.matchAll(/event: tick\ndata: (.*)\n/g)].map(
+    (m) => JSON.parse(m[1]!) as { symbol: string; last: string },
+  );
+
+function setup(options: Partial<HubOptions> = {}) {
+  const registry = new Registry();
+  const metrics = createPodMetrics(registry);
+  const hub = new Hub({
+    heartbeatMs: 60_000,
+    maxClientBufferBytes: 1_000,
+    stuckClientMs: 5_000,
+    candleHistory: 10,
+    logger: createLogger({ level: 'silent', service: 'test' }),
+    metrics,
+    ...options,
+  });
+  const subscribe = (
+    symbols: string[],
+    throttleMs = 0,
+  ): FakeStream & { client: ReturnType<Hub['subscribe']> } => {
+    const stream = fakeStream();
+    const client = hub.subscribe(stream.response, { symbols: new Set(symbols), throttleMs });
+    return Object.assign(stream, { client });
+  };
+  const counter = async (name: string) =>
+    (await registry.getSingleMetric(name)!.get()).values.reduce((sum, v) => sum + v.value, 0);
+  return { hub, subscribe, counter };
+}
+
+describe('Hub', () => {
+  afterEach(() => jest.useRealTimers());
+
+  it('encodes a tick once and writes the very same buffer to every subscriber of the symbol', () => {
+    const { hub, subscribe } = setup();
+    const a = subscribe(['BTCUSDT']);
+    const b = subscribe(['BTCUSDT']);
+    const other = subscribe(['ETHUSDT']);
+    hub.applyBatch(batch(ticker('BTCUSDT', '1.0')));
+    hub.flushNow();
+    expect(a.writes).toHaveLength(1);
+    expect(b.writes[0]).toBe(a.writes[0]);
+    expect(ticks(a.text())).toEqual([expect.objectContaining({ symbol: 'BTCUSDT', last: '1.0' })]);
+    expect(other.writes).toHaveLength(0);
+  });
+
+  it('coalesces the batches that arrive between flushes into one write per client, every tick kept', () => {
+    const { hub, subscribe } = setup();
+    const client = subscribe(['BTCUSDT', 'ETHUSDT']);
+    hub.applyBatch(batch(ticker('BTCUSDT', '1.0')));
+    hub.applyBatch(batch(ticker('ETHUSDT', '2.0')));
+    hub.applyBatch(batch(ticker('BTCUSDT', '1.1')));
+    hub.flushNow();
+    expect(client.writes).toHaveLength(1);
+    expect(ticks(client.text()).map((t) => t.last)).toEqual(['1.0', '2.0', '1.1']);
+  });
+
+  it('does not send a client a batch that was applied before it subscribed (its snapshot has it)', () => {
+    const { hub, subscribe } = setup();
+    const early = subscribe(['BTCUSDT']);
+    hub.applyBatch(batch(ticker('BTCUSDT', '1.0')));
+    const late = subscribe(['BTCUSDT']);
+    hub.applyBatch(batch(ticker('BTCUSDT', '1.1')));
+    hub.flushNow();
+    expect(ticks(early.text()).map((t) => t.last)).toEqual(['1.0', '1.1']);
+    expect(ticks(late.text()).map((t) => t.last)).toEqual(['1.1']);
+  });
+
+  it('keeps only the latest tick per symbol for a backed-up client and sends them in id order once it drains', async () => {
+    const { hub, subscribe, counter } = setup();
+    const slow = subscribe(['BTCUSDT', 'ETHUSDT']);
+    const fast = subscribe(['BTCUSDT', 'ETHUSDT']);
+    slow.unsentBytes = 5_000;
+    for (let n = 1; n <= 3; n += 1) {
+      hub.applyBatch(batch(ticker('BTCUSDT', `1.${n}`)));
+      hub.applyBatch(batch(ticker('ETHUSDT', `2.${n}`)));
+      hub.flushNow();
+    }
+    expect(slow.writes).toHaveLength(0);
+    expect(slow.client.stuckSince).toBeDefined();
+    expect(ticks(fast.text())).toHaveLength(6);
+    slow.drain();
+    expect(slow.client.stuckSince).toBeUndefined();
+    expect(slow.writes).toHaveLength(1);
+    expect(ticks(slow.text()).map((t) => t.last)).toEqual(['1.3', '2.3']);
+    expect(await counter('tickwire_sse_conflated_events_total')).toBe(4);
+  });
+
+  it('cuts a client that stays backed up past stuckClientMs, with a final status event, and counts it', async () => {
+    jest.useFakeTimers();
+    const { hub, subscribe, counter } = setup({ stuckClientMs: 3_000 });
+    await hub.start();
+    try {
+      const stuck = subscribe(['BTCUSDT']);
+      const reading = subscribe(['BTCUSDT']);
+      stuck.unsentBytes = 5_000;
+      hub.applyBatch(batch(ticker('BTCUSDT', '1.0')));
+      hub.flushNow();
+      jest.advanceTimersByTime(2_000);
+      expect(hub.clientCount()).toBe(2);
+      jest.advanceTimersByTime(2_000);
+      expect(hub.clientCount()).toBe(1);
+      expect(stuck.text()).toContain(
+        'event: status\ndata: {"state":"disconnected","reason":"slow-consumer"}',
+      );
+      expect(stuck.ended).toBe(true);
+      expect(reading.ended).toBe(false);
+      expect(await counter('tickwire_sse_slow_client_disconnects_total')).toBe(1);
+      // Still unread after the grace period: the connection is destroyed.
+      jest.advanceTimersByTime(2_000);
+      expect(stuck.destroyed).toBe(true);
+    } finally {
+      await hub.stop();
+    }
+  });
+
+  it('sends a throttled client the latest value per symbol at most once per period', async () => {
+    jest.useFakeTimers();
+    const { hub, subscribe } = setup();
+    await hub.start();
+    try {
+      const throttled = subscribe(['BTCUSDT'], 1_000);
+      for (let n = 1; n <= 5; n += 1) {
+        hub.applyBatch(batch(ticker('BTCUSDT', `1.${n}`)));
+        jest.advanceTimersByTime(100);
+      }
+      // The first tick goes at once; the next flush waits out the period and carries only the latest.
+      expect(ticks(throttled.text()).map((t) => t.last)).toEqual(['1.1']);
+      jest.advanceTimersByTime(1_000);
+      expect(ticks(throttled.text()).map((t) => t.last)).toEqual(['1.1', '1.5']);
+    } finally {
+      await hub.stop();
+    }
+  });
+
+  it('sends heartbeats only to clients that have been silent', async () => {
+    jest.useFakeTimers();
+    const { hub, subscribe } = setup({ heartbeatMs: 1_000 });
+    await hub.start();
+    try {
+      const busy = subscribe(['BTCUSDT']);
+      const idle = subscribe(['ETHUSDT']);
+      for (let t = 0; t < 10; t += 1) {
+        hub.applyBatch(batch(ticker('BTCUSDT', `1.${t}`)));
+        jest.advanceTimersByTime(100);
+      }
+      expect(idle.text()).toContain(':hb\n\n');
+      expect(busy.text()).not.toContain(':hb');
+    } finally {
+      await hub.stop();
+    }
+  });
+
+  it('writes at most `writesPerSlice` clients before yielding to the event loop', () => {
+    jest.useFakeTimers();
+    const { hub, subscribe } = setup({ writesPerSlice: 2 });
+    const clients = [1, 2, 3, 4, 5].map(() => subscribe(['BTCUSDT']));
+    hub.applyBatch(batch(ticker('BTCUSDT', '1.0')));
+    const written = () => clients.filter((c) => c.writes.length > 0).length;
+    expect(written()).toBe(0);
+    // Each slice is one setImmediate callback.
+    jest.advanceTimersToNextTimer();
+    expect(written()).toBe(2);
+    jest.advanceTimersToNextTimer();
+    expect(written()).toBe(4);
+    jest.advanceTimersToNextTimer();
+    expect(written()).toBe(5);
+    void hub.stop();
+  });
+
+  it('holds events while a client is paused and drops those its replay already sent', () => {
+    const { hub, subscribe } = setup();
+    const client = subscribe(['BTCUSDT']);
+    client.client.pause();
+    hub.applyBatch({ id: '10-0', tickers: [ticker('BTCUSDT', '1.0')] });
+    hub.applyBatch({ id: '11-0', tickers: [ticker('BTCUSDT', '1.1')] });
+    hub.flushNow();
+    expect(client.writes).toHaveLength(0);
+    client.client.resume('10-0');
+    expect(ticks(client.text()).map((t) => t.last)).toEqual(['1.1']);
+  });
+
+  it('ends every stream with a closing status when it stops', async () => {
+    const { hub, subscribe } = setup();
+    const client = subscribe(['BTCUSDT']);
+    hub.applyBatch(batch(ticker('BTCUSDT', '1.0')));
+    await hub.stop();
+    expect(ticks(client.text())).toHaveLength(1);
+    expect(client.text()).toContain('"state":"closing"');
+    expect(client.ended).toBe(true);
+    expect(hub.clientCount()).toBe(0);
+  });
+});
