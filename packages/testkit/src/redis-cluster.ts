@@ -4,12 +4,12 @@
  * hold on a cluster (hash-tagged keys, multi-key Lua, streams, pub/sub) is tested against it,
  * because a single Redis accepts cross-slot commands a cluster rejects.
  */
-import { execFile, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { stripVTControlCharacters } from 'node:util';
 import { freePort, isPortFree, killProcess, spawnRedisServer } from './redis-server';
+import { redisCli } from './redis-cli';
 import { waitFor } from './wait-for';
 
 export interface TestRedisCluster {
@@ -171,23 +171,6 @@ async function waitForClusterOk(ports: readonly number[]): Promise<void> {
     const reason = error instanceof Error ? error.message : String(error);
     throw new Error(`${reason}\nlast CLUSTER INFO:\n${infos || '(none)'}`, { cause: error });
   }
-}
-
-/** Runs redis-cli; resolves with its output, or rejects with that output in the message. */
-function redisCli(args: readonly string[], timeoutMs: number): Promise<string> {
-  return new Promise((resolve, reject) => {
-    execFile('redis-cli', args, { timeout: timeoutMs, killSignal: 'SIGKILL' }, (error, stdout, stderr) => {
-      // redis-cli colours its --cluster output even when it is not writing to a terminal.
-      const output = stripVTControlCharacters(`${stdout}${stderr}`).trim();
-      if (!error) return resolve(output);
-      const why = error.killed
-        ? `timed out after ${timeoutMs} ms`
-        : typeof error.code === 'number'
-          ? `exit code ${error.code}`
-          : error.message;
-      reject(new Error(`redis-cli ${args.join(' ')} failed (${why}):\n${output || '(no output)'}`));
-    });
-  });
 }
 
 async function stopNodes(nodes: readonly StartedNode[]): Promise<void> {

@@ -3,11 +3,12 @@
  * N sentinels. Code that finds its Redis through Sentinel (ioredis `{ sentinels, name }`) is
  * tested against it, so the discovery path runs for real instead of a direct connection.
  */
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort, killProcess, startRedisBinary, type TestRedis } from './redis-server';
+import { redisCli } from './redis-cli';
 import { WaitAborted, waitFor } from './wait-for';
 
 export interface TestRedisSentinel {
@@ -184,7 +185,8 @@ async function waitForSentinelReady(
   masterPort: number,
   sentinel: LoggedProcess,
 ): Promise<void> {
-  const cli = (...args: string[]) => redisCli(['-h', HOST, '-p', String(port), ...args]);
+  const cli = (...args: string[]) =>
+    redisCli(['-h', HOST, '-p', String(port), ...args], REDIS_CLI_TIMEOUT_MS);
   const expectedAddress = `${HOST}\n${masterPort}`;
   let lastAnswers = '(none)';
   try {
@@ -219,23 +221,6 @@ function masterFlags(reply: string): string | undefined {
   const lines = reply.split('\n');
   const index = lines.indexOf('flags');
   return index >= 0 ? lines[index + 1] : undefined;
-}
-
-/** Runs redis-cli; resolves with its trimmed output, or rejects with that output in the message. */
-function redisCli(args: readonly string[]): Promise<string> {
-  return new Promise((resolve, reject) => {
-    execFile(
-      'redis-cli',
-      args,
-      { timeout: REDIS_CLI_TIMEOUT_MS, killSignal: 'SIGKILL' },
-      (error, stdout, stderr) => {
-        const output = `${stdout}${stderr}`.trim();
-        if (!error) return resolve(output);
-        const why = error.killed ? `timed out after ${REDIS_CLI_TIMEOUT_MS} ms` : error.message;
-        reject(new Error(`redis-cli ${args.join(' ')} failed (${why}):\n${output || '(no output)'}`));
-      },
-    );
-  });
 }
 
 async function stopAll(sentinels: readonly StartedSentinel[], master: TestRedis | undefined): Promise<void> {
