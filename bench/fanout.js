@@ -31,25 +31,13 @@
 const { spawn } = require('node:child_process');
 const os = require('node:os');
 const { LoadGenerator } = require('./lib/load-generator');
-const { startFeed } = require('./lib/feed');
+const { startFeed, BENCH_SYMBOLS } = require('./lib/feed');
 const { nchanAvailable } = require('./lib/nchan');
 const { listenOverflows, machineBusySeconds, openFileLimit, procStats, killAll } = require('./lib/processes');
 const { scrape, sample } = require('./lib/prom');
 const { markdownTable, ratio } = require('./lib/table');
 const { startNaive, startNchan, startPod } = require('./lib/targets');
 
-const ALL_SYMBOLS = [
-  'BTCUSDT',
-  'ETHUSDT',
-  'BNBUSDT',
-  'SOLUSDT',
-  'XRPUSDT',
-  'DOGEUSDT',
-  'ADAUSDT',
-  'TRXUSDT',
-  'LTCUSDT',
-  'LINKUSDT',
-];
 /** Connected clients settle this long before idle memory is read (ms). */
 const IDLE_SETTLE_MS = 5_000;
 /** A sweep stops at the first step this many times over the p99 limit: later steps only queue more. */
@@ -61,7 +49,7 @@ const SPARE_FILES = 200;
 const args = parseArgs(process.argv.slice(2));
 const SCENARIO = args.scenario ?? 'compare';
 const CLIENTS = Number(args.clients ?? 10_000);
-const SYMBOLS = ALL_SYMBOLS.slice(0, Number(args.symbols ?? 10));
+const SYMBOLS = BENCH_SYMBOLS.slice(0, Number(args.symbols ?? 10));
 const TARGETS = (args.targets ?? 'pod,naive,nchan').split(',');
 const RATES = (args.rates ?? '25,50,75,100,150,200').split(',').map(Number);
 const WARMUP_MS = Number(args.warmup ?? 2) * 1000;

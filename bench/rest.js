@@ -13,23 +13,11 @@
 const { execFileSync, spawnSync } = require('node:child_process');
 const os = require('node:os');
 const path = require('node:path');
-const { startFeed } = require('./lib/feed');
+const { startFeed, BENCH_SYMBOLS } = require('./lib/feed');
 const { killAll, procStats, start, stop, waitForLine } = require('./lib/processes');
 const { markdownTable, ratio } = require('./lib/table');
 const { startPod } = require('./lib/targets');
 
-const SYMBOLS = [
-  'BTCUSDT',
-  'ETHUSDT',
-  'BNBUSDT',
-  'SOLUSDT',
-  'XRPUSDT',
-  'DOGEUSDT',
-  'ADAUSDT',
-  'TRXUSDT',
-  'LTCUSDT',
-  'LINKUSDT',
-];
 /** Trades that give every symbol a price before the feed is paused (prices then stay put, ETags too). */
 const PRIMING_RATE = 50;
 const PRIMING_MS = 2_000;
@@ -70,7 +58,7 @@ async function main() {
   console.log(
     `REST: wrk -t1 -c${CONNECTIONS} -d${SECONDS}s, ${ROUNDS} rounds; ${cpus.length} x ${cpus[0].model}, node ${process.version}, ${new Date().toISOString()}\ncommand: node bench/rest.js ${process.argv.slice(2).join(' ')}`,
   );
-  const feed = await startFeed({ symbols: SYMBOLS, streams: 'aggTrade' });
+  const feed = await startFeed({ symbols: BENCH_SYMBOLS, streams: 'aggTrade' });
   const pod = await startPod(feed, { clients: 0 });
   await feed.setTotalRate(PRIMING_RATE);
   await new Promise((resolve) => setTimeout(resolve, PRIMING_MS));

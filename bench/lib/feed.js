@@ -45,4 +45,18 @@ async function startFeed({ symbols, streams }) {
   };
 }
 
-module.exports = { startFeed };
+/** The ten channels every fan-out and REST benchmark drives, in one place. */
+const BENCH_SYMBOLS = [
+  'BTCUSDT',
+  'ETHUSDT',
+  'BNBUSDT',
+  'SOLUSDT',
+  'XRPUSDT',
+  'DOGEUSDT',
+  'ADAUSDT',
+  'TRXUSDT',
+  'LTCUSDT',
+  'LINKUSDT',
+];
+
+module.exports = { startFeed, BENCH_SYMBOLS };
