@@ -4,6 +4,7 @@
  */
 import type { Ticker } from '@tickwire/core';
 import type { Engine, TickBatch } from './engine';
+import { MAX_INTEREST_SYMBOLS_PER_TOUCH, MAX_INTEREST_TTL_MS } from './interest-validation';
 
 export interface EngineHarness {
   /** A fresh, isolated engine (its own namespace on a shared Redis). */
@@ -39,6 +40,29 @@ async function collect(engine: Engine, count: number, timeoutMs = 5_000): Promis
   });
 }
 
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/** Polls until `condition` holds, failing the test after `timeoutMs`. */
+async function until(condition: () => boolean, what: string, timeoutMs = 3_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await sleep(10);
+  }
+}
+
+/** Records every `onAdded` call of an engine. */
+function recordAdded(engine: Engine): { calls: string[][]; off: () => void } {
+  const calls: string[][] = [];
+  const off = engine.interest.onAdded((symbols) => calls.push(symbols));
+  return { calls, off };
+}
+
+/** Long enough that nothing lapses during a test (ms). */
+const LONG_TTL_MS = 60_000;
+/** Short enough to wait out: a test sleeps twice this (ms). */
+const SHORT_TTL_MS = 200;
+
 export function engineContract(harness: EngineHarness): void {
   let engine: Engine;
 
@@ -46,9 +70,11 @@ export function engineContract(harness: EngineHarness): void {
     engine = await harness.create('pod-a');
     await engine.distribution.start();
     await engine.election.start();
+    await engine.interest.start();
   });
 
   afterEach(async () => {
+    await engine.interest.stop();
     await engine.election.stop();
     await engine.distribution.stop();
     await engine.close();
@@ -92,5 +118,99 @@ export function engineContract(harness: EngineHarness): void {
     expect(await engine.distribution.replaySince(third)).toEqual({ recovered: true, batches: [] });
     expect(await engine.distribution.replaySince('not-an-id')).toEqual({ recovered: false });
     expect(await engine.distribution.replaySince('1-0')).toEqual({ recovered: false });
+  });
+
+  describe('interest', () => {
+    it('returns only the symbols nobody wanted before, and lists every wanted symbol sorted', async () => {
+      expect(await engine.interest.touch(['ETHUSDT', 'COINBASE:BTC-USD', 'BTCUSDT'], LONG_TTL_MS)).toEqual([
+        'ETHUSDT',
+        'COINBASE:BTC-USD',
+        'BTCUSDT',
+      ]);
+      const more = ['BTCUSDT', 'FINNHUB:IC MARKETS:1', 'FINNHUB:BINANCE:BTCUSDT', 'FINNHUB:IC MARKETS:1'];
+      expect(await engine.interest.touch(more, LONG_TTL_MS)).toEqual([
+        'FINNHUB:IC MARKETS:1',
+        'FINNHUB:BINANCE:BTCUSDT',
+      ]);
+      expect(await engine.interest.wanted()).toEqual([
+        'BTCUSDT',
+        'COINBASE:BTC-USD',
+        'ETHUSDT',
+        'FINNHUB:BINANCE:BTCUSDT',
+        'FINNHUB:IC MARKETS:1',
+      ]);
+    });
+
+    it('returns nothing for a re-touch of wanted symbols or for an empty list', async () => {
+      await engine.interest.touch(['BTCUSDT', 'ETHUSDT'], LONG_TTL_MS);
+      expect(await engine.interest.touch(['ETHUSDT', 'BTCUSDT'], LONG_TTL_MS)).toEqual([]);
+      expect(await engine.interest.touch([], LONG_TTL_MS)).toEqual([]);
+      expect(await engine.interest.wanted()).toEqual(['BTCUSDT', 'ETHUSDT']);
+    });
+
+    it('lets a symbol lapse after its TTL, after which it counts as new again, but keeps the later expiry', async () => {
+      expect(await engine.interest.wanted()).toEqual([]);
+      await engine.interest.touch(['KEPT'], LONG_TTL_MS);
+      // A shorter lease never cuts a longer one short.
+      expect(await engine.interest.touch(['LAPSED', 'KEPT'], SHORT_TTL_MS)).toEqual(['LAPSED']);
+      expect(await engine.interest.wanted()).toEqual(['KEPT', 'LAPSED']);
+      await sleep(SHORT_TTL_MS * 2);
+      expect(await engine.interest.wanted()).toEqual(['KEPT']);
+      expect(await engine.interest.touch(['LAPSED', 'KEPT'], SHORT_TTL_MS)).toEqual(['LAPSED']);
+    });
+
+    it('tells onAdded listeners exactly the symbols that became wanted, and nothing when none did', async () => {
+      const first = recordAdded(engine);
+      await engine.interest.touch(['BTCUSDT', 'ETHUSDT'], LONG_TTL_MS);
+      await engine.interest.touch(['ETHUSDT'], LONG_TTL_MS);
+      await engine.interest.touch(['ETHUSDT', 'SOLUSDT'], LONG_TTL_MS);
+      await until(() => first.calls.length >= 2, 'two onAdded calls');
+      first.off();
+      const second = recordAdded(engine);
+      await engine.interest.touch(['XRPUSDT'], LONG_TTL_MS);
+      await until(() => second.calls.length >= 1, 'an onAdded call for the second listener');
+      expect(first.calls).toEqual([['BTCUSDT', 'ETHUSDT'], ['SOLUSDT']]);
+      expect(second.calls).toEqual([['XRPUSDT']]);
+    });
+
+    it('stops calling listeners after stop, still accepts touches, and starts again', async () => {
+      await engine.interest.start(); // a second start changes nothing
+      const before = recordAdded(engine);
+      await engine.interest.stop();
+      await engine.interest.stop();
+      expect(await engine.interest.touch(['STOPPED'], LONG_TTL_MS)).toEqual(['STOPPED']);
+      await sleep(100);
+      expect(before.calls).toEqual([]);
+      await engine.interest.start();
+      const after = recordAdded(engine);
+      await engine.interest.touch(['STOPPED', 'RESTARTED'], LONG_TTL_MS);
+      await until(() => after.calls.length >= 1, 'an onAdded call after the restart');
+      expect(after.calls).toEqual([['RESTARTED']]);
+      expect(before.calls).toEqual([]);
+    });
+
+    it('refuses invalid symbols and TTLs with an error that names the problem, and stores nothing', async () => {
+      const touch = (symbols: unknown[], ttlMs: number) => engine.interest.touch(symbols as string[], ttlMs);
+      await expect(touch([''], 1_000)).rejects.toThrow(RangeError);
+      await expect(touch(['A'.repeat(65)], 1_000)).rejects.toThrow(/symbols\[0\] must be 1 to 64/);
+      await expect(touch(['OK', 'BTC*USDT'], 1_000)).rejects.toThrow(/symbols\[1\] "BTC\*USDT" may only/);
+      await expect(touch(['BTC\nUSDT'], 1_000)).rejects.toThrow(TypeError);
+      await expect(touch([42], 1_000)).rejects.toThrow(/symbols\[0\] must be a string/);
+      await expect(touch(['OK'], 0)).rejects.toThrow(RangeError);
+      await expect(touch(['OK'], 86_400_001)).rejects.toThrow(/ttlMs must be between 1 and 86400000/);
+      await expect(touch(['OK'], 1.5)).rejects.toThrow(TypeError);
+      await expect(touch(['OK'], Number.NaN)).rejects.toThrow(/ttlMs must be an integer/);
+      const tooMany = Array.from({ length: MAX_INTEREST_SYMBOLS_PER_TOUCH + 1 }, (_, i) => `S${i}`);
+      await expect(touch(tooMany, 1_000)).rejects.toThrow(/at most 1024 symbols/);
+      expect(await engine.interest.wanted()).toEqual([]);
+      // The limits themselves are accepted.
+      const most = tooMany.slice(0, MAX_INTEREST_SYMBOLS_PER_TOUCH);
+      expect(await engine.interest.touch(most, LONG_TTL_MS)).toHaveLength(MAX_INTEREST_SYMBOLS_PER_TOUCH);
+      expect(await engine.interest.touch(['A'.repeat(64), 'OANDA:EUR/USD'], MAX_INTEREST_TTL_MS)).toEqual([
+        'A'.repeat(64),
+        'OANDA:EUR/USD',
+      ]);
+      expect(await engine.interest.touch(['ONE_MS'], 1)).toEqual(['ONE_MS']);
+    });
   });
 }

@@ -90,15 +90,46 @@ export interface Election extends Lifecycle {
   onChange(listener: LeadershipListener): () => void;
 }
 
+/** Receives the symbols one touch added, in that touch's order. */
+export type InterestListener = (symbols: string[]) => void;
+
+/**
+ * Which symbols clients anywhere in the cluster want (dynamic subscriptions). Every pod touches
+ * the symbols its clients want, again and again before the TTL runs out; the leader subscribes
+ * what is added and, after a grace period, unsubscribes what `wanted()` no longer lists. A pod
+ * that dies simply stops touching, so its symbols lapse without any clean-up.
+ */
+export interface SymbolInterest extends Lifecycle {
+  /**
+   * Marks `symbols` as wanted until `ttlMs` from now on the store's clock (Redis TIME, not the
+   * pod's, so pods with skewed clocks agree). A symbol already wanted keeps the later expiry.
+   * Resolves with the symbols that nobody wanted before this call (expired ones count as not
+   * wanted), each once, in the order given. Rejects with a TypeError or RangeError for invalid
+   * input (see `validateInterestTouch`), and with the store's error when it cannot be reached:
+   * the caller retries on its own schedule.
+   */
+  touch(symbols: readonly string[], ttlMs: number): Promise<string[]>;
+  /** Every symbol wanted right now (expired ones are removed), sorted. */
+  wanted(): Promise<string[]>;
+  /**
+   * Called on every pod (leader included) while started, soon after any pod's touch added
+   * symbols nobody wanted before. A hint for acting at once, not a log: events published while
+   * a pod was disconnected are lost, so the leader still reconciles with `wanted()`.
+   */
+  onAdded(listener: InterestListener): () => void;
+}
+
 export type EngineKind = 'memory' | 'redis';
 
 /**
- * A pod starts `distribution` first (to load the snapshot and wire the hub), then `election`;
- * it stops them in reverse order and finally calls `close` to release shared connections.
+ * A pod starts `distribution` first (to load the snapshot and wire the hub), then `election`
+ * and `interest`; it stops them in reverse order and finally calls `close` to release shared
+ * connections.
  */
 export interface Engine {
   readonly kind: EngineKind;
   readonly election: Election;
   readonly distribution: Distribution;
+  readonly interest: SymbolInterest;
   close(): Promise<void>;
 }

@@ -15,7 +15,10 @@
  *   {@link ExchangeAdapter.parseRestTickerResponse}), under per-minute budgets
  *   ({@link ExchangeLimits.restRateLimits}, {@link ExchangeAdapter.restRetryDelayMs});
  * - exchange symbol names that differ from Tickwire's canonical symbols
- *   ({@link ExchangeAdapter.toCanonicalSymbol}, {@link ExchangeAdapter.toExchangeSymbol}).
+ *   ({@link ExchangeAdapter.toCanonicalSymbol}, {@link ExchangeAdapter.toExchangeSymbol});
+ * - the list of every tradable symbol, spread over one or several REST requests (Finnhub lists
+ *   stocks and crypto apart), so callers can refuse unknown symbols from a cached list
+ *   ({@link ExchangeAdapter.symbolList}).
  */
 import type { ExchangeId, TickerUpdate } from '@tickwire/core';
 import type { FeedMessage } from './feed-message';
@@ -36,6 +39,8 @@ export interface RestRateLimit {
 export interface ExchangeLimits {
   /** Streams (symbol x channel) one connection may carry. */
   maxStreamsPerConnection: number;
+  /** Streams one subscribe or unsubscribe frame may name ({@link ExchangeAdapter.subscribeFrames} chunks by it). */
+  maxStreamsPerControlFrame: number;
   /** Messages the client may send per second per connection (control frames, pings, pongs). */
   maxClientMessagesPerSecond: number;
   /** Connection attempts allowed per `connectWindowMs` per IP. */
@@ -65,13 +70,39 @@ export interface ExchangeLimits {
   restRateLimits?: readonly RestRateLimit[];
 }
 
-/** One REST request that fetches the latest ticker of `symbols` (canonical symbols). */
-export interface RestTickerRequest {
+/** One REST request: a GET of `url` with `headers`. */
+export interface RestRequest {
   url: string;
   /** Headers to send, e.g. Finnhub's `X-Finnhub-Token` (keeps the key out of URLs and logs). */
   headers: Readonly<Record<string, string>>;
+}
+
+/** One REST request that fetches the latest ticker of `symbols` (canonical symbols). */
+export interface RestTickerRequest extends RestRequest {
   /** The canonical symbols the response answers for, in request order. */
   symbols: readonly string[];
+}
+
+/** Where an exchange lists its tradable symbols, and how to read that list; see {@link ExchangeAdapter.symbolList}. */
+export interface SymbolListSource {
+  /**
+   * The GET requests whose answers together list every tradable symbol (Binance, Coinbase: one;
+   * Finnhub: one per stock exchange and crypto venue). All must succeed for the list to be whole.
+   */
+  requests(restBaseUrl: string): RestRequest[];
+  /**
+   * The canonical symbols in one answer's body text. Entries that are not tradable (halted,
+   * delisted, trading disabled) or that are incomplete, or whose names Tickwire symbols cannot
+   * carry, are skipped. Throws the adapter's typed REST error for an exchange error body or a
+   * body that is not the documented list (invalid JSON, not an array or object).
+   */
+  parse(request: RestRequest, bodyText: string): string[];
+  /**
+   * What one request costs: its request weight where the exchange budgets weight
+   * ({@link ExchangeAdapter.restWeights}; Binance exchangeInfo: 20), else 1, one call against
+   * `limits.restRateLimits`.
+   */
+  readonly requestWeight: number;
 }
 
 /** HTTP response headers as Node gives them: lowercase names. */
@@ -166,4 +197,10 @@ export interface ExchangeAdapter {
   toCanonicalSymbol?(exchangeSymbol: string): string | undefined;
   /** The exchange's name for a canonical symbol of this exchange; undefined for any other. */
   toExchangeSymbol?(symbol: string): string | undefined;
+  /**
+   * Where the exchange lists its tradable symbols (canonical), for a list cached and refreshed
+   * now and then, so an unknown symbol is refused without a round trip. Absent: the adapter
+   * cannot list its symbols.
+   */
+  readonly symbolList?: SymbolListSource;
 }

@@ -7,6 +7,7 @@ import { hostname } from 'node:os';
 import { z } from 'zod';
 import { parseSymbolList } from '@tickwire/core';
 import { parseRedisAddresses } from '@tickwire/cluster';
+import { fromCanonicalSymbol, resolveSymbol } from '@tickwire/exchanges';
 
 /** The top 8 USDT pairs by volume, subscribed when SYMBOLS is not set. */
 export const DEFAULT_SYMBOLS = [
@@ -21,6 +22,20 @@ export const DEFAULT_SYMBOLS = [
 ];
 
 const BINANCE_STREAM_KINDS = ['ticker', 'miniTicker', 'bookTicker', 'trade', 'aggTrade'] as const;
+
+/** Exchanges a cluster can connect to; the first one listed is the default for bare symbols. */
+export const EXCHANGE_IDS = ['binance', 'coinbase', 'finnhub'] as const;
+
+const commaList = z.string().transform((raw) =>
+  raw
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean),
+);
+
+const flag = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform((value) => value === 'true' || value === '1' || value === 'yes');
 
 const integer = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
 
@@ -51,16 +66,18 @@ const schema = z.object({
   SYMBOLS: symbolList.default(DEFAULT_SYMBOLS),
   BINANCE_WS_URL: url(['wss:', 'ws:']).default('wss://stream.binance.com:9443'),
   BINANCE_REST_URL: url(['https:', 'http:']).default('https://api.binance.com'),
-  BINANCE_STREAMS: z
-    .string()
-    .transform((raw) =>
-      raw
-        .split(',')
-        .map((s) => s.trim())
-        .filter(Boolean),
-    )
-    .pipe(z.array(z.enum(BINANCE_STREAM_KINDS)).min(1))
-    .default(['aggTrade', 'ticker']),
+  BINANCE_STREAMS: commaList.pipe(z.array(z.enum(BINANCE_STREAM_KINDS)).min(1)).default(['aggTrade', 'ticker']),
+  EXCHANGES: commaList.pipe(z.array(z.enum(EXCHANGE_IDS)).min(1)).default(['binance']),
+  COINBASE_WS_URL: url(['wss:', 'ws:']).default('wss://ws-feed.exchange.coinbase.com'),
+  COINBASE_REST_URL: url(['https:', 'http:']).default('https://api.exchange.coinbase.com'),
+  FINNHUB_WS_URL: url(['wss:', 'ws:']).default('wss://ws.finnhub.io'),
+  FINNHUB_REST_URL: url(['https:', 'http:']).default('https://finnhub.io'),
+  FINNHUB_API_KEY: z.string().min(1).optional(),
+  FINNHUB_MAX_SYMBOLS: integer(1, 10_000).default(50),
+  DYNAMIC_SYMBOLS: flag.default(true),
+  SYMBOL_GRACE_MS: integer(1_000, 86_400_000).default(60_000),
+  SYMBOL_DEBOUNCE_MS: integer(0, 60_000).default(300),
+  SYMBOL_CATALOG_REFRESH_MS: integer(10_000, 86_400_000).default(3_600_000),
   REDIS_URL: url(['redis:', 'rediss:']).optional(),
   REDIS_SENTINELS: z.string().optional(),
   REDIS_SENTINEL_MASTER: z.string().min(1).optional(),
@@ -81,6 +98,9 @@ const schema = z.object({
   UPSTREAM_BREAKER_FAILURES: integer(1, 1_000).default(5),
   REST_FALLBACK_POLL_MS: integer(100, 600_000).default(1_000),
   UPSTREAM_BREAKER_RESET_MS: integer(100, 3_600_000).default(30_000),
+  UPSTREAM_ROTATE_AFTER_MS: integer(1_000, 86_400_000).default(82_800_000),
+  UPSTREAM_ROTATION_OVERLAP_MS: integer(0, 60_000).default(3_000),
+  UPSTREAM_SYMBOL_STALE_MS: integer(1_000, 3_600_000).default(60_000),
   STALE_AFTER_MS: integer(1_000, 3_600_000).default(30_000),
   PUBLISH_BATCH_MS: integer(0, 1_000).default(5),
   SSE_HEARTBEAT_MS: integer(1_000, 300_000).default(15_000),
@@ -113,6 +133,18 @@ const checkedSchema = schema.superRefine((config, ctx) => {
       problem(key, (error as Error).message);
     }
   }
+  const exchanges = new Set(config.EXCHANGES);
+  const defaultExchange = config.EXCHANGES[0] ?? 'binance';
+  for (const symbol of config.SYMBOLS) {
+    const resolved = resolveSymbol(symbol, defaultExchange);
+    const exchange = resolved === undefined ? undefined : fromCanonicalSymbol(resolved)?.exchange;
+    if (exchange === undefined) problem('SYMBOLS', `${symbol} is not a symbol of ${defaultExchange}`);
+    else if (!exchanges.has(exchange))
+      problem('SYMBOLS', `${symbol} is a ${exchange} symbol but EXCHANGES is ${config.EXCHANGES.join(',')}`);
+  }
+  if (exchanges.has('finnhub') && config.FINNHUB_API_KEY === undefined) {
+    problem('FINNHUB_API_KEY', 'is required when EXCHANGES includes finnhub');
+  }
   const { LEADER_RENEW_MS: renew, LEADER_RENEW_DEADLINE_MS: deadline, LEADER_LEASE_MS: lease } = config;
   if (!(renew < deadline && deadline < lease)) {
     problem(
@@ -120,6 +152,13 @@ const checkedSchema = schema.superRefine((config, ctx) => {
       `needs LEADER_RENEW_MS (${renew}) < LEADER_RENEW_DEADLINE_MS (${deadline}) < LEADER_LEASE_MS (${lease})`,
     );
   }
+});
+
+/** Symbols become canonical (`coinbase:btc-usd` -> `COINBASE:BTC-USD`) once they are known to be valid. */
+const configSchema = checkedSchema.transform((config) => {
+  const defaultExchange = config.EXCHANGES[0] ?? 'binance';
+  const symbols = config.SYMBOLS.map((symbol) => resolveSymbol(symbol, defaultExchange) ?? symbol);
+  return { ...config, SYMBOLS: [...new Set(symbols)] };
 });
 
 export type Config = z.infer<typeof schema>;
@@ -137,6 +176,20 @@ export const CONFIG_DOCS: Record<keyof Config, string> = {
   BINANCE_WS_URL: 'Binance WebSocket base; point it at the simulator to run offline.',
   BINANCE_REST_URL: 'Binance REST base (used by the REST fallback and the symbol list).',
   BINANCE_STREAMS: 'Binance streams per symbol: ticker, miniTicker, bookTicker, trade, aggTrade.',
+  EXCHANGES:
+    'Exchanges this cluster connects to (binance, coinbase, finnhub); the first is the default for bare symbols. See "Symbols".',
+  COINBASE_WS_URL: 'Coinbase Exchange WebSocket feed.',
+  COINBASE_REST_URL: 'Coinbase Exchange REST base (product list).',
+  FINNHUB_WS_URL: 'Finnhub WebSocket base (the API key is added as `?token=`).',
+  FINNHUB_REST_URL: 'Finnhub REST base (symbol lists).',
+  FINNHUB_API_KEY: 'Finnhub API key; required with finnhub in EXCHANGES. One connection per key: only the leader uses it.',
+  FINNHUB_MAX_SYMBOLS: "Symbols your Finnhub plan allows on its one connection (free plan: 50).",
+  DYNAMIC_SYMBOLS:
+    'Let clients stream any symbol the exchange lists (true), or only SYMBOLS (false).',
+  SYMBOL_GRACE_MS:
+    'A symbol a client asked for stays subscribed this long after the last client of any pod left (ms).',
+  SYMBOL_DEBOUNCE_MS: 'The leader gathers symbol changes this long before subscribing them together (ms).',
+  SYMBOL_CATALOG_REFRESH_MS: "How often each pod reloads the exchanges' symbol lists (ms).",
   REDIS_URL:
     'Standalone Redis (redis:// or rediss://). With none of the three REDIS_ connection settings the pod runs the memory engine (one pod, always leader).',
   REDIS_SENTINELS: 'Sentinel seeds host:port,host:port; selects the Redis engine through Sentinel.',
@@ -159,6 +212,12 @@ export const CONFIG_DOCS: Record<keyof Config, string> = {
   REST_FALLBACK_POLL_MS:
     'While the exchange WebSocket is down, poll REST tickers this often (ms); starts after half of it.',
   UPSTREAM_BREAKER_RESET_MS: 'How long the open breaker waits before one trial connect (half-open) (ms).',
+  UPSTREAM_ROTATE_AFTER_MS:
+    "Replace each exchange connection this long after it opened, make-before-break, ahead of Binance's 24 h cut (ms).",
+  UPSTREAM_ROTATION_OVERLAP_MS:
+    'During a rotation both connections deliver (duplicates dropped) this long before the old one closes (ms).',
+  UPSTREAM_SYMBOL_STALE_MS:
+    'A symbol whose open stream delivered nothing this long is unsubscribed and subscribed again (ms).',
   STALE_AFTER_MS: 'A price older than this is served flagged stale and fails /health (ms).',
   PUBLISH_BATCH_MS: 'How long the leader gathers ticks into one batch (ms; 0 = next event-loop turn).',
   SSE_HEARTBEAT_MS: 'Interval of SSE comment heartbeats that keep proxies from closing idle streams (ms).',
@@ -184,7 +243,7 @@ export class ConfigError extends Error {
 /** Reads the environment once; throws one ConfigError listing every problem. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const input = Object.fromEntries(CONFIG_KEYS.map((key) => [key, emptyToUndefined(env[key])]));
-  const parsed = checkedSchema.safeParse(input);
+  const parsed = configSchema.safeParse(input);
   if (!parsed.success) {
     throw new ConfigError(parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`));
   }

@@ -2,10 +2,10 @@
  * Entry point of a market-data pod: `node services/market-data/dist/main.js`. Reads only the
  * environment (see config.ts), logs JSON to stdout, and exits cleanly on SIGTERM / SIGINT.
  */
-import { createBinanceAdapter } from '@tickwire/exchanges';
 import { createLogger, createMetricsRegistry } from '@tickwire/observability';
 import { ConfigError, loadConfig, type Config } from './config';
 import { createEngine } from './engine-factory';
+import { exchangeEndpoints } from './exchange-endpoints';
 import { Pod } from './pod';
 
 /** Extra time past the grace period before the process exits no matter what (ms). */
@@ -40,7 +40,7 @@ async function main(): Promise<void> {
     config,
     logger,
     registry,
-    adapter: createBinanceAdapter({ streams: config.BINANCE_STREAMS }),
+    exchanges: exchangeEndpoints(config),
     engine: await createEngine(config, logger),
   });
 

@@ -34,6 +34,42 @@ export function createPodMetrics(registry: Registry) {
       labelNames: ['exchange', 'reason'],
       registers,
     }),
+    upstreamConnections: new Gauge({
+      name: name('upstream_connections'),
+      help: 'Exchange WebSocket connections this pod holds open (one per shard of up to 1024 streams).',
+      labelNames: ['exchange'],
+      registers,
+    }),
+    upstreamSymbols: new Gauge({
+      name: name('upstream_symbols'),
+      help: 'Symbols subscribed on the exchange by this pod (configured and wanted by clients).',
+      labelNames: ['exchange'],
+      registers,
+    }),
+    upstreamSymbolsRefused: new Counter({
+      name: name('upstream_symbols_refused_total'),
+      help: 'Wanted symbols not subscribed because the exchange connection limits were reached.',
+      labelNames: ['exchange'],
+      registers,
+    }),
+    upstreamControlFrames: new Counter({
+      name: name('upstream_control_frames_total'),
+      help: 'Subscribe and unsubscribe frames sent to the exchange (paced under its message limit).',
+      labelNames: ['exchange', 'method'],
+      registers,
+    }),
+    upstreamResubscribes: new Counter({
+      name: name('upstream_resubscribes_total'),
+      help: 'Symbols re-subscribed by the per-symbol watchdog after an open stream stayed silent.',
+      labelNames: ['exchange'],
+      registers,
+    }),
+    upstreamRotations: new Counter({
+      name: name('upstream_rotations_total'),
+      help: 'Exchange connections replaced make-before-break, by reason: rotation (age) or shutdown-notice.',
+      labelNames: ['exchange', 'reason'],
+      registers,
+    }),
     upstreamBreakerState: new Gauge({
       name: name('upstream_breaker_state'),
       help: 'Connect circuit breaker per exchange: 0 closed, 1 half-open, 2 open.',

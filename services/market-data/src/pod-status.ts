@@ -1,6 +1,7 @@
 /** The pod's self-description for `/v1/status`, SSE `status` events and `/health`. */
 import type { DistributionConnection, EngineKind, LeaseInfo, Role } from '@tickwire/cluster';
 import type { ServingState } from './serving-state';
+import type { SymbolCatalogState } from './symbols';
 import type { UpstreamStatus } from './upstream/upstream';
 
 /** The part of the status every SSE client receives when it changes. */
@@ -27,9 +28,14 @@ export interface PodStatus {
   distribution: DistributionConnection;
   /** The cluster's upstream: this pod's own when it leads, else the leader's last report. */
   upstream: UpstreamStatus | null;
+  /** Every exchange's upstream, the default exchange first (the same source as `upstream`). */
+  upstreams: UpstreamStatus[];
   /** True when the upstream connection described is held by this pod. */
   upstreamHeldHere: boolean;
+  /** The configured symbols (always carried). */
   symbols: readonly string[];
+  /** The exchanges' symbol lists that clients' symbols are checked against; null without DYNAMIC_SYMBOLS. */
+  symbolCatalog: SymbolCatalogState | null;
   sseClients: number;
   lastBatchId: string | null;
   lastBatchAgeMs: number | null;

@@ -13,9 +13,11 @@ import {
   type LeadershipState,
   type TickBatch,
 } from '@tickwire/cluster';
-import type { ExchangeAdapter } from '@tickwire/exchanges';
+import type { ExchangeId } from '@tickwire/core';
+import { fromCanonicalSymbol, resolveSymbol } from '@tickwire/exchanges';
 import { buildHealthReport, type HealthCheck, type HealthReport, type Logger } from '@tickwire/observability';
 import type { Config } from './config';
+import type { ExchangeEndpoint } from './exchange-endpoints';
 import { Hub } from './hub/hub';
 import type { ApiContext } from './http/api-context';
 import { createApp } from './http/app';
@@ -23,19 +25,27 @@ import { createPodMetrics, type PodMetrics } from './metrics';
 import type { PodStatus, StreamStatus } from './pod-status';
 import { Publisher } from './publisher';
 import { isTickerStale, servingState } from './serving-state';
+import { LocalInterest } from './symbols/local-interest';
+import { SymbolCatalog, type SymbolLookup } from './symbols';
+import { SymbolDemand } from './symbols/symbol-demand';
 import { Upstream, type UpstreamStatus } from './upstream/upstream';
 
 export interface PodDependencies {
   config: Config;
   logger: Logger;
   registry: Registry;
-  adapter: ExchangeAdapter;
+  /** The exchanges to connect to, the default one (for bare symbols) first. */
+  exchanges: readonly ExchangeEndpoint[];
   /** From `createEngine`; the pod owns it from here and closes it on stop. */
   engine: Engine;
 }
 
 /** How often the serving state is re-evaluated for status events (ms). */
 const STATUS_CHECK_INTERVAL_MS = 1_000;
+/** A pod starts serving after this long even when an exchange's symbol list has not loaded (ms). */
+const CATALOG_START_TIMEOUT_MS = 3_000;
+/** The leader reads the interest registry at least this often to see expired symbols (ms). */
+const MAX_DEMAND_POLL_MS = 5_000;
 
 export class Pod {
   private readonly config: Config;
@@ -45,7 +55,11 @@ export class Pod {
   private readonly hub: Hub;
   private readonly server: Server;
   private readonly symbolSet: ReadonlySet<string>;
-  private upstream: Upstream | undefined;
+  private readonly catalog: SymbolCatalog | undefined;
+  private readonly interest: LocalInterest;
+  private readonly defaultExchange: ExchangeId;
+  private upstreams: Upstream[] = [];
+  private demand: SymbolDemand | undefined;
   private publisher: Publisher | undefined;
   private leadershipChain: Promise<void> = Promise.resolve();
   private statusTimer: NodeJS.Timeout | undefined;
@@ -62,7 +76,17 @@ export class Pod {
     this.log = deps.logger.child({ component: 'pod' });
     this.metrics = createPodMetrics(deps.registry);
     this.symbolSet = new Set(deps.config.SYMBOLS);
+    this.defaultExchange = deps.exchanges[0]?.adapter.id ?? 'binance';
     this.engine = deps.engine;
+    this.catalog = deps.config.DYNAMIC_SYMBOLS
+      ? new SymbolCatalog({
+          adapters: deps.exchanges.map(({ adapter, restBaseUrl }) => ({ adapter, restBaseUrl })),
+          alwaysKnown: deps.config.SYMBOLS,
+          logger: deps.logger.child({ component: 'symbol-catalog' }),
+          refreshMs: deps.config.SYMBOL_CATALOG_REFRESH_MS,
+          startTimeoutMs: CATALOG_START_TIMEOUT_MS,
+        })
+      : undefined;
     this.hub = new Hub({
       heartbeatMs: deps.config.SSE_HEARTBEAT_MS,
       maxClientBufferBytes: deps.config.SSE_MAX_CLIENT_BUFFER_BYTES,
@@ -71,6 +95,12 @@ export class Pod {
       candleHistory: deps.config.CANDLE_HISTORY,
       logger: deps.logger.child({ component: 'hub' }),
       metrics: this.metrics,
+    });
+    this.interest = new LocalInterest({
+      interest: deps.engine.interest,
+      graceMs: deps.config.SYMBOL_GRACE_MS,
+      current: () => this.hub.subscribedSymbols(),
+      logger: deps.logger.child({ component: 'symbol-interest' }),
     });
     this.server = createServer(createApp(this.apiContext()));
     // SSE streams live for hours; only the request head has to arrive in time.
@@ -86,9 +116,14 @@ export class Pod {
       await distribution.start();
       this.hub.load(await distribution.snapshot());
       await this.hub.start();
+      await this.engine.interest.start();
+      await this.catalog?.start();
+      await this.interest.start();
       await this.listen();
       this.unsubscribers.push(election.onChange((state) => this.onLeadership(state)));
-      election.setReporter(() => JSON.stringify(this.upstream?.status() ?? null));
+      election.setReporter(() =>
+        JSON.stringify(this.upstreams.length > 0 ? this.upstreams.map((u) => u.status()) : null),
+      );
       await election.start();
       this.statusTimer = setInterval(() => this.checkStatus(), STATUS_CHECK_INTERVAL_MS);
       this.ready = true;
@@ -131,6 +166,9 @@ export class Pod {
       await this.hub.stop();
       this.server.closeIdleConnections();
       await closed;
+      await this.interest.stop();
+      await this.catalog?.stop();
+      await this.engine.interest.stop();
       for (const unsubscribe of this.unsubscribers) unsubscribe();
       await this.engine.distribution.stop();
       await this.engine.close();
@@ -178,7 +216,7 @@ export class Pod {
   }
 
   private async startLeaderWork(): Promise<void> {
-    if (this.upstream) return;
+    if (this.upstreams.length > 0) return;
     const publisher = new Publisher({
       distribution: this.engine.distribution,
       batchMs: this.config.PUBLISH_BATCH_MS,
@@ -191,40 +229,65 @@ export class Pod {
       },
     });
     await publisher.start();
-    const upstream = new Upstream({
-      adapter: this.deps.adapter,
-      wsBaseUrl: this.config.BINANCE_WS_URL,
-      restBaseUrl: this.config.BINANCE_REST_URL,
-      restPollMs: this.config.REST_FALLBACK_POLL_MS,
-      symbols: this.config.SYMBOLS,
-      watchdogMs: this.config.UPSTREAM_WATCHDOG_MS,
-      backoffBaseMs: this.config.UPSTREAM_BACKOFF_BASE_MS,
-      backoffMaxMs: this.config.UPSTREAM_BACKOFF_MAX_MS,
-      breakerFailures: this.config.UPSTREAM_BREAKER_FAILURES,
-      breakerResetMs: this.config.UPSTREAM_BREAKER_RESET_MS,
-      logger: this.deps.logger.child({ component: 'upstream', exchange: this.deps.adapter.id }),
-      metrics: this.metrics,
-      // Checked per frame on the local clock: a leader that was frozen past its deadline steps
-      // down (and closes this connection) on the first frame it reads after waking.
-      onUpdates: (updates) => {
-        if (this.engine.election.confirmLeadership()) publisher.publish(updates);
+    const config = this.config;
+    const upstreams = this.deps.exchanges.map(
+      ({ adapter, wsBaseUrl, restBaseUrl }) =>
+        new Upstream({
+          adapter,
+          wsBaseUrl,
+          restBaseUrl,
+          restPollMs: config.REST_FALLBACK_POLL_MS,
+          symbols: config.SYMBOLS.filter((symbol) => exchangeOf(symbol) === adapter.id),
+          watchdogMs: config.UPSTREAM_WATCHDOG_MS,
+          backoffBaseMs: config.UPSTREAM_BACKOFF_BASE_MS,
+          backoffMaxMs: config.UPSTREAM_BACKOFF_MAX_MS,
+          breakerFailures: config.UPSTREAM_BREAKER_FAILURES,
+          breakerResetMs: config.UPSTREAM_BREAKER_RESET_MS,
+          rotateAfterMs: config.UPSTREAM_ROTATE_AFTER_MS,
+          rotationOverlapMs: config.UPSTREAM_ROTATION_OVERLAP_MS,
+          symbolStaleMs: config.UPSTREAM_SYMBOL_STALE_MS,
+          logger: this.deps.logger.child({ component: 'upstream', exchange: adapter.id }),
+          metrics: this.metrics,
+          // Checked per frame on the local clock: a leader that was frozen past its deadline steps
+          // down (and closes this connection) on the first frame it reads after waking.
+          onUpdates: (updates) => {
+            if (this.engine.election.confirmLeadership()) publisher.publish(updates);
+          },
+          onStatus: () => this.checkStatus(),
+        }),
+    );
+    const demand = new SymbolDemand({
+      interest: this.engine.interest,
+      configured: config.SYMBOLS,
+      dynamic: config.DYNAMIC_SYMBOLS,
+      accept: (symbol) => upstreams.some((upstream) => upstream.exchange === exchangeOf(symbol)),
+      debounceMs: config.SYMBOL_DEBOUNCE_MS,
+      pollMs: Math.min(MAX_DEMAND_POLL_MS, Math.max(100, Math.floor(config.SYMBOL_GRACE_MS / 4))),
+      logger: this.deps.logger.child({ component: 'symbol-demand' }),
+      onChange: (symbols) => {
+        this.log.info({ count: symbols.length }, 'carrying symbols');
+        for (const upstream of upstreams)
+          upstream.setSymbols(symbols.filter((symbol) => exchangeOf(symbol) === upstream.exchange));
       },
-      onStatus: () => this.checkStatus(),
     });
     this.publisher = publisher;
-    this.upstream = upstream;
-    await upstream.start();
+    this.upstreams = upstreams;
+    this.demand = demand;
+    await Promise.all(upstreams.map((upstream) => upstream.start()));
+    await demand.start();
     this.log.info('leading: upstream started');
   }
 
   /** The upstream stops before the publisher, so no update is taken that cannot be written. */
   private async stopLeaderWork(): Promise<void> {
-    const { upstream, publisher } = this;
-    this.upstream = undefined;
+    const { upstreams, publisher, demand } = this;
+    this.upstreams = [];
     this.publisher = undefined;
-    if (upstream) await upstream.stop();
+    this.demand = undefined;
+    await demand?.stop();
+    await Promise.all(upstreams.map((upstream) => upstream.stop()));
     if (publisher) await publisher.stop();
-    if (upstream) this.log.info('upstream stopped');
+    if (upstreams.length > 0) this.log.info('upstream stopped');
   }
 
   /** Tells every stream when the status changed; returns it, so a new stream starts from the same. */
@@ -241,9 +304,9 @@ export class Pod {
   private status(): PodStatus {
     const now = Date.now();
     const leadership = this.engine.election.state();
-    const own = this.upstream?.status();
-    const upstream =
-      own ?? (leadership.role === 'follower' ? parseReport(leadership.leaderReport) : undefined);
+    const own = this.upstreams.length > 0 ? this.upstreams.map((u) => u.status()) : undefined;
+    const upstreams = own ?? (leadership.role === 'follower' ? parseReport(leadership.leaderReport) : undefined);
+    const upstream = upstreams && summarize(upstreams);
     const lastBatch = this.hub.lastBatchInfo();
     const distribution = this.engine.distribution.connection();
     const state = servingState({
@@ -271,8 +334,10 @@ export class Pod {
       lease: this.engine.election.lease(),
       distribution,
       upstream: upstream ?? null,
+      upstreams: upstreams ?? [],
       upstreamHeldHere: own !== undefined,
       symbols: this.config.SYMBOLS,
+      symbolCatalog: this.catalog?.state() ?? null,
       sseClients: this.hub.clientCount(),
       lastBatchId: lastBatch?.id ?? null,
       lastBatchAgeMs: lastBatch ? now - lastBatch.appliedAt : null,
@@ -299,16 +364,22 @@ export class Pod {
         },
       ];
     }
-    const connection = status.upstream?.connection ?? (status.leaderId === null ? 'no leader' : 'unknown');
-    checks['upstream:connection'] = [
-      {
-        componentType: 'component',
-        status: connection === 'open' ? 'pass' : 'fail',
-        observedValue: connection,
-        ...(connection === 'open' ? {} : { output: `exchange connection is ${connection}` }),
-        time,
-      },
-    ];
+    const noUpstream = status.leaderId === null ? 'no leader' : 'unknown';
+    const connections =
+      status.upstreams.length > 0
+        ? status.upstreams.map((u) => ({ exchange: u.exchange, connection: u.connection as string }))
+        : [{ exchange: this.defaultExchange, connection: noUpstream }];
+    checks['upstream:connection'] = connections.map(({ exchange, connection }) => ({
+      componentId: exchange,
+      componentType: 'component',
+      // An exchange nobody asked a symbol of holds no connection, and needs none.
+      status: connection === 'open' || connection === 'idle' ? 'pass' : 'fail',
+      observedValue: connection,
+      ...(connection === 'open' || connection === 'idle'
+        ? {}
+        : { output: `${exchange} connection is ${connection}` }),
+      time,
+    }));
     const staleSymbols = this.config.SYMBOLS.filter((symbol) => {
       const ticker = this.hub.ticker(symbol);
       return !ticker || isTickerStale(ticker.receiveTime, now, this.config.STALE_AFTER_MS);
@@ -331,6 +402,21 @@ export class Pod {
     return buildHealthReport(status.instanceId, 'tickwire market-data pod', checks);
   }
 
+  /** Configured symbols are known; others when the exchange lists them (and clients may pick). */
+  private lookupSymbol(symbol: string): SymbolLookup {
+    if (this.symbolSet.has(symbol)) return 'known';
+    if (!this.catalog) return 'unknown';
+    return this.catalog.lookup(symbol);
+  }
+
+  /** Registers symbols clients asked for, so the leader carries them; configured ones always are. */
+  private wantSymbols(symbols: Iterable<string>): void {
+    if (!this.catalog) return;
+    const extra: string[] = [];
+    for (const symbol of symbols) if (!this.symbolSet.has(symbol)) extra.push(symbol);
+    if (extra.length > 0) this.interest.want(extra);
+  }
+
   private apiContext(): ApiContext {
     return {
       limits: {
@@ -345,7 +431,9 @@ export class Pod {
       metrics: this.metrics,
       logger: this.deps.logger.child({ component: 'http' }),
       symbols: this.config.SYMBOLS,
-      isKnownSymbol: (symbol) => this.symbolSet.has(symbol),
+      canonicalSymbol: (raw) => resolveSymbol(raw, this.defaultExchange),
+      lookupSymbol: (symbol) => this.lookupSymbol(symbol),
+      wantSymbols: (symbols) => this.wantSymbols(symbols),
       isStale: (ticker) =>
         !this.engine.distribution.connection().connected ||
         isTickerStale(ticker.receiveTime, Date.now(), this.config.STALE_AFTER_MS),
@@ -359,13 +447,34 @@ export class Pod {
   }
 }
 
-/** The leader's report as a follower reads it; undefined when absent or not a status. */
-function parseReport(report: string | undefined): UpstreamStatus | undefined {
+/** The leader's report as a follower reads it; undefined when absent or not a list of statuses. */
+function parseReport(report: string | undefined): UpstreamStatus[] | undefined {
   if (!report) return undefined;
   try {
-    const value = JSON.parse(report) as UpstreamStatus | null;
-    return value && typeof value.connection === 'string' ? value : undefined;
+    const value = JSON.parse(report) as UpstreamStatus[] | null;
+    return Array.isArray(value) && value.every((u) => typeof u?.connection === 'string') ? value : undefined;
   } catch {
     return undefined;
   }
+}
+
+/**
+ * One status for the cluster's upstream: the default exchange's, with the connection and
+ * breaker of the first exchange that is not well (an exchange without symbols, `idle`, is well).
+ */
+function summarize(upstreams: readonly UpstreamStatus[]): UpstreamStatus | undefined {
+  const [first] = upstreams;
+  if (!first) return undefined;
+  const unwell = upstreams.find((u) => u.connection !== 'open' && u.connection !== 'idle');
+  const broken = upstreams.find((u) => u.breaker !== 'closed');
+  return {
+    ...first,
+    connection: unwell?.connection ?? first.connection,
+    breaker: broken?.breaker ?? first.breaker,
+  };
+}
+
+/** The exchange a canonical symbol belongs to. */
+function exchangeOf(symbol: string): ExchangeId | undefined {
+  return fromCanonicalSymbol(symbol)?.exchange;
 }

@@ -5,3 +5,8 @@ export {
   DEFAULT_MEMORY_DISTRIBUTION_OPTIONS,
   type MemoryDistributionOptions,
 } from './memory-distribution';
+export {
+  MemoryInterest,
+  DEFAULT_MEMORY_INTEREST_OPTIONS,
+  type MemoryInterestOptions,
+} from './memory-interest';

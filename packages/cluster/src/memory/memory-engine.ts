@@ -2,20 +2,24 @@
 import type { Engine } from '../engine';
 import { MemoryDistribution, type MemoryDistributionOptions } from './memory-distribution';
 import { MemoryElection } from './memory-election';
+import { MemoryInterest, type MemoryInterestOptions } from './memory-interest';
 
 export interface MemoryEngineOptions {
   instanceId: string;
   distribution?: Partial<MemoryDistributionOptions>;
+  interest?: Partial<MemoryInterestOptions>;
 }
 
 export class MemoryEngine implements Engine {
   readonly kind = 'memory' as const;
   readonly election: MemoryElection;
   readonly distribution: MemoryDistribution;
+  readonly interest: MemoryInterest;
 
   constructor(options: MemoryEngineOptions) {
     this.election = new MemoryElection(options.instanceId);
     this.distribution = new MemoryDistribution(options.distribution);
+    this.interest = new MemoryInterest(options.interest);
   }
 
   async close(): Promise<void> {}

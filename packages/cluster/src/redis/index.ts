@@ -6,6 +6,7 @@ export {
   type ElectionTimings,
 } from './redis-election';
 export { RedisDistribution, DEFAULT_RETAINED_BATCHES } from './redis-distribution';
+export { RedisInterest, parseInterestEvent } from './redis-interest';
 export {
   createRedisClient,
   parseRedisAddresses,

@@ -23,6 +23,10 @@ export interface ClusterKeys {
   readonly ticks: string;
   /** Pub/sub channel: `elected <id:epoch>` and `released <id:epoch>`. */
   readonly leaderEvents: string;
+  /** Sorted set symbol -> expiry (ms since the epoch on Redis's clock): what clients want. */
+  readonly wanted: string;
+  /** Pub/sub channel: a JSON array of the symbols a touch added (nobody wanted them before). */
+  readonly interestEvents: string;
 }
 
 export function clusterKeys(namespace: string = DEFAULT_NAMESPACE): ClusterKeys {
@@ -38,5 +42,7 @@ export function clusterKeys(namespace: string = DEFAULT_NAMESPACE): ClusterKeys 
     prices: `${prefix}px`,
     ticks: `${prefix}ticks`,
     leaderEvents: `${prefix}leader-events`,
+    wanted: `${prefix}wanted`,
+    interestEvents: `${prefix}interest-events`,
   };
 }

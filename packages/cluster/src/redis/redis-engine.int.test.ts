@@ -88,11 +88,13 @@ describe.each([
     engines.push(engine);
     await engine.distribution.start();
     await engine.election.start();
+    await engine.interest.start();
     return engine;
   }
 
   async function stopAll() {
     for (const engine of engines.splice(0)) {
+      await engine.interest.stop();
       await engine.election.stop();
       await engine.distribution.stop();
       await engine.close();
@@ -219,6 +221,78 @@ describe.each([
       expect(await leader.distribution.replaySince(first)).toEqual({ recovered: false });
     });
   });
+
+  describe('interest across pods', () => {
+    afterEach(stopAll);
+
+    it('lets every pod hear about and list what one pod touched, and counts its lease for the others', async () => {
+      const namespace = freshNamespace();
+      const [a, b] = await Promise.all([startEngine('a', { namespace }), startEngine('b', { namespace })]);
+      const heardByA: string[][] = [];
+      const heardByB: string[][] = [];
+      a.interest.onAdded((symbols) => heardByA.push(symbols));
+      b.interest.onAdded((symbols) => heardByB.push(symbols));
+      expect(await a.interest.touch(['FINNHUB:IC MARKETS:1', 'BTCUSDT'], 60_000)).toEqual([
+        'FINNHUB:IC MARKETS:1',
+        'BTCUSDT',
+      ]);
+      await waitFor(() => heardByA.length > 0 && heardByB.length > 0, {
+        timeoutMs: 2_000,
+        what: 'both pods to hear of the new symbols',
+      });
+      expect(heardByB).toEqual([['FINNHUB:IC MARKETS:1', 'BTCUSDT']]);
+      expect(heardByA).toEqual(heardByB);
+      expect(await b.interest.wanted()).toEqual(['BTCUSDT', 'FINNHUB:IC MARKETS:1']);
+      expect(await b.interest.touch(['BTCUSDT', 'ETHUSDT'], 60_000)).toEqual(['ETHUSDT']);
+      await waitFor(() => heardByA.length === 2, { timeoutMs: 2_000, what: 'a second event on pod a' });
+      expect(heardByA[1]).toEqual(['ETHUSDT']);
+    });
+
+    it("expires interest on Redis's clock, even when the touching pod's clock is hours off", async () => {
+      const namespace = freshNamespace();
+      const keys = clusterKeys(namespace);
+      const [skewed, other] = await Promise.all([
+        startEngine('skewed', { namespace }),
+        startEngine('other', { namespace }),
+      ]);
+      const admin = await adminClient();
+      const realNow = Date.now.bind(Date);
+      const skew = jest.spyOn(Date, 'now').mockImplementation(() => realNow() + 3 * 3_600_000);
+      try {
+        expect(await skewed.interest.touch(['BTCUSDT'], 200)).toEqual(['BTCUSDT']);
+        skew.mockRestore();
+        const [seconds, micros] = (await admin.time()) as unknown[];
+        const redisNowMs = Number(seconds) * 1_000 + Number(micros) / 1_000;
+        const expiry = Number(await admin.zscore(keys.wanted, 'BTCUSDT'));
+        expect(expiry - redisNowMs).toBeGreaterThan(0);
+        expect(expiry - redisNowMs).toBeLessThanOrEqual(200);
+        await new Promise((resolve) => setTimeout(resolve, 400));
+        expect(await other.interest.wanted()).toEqual([]);
+        expect(await other.interest.touch(['BTCUSDT'], 60_000)).toEqual(['BTCUSDT']);
+      } finally {
+        skew.mockRestore();
+        admin.disconnect();
+      }
+    });
+
+    it('shares the subscriber with the election: stopping one leaves the other its events', async () => {
+      const namespace = freshNamespace();
+      const slow = { ...FAST, retryMs: 30_000 };
+      const first = await startEngine('first', { namespace, timings: slow });
+      const second = await startEngine('second', { namespace, timings: slow });
+      expect(first.election.state().role).toBe('leader');
+      // Without interest events, the second pod still hears the release (not its 30 s retry).
+      await second.interest.stop();
+      await first.election.stop();
+      await waitFor(() => second.election.state().role === 'leader', { timeoutMs: 1_000, what: 'handover' });
+      // Without leader events, the first pod still hears of new symbols.
+      const heard: string[][] = [];
+      first.interest.onAdded((symbols) => heard.push(symbols));
+      await second.interest.touch(['ETHUSDT'], 60_000);
+      await waitFor(() => heard.length > 0, { timeoutMs: 2_000, what: 'the interest event' });
+      expect(heard).toEqual([['ETHUSDT']]);
+    });
+  });
 });
 
 describe('Redis engine through a Redis outage (own redis-server process)', () => {
@@ -266,6 +340,46 @@ describe('Redis engine through a Redis outage (own redis-server process)', () =>
       await engine.distribution.stop();
       await engine.close();
       await redis.restart!();
+    }
+  });
+
+  it('rejects touch and wanted promptly while Redis is down, and hears interest events again after it returns', async () => {
+    const engine = await RedisEngine.create({
+      instanceId: 'interest-outage',
+      connection: { mode: 'standalone', url: redis.url },
+      namespace: freshNamespace(),
+      commandTimeoutMs: 1_000,
+    });
+    const heard: string[][] = [];
+    let down = false;
+    try {
+      await engine.interest.start();
+      engine.interest.onAdded((symbols) => heard.push(symbols));
+      expect(await engine.interest.touch(['BEFORE'], 60_000)).toEqual(['BEFORE']);
+      await redis.kill!();
+      down = true;
+      // Within the command timeout at the latest: there is no offline queue to wait in.
+      for (const call of [() => engine.interest.touch(['DURING'], 60_000), () => engine.interest.wanted()]) {
+        const calledAt = performance.now();
+        await expect(call()).rejects.toThrow();
+        expect(performance.now() - calledAt).toBeLessThan(1_500);
+      }
+      await redis.restart!();
+      down = false;
+      // ioredis subscribes the channel again once the subscriber is back; until then an event is
+      // lost, so touch a new symbol each time until one is heard.
+      let attempt = 0;
+      await waitFor(
+        async () => {
+          await engine.interest.touch([`AFTER${attempt++}`], 60_000);
+          return heard.some((symbols) => symbols[0]?.startsWith('AFTER'));
+        },
+        { timeoutMs: 5_000, intervalMs: 100, what: 'an interest event after the restart' },
+      );
+    } finally {
+      await engine.interest.stop();
+      await engine.close();
+      if (down) await redis.restart!();
     }
   });
 

@@ -1,6 +1,7 @@
 /**
  * The Redis engine: many pods, one elected leader. Three connections per pod: commands
- * (scripts, replay), the stream follower's blocking reads, and the leader-events subscriber.
+ * (scripts, replay, interest), the stream follower's blocking reads, and the subscriber (leader
+ * events and interest events).
  */
 import type { Engine } from '../engine';
 import { silentLogger, type ClusterLogger } from '../logger';
@@ -14,6 +15,7 @@ import {
 } from './redis-client';
 import { DEFAULT_RETAINED_BATCHES, RedisDistribution } from './redis-distribution';
 import { DEFAULT_ELECTION_TIMINGS, RedisElection, type ElectionTimings } from './redis-election';
+import { RedisInterest } from './redis-interest';
 import { ClusterScripts } from './scripts';
 
 export interface RedisEngineOptions {
@@ -35,6 +37,7 @@ export class RedisEngine implements Engine {
   private constructor(
     readonly election: RedisElection,
     readonly distribution: RedisDistribution,
+    readonly interest: RedisInterest,
     private readonly clients: RedisClient[],
   ) {}
 
@@ -82,7 +85,8 @@ export class RedisEngine implements Engine {
       fence: () => election.fence(),
       retainedBatches: options.retainedBatches ?? DEFAULT_RETAINED_BATCHES,
     });
-    return new RedisEngine(election, distribution, clients);
+    const interest = new RedisInterest({ scripts, subscriber, keys, logger });
+    return new RedisEngine(election, distribution, interest, clients);
   }
 
   async close(): Promise<void> {

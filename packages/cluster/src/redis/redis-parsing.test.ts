@@ -3,6 +3,7 @@ import { checkScriptReply, NotLeaderError } from './errors';
 import { clusterKeys } from './keys';
 import { parseRedisAddresses } from './redis-client';
 import { parseLeaderValue } from './scripts';
+import { parseInterestEvent } from './redis-interest';
 import { validateElectionTimings, DEFAULT_ELECTION_TIMINGS } from './redis-election';
 
 const tick = (symbol: string, last: string) => ({
@@ -20,6 +21,8 @@ describe('cluster keys', () => {
     expect(keys.leader).toBe('tw:{tw}:leader');
     expect(keys.prices).toBe('tw:{tw}:px');
     expect(keys.ticks).toBe('tw:{tw}:ticks');
+    expect(keys.wanted).toBe('tw:{tw}:wanted');
+    expect(keys.interestEvents).toBe('tw:{tw}:interest-events');
     const tags = Object.values(clusterKeys('test-1'))
       .filter((value) => value !== 'test-1')
       .map((key) => /\{([^}]*)\}/.exec(key)?.[1]);
@@ -56,6 +59,22 @@ describe('redis addresses', () => {
     ]);
     expect(() => parseRedisAddresses('a:1,b')).toThrow(/"b"/);
     expect(() => parseRedisAddresses('a:99999')).toThrow(/host:port/);
+  });
+});
+
+describe('interest events', () => {
+  it('reads the JSON array the touch script publishes, escaped slashes included', () => {
+    expect(parseInterestEvent('["BTCUSDT","FINNHUB:IC MARKETS:1","OANDA:EUR\\/USD"]')).toEqual([
+      'BTCUSDT',
+      'FINNHUB:IC MARKETS:1',
+      'OANDA:EUR/USD',
+    ]);
+  });
+
+  it('ignores anything else another client may publish on the channel', () => {
+    for (const message of ['', 'not json', '{}', '[]', '"BTCUSDT"', '[1]', '["ok","bad*"]', '[null]']) {
+      expect(parseInterestEvent(message)).toBeUndefined();
+    }
   });
 });
 

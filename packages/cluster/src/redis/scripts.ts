@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { RedisClient } from './redis-client';
-import { checkScriptReply } from './errors';
+import { checkScriptReply, ClusterError } from './errors';
 import type { ClusterKeys } from './keys';
 
 /** File name `<name>-<number of keys>.lua`, as in bullmq. */
@@ -15,6 +15,8 @@ const SCRIPT_FILES = {
   renewLeader: 'renew-leader-2.lua',
   releaseLeader: 'release-leader-2.lua',
   fencedPublish: 'fenced-publish-3.lua',
+  touchInterest: 'touch-interest-1.lua',
+  wantedInterest: 'wanted-interest-1.lua',
 } as const;
 
 type ScriptName = keyof typeof SCRIPT_FILES;
@@ -42,6 +44,15 @@ export function parseLeaderValue(value: string): { instanceId: string; epoch: nu
   const epoch = Number(value.slice(colon + 1));
   if (colon <= 0 || !Number.isSafeInteger(epoch) || epoch <= 0) return undefined;
   return { instanceId: value.slice(0, colon), epoch };
+}
+
+/** A script's array of strings, checked: a reply of another shape means the script and code disagree. */
+function stringList(reply: unknown, operation: string): string[] {
+  if (Array.isArray(reply)) {
+    const items = reply as unknown[];
+    if (items.every((item): item is string => typeof item === 'string')) return items;
+  }
+  throw new ClusterError('SCRIPT_FAILED', `${operation} returned an unexpected reply`);
 }
 
 export class ClusterScripts {
@@ -110,6 +121,25 @@ export class ClusterScripts {
       ...latestBySymbol,
     );
     return checkScriptReply(reply, 'publish', value) as string;
+  }
+
+  /**
+   * Marks `symbols` wanted until Redis's now + `ttlMs`; returns those nobody wanted before, which
+   * the script also publishes on the interest events channel.
+   */
+  async touchInterest(ttlMs: number, symbols: readonly string[]): Promise<string[]> {
+    const reply = await this.call('touchInterest')(
+      this.keys.wanted,
+      ttlMs,
+      this.keys.interestEvents,
+      ...symbols,
+    );
+    return stringList(reply, 'touch interest');
+  }
+
+  /** Every symbol wanted now on Redis's clock (expired ones removed), in expiry order. */
+  async wantedInterest(): Promise<string[]> {
+    return stringList(await this.call('wantedInterest')(this.keys.wanted), 'list interest');
   }
 
   private call(name: ScriptName): ScriptFunction {

@@ -30,6 +30,7 @@ describe('createBinanceAdapter', () => {
     expect(adapter.docsUrl).toBe(BINANCE_DOCS_URL);
     expect(adapter.limits).toEqual({
       maxStreamsPerConnection: 1024,
+      maxStreamsPerControlFrame: 200,
       maxClientMessagesPerSecond: 5,
       maxConnectsPerWindow: 300,
       connectWindowMs: 300_000,

@@ -6,11 +6,13 @@
 import type { ExchangeAdapter } from '../exchange-adapter';
 import { subscribeFrames, unsubscribeFrames } from './control-frames';
 import { BinanceConfigError, BinanceErrorCode } from './errors';
+import { parseBinanceSymbolListText } from './exchange-info';
 import { BINANCE_DOCS_URL, BINANCE_LIMITS } from './limits';
 import { parseBinanceMessage } from './parse-message';
 import { parseRestTickers } from './rest-tickers';
 import {
   BINANCE_DEFAULT_REQUEST_WEIGHT_PER_MINUTE,
+  BINANCE_EXCHANGE_INFO_WEIGHT,
   binanceRetryDelayMs,
   binanceTicker24hrWeight,
   binanceUsedWeight1m,
@@ -25,12 +27,22 @@ import {
   exchangeInfoUrl,
   ticker24hrUrl,
 } from './urls';
-import type { BinanceStreamKind } from './urls';
+import type { BinanceStreamKind, ExchangeInfoUrlOptions } from './urls';
 
 export interface BinanceAdapterOptions {
   /** Streams opened per symbol. aggTrade gives every price move, ticker the 24 h statistics. */
   streams: readonly BinanceStreamKind[];
 }
+
+/**
+ * The symbol list asks Binance for trading symbols only and without their permission sets (both
+ * documented since 2024-10-17): the unfiltered body runs to megabytes, mostly trading-group
+ * lists. The status is checked again on our side, for servers that ignore the filter.
+ */
+const SYMBOL_LIST_QUERY: Readonly<ExchangeInfoUrlOptions> = Object.freeze({
+  symbolStatus: 'TRADING',
+  showPermissionSets: false,
+});
 
 export const DEFAULT_BINANCE_ADAPTER_OPTIONS: Readonly<BinanceAdapterOptions> = Object.freeze({
   streams: Object.freeze(['aggTrade', 'ticker'] as const),
@@ -70,6 +82,13 @@ export function createBinanceAdapter(options: Partial<BinanceAdapterOptions> = {
       windowMs: 60_000,
       limitUrl: (restBaseUrl, symbols) => exchangeInfoUrl(restBaseUrl, symbols.slice(0, 1)),
       parseLimit: binanceWeightLimitPerMinute,
+    },
+    symbolList: {
+      requests: (restBaseUrl) => [
+        { url: exchangeInfoUrl(restBaseUrl, [], SYMBOL_LIST_QUERY), headers: { Accept: 'application/json' } },
+      ],
+      parse: (_request, bodyText) => parseBinanceSymbolListText(bodyText),
+      requestWeight: BINANCE_EXCHANGE_INFO_WEIGHT,
     },
   };
 }

@@ -14,6 +14,8 @@ export const BinanceErrorCode = {
   InvalidSymbol: 'BINANCE_INVALID_SYMBOL',
   /** A base URL with the wrong scheme or with a query or fragment. */
   InvalidBaseUrl: 'BINANCE_INVALID_BASE_URL',
+  /** A combination of request parameters Binance refuses, e.g. `symbols` with `symbolStatus`. */
+  InvalidRequest: 'BINANCE_INVALID_REQUEST',
   /** A REST body that is not what the endpoint documents. */
   MalformedRestBody: 'BINANCE_MALFORMED_REST_BODY',
   /** Binance answered with its own error body, e.g. `{"code":-1121,"msg":"Invalid symbol."}`. */

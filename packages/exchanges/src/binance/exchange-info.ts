@@ -1,11 +1,15 @@
 /**
- * `GET /api/v3/exchangeInfo`: the symbol list (to validate configured symbols) and the live rate
- * limits (Binance changes them; read them rather than hard-coding request weights).
+ * `GET /api/v3/exchangeInfo`: the symbol list (to validate configured symbols, and to refuse
+ * unknown ones without a round trip) and the live rate limits (Binance changes them; read them
+ * rather than hard-coding request weights).
  * Docs: https://developers.binance.com/docs/binance-spot-api-docs/rest-api/general-endpoints#exchange-information
  */
+import { toCanonicalSymbol } from '../symbol-namespace';
+import { BinanceErrorCode, BinanceRestError } from './errors';
 import { readRestBody } from './rest-body';
 import {
   PayloadError,
+  field,
   has,
   isJsonObject,
   preview,
@@ -99,4 +103,42 @@ export function parseExchangeInfo(body: unknown): BinanceExchangeInfo {
       ),
     };
   });
+}
+
+/** The status of a symbol that can be traded, and so streams prices. */
+const TRADING_STATUS = 'TRADING';
+
+/**
+ * The canonical symbols of a decoded exchangeInfo body whose `status` is `TRADING`. Unlike
+ * {@link parseExchangeInfo}, one odd entry does not spoil the list: entries that are not
+ * objects, lack a `symbol` or `status`, or have names Tickwire symbols cannot carry (Binance
+ * lists some non-ASCII names) are skipped. Throws {@link BinanceRestError} on a Binance error
+ * body or a body without a `symbols` array.
+ */
+export function binanceTradingSymbols(body: unknown): string[] {
+  return readRestBody(body, ENDPOINT, () => {
+    const symbols: string[] = [];
+    for (const item of readArray(readElement(body, 'exchangeInfo'), 'symbols', 'exchangeInfo')) {
+      if (!isJsonObject(item) || field(item, 'status') !== TRADING_STATUS) continue;
+      const name = field(item, 'symbol');
+      const symbol = typeof name === 'string' ? toCanonicalSymbol('binance', name) : undefined;
+      if (symbol !== undefined) symbols.push(symbol);
+    }
+    return symbols;
+  });
+}
+
+/** Like {@link binanceTradingSymbols}, from the body text; invalid JSON is a malformed body. */
+export function parseBinanceSymbolListText(bodyText: string): string[] {
+  let body: unknown;
+  try {
+    body = JSON.parse(bodyText);
+  } catch (error) {
+    throw new BinanceRestError(
+      BinanceErrorCode.MalformedRestBody,
+      `malformed ${ENDPOINT} response: invalid JSON (${error instanceof Error ? error.message : String(error)}); ` +
+        'check that the REST base URL points at Binance Spot',
+    );
+  }
+  return binanceTradingSymbols(body);
 }

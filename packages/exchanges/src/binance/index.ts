@@ -26,7 +26,12 @@ export {
   ticker24hrUrl,
   tickerPriceUrl,
 } from './urls';
-export type { BinanceKlineInterval, BinanceStreamKind, Ticker24hrUrlOptions } from './urls';
+export type {
+  BinanceKlineInterval,
+  BinanceStreamKind,
+  ExchangeInfoUrlOptions,
+  Ticker24hrUrlOptions,
+} from './urls';
 export {
   buildControlFrames,
   listSubscriptionsFrame,
@@ -38,11 +43,12 @@ export { parseBinanceMessage, parseBinancePayload } from './parse-message';
 export { parseRestTickers } from './rest-tickers';
 export {
   BINANCE_DEFAULT_REQUEST_WEIGHT_PER_MINUTE,
+  BINANCE_EXCHANGE_INFO_WEIGHT,
   binanceRetryDelayMs,
   binanceTicker24hrWeight,
   binanceUsedWeight1m,
 } from './rest-weights';
-export { parseExchangeInfo } from './exchange-info';
+export { binanceTradingSymbols, parseBinanceSymbolListText, parseExchangeInfo } from './exchange-info';
 export type { BinanceExchangeInfo, BinanceRateLimit, BinanceSymbolInfo } from './exchange-info';
 export { BinanceConfigError, BinanceErrorCode, BinanceRestError } from './errors';
 export { createBinanceAdapter, DEFAULT_BINANCE_ADAPTER_OPTIONS } from './binance-adapter';

@@ -39,6 +39,7 @@ export const BINANCE_PONG_TIMEOUT_MS = 60_000;
 
 export const BINANCE_LIMITS: Readonly<ExchangeLimits> = Object.freeze({
   maxStreamsPerConnection: BINANCE_MAX_STREAMS_PER_CONNECTION,
+  maxStreamsPerControlFrame: BINANCE_MAX_STREAMS_PER_CONTROL_FRAME,
   maxClientMessagesPerSecond: BINANCE_MAX_CLIENT_MESSAGES_PER_SECOND,
   maxConnectsPerWindow: BINANCE_MAX_CONNECTS_PER_WINDOW,
   connectWindowMs: BINANCE_CONNECT_WINDOW_MS,

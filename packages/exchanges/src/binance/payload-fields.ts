@@ -9,6 +9,7 @@ import type { JsonObject } from '../payload-fields';
 
 export {
   PayloadError,
+  field,
   has,
   isJsonObject,
   preview,

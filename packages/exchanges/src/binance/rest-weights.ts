@@ -10,6 +10,9 @@ import { parseExchangeInfo } from './exchange-info';
 /** REQUEST_WEIGHT per minute when exchangeInfo could not be read. */
 export const BINANCE_DEFAULT_REQUEST_WEIGHT_PER_MINUTE = 6_000;
 
+/** Weight of `GET /api/v3/exchangeInfo`, whatever its parameters. */
+export const BINANCE_EXCHANGE_INFO_WEIGHT = 20;
+
 /** Weight of `GET /api/v3/ticker/24hr` with `symbols=[...]` of this many symbols. */
 export function binanceTicker24hrWeight(symbolCount: number): number {
   if (symbolCount <= 20) return 2;

@@ -186,7 +186,35 @@ export function tickerPriceUrl(restBase: string, symbols: readonly string[]): st
   return restUrl(restBase, '/api/v3/ticker/price', [symbolsQuery(symbols)]);
 }
 
-/** `GET /api/v3/exchangeInfo`, for all symbols or the given ones. */
-export function exchangeInfoUrl(restBase: string, symbols: readonly string[] = []): string {
-  return restUrl(restBase, '/api/v3/exchangeInfo', [symbolsQuery(symbols)]);
+/** Filters of `GET /api/v3/exchangeInfo`, both added on 2024-10-17 (Binance CHANGELOG). */
+export interface ExchangeInfoUrlOptions {
+  /** Only symbols with this status. Binance refuses it together with `symbol` or `symbols`. */
+  symbolStatus?: 'TRADING' | 'HALT' | 'BREAK';
+  /**
+   * `false` leaves every symbol's `permissionSets` empty: the lists of trading groups make up most
+   * of the unfiltered body, which runs to megabytes.
+   */
+  showPermissionSets?: boolean;
+}
+
+/**
+ * `GET /api/v3/exchangeInfo`, for all symbols or the given ones. Throws
+ * {@link BinanceConfigError} for `symbols` with `options.symbolStatus`, which Binance refuses.
+ */
+export function exchangeInfoUrl(
+  restBase: string,
+  symbols: readonly string[] = [],
+  options: ExchangeInfoUrlOptions = {},
+): string {
+  if (symbols.length > 0 && options.symbolStatus !== undefined) {
+    throw new BinanceConfigError(
+      BinanceErrorCode.InvalidRequest,
+      'exchangeInfo cannot filter named symbols by symbolStatus: drop either the symbols or the symbolStatus',
+    );
+  }
+  return restUrl(restBase, '/api/v3/exchangeInfo', [
+    symbolsQuery(symbols),
+    options.symbolStatus === undefined ? undefined : `symbolStatus=${options.symbolStatus}`,
+    options.showPermissionSets === undefined ? undefined : `showPermissionSets=${options.showPermissionSets}`,
+  ]);
 }

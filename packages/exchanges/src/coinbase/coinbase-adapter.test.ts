@@ -43,6 +43,7 @@ describe('createCoinbaseAdapter', () => {
     expect(adapter.subscriptionAcks).toBe('cumulative');
     expect(adapter.limits).toEqual({
       maxStreamsPerConnection: 1_000,
+      maxStreamsPerControlFrame: 200,
       maxClientMessagesPerSecond: 8,
       maxConnectsPerWindow: 8,
       connectWindowMs: 1_000,

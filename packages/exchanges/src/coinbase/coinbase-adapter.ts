@@ -10,18 +10,20 @@
  *   active stream; diff it against the wanted ones instead of matching ids;
  * - `heartbeat` messages carry a product, sequence and time: feed them to
  *   `CoinbaseHeartbeatGapDetector` and re-fetch a product's state on a gap;
- * - REST serves one product per ticker request.
+ * - REST serves one product per ticker request;
+ * - the symbol list is `GET /products`, online products only.
  */
 import type { ExchangeAdapter, RestTickerRequest } from '../exchange-adapter';
 import { coinbaseSubscribeFrames, coinbaseUnsubscribeFrames } from './control-frames';
 import { CoinbaseConfigError, CoinbaseErrorCode, CoinbaseRestError } from './errors';
 import { COINBASE_DOCS_URL, COINBASE_LIMITS } from './limits';
 import { parseCoinbaseMessage } from './parse-message';
+import { parseCoinbaseProductsText } from './products';
 import { coinbaseRetryDelayMs, parseCoinbaseProductTickerText } from './rest-ticker';
 import { COINBASE_CHANNELS, coinbaseStreamName, isCoinbaseChannel } from './streams';
 import type { CoinbaseChannel } from './streams';
 import { coinbaseProductToSymbol, symbolToCoinbaseProduct } from './symbols';
-import { coinbaseFeedUrl, coinbaseProductTickerUrl } from './urls';
+import { coinbaseFeedUrl, coinbaseProductTickerUrl, coinbaseProductsUrl } from './urls';
 
 export interface CoinbaseAdapterOptions {
   /**
@@ -118,5 +120,12 @@ export function createCoinbaseAdapter(options: Partial<CoinbaseAdapterOptions> =
     restRetryDelayMs: (status, headers) => coinbaseRetryDelayMs(status, headers),
     toCanonicalSymbol: coinbaseProductToSymbol,
     toExchangeSymbol: symbolToCoinbaseProduct,
+    symbolList: {
+      requests: (restBaseUrl) => [
+        { url: coinbaseProductsUrl(restBaseUrl), headers: { Accept: 'application/json' } },
+      ],
+      parse: (_request, bodyText) => parseCoinbaseProductsText(bodyText),
+      requestWeight: 1,
+    },
   };
 }

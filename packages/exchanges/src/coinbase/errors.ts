@@ -44,7 +44,7 @@ export class CoinbaseRestError extends Error {
   constructor(
     readonly code: RestCode,
     message: string,
-    /** The canonical symbol the request was for. */
+    /** The canonical symbol the request was for; empty for the product list. */
     readonly symbol: string,
     /** Coinbase's own `message`, verbatim, for `COINBASE_API_ERROR` (`NotFound` for an unknown product). */
     readonly coinbaseMessage?: string,

@@ -21,7 +21,7 @@ export {
   COINBASE_SANDBOX_WS_URL,
   COINBASE_SUBSCRIBE_DEADLINE_MS,
 } from './limits';
-export { coinbaseFeedUrl, coinbaseProductTickerUrl } from './urls';
+export { coinbaseFeedUrl, coinbaseProductTickerUrl, coinbaseProductsUrl } from './urls';
 export { COINBASE_CHANNELS, coinbaseStreamName, isCoinbaseChannel, parseCoinbaseStreamName } from './streams';
 export type { CoinbaseChannel, CoinbaseStream } from './streams';
 export { coinbaseControlFrames, coinbaseSubscribeFrames, coinbaseUnsubscribeFrames } from './control-frames';
@@ -41,6 +41,7 @@ export {
   parseCoinbaseProductTicker,
   parseCoinbaseProductTickerText,
 } from './rest-ticker';
+export { coinbaseTradableSymbols, parseCoinbaseProductsText } from './products';
 export {
   CoinbaseHeartbeatGapDetector,
   DEFAULT_COINBASE_HEARTBEAT_GAP_DETECTOR_OPTIONS,

@@ -61,6 +61,7 @@ export const COINBASE_REST_WINDOW_MS = 1_000;
 
 export const COINBASE_LIMITS: Readonly<ExchangeLimits> = Object.freeze({
   maxStreamsPerConnection: COINBASE_MAX_STREAMS_PER_CONNECTION,
+  maxStreamsPerControlFrame: COINBASE_MAX_STREAMS_PER_CONTROL_FRAME,
   maxClientMessagesPerSecond: COINBASE_MAX_CLIENT_MESSAGES_PER_SECOND,
   maxConnectsPerWindow: COINBASE_MAX_CONNECTS_PER_WINDOW,
   connectWindowMs: COINBASE_CONNECT_WINDOW_MS,

@@ -1,8 +1,9 @@
 /**
- * Coinbase URLs: the feed (no streams in the URL: they are subscribed after connecting) and the
- * REST product ticker.
- * Docs: https://docs.cdp.coinbase.com/exchange/websocket-feed/overview and
- * https://docs.cdp.coinbase.com/api-reference/exchange-api/rest-api/products/get-product-ticker
+ * Coinbase URLs: the feed (no streams in the URL: they are subscribed after connecting), the
+ * REST product ticker and the product list.
+ * Docs: https://docs.cdp.coinbase.com/exchange/websocket-feed/overview,
+ * https://docs.cdp.coinbase.com/api-reference/exchange-api/rest-api/products/get-product-ticker and
+ * https://docs.cdp.coinbase.com/api-reference/exchange-api/rest-api/products/get-all-known-trading-pairs
  */
 import { CoinbaseConfigError, CoinbaseErrorCode } from './errors';
 import { isCoinbaseProductId } from './symbols';
@@ -40,4 +41,9 @@ export function coinbaseProductTickerUrl(restBase: string, productId: string): s
     );
   }
   return `${baseUrl(restBase, ['http:', 'https:'], 'Coinbase REST base URL')}/products/${productId}/ticker`;
+}
+
+/** `GET <restBase>/products`: every product, with its status. */
+export function coinbaseProductsUrl(restBase: string): string {
+  return `${baseUrl(restBase, ['http:', 'https:'], 'Coinbase REST base URL')}/products`;
 }

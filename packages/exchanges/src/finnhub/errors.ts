@@ -13,7 +13,7 @@ export const FinnhubErrorCode = {
   InvalidSymbol: 'FINNHUB_INVALID_SYMBOL',
   /** A base URL with the wrong scheme or with a query or fragment. */
   InvalidBaseUrl: 'FINNHUB_INVALID_BASE_URL',
-  /** An option outside its range (symbols per connection, REST calls per minute). */
+  /** An option outside its range (symbols per connection, REST calls per minute, symbol-list markets). */
   InvalidOption: 'FINNHUB_INVALID_OPTION',
   /** A request the protocol cannot express, e.g. several symbols in one quote request. */
   UnsupportedRequest: 'FINNHUB_UNSUPPORTED_REQUEST',
@@ -48,7 +48,7 @@ export class FinnhubRestError extends Error {
   constructor(
     readonly code: RestCode,
     message: string,
-    /** The canonical symbol the request was for. */
+    /** The canonical symbol the request was for; empty for a symbol list. */
     readonly symbol: string,
     /** Finnhub's own error text, verbatim, for `FINNHUB_API_ERROR`. */
     readonly finnhubMessage?: string,

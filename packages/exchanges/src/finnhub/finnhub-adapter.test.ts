@@ -22,6 +22,7 @@ describe('createFinnhubAdapter', () => {
     expect(adapter.subscriptionAcks).toBe('none');
     expect(adapter.limits).toEqual({
       maxStreamsPerConnection: 50,
+      maxStreamsPerControlFrame: 1,
       maxClientMessagesPerSecond: 30,
       maxConnectsPerWindow: 1,
       connectWindowMs: 1_000,

@@ -8,9 +8,10 @@
  *   on every open; Finnhub never acknowledges them (`subscriptionAcks: 'none'`);
  * - one connection per API key (`limits.maxConnectionsPerKey`): break-before-make only;
  * - `{"type":"ping"}` text frames are heartbeats that need no answer;
- * - REST serves one symbol per quote request, authenticated by header, under a per-minute budget.
+ * - REST serves one symbol per quote request, authenticated by header, under a per-minute budget;
+ * - the symbol list takes one request per market (US stocks, each crypto venue, each forex broker).
  */
-import type { ExchangeAdapter, RestTickerRequest } from '../exchange-adapter';
+import type { ExchangeAdapter, RestRequest, RestTickerRequest } from '../exchange-adapter';
 import { finnhubSubscribeFrames, finnhubUnsubscribeFrames } from './control-frames';
 import { FinnhubConfigError, FinnhubErrorCode, FinnhubRestError } from './errors';
 import {
@@ -22,8 +23,16 @@ import {
 import { parseFinnhubMessage } from './parse-message';
 import { parseFinnhubQuoteText } from './rest-quote';
 import { finnhubRetryDelayMs } from './rest-retry';
+import { parseFinnhubSymbolListText } from './symbol-list';
 import { finnhubToSymbol, symbolToFinnhub } from './symbols';
-import { FINNHUB_TOKEN_HEADER, checkFinnhubToken, finnhubQuoteUrl, finnhubSocketUrl } from './urls';
+import {
+  FINNHUB_TOKEN_HEADER,
+  checkFinnhubToken,
+  finnhubQuoteUrl,
+  finnhubSocketUrl,
+  finnhubSymbolListUrl,
+} from './urls';
+import type { FinnhubMarket } from './urls';
 
 export interface FinnhubAdapterOptions {
   /** The Finnhub API key (required). The sandbox key is refused at the handshake with HTTP 401. */
@@ -32,12 +41,25 @@ export interface FinnhubAdapterOptions {
   maxSymbols: number;
   /** REST calls per minute the plan allows: 60 on the free plan. */
   restCallsPerMinute: number;
+  /**
+   * The markets whose symbols make up the symbol list, by Finnhub exchange code: stock exchanges
+   * (`US`), crypto venues (`binance`, `coinbase`) and forex brokers (`oanda`). One REST call each
+   * per refresh; a symbol of a market not listed here is unknown.
+   */
+  symbolListExchanges: Readonly<Record<FinnhubMarket, readonly string[]>>;
 }
 
 export const DEFAULT_FINNHUB_ADAPTER_OPTIONS: Readonly<Omit<FinnhubAdapterOptions, 'token'>> = Object.freeze({
   maxSymbols: FINNHUB_FREE_MAX_SYMBOLS_PER_CONNECTION,
   restCallsPerMinute: FINNHUB_FREE_MAX_REST_CALLS_PER_MINUTE,
+  symbolListExchanges: Object.freeze({
+    stock: Object.freeze(['US']),
+    crypto: Object.freeze(['binance']),
+    forex: Object.freeze([]),
+  }),
 });
+
+const FINNHUB_MARKETS: readonly FinnhubMarket[] = ['stock', 'crypto', 'forex'];
 
 /** Upper bound on the options, to catch a misplaced value (a key in the wrong variable, ms for a count). */
 const MAX_OPTION_VALUE = 100_000;
@@ -64,6 +86,16 @@ function finnhubSymbolOf(symbol: string): string {
   return finnhubSymbol;
 }
 
+/** `/api/v1/stock/symbol?exchange=US` out of a full URL, to name a list in errors. */
+function endpointOf(url: string): string {
+  try {
+    const parsed = new URL(url);
+    return `${parsed.pathname}${parsed.search}`;
+  } catch {
+    return url;
+  }
+}
+
 function unsupported(what: string): FinnhubConfigError {
   return new FinnhubConfigError(
     FinnhubErrorCode.UnsupportedRequest,
@@ -86,6 +118,20 @@ export function createFinnhubAdapter(
   const restCallsPerMinute = options.restCallsPerMinute ?? DEFAULT_FINNHUB_ADAPTER_OPTIONS.restCallsPerMinute;
   checkCount('maxSymbols', maxSymbols);
   checkCount('restCallsPerMinute', restCallsPerMinute);
+  const listExchanges = options.symbolListExchanges ?? DEFAULT_FINNHUB_ADAPTER_OPTIONS.symbolListExchanges;
+  // Built once with a placeholder base, so a bad exchange code fails here, at configuration.
+  const listMarkets = FINNHUB_MARKETS.flatMap((market) =>
+    [...new Set(listExchanges[market])].map((exchange) => {
+      finnhubSymbolListUrl('https://finnhub.io', market, exchange);
+      return { market, exchange };
+    }),
+  );
+  if (listMarkets.length === 0) {
+    throw new FinnhubConfigError(
+      FinnhubErrorCode.InvalidOption,
+      'Finnhub symbolListExchanges names no market: list at least one stock exchange, crypto venue or forex broker, e.g. stock: [US]',
+    );
+  }
 
   return {
     id: 'finnhub',
@@ -130,5 +176,15 @@ export function createFinnhubAdapter(
     restRetryDelayMs: finnhubRetryDelayMs,
     toCanonicalSymbol: finnhubToSymbol,
     toExchangeSymbol: symbolToFinnhub,
+    symbolList: {
+      requests: (restBaseUrl): RestRequest[] =>
+        listMarkets.map(({ market, exchange }) => ({
+          url: finnhubSymbolListUrl(restBaseUrl, market, exchange),
+          headers: { [FINNHUB_TOKEN_HEADER]: token, Accept: 'application/json' },
+        })),
+      // The URL carries no key (it goes in the header), so it can name the list in errors.
+      parse: (request, bodyText) => parseFinnhubSymbolListText(bodyText, endpointOf(request.url)),
+      requestWeight: 1,
+    },
   };
 }

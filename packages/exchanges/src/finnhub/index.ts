@@ -18,13 +18,15 @@ export {
   FINNHUB_UNAUTHORIZED_HANDSHAKE_STATUS,
   finnhubLimits,
 } from './limits';
-export { FINNHUB_TOKEN_HEADER, finnhubQuoteUrl, finnhubSocketUrl } from './urls';
+export { FINNHUB_TOKEN_HEADER, finnhubQuoteUrl, finnhubSocketUrl, finnhubSymbolListUrl } from './urls';
+export type { FinnhubMarket } from './urls';
 export { finnhubControlFrames, finnhubSubscribeFrames, finnhubUnsubscribeFrames } from './control-frames';
 export type { FinnhubControlType } from './control-frames';
 export { FINNHUB_SYMBOL_PREFIX, finnhubToSymbol, symbolToFinnhub } from './symbols';
 export { FinnhubFeedErrorCode, parseFinnhubMessage, parseFinnhubPayload } from './parse-message';
 export { parseFinnhubQuote, parseFinnhubQuoteText } from './rest-quote';
 export { FINNHUB_RATE_LIMITED_STATUS, finnhubRetryDelayMs } from './rest-retry';
+export { finnhubListedSymbols, parseFinnhubSymbolListText } from './symbol-list';
 export { FinnhubConfigError, FinnhubErrorCode, FinnhubRestError } from './errors';
 export { DEFAULT_FINNHUB_ADAPTER_OPTIONS, createFinnhubAdapter } from './finnhub-adapter';
 export type { FinnhubAdapterOptions } from './finnhub-adapter';

@@ -62,6 +62,8 @@ export const FINNHUB_UNAUTHORIZED_HANDSHAKE_STATUS = 401;
 export function finnhubLimits(maxSymbols: number, restCallsPerMinute: number): Readonly<ExchangeLimits> {
   return Object.freeze({
     maxStreamsPerConnection: maxSymbols,
+    // One symbol per subscribe message is the documented form.
+    maxStreamsPerControlFrame: 1,
     maxClientMessagesPerSecond: FINNHUB_MAX_CLIENT_MESSAGES_PER_SECOND,
     maxConnectsPerWindow: FINNHUB_MAX_CONNECTS_PER_WINDOW,
     connectWindowMs: FINNHUB_CONNECT_WINDOW_MS,

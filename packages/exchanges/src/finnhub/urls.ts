@@ -1,6 +1,8 @@
 /**
- * Finnhub URLs: the socket (API key in the `token` query parameter) and the REST quote.
- * Docs: https://finnhub.io/docs/api/websocket-trades and https://finnhub.io/docs/api/quote
+ * Finnhub URLs: the socket (API key in the `token` query parameter), the REST quote and the
+ * symbol lists.
+ * Docs: https://finnhub.io/docs/api/websocket-trades, https://finnhub.io/docs/api/quote and
+ * https://finnhub.io/docs/api/stock-symbols
  *
  * The key is a secret: URLs that carry it must not be logged whole (the upstream logs
  * `?…` instead of the query). REST requests send it in the `X-Finnhub-Token` header instead.
@@ -53,20 +55,46 @@ export function finnhubSocketUrl(wsBase: string, token: string): string {
   return url.toString();
 }
 
+/** The REST base without a trailing `/` or `/api/v1`. */
+function restBaseUrl(restBase: string): string {
+  return baseUrl(restBase, ['http:', 'https:'], 'Finnhub REST base URL')
+    .toString()
+    .replace(/\/+$/u, '')
+    .replace(/\/api\/v1$/u, '');
+}
+
 /**
  * `GET <restBase>/api/v1/quote?symbol=<symbol>`, with `&token=<key>` only when `token` is
  * given (prefer the {@link FINNHUB_TOKEN_HEADER} header). `restBase` is like
  * `https://finnhub.io`; a trailing `/` or `/api/v1` is tolerated.
  */
 export function finnhubQuoteUrl(restBase: string, finnhubSymbol: string, token?: string): string {
-  const base = baseUrl(restBase, ['http:', 'https:'], 'Finnhub REST base URL')
-    .toString()
-    .replace(/\/+$/u, '')
-    .replace(/\/api\/v1$/u, '');
+  const base = restBaseUrl(restBase);
   const query = new URLSearchParams({ symbol: finnhubSymbol });
   if (token !== undefined) {
     checkFinnhubToken(token);
     query.set('token', token);
   }
   return `${base}${QUOTE_PATH}?${query.toString()}`;
+}
+
+/** The markets Finnhub lists symbols for, as spelled in the list's path. */
+export type FinnhubMarket = 'stock' | 'crypto' | 'forex';
+
+/** Finnhub exchange codes (`US`, `binance`, `oanda`, `ic markets`): short, printable. */
+const EXCHANGE_CODE_RE = /^[A-Za-z0-9][A-Za-z0-9 ._-]{0,31}$/u;
+
+/**
+ * `GET <restBase>/api/v1/<market>/symbol?exchange=<exchange>`: every symbol Finnhub lists for one
+ * stock exchange (`US`), crypto venue (`binance`) or forex broker (`oanda`). The key goes in
+ * the {@link FINNHUB_TOKEN_HEADER} header. Throws {@link FinnhubConfigError} on a bad base or code.
+ */
+export function finnhubSymbolListUrl(restBase: string, market: FinnhubMarket, exchange: string): string {
+  if (!EXCHANGE_CODE_RE.test(exchange)) {
+    throw new FinnhubConfigError(
+      FinnhubErrorCode.InvalidOption,
+      `invalid Finnhub ${market} exchange code ${JSON.stringify(exchange)}: use Finnhub's code, e.g. US, binance or oanda`,
+    );
+  }
+  return `${restBaseUrl(restBase)}/api/v1/${market}/symbol?${new URLSearchParams({ exchange }).toString()}`;
 }

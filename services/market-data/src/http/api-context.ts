@@ -6,6 +6,7 @@ import type { HealthReport, Logger } from '@tickwire/observability';
 import type { Hub } from '../hub/hub';
 import type { PodMetrics } from '../metrics';
 import type { PodStatus, StreamStatus } from '../pod-status';
+import type { SymbolLookup } from '../symbols';
 
 export interface ApiLimits {
   maxSymbolsPerRequest: number;
@@ -21,9 +22,14 @@ export interface ApiContext {
   registry: Registry;
   metrics: PodMetrics;
   logger: Logger;
-  /** Symbols this pod serves, in configured order. */
+  /** The configured symbols, in configured order (what a request without `symbols=` gets). */
   symbols: readonly string[];
-  isKnownSymbol(symbol: string): boolean;
+  /** A symbol as a client wrote it, made canonical (`coinbase:btc-usd` -> `COINBASE:BTC-USD`). */
+  canonicalSymbol(raw: string): string | undefined;
+  /** Whether the cluster can serve a canonical symbol (`unavailable`: the exchange's list is not loaded). */
+  lookupSymbol(symbol: string): SymbolLookup;
+  /** Clients want these (known) symbols: the cluster subscribes them if it does not already. */
+  wantSymbols(symbols: Iterable<string>): void;
   /**
    * Whether a ticker is served flagged stale: too old, or this pod is cut off from the
    * distribution (Redis away) and cannot know whether a newer price exists.

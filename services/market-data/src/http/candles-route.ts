@@ -8,7 +8,7 @@ export function candlesRoute(ctx: ApiContext): Router {
   const router = Router();
   router.get('/v1/candles/:symbol', (req, res) => {
     const query = req.query as Record<string, unknown>;
-    const symbol = parseSymbolPath(req.params.symbol, (s) => ctx.isKnownSymbol(s));
+    const symbol = parseSymbolPath(req.params.symbol, ctx);
     const interval = parseIntervalParam(singleParam(query, 'interval'), '1m');
     const limit = parseIntegerParam(singleParam(query, 'limit'), 'limit', {
       min: 1,

@@ -31,7 +31,14 @@ export const httpErrors = {
     new HttpError(
       404,
       'UNKNOWN_SYMBOL',
-      `${symbol} is not served by this cluster; see GET /v1/status for the list`,
+      `${symbol} is not listed by the cluster's exchanges (or DYNAMIC_SYMBOLS is off); see GET /v1/status`,
+    ),
+  symbolListUnavailable: (symbol: string) =>
+    new HttpError(
+      503,
+      'SYMBOL_LIST_UNAVAILABLE',
+      `cannot tell whether ${symbol} exists: the exchange's symbol list has not loaded yet; retry shortly`,
+      { 'Retry-After': '5' },
     ),
   priceUnavailable: (symbol: string) =>
     new HttpError(503, 'PRICE_UNAVAILABLE', `no price for ${symbol} has arrived yet; retry shortly`, {

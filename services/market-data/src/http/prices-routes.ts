@@ -22,7 +22,9 @@ export function servePrice(
   res: ServerResponse,
   rawSymbol: string,
 ): number {
-  const symbol = parseSymbolPath(decodeURIComponent(rawSymbol), (s) => ctx.isKnownSymbol(s));
+  const symbol = parseSymbolPath(decodeURIComponent(rawSymbol), ctx);
+  // A poller keeps a symbol subscribed as a stream would (and asking for a new one subscribes it).
+  ctx.wantSymbols([symbol]);
   const price = cache.get(symbol);
   if (!price) throw httpErrors.priceUnavailable(symbol);
   return send(req, res, price);
@@ -40,10 +42,8 @@ export function servePriceList(
   const symbols =
     raw === undefined
       ? ctx.symbols
-      : parseSymbolsParam(raw, {
-          max: ctx.limits.maxSymbolsPerRequest,
-          isKnown: (s) => ctx.isKnownSymbol(s),
-        });
+      : parseSymbolsParam(raw, { max: ctx.limits.maxSymbolsPerRequest, resolver: ctx });
+  if (raw !== undefined) ctx.wantSymbols(symbols);
   return send(req, res, cache.list(symbols));
 }
 

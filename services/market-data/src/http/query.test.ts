@@ -1,7 +1,12 @@
 import { HttpError } from './errors';
-import { parseIntegerParam, parseIntervalParam, parseSymbolsParam, singleParam } from './query';
+import { canonicalSymbol } from '@tickwire/core';
+import { parseIntegerParam, parseIntervalParam, parseSymbolsParam, singleParam, type SymbolResolver } from './query';
 
-const isKnown = (symbol: string) => ['BTCUSDT', 'ETHUSDT'].includes(symbol);
+const resolver: SymbolResolver = {
+  canonicalSymbol,
+  lookupSymbol: (symbol) =>
+    ['BTCUSDT', 'ETHUSDT'].includes(symbol) ? 'known' : symbol === 'LATER' ? 'unavailable' : 'unknown',
+};
 
 function codeOf(fn: () => unknown): string | undefined {
   try {
@@ -14,19 +19,25 @@ function codeOf(fn: () => unknown): string | undefined {
 
 describe('query parsing', () => {
   it('accepts a comma list, upper-cases and deduplicates it', () => {
-    expect(parseSymbolsParam('btcusdt,ETHUSDT,btcusdt', { max: 10, isKnown })).toEqual([
+    expect(parseSymbolsParam('btcusdt,ETHUSDT,btcusdt', { max: 10, resolver })).toEqual([
       'BTCUSDT',
       'ETHUSDT',
     ]);
   });
 
   it('answers 404 for an unknown symbol, 400 for a malformed one, an empty list or too many', () => {
-    expect(codeOf(() => parseSymbolsParam('BTCUSDT,NOPE', { max: 10, isKnown }))).toBe('404 UNKNOWN_SYMBOL');
-    expect(codeOf(() => parseSymbolsParam('BTC USDT', { max: 10, isKnown }))).toBe('400 INVALID_SYMBOL');
-    expect(codeOf(() => parseSymbolsParam('<script>', { max: 10, isKnown }))).toBe('400 INVALID_SYMBOL');
-    expect(codeOf(() => parseSymbolsParam(',,', { max: 10, isKnown }))).toBe('400 BAD_REQUEST');
-    expect(codeOf(() => parseSymbolsParam('BTCUSDT,ETHUSDT', { max: 1, isKnown }))).toBe(
+    expect(codeOf(() => parseSymbolsParam('BTCUSDT,NOPE', { max: 10, resolver }))).toBe('404 UNKNOWN_SYMBOL');
+    expect(codeOf(() => parseSymbolsParam('BTC USDT', { max: 10, resolver }))).toBe('400 INVALID_SYMBOL');
+    expect(codeOf(() => parseSymbolsParam('<script>', { max: 10, resolver }))).toBe('400 INVALID_SYMBOL');
+    expect(codeOf(() => parseSymbolsParam(',,', { max: 10, resolver }))).toBe('400 BAD_REQUEST');
+    expect(codeOf(() => parseSymbolsParam('BTCUSDT,ETHUSDT', { max: 1, resolver }))).toBe(
       '400 TOO_MANY_SYMBOLS',
+    );
+  });
+
+  it('answers 503 with Retry-After while the exchange list that would decide has not loaded', () => {
+    expect(codeOf(() => parseSymbolsParam('BTCUSDT,LATER', { max: 10, resolver }))).toBe(
+      '503 SYMBOL_LIST_UNAVAILABLE',
     );
   });
 

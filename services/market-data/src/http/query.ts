@@ -2,8 +2,15 @@
  * Query-string parsing for the API. Values arrive as whatever a client sent (a string, an
  * array when repeated, an object with `a[b]=`); anything but one plain string is a 400.
  */
-import { canonicalSymbol, isCandleInterval, type CandleInterval } from '@tickwire/core';
+import { isCandleInterval, type CandleInterval } from '@tickwire/core';
+import type { SymbolLookup } from '../symbols';
 import { httpErrors } from './errors';
+
+/** How routes turn what a client wrote into a symbol the cluster serves. */
+export interface SymbolResolver {
+  canonicalSymbol(raw: string): string | undefined;
+  lookupSymbol(symbol: string): SymbolLookup;
+}
 
 /** One optional string parameter; a repeated or nested parameter is rejected. */
 export function singleParam(query: Record<string, unknown>, name: string): string | undefined {
@@ -14,30 +21,38 @@ export function singleParam(query: Record<string, unknown>, name: string): strin
 }
 
 /** A comma list of symbols, canonical and deduplicated, checked for count and membership. */
-export function parseSymbolsParam(
-  raw: string,
-  options: { max: number; isKnown: (symbol: string) => boolean },
-): string[] {
+export function parseSymbolsParam(raw: string, options: { max: number; resolver: SymbolResolver }): string[] {
   const symbols: string[] = [];
   for (const part of raw.split(',')) {
     if (part.trim() === '') continue;
-    const symbol = canonicalSymbol(part);
+    const symbol = options.resolver.canonicalSymbol(part);
     if (symbol === undefined) throw httpErrors.invalidSymbol(part);
     if (!symbols.includes(symbol)) symbols.push(symbol);
     if (symbols.length > options.max) throw httpErrors.tooManySymbols(symbols.length, options.max);
   }
   if (symbols.length === 0)
     throw httpErrors.badRequest('"symbols" is empty; give a comma list such as BTCUSDT,ETHUSDT');
-  for (const symbol of symbols) if (!options.isKnown(symbol)) throw httpErrors.unknownSymbol(symbol);
+  for (const symbol of symbols) checkKnown(symbol, options.resolver);
   return symbols;
 }
 
 /** A path symbol: canonical and known. */
-export function parseSymbolPath(raw: string, isKnown: (symbol: string) => boolean): string {
-  const symbol = canonicalSymbol(raw);
+export function parseSymbolPath(raw: string, resolver: SymbolResolver): string {
+  const symbol = resolver.canonicalSymbol(raw);
   if (symbol === undefined) throw httpErrors.invalidSymbol(raw);
-  if (!isKnown(symbol)) throw httpErrors.unknownSymbol(symbol);
+  checkKnown(symbol, resolver);
   return symbol;
+}
+
+function checkKnown(symbol: string, resolver: SymbolResolver): void {
+  switch (resolver.lookupSymbol(symbol)) {
+    case 'known':
+      return;
+    case 'unknown':
+      throw httpErrors.unknownSymbol(symbol);
+    case 'unavailable':
+      throw httpErrors.symbolListUnavailable(symbol);
+  }
 }
 
 /** A whole number in [min, max], or the default when absent. */

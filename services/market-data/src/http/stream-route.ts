@@ -91,10 +91,7 @@ export function streamRoute(ctx: ApiContext, prices: PriceCache, meter: RouteMet
     const symbols = new Set(
       rawSymbols === undefined
         ? ctx.symbols
-        : parseSymbolsParam(rawSymbols, {
-            max: ctx.limits.maxSymbolsPerRequest,
-            isKnown: (s) => ctx.isKnownSymbol(s),
-          }),
+        : parseSymbolsParam(rawSymbols, { max: ctx.limits.maxSymbolsPerRequest, resolver: ctx }),
     );
     const throttleMs = parseIntegerParam(singleParam(query, 'throttle'), 'throttle', {
       min: 0,
@@ -121,6 +118,8 @@ export function streamRoute(ctx: ApiContext, prices: PriceCache, meter: RouteMet
     socket.cork();
     try {
       const client = ctx.hub.subscribe(res, { symbols, throttleMs });
+      // Symbols nobody streamed before get subscribed upstream; their ticks follow the snapshot.
+      ctx.wantSymbols(symbols);
       // A stream is counted when it opens; its duration is the time it took to open.
       meter.record(200, startedAt);
       res.once('close', () => ctx.hub.remove(client));

@@ -237,6 +237,11 @@ export class Hub implements Lifecycle {
     return this.clients.size;
   }
 
+  /** Symbols at least one stream on this pod subscribes to (what the pod registers as wanted). */
+  subscribedSymbols(): IterableIterator<string> {
+    return this.groupsBySymbol.keys();
+  }
+
   lastBatchInfo(): { id: string; appliedAt: number } | undefined {
     return this.lastBatch;
   }

@@ -3,11 +3,11 @@
  * timings and log lines captured as parsed JSON. Used by the integration tests only.
  */
 import { Writable } from 'node:stream';
-import { createBinanceAdapter } from '@tickwire/exchanges';
 import { createLogger, createMetricsRegistry } from '@tickwire/observability';
 import { parsePrometheusText, startExchangeSim, type ExchangeSim, type SimOptions } from '@tickwire/testkit';
 import { loadConfig, type Config } from '../config';
 import { createEngine } from '../engine-factory';
+import { exchangeEndpoints } from '../exchange-endpoints';
 import { Pod } from '../pod';
 
 export interface PodHarness {
@@ -57,7 +57,7 @@ export async function startPodHarness(
       config,
       logger,
       registry,
-      adapter: createBinanceAdapter({ streams: config.BINANCE_STREAMS }),
+      exchanges: exchangeEndpoints(config),
       engine: await createEngine(config, logger),
     });
     await pod.start();

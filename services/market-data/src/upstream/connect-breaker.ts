@@ -1,9 +1,9 @@
 /**
- * The circuit breaker around connecting to an exchange (opossum). After repeated failed
- * connects it opens: no attempt is made until `resetMs` has passed, then one trial attempt
- * (half-open) decides whether it closes again. This keeps a failing exchange from being hit
- * by reconnect storms (Binance allows 300 connects per 5 min per IP and bans repeat
- * offenders), while the REST fallback serves prices.
+ * The circuit breaker around connecting to one exchange (opossum), shared by every connection
+ * the leader holds to it. After repeated failed connects it opens: no attempt is made until
+ * `resetMs` has passed, then one trial attempt (half-open) decides whether it closes again.
+ * This keeps a failing exchange from being hit by reconnect storms (Binance allows 300
+ * connects per 5 min per IP and bans repeat offenders), while the REST fallback serves prices.
  */
 import CircuitBreaker from 'opossum';
 
@@ -14,9 +14,8 @@ export interface ConnectBreakerOptions {
   failuresToOpen: number;
   /** Time the breaker stays open before a trial connect (ms). */
   resetMs: number;
-  onStateChange?(state: BreakerState): void;
   /** Every breaker event (open, halfOpen, close, reject, failure, success), for metrics. */
-  onEvent?(event: BreakerEvent): void;
+  onEvent?(event: BreakerEvent, state: BreakerState): void;
 }
 
 export type BreakerEvent = 'open' | 'halfOpen' | 'close' | 'reject' | 'failure' | 'success';
@@ -25,12 +24,20 @@ export type BreakerEvent = 'open' | 'halfOpen' | 'close' | 'reject' | 'failure' 
 const ROLLING_WINDOW_MS = 60_000;
 const ROLLING_BUCKETS = 6;
 const EVENTS: readonly BreakerEvent[] = ['open', 'halfOpen', 'close', 'reject', 'failure', 'success'];
+const STATE_OF_EVENT: Partial<Record<BreakerEvent, BreakerState>> = {
+  open: 'open',
+  halfOpen: 'half-open',
+  close: 'closed',
+};
 
-export class ConnectBreaker<T> {
-  private readonly breaker: CircuitBreaker<[], T>;
+type Connect = () => Promise<unknown>;
 
-  constructor(connect: () => Promise<T>, options: ConnectBreakerOptions) {
-    this.breaker = new CircuitBreaker(connect, {
+export class ConnectBreaker {
+  private readonly breaker: CircuitBreaker<[Connect], unknown>;
+  private readonly stateListeners = new Set<(state: BreakerState) => void>();
+
+  constructor(options: ConnectBreakerOptions) {
+    this.breaker = new CircuitBreaker((connect: Connect) => connect(), {
       // Connect attempts carry their own handshake timeout.
       timeout: false,
       // With the volume threshold, "every attempt in the window failed" opens it.
@@ -41,15 +48,24 @@ export class ConnectBreaker<T> {
       resetTimeout: options.resetMs,
     });
     // opossum types each event's listener separately; ours take no arguments.
-    for (const event of EVENTS) this.breaker.on(event as 'close', () => options.onEvent?.(event));
-    this.breaker.on('open', () => options.onStateChange?.('open'));
-    this.breaker.on('halfOpen', () => options.onStateChange?.('half-open'));
-    this.breaker.on('close', () => options.onStateChange?.('closed'));
+    for (const event of EVENTS) {
+      this.breaker.on(event as 'close', () => {
+        options.onEvent?.(event, this.state());
+        const state = STATE_OF_EVENT[event];
+        if (state) for (const listener of this.stateListeners) listener(state);
+      });
+    }
   }
 
   /** Attempts a connect; rejects at once with a breaker error while open (see `isOpenError`). */
-  fire(): Promise<T> {
-    return this.breaker.fire();
+  fire<T>(connect: () => Promise<T>): Promise<T> {
+    return this.breaker.fire(connect) as Promise<T>;
+  }
+
+  /** Calls `listener` on every change to open, half-open or closed; returns the unsubscribe. */
+  onStateChange(listener: (state: BreakerState) => void): () => void {
+    this.stateListeners.add(listener);
+    return () => this.stateListeners.delete(listener);
   }
 
   state(): BreakerState {
@@ -64,6 +80,7 @@ export class ConnectBreaker<T> {
 
   /** Clears the breaker's timers. */
   shutdown(): void {
+    this.stateListeners.clear();
     this.breaker.shutdown();
   }
 }

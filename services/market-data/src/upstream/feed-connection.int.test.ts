@@ -1,6 +1,6 @@
 import { createLogger } from '@tickwire/observability';
 import { startExchangeSim, waitFor, type ExchangeSim } from '@tickwire/testkit';
-import type { BreakerState } from './connect-breaker';
+import { ConnectBreaker, type BreakerState } from './connect-breaker';
 import { FeedConnection } from './feed-connection';
 
 const RESET_MS = 800;
@@ -8,6 +8,7 @@ const RESET_MS = 800;
 describe('FeedConnection circuit breaker (against the simulator)', () => {
   let sim: ExchangeSim;
   let connection: FeedConnection | undefined;
+  let breaker: ConnectBreaker | undefined;
   const states: BreakerState[] = [];
 
   beforeEach(async () => {
@@ -17,6 +18,7 @@ describe('FeedConnection circuit breaker (against the simulator)', () => {
 
   afterEach(async () => {
     await connection?.stop();
+    breaker?.shutdown();
     await sim.stop();
   });
 
@@ -25,14 +27,17 @@ describe('FeedConnection circuit breaker (against the simulator)', () => {
       url: () => `${sim.wsUrl}/stream?streams=btcusdt@aggTrade`,
       watchdogMs: 10_000,
       backoff: { baseMs: 20, maxMs: 100 },
-      breaker: { failuresToOpen: 3, resetMs: RESET_MS },
+      breaker: (breaker = new ConnectBreaker({
+        failuresToOpen: 3,
+        resetMs: RESET_MS,
+        onEvent: (event, state) => {
+          if (event === 'open' || event === 'halfOpen' || event === 'close') states.push(state);
+        },
+      })),
       handshakeTimeoutMs: 2_000,
       maxFrameBytes: 1 << 20,
       logger: createLogger({ level: 'silent', service: 'test' }),
       onFrame: () => {},
-      onBreakerEvent: (event, state) => {
-        if (event === 'open' || event === 'halfOpen' || event === 'close') states.push(state);
-      },
     });
     await connection.start();
     return connection;

@@ -9,11 +9,18 @@ import WebSocket from 'ws';
 import type { Lifecycle } from '@tickwire/core';
 import type { Logger } from '@tickwire/observability';
 import { FullJitterBackoff, type BackoffOptions } from './backoff';
-import { ConnectBreaker, type BreakerEvent, type BreakerState } from './connect-breaker';
+import type { ConnectBreaker, BreakerState } from './connect-breaker';
+import type { ConnectBudget } from './connect-budget';
 
 export type ConnectionStatus = 'idle' | 'connecting' | 'open' | 'waiting' | 'stopped';
 
-export type ReconnectReason = 'closed' | 'error' | 'watchdog' | 'shutdown-notice' | 'handshake-failed';
+export type ReconnectReason =
+  | 'closed'
+  | 'error'
+  | 'watchdog'
+  | 'shutdown-notice'
+  | 'handshake-failed'
+  | 'rotation';
 
 export interface FeedConnectionOptions {
   /** Called for every attempt, so the URL can follow the wanted streams. */
@@ -21,8 +28,10 @@ export interface FeedConnectionOptions {
   /** Reconnect when no text frame arrived for this long (ms). */
   watchdogMs: number;
   backoff: BackoffOptions;
-  /** The circuit breaker around connect attempts. */
-  breaker: { failuresToOpen: number; resetMs: number };
+  /** The exchange's circuit breaker around connect attempts, shared by its connections. */
+  breaker: ConnectBreaker;
+  /** The exchange's connect allowance, shared by its connections; absent: unbounded (tests). */
+  connectBudget?: ConnectBudget;
   /** Give up on a handshake after this long (ms). */
   handshakeTimeoutMs: number;
   /** Largest frame accepted from the exchange (bytes); a bigger one closes the connection. */
@@ -31,7 +40,6 @@ export interface FeedConnectionOptions {
   onFrame(text: string, receivedAt: number): void;
   onStatus?(status: ConnectionStatus): void;
   onReconnect?(reason: ReconnectReason): void;
-  onBreakerEvent?(event: BreakerEvent, state: BreakerState): void;
 }
 
 /** A failed connect attempt, with the reason the reconnect is counted under. */
@@ -59,24 +67,24 @@ export class FeedConnection implements Lifecycle {
   private watchdogTimer: NodeJS.Timeout | undefined;
   private lastFrameAt = 0;
   private openedAt = 0;
+  /** The URL the current socket was opened with (url() may answer differently by now). */
+  private socketUrl = '';
   private readonly backoff: FullJitterBackoff;
-  private readonly breaker: ConnectBreaker<WebSocket>;
+  private readonly breaker: ConnectBreaker;
   private waitingForBreaker = false;
+  private unsubscribeBreaker: (() => void) | undefined;
   private readonly log: Logger;
 
   constructor(private readonly options: FeedConnectionOptions) {
     this.backoff = new FullJitterBackoff(options.backoff);
     this.log = options.logger;
-    this.breaker = new ConnectBreaker(() => this.openSocket(), {
-      ...options.breaker,
-      onEvent: (event) => options.onBreakerEvent?.(event, this.breaker.state()),
-      onStateChange: (state) => this.onBreakerState(state),
-    });
+    this.breaker = options.breaker;
   }
 
   /** Starts connecting; resolves at once, since an exchange outage must not stop the pod. */
   async start(): Promise<void> {
     if (this.currentStatus !== 'idle' && this.currentStatus !== 'stopped') return;
+    this.unsubscribeBreaker = this.breaker.onStateChange((state) => this.onBreakerState(state));
     this.setStatus('connecting');
     this.connect();
     this.watchdogTimer = setInterval(
@@ -88,7 +96,7 @@ export class FeedConnection implements Lifecycle {
   async stop(): Promise<void> {
     if (this.currentStatus === 'stopped') return;
     this.setStatus('stopped');
-    this.breaker.shutdown();
+    this.unsubscribeBreaker?.();
     clearTimeout(this.reconnectTimer);
     clearInterval(this.watchdogTimer);
     this.reconnectTimer = undefined;
@@ -129,9 +137,22 @@ export class FeedConnection implements Lifecycle {
     this.replace(reason, 0);
   }
 
-  /** One attempt through the breaker; while it is open, waits for it to half-open. */
+  /**
+   * One attempt through the connect budget and the breaker; while the breaker is open, waits
+   * for it to half-open (or close: another connection's trial may have succeeded).
+   */
   private connect(): void {
-    this.breaker.fire().then(
+    const waitMs = this.options.connectBudget?.reserve() ?? 0;
+    if (waitMs > 0) {
+      this.log.warn({ waitMs }, 'exchange connect allowance used up; waiting for a slot');
+      this.setStatus('waiting');
+      this.reconnectTimer = setTimeout(() => {
+        this.reconnectTimer = undefined;
+        if (this.currentStatus !== 'stopped') this.connect();
+      }, waitMs);
+      return;
+    }
+    this.breaker.fire(() => this.openSocket()).then(
       (socket) => this.adopt(socket),
       (error: unknown) => {
         if (this.currentStatus === 'stopped') return;
@@ -154,6 +175,7 @@ export class FeedConnection implements Lifecycle {
   private openSocket(): Promise<WebSocket> {
     return new Promise((resolve, reject) => {
       const url = this.options.url();
+      this.socketUrl = url;
       const socket = new WebSocket(url, {
         handshakeTimeout: this.options.handshakeTimeoutMs,
         maxPayload: this.options.maxFrameBytes,
@@ -197,7 +219,7 @@ export class FeedConnection implements Lifecycle {
       socket.terminate();
       return;
     }
-    const url = this.options.url();
+    const url = this.socketUrl;
     this.openedAt = Date.now();
     this.lastFrameAt = this.openedAt;
     this.setStatus('open');
@@ -224,9 +246,8 @@ export class FeedConnection implements Lifecycle {
   }
 
   private onBreakerState(state: BreakerState): void {
-    this.log.warn({ breaker: state }, `exchange connect breaker ${state}`);
-    if (state !== 'half-open' || !this.waitingForBreaker || this.currentStatus === 'stopped') return;
-    // The breaker allows one trial attempt now.
+    if (state === 'open' || !this.waitingForBreaker || this.currentStatus === 'stopped') return;
+    // The breaker allows a trial attempt now (or closed after another connection's trial).
     this.waitingForBreaker = false;
     this.setStatus('connecting');
     this.connect();

@@ -27,7 +27,8 @@ export interface RestFallbackStatus {
 export interface RestFallbackOptions {
   adapter: ExchangeAdapter;
   restBaseUrl: string;
-  symbols: readonly string[];
+  /** The symbols to poll right now (those whose WebSocket is not open); read at every poll. */
+  symbols(): readonly string[];
   /** Interval between polls (ms). */
   pollMs: number;
   logger: Logger;
@@ -133,10 +134,12 @@ export class RestFallback {
     const now = Date.now();
     if (this.pausedUntil > now) return;
     if (this.state === 'rate-limited' || this.state === 'banned') this.setState('polling');
-    await this.learnLimit();
+    const symbols = this.options.symbols();
+    if (symbols.length === 0) return;
+    await this.learnLimit(symbols);
     if (this.pausedUntil > Date.now()) return;
     const weights = this.options.adapter.restWeights;
-    const requestWeight = weights?.requestWeight(this.options.symbols.length) ?? 0;
+    const requestWeight = weights?.requestWeight(symbols.length) ?? 0;
     const limit = this.weightLimit;
     if (weights && limit !== undefined) {
       const budget = limit * REST_WEIGHT_BUDGET_SHARE;
@@ -156,7 +159,7 @@ export class RestFallback {
     for (let attempt = 1; attempt <= MAX_ATTEMPTS_PER_POLL && this.running; attempt++) {
       try {
         const body = await this.request(
-          this.options.adapter.restTickersUrl(this.options.restBaseUrl, this.options.symbols),
+          this.options.adapter.restTickersUrl(this.options.restBaseUrl, symbols),
         );
         const updates = this.options.adapter
           .parseRestTickers(body, Date.now())
@@ -199,13 +202,13 @@ export class RestFallback {
   }
 
   /** Reads the live weight limit once (exchangeInfo); keeps the adapter's default on failure. */
-  private async learnLimit(): Promise<void> {
+  private async learnLimit(symbols: readonly string[]): Promise<void> {
     const weights = this.options.adapter.restWeights;
     if (!weights || this.limitLearned) return;
     this.limitLearned = true;
     try {
       const limit = weights.parseLimit(
-        await this.request(weights.limitUrl(this.options.restBaseUrl, this.options.symbols)),
+        await this.request(weights.limitUrl(this.options.restBaseUrl, symbols)),
       );
       if (limit !== undefined && limit > 0) this.weightLimit = limit;
     } catch (error) {

@@ -1,0 +1,47 @@
+/**
+ * The exchanges a pod connects to, built from the configuration once (STYLE rule 9): each
+ * adapter with the WebSocket and REST bases it talks to. The first is the default exchange for
+ * bare symbols (see the README's "Symbols").
+ */
+import type { ExchangeId } from '@tickwire/core';
+import {
+  createBinanceAdapter,
+  createCoinbaseAdapter,
+  createFinnhubAdapter,
+  type ExchangeAdapter,
+} from '@tickwire/exchanges';
+import type { Config } from './config';
+
+export interface ExchangeEndpoint {
+  adapter: ExchangeAdapter;
+  wsBaseUrl: string;
+  restBaseUrl: string;
+}
+
+export function exchangeEndpoints(config: Config): ExchangeEndpoint[] {
+  return config.EXCHANGES.map((id) => endpointOf(config, id));
+}
+
+function endpointOf(config: Config, id: ExchangeId): ExchangeEndpoint {
+  switch (id) {
+    case 'binance':
+      return {
+        adapter: createBinanceAdapter({ streams: config.BINANCE_STREAMS }),
+        wsBaseUrl: config.BINANCE_WS_URL,
+        restBaseUrl: config.BINANCE_REST_URL,
+      };
+    case 'coinbase':
+      return {
+        adapter: createCoinbaseAdapter(),
+        wsBaseUrl: config.COINBASE_WS_URL,
+        restBaseUrl: config.COINBASE_REST_URL,
+      };
+    case 'finnhub':
+      return {
+        // config.ts requires the key whenever finnhub is listed.
+        adapter: createFinnhubAdapter({ token: config.FINNHUB_API_KEY ?? '', maxSymbols: config.FINNHUB_MAX_SYMBOLS }),
+        wsBaseUrl: config.FINNHUB_WS_URL,
+        restBaseUrl: config.FINNHUB_REST_URL,
+      };
+  }
+}

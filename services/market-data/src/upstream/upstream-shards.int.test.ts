@@ -1,0 +1,152 @@
+import type { TickerUpdate } from '@tickwire/core';
+import { createBinanceAdapter, type ExchangeAdapter } from '@tickwire/exchanges';
+import { createLogger, createMetricsRegistry } from '@tickwire/observability';
+import { startExchangeSim, waitFor, type ExchangeSim, type SimOptions } from '@tickwire/testkit';
+import { createPodMetrics } from '../metrics';
+import { Upstream, type UpstreamOptions } from './upstream';
+
+const silent = createLogger({ level: 'silent', service: 'test' });
+
+/** Identity of one trade as the pod publishes it. */
+const tradeKey = (u: TickerUpdate) => `${u.symbol}|${u.eventTime}|${u.last}|${u.tradeQty}`;
+
+describe('Upstream connections (against the simulator)', () => {
+  let sim: ExchangeSim | undefined;
+  let upstream: Upstream | undefined;
+
+  afterEach(async () => {
+    await upstream?.stop();
+    upstream = undefined;
+    await sim?.stop();
+    sim = undefined;
+  });
+
+  async function start(
+    simOptions: SimOptions,
+    symbols: string[],
+    adapter: ExchangeAdapter,
+    options: Partial<UpstreamOptions> = {},
+  ) {
+    sim = await startExchangeSim({ pingIntervalMs: 60_000, ...simOptions });
+    const updates: TickerUpdate[] = [];
+    upstream = new Upstream({
+      adapter,
+      wsBaseUrl: sim.wsUrl,
+      restBaseUrl: sim.url,
+      restPollMs: 60_000,
+      symbols,
+      watchdogMs: 10_000,
+      backoffBaseMs: 20,
+      backoffMaxMs: 200,
+      breakerFailures: 5,
+      breakerResetMs: 1_000,
+      rotateAfterMs: 60_000,
+      rotationOverlapMs: 300,
+      symbolStaleMs: 60_000,
+      logger: silent,
+      metrics: createPodMetrics(createMetricsRegistry({ defaultMetrics: false })),
+      onUpdates: (batch) => updates.push(...batch),
+      ...options,
+    });
+    await upstream.start();
+    return { feed: upstream, updates, sim };
+  }
+
+  it('rotates its connection before the exchange cuts it, make-before-break, losing and repeating no trade', async () => {
+    const symbols = ['BTCUSDT', 'ETHUSDT'];
+    const adapter = createBinanceAdapter({ streams: ['aggTrade'] });
+    const { feed, updates, sim: s } = await start(
+      // The exchange would cut at 2.5 s; the pod rotates at 1.2 s, twice in the run.
+      { tradesPerSecond: 40, maxConnectionAgeMs: 2_500, symbols },
+      symbols,
+      adapter,
+      { rotateAfterMs: 1_200 },
+    );
+    const generated: TickerUpdate[] = [];
+    const aggIds = new Map<string, number[]>();
+    const off = s.onEvent((event) => {
+      if (!event.stream.endsWith('@aggTrade')) return;
+      const data = event.data as { s: string; a: number };
+      aggIds.set(data.s, [...(aggIds.get(data.s) ?? []), data.a]);
+      const parsed = adapter.parse(JSON.stringify({ stream: event.stream, data: event.data }), event.sentAt);
+      if (parsed.type === 'tickers') generated.push(...parsed.updates);
+    });
+    try {
+      await waitFor(() => feed.status().connection === 'open', { timeoutMs: 3_000, what: 'open' });
+      const windowStart = Date.now() + 200;
+      await waitFor(() => s.stats().wsConnectionsTotal >= 3, { timeoutMs: 6_000, what: 'two rotations' });
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      const windowEnd = Date.now() - 200;
+      // The simulator numbers each symbol's trades without a gap: the sequence to check against.
+      for (const ids of aggIds.values()) {
+        expect(ids.every((id, index) => index === 0 || id === ids[index - 1]! + 1)).toBe(true);
+      }
+      const expected = generated.filter((u) => u.receiveTime >= windowStart && u.receiveTime <= windowEnd);
+      expect(expected.length).toBeGreaterThan(100);
+      const received = new Map<string, number>();
+      for (const update of updates) received.set(tradeKey(update), (received.get(tradeKey(update)) ?? 0) + 1);
+      const missing = expected.filter((u) => !received.has(tradeKey(u)));
+      expect(missing).toEqual([]);
+      expect([...received.values()].filter((count) => count > 1)).toEqual([]);
+      // Every connection was replaced by the pod, none cut by the exchange's age limit.
+      expect(s.stats().closed1008).toBe(0);
+      expect(feed.status().reconnects).toBe(0);
+    } finally {
+      off();
+    }
+  });
+
+  it('answers a serverShutdown notice by rotating at once, without losing a trade', async () => {
+    const symbols = ['BTCUSDT'];
+    const adapter = createBinanceAdapter({ streams: ['aggTrade'] });
+    const { feed, updates, sim: s } = await start(
+      { tradesPerSecond: 40, maxConnectionAgeMs: 3_000, shutdownNoticeMs: 2_000, symbols },
+      symbols,
+      adapter,
+    );
+    await waitFor(() => feed.status().connection === 'open', { timeoutMs: 3_000, what: 'open' });
+    const openedAt = Date.now();
+    await waitFor(() => s.stats().wsConnectionsTotal >= 2 && s.stats().wsConnections === 1, {
+      timeoutMs: 5_000,
+      what: 'the notice to be answered by a new connection',
+    });
+    // The notice comes 1 s after opening (3 s age - 2 s notice); the exchange would cut at 3 s.
+    expect(Date.now() - openedAt).toBeLessThan(2_900);
+    expect(feed.status().reconnects).toBe(0);
+    const keys = updates.map(tradeKey);
+    expect(new Set(keys).size).toBe(keys.length);
+  });
+
+  it('spreads streams over more connections past 1024, subscribing live at a paced rate, and closes a shard left empty', async () => {
+    const symbols = Array.from({ length: 600 }, (_, i) => `S${String(i).padStart(3, '0')}USDT`);
+    const adapter = createBinanceAdapter({ streams: ['aggTrade', 'ticker'] });
+    const { feed, updates, sim: s } = await start(
+      { tradesPerSecond: 1, tickerIntervalMs: 1_000, symbols },
+      symbols.slice(0, 100),
+      adapter,
+    );
+    await waitFor(() => feed.status().connection === 'open', { timeoutMs: 3_000, what: 'open' });
+    feed.setSymbols(symbols);
+    expect(feed.status().shards.map((shard) => shard.streams)).toEqual([1024, 176]);
+    await waitFor(() => feed.status().shards.every((shard) => shard.established === shard.streams), {
+      timeoutMs: 15_000,
+      what: 'every stream established',
+    });
+    expect(s.stats().wsConnections).toBe(2);
+    expect(s.stats().subscriptions).toBe(1200);
+    // Paced under 5 messages/s: the simulator closes a connection with 1008 past it.
+    expect(s.stats().closed1008).toBe(0);
+    await waitFor(() => new Set(updates.map((u) => u.symbol)).size === 600, {
+      timeoutMs: 10_000,
+      what: 'prices for every symbol',
+    });
+
+    feed.setSymbols(symbols.slice(0, 50));
+    await waitFor(() => s.stats().wsConnections === 1 && s.stats().subscriptions === 100, {
+      timeoutMs: 15_000,
+      what: 'unsubscribed and the second shard closed',
+    });
+    expect(feed.status().shards).toHaveLength(1);
+    expect(s.stats().closed1008).toBe(0);
+  });
+});
