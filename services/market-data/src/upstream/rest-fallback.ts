@@ -10,6 +10,7 @@ import type { ExchangeAdapter, RestResponseHeaders } from '@tickwire/exchanges';
 import type { Logger } from '@tickwire/observability';
 import type { PodMetrics } from '../metrics';
 import { FullJitterBackoff } from './backoff';
+import { RequestBudget } from './request-budget';
 
 export type RestFallbackState = 'idle' | 'polling' | 'rate-limited' | 'banned';
 
@@ -70,6 +71,10 @@ export class RestFallback {
   private usedWeightWindow = -1;
   private weightLimit: number | undefined;
   private readonly fetchImpl: typeof fetch;
+  /** For exchanges that budget requests by count (one request per symbol). */
+  private readonly requestBudget: RequestBudget | undefined;
+  /** Where the next per-symbol poll starts, so a budget smaller than the list still covers it. */
+  private cursor = 0;
   private readonly log: Logger;
   private readonly exchange: string;
 
@@ -78,6 +83,8 @@ export class RestFallback {
     this.log = options.logger;
     this.exchange = options.adapter.id;
     this.weightLimit = options.adapter.restWeights?.limitPerWindow;
+    const limits = options.adapter.limits.restRateLimits;
+    this.requestBudget = limits ? new RequestBudget(limits, REST_WEIGHT_BUDGET_SHARE) : undefined;
   }
 
   /** Starts polling at once, then every `pollMs`; idempotent. */
@@ -136,6 +143,7 @@ export class RestFallback {
     if (this.state === 'rate-limited' || this.state === 'banned') this.setState('polling');
     const symbols = this.options.symbols();
     if (symbols.length === 0) return;
+    if (this.options.adapter.restTickerRequests) return this.pollEachSymbol(symbols);
     await this.learnLimit(symbols);
     if (this.pausedUntil > Date.now()) return;
     const weights = this.options.adapter.restWeights;
@@ -176,6 +184,43 @@ export class RestFallback {
         if (attempt < MAX_ATTEMPTS_PER_POLL) await sleep(backoff.next());
       }
     }
+  }
+
+  /**
+   * Exchanges whose REST answers one symbol per request (Finnhub quote, Coinbase product
+   * ticker): as many requests as the budget's share allows this poll, continuing next poll
+   * where this one stopped. A refusal (429) ends the poll and pauses as the exchange says.
+   */
+  private async pollEachSymbol(symbols: readonly string[]): Promise<void> {
+    const { adapter, restBaseUrl } = this.options;
+    const requests = adapter.restTickerRequests!(restBaseUrl, symbols);
+    const count = requests.length;
+    let sent = 0;
+    for (; sent < count && this.running; sent++) {
+      if (this.requestBudget && !this.requestBudget.take()) {
+        this.options.metrics.restRequests.inc({ exchange: this.exchange, outcome: 'budget-skip' });
+        break;
+      }
+      const request = requests[(this.cursor + sent) % count]!;
+      try {
+        const text = await this.requestText(request.url, request.headers);
+        const updates = adapter
+          .parseRestTickerResponse!(request, text, Date.now())
+          .map((update) => ({ ...update, source: 'rest' as const }));
+        this.lastSuccessAt = Date.now();
+        this.options.metrics.restRequests.inc({ exchange: this.exchange, outcome: 'ok' });
+        if (this.running && updates.length > 0) this.options.onUpdates(updates);
+      } catch (error) {
+        if (error instanceof RestStatusError && this.refused(error)) {
+          sent += 1;
+          break;
+        }
+        this.options.metrics.restRequests.inc({ exchange: this.exchange, outcome: 'error' });
+        this.log.warn({ err: (error as Error).message, symbols: request.symbols }, 'REST poll failed');
+      }
+    }
+    this.cursor = count === 0 ? 0 : (this.cursor + sent) % count;
+    this.options.onStatus?.(this.status());
   }
 
   /** Handles 429 and 418 (true); other statuses are ordinary failures (false). */
@@ -223,6 +268,10 @@ export class RestFallback {
   private limitLearned = false;
 
   private async request(url: string): Promise<unknown> {
+    return JSON.parse(await this.requestText(url, {})) as unknown;
+  }
+
+  private async requestText(url: string, headers: Readonly<Record<string, string>>): Promise<string> {
     const abort = new AbortController();
     this.abort = abort;
     const timer = setTimeout(
@@ -232,15 +281,15 @@ export class RestFallback {
     try {
       const response = await this.fetchImpl(url, {
         signal: abort.signal,
-        headers: { Accept: 'application/json' },
+        headers: { Accept: 'application/json', ...headers },
       });
-      const headers = Object.fromEntries(response.headers.entries());
-      this.recordWeight(headers);
+      const responseHeaders = Object.fromEntries(response.headers.entries());
+      this.recordWeight(responseHeaders);
       if (!response.ok) {
         await response.body?.cancel();
-        throw new RestStatusError(response.status, headers);
+        throw new RestStatusError(response.status, responseHeaders);
       }
-      return await response.json();
+      return await response.text();
     } finally {
       clearTimeout(timer);
     }
