@@ -305,7 +305,8 @@ export class Pod {
     const now = Date.now();
     const leadership = this.engine.election.state();
     const own = this.upstreams.length > 0 ? this.upstreams.map((u) => u.status()) : undefined;
-    const upstreams = own ?? (leadership.role === 'follower' ? parseReport(leadership.leaderReport) : undefined);
+    const upstreams =
+      own ?? (leadership.role === 'follower' ? parseReport(leadership.leaderReport) : undefined);
     const upstream = upstreams && summarize(upstreams);
     const lastBatch = this.hub.lastBatchInfo();
     const distribution = this.engine.distribution.connection();
@@ -367,7 +368,7 @@ export class Pod {
     const noUpstream = status.leaderId === null ? 'no leader' : 'unknown';
     const connections =
       status.upstreams.length > 0
-        ? status.upstreams.map((u) => ({ exchange: u.exchange, connection: u.connection as string }))
+        ? status.upstreams.map((u) => ({ exchange: u.exchange, connection: u.connection }))
         : [{ exchange: this.defaultExchange, connection: noUpstream }];
     checks['upstream:connection'] = connections.map(({ exchange, connection }) => ({
       componentId: exchange,

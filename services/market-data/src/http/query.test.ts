@@ -1,6 +1,12 @@
 import { HttpError } from './errors';
 import { canonicalSymbol } from '@tickwire/core';
-import { parseIntegerParam, parseIntervalParam, parseSymbolsParam, singleParam, type SymbolResolver } from './query';
+import {
+  parseIntegerParam,
+  parseIntervalParam,
+  parseSymbolsParam,
+  singleParam,
+  type SymbolResolver,
+} from './query';
 
 const resolver: SymbolResolver = {
   canonicalSymbol,

@@ -65,7 +65,8 @@ export class LocalInterest implements Lifecycle {
 
   private refresh(): void {
     const now = Date.now();
-    for (const [symbol, at] of this.touchedAt) if (now - at > this.options.graceMs) this.touchedAt.delete(symbol);
+    for (const [symbol, at] of this.touchedAt)
+      if (now - at > this.options.graceMs) this.touchedAt.delete(symbol);
     this.want(this.options.current());
   }
 

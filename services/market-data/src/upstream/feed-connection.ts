@@ -15,12 +15,7 @@ import type { ConnectBudget } from './connect-budget';
 export type ConnectionStatus = 'idle' | 'connecting' | 'open' | 'waiting' | 'stopped';
 
 export type ReconnectReason =
-  | 'closed'
-  | 'error'
-  | 'watchdog'
-  | 'shutdown-notice'
-  | 'handshake-failed'
-  | 'rotation';
+  'closed' | 'error' | 'watchdog' | 'shutdown-notice' | 'handshake-failed' | 'rotation';
 
 export interface FeedConnectionOptions {
   /** Called for every attempt, so the URL can follow the wanted streams. */
@@ -152,23 +147,25 @@ export class FeedConnection implements Lifecycle {
       }, waitMs);
       return;
     }
-    this.breaker.fire(() => this.openSocket()).then(
-      (socket) => this.adopt(socket),
-      (error: unknown) => {
-        if (this.currentStatus === 'stopped') return;
-        if (this.breaker.isOpenError(error)) {
-          this.waitingForBreaker = true;
-          this.setStatus('waiting');
-          return;
-        }
-        const reason = error instanceof ConnectFailed ? error.reason : 'error';
-        this.log.warn(
-          { err: (error as Error).message, breaker: this.breaker.state() },
-          'exchange connect failed',
-        );
-        this.replace(reason);
-      },
-    );
+    this.breaker
+      .fire(() => this.openSocket())
+      .then(
+        (socket) => this.adopt(socket),
+        (error: unknown) => {
+          if (this.currentStatus === 'stopped') return;
+          if (this.breaker.isOpenError(error)) {
+            this.waitingForBreaker = true;
+            this.setStatus('waiting');
+            return;
+          }
+          const reason = error instanceof ConnectFailed ? error.reason : 'error';
+          this.log.warn(
+            { err: (error as Error).message, breaker: this.breaker.state() },
+            'exchange connect failed',
+          );
+          this.replace(reason);
+        },
+      );
   }
 
   /** Resolves with the socket once open; rejects on a refused, failed or closed handshake. */

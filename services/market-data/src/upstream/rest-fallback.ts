@@ -204,9 +204,10 @@ export class RestFallback {
       const request = requests[(this.cursor + sent) % count]!;
       try {
         const text = await this.requestText(request.url, request.headers);
-        const updates = adapter
-          .parseRestTickerResponse!(request, text, Date.now())
-          .map((update) => ({ ...update, source: 'rest' as const }));
+        const updates = adapter.parseRestTickerResponse!(request, text, Date.now()).map((update) => ({
+          ...update,
+          source: 'rest' as const,
+        }));
         this.lastSuccessAt = Date.now();
         this.options.metrics.restRequests.inc({ exchange: this.exchange, outcome: 'ok' });
         if (this.running && updates.length > 0) this.options.onUpdates(updates);

@@ -20,8 +20,10 @@ const INCOMPLETE_RECHECK_MS = 100;
 /** Rotations of shards opened together are spread over this share of the rotation age. */
 const ROTATION_JITTER_SHARE = 0.02;
 
-export interface StreamShardOptions
-  extends Omit<StreamSocketOptions, 'wanted' | 'onFrame' | 'onStatus' | 'logger'> {
+export interface StreamShardOptions extends Omit<
+  StreamSocketOptions,
+  'wanted' | 'onFrame' | 'onStatus' | 'logger'
+> {
   id: number;
   logger: Logger;
   /** Rotate a connection this long after it opened (ms); 0 never. */
@@ -209,7 +211,10 @@ export class StreamShard {
 
   private abandonRotation(incoming: StreamSocket): void {
     if (this.incoming !== incoming) return;
-    this.options.logger.warn({ shard: this.id }, 'rotation did not complete in time; keeping the old connection');
+    this.options.logger.warn(
+      { shard: this.id },
+      'rotation did not complete in time; keeping the old connection',
+    );
     this.incoming = undefined;
     clearTimeout(this.overlapTimer);
     this.overlapTimer = undefined;

@@ -110,7 +110,10 @@ export class Upstream implements Lifecycle {
     const { adapter, metrics } = options;
     this.exchange = adapter.id;
     this.maxShards = adapter.limits.maxConnectionsPerKey ?? Number.POSITIVE_INFINITY;
-    this.connectBudget = new ConnectBudget(adapter.limits.maxConnectsPerWindow, adapter.limits.connectWindowMs);
+    this.connectBudget = new ConnectBudget(
+      adapter.limits.maxConnectsPerWindow,
+      adapter.limits.connectWindowMs,
+    );
     this.breaker = new ConnectBreaker({
       failuresToOpen: options.breakerFailures,
       resetMs: options.breakerResetMs,
@@ -215,14 +218,15 @@ export class Upstream implements Lifecycle {
         continue;
       }
       let shard = this.shards.find((candidate) => candidate.streams.size + streams.length <= maxStreams);
-      if (!shard && this.shards.length < this.maxShards && streams.length <= maxStreams) shard = this.openShard();
+      if (!shard && this.shards.length < this.maxShards && streams.length <= maxStreams)
+        shard = this.openShard();
       if (!shard) {
         if (!this.refused.has(symbol)) {
           this.refused.add(symbol);
           metrics.upstreamSymbolsRefused.inc({ exchange: this.exchange });
           this.log.warn(
             { symbol, maxStreams, maxConnections: this.maxShards },
-            "exchange connection limits reached; symbol not subscribed",
+            'exchange connection limits reached; symbol not subscribed',
           );
         }
         continue;
@@ -288,7 +292,10 @@ export class Upstream implements Lifecycle {
     const open = this.shards.filter((shard) => shard.connection() === 'open').length;
     const { metrics } = this.options;
     metrics.upstreamConnections.set({ exchange: this.exchange }, open);
-    metrics.upstreamConnected.set({ exchange: this.exchange }, open > 0 && open === this.shards.length ? 1 : 0);
+    metrics.upstreamConnected.set(
+      { exchange: this.exchange },
+      open > 0 && open === this.shards.length ? 1 : 0,
+    );
     const allOpen = open === this.shards.length;
     if (allOpen || !this.running) {
       clearTimeout(this.fallbackTimer);
@@ -324,7 +331,11 @@ export class Upstream implements Lifecycle {
     if (names.length === 0) return;
     this.options.metrics.upstreamResubscribes.inc({ exchange: this.exchange }, names.length);
     this.log.warn(
-      { symbols: names.slice(0, MAX_REFUSED_LISTED), count: names.length, silentMs: this.options.symbolStaleMs },
+      {
+        symbols: names.slice(0, MAX_REFUSED_LISTED),
+        count: names.length,
+        silentMs: this.options.symbolStaleMs,
+      },
       'open streams silent; subscribing again',
     );
     for (const [shard, streams] of stale) shard.resubscribe(streams);
@@ -348,7 +359,10 @@ export class Upstream implements Lifecycle {
         this.options.onUpdates(message.updates);
         return;
       case 'shutdown':
-        this.log.warn({ at: message.time, shard: shard.id }, 'exchange announced a shutdown of this connection');
+        this.log.warn(
+          { at: message.time, shard: shard.id },
+          'exchange announced a shutdown of this connection',
+        );
         shard.rotate('shutdown-notice');
         return;
       case 'error':
