@@ -66,7 +66,9 @@ const schema = z.object({
   SYMBOLS: symbolList.default(DEFAULT_SYMBOLS),
   BINANCE_WS_URL: url(['wss:', 'ws:']).default('wss://stream.binance.com:9443'),
   BINANCE_REST_URL: url(['https:', 'http:']).default('https://api.binance.com'),
-  BINANCE_STREAMS: commaList.pipe(z.array(z.enum(BINANCE_STREAM_KINDS)).min(1)).default(['aggTrade', 'ticker']),
+  BINANCE_STREAMS: commaList
+    .pipe(z.array(z.enum(BINANCE_STREAM_KINDS)).min(1))
+    .default(['aggTrade', 'ticker']),
   EXCHANGES: commaList.pipe(z.array(z.enum(EXCHANGE_IDS)).min(1)).default(['binance']),
   COINBASE_WS_URL: url(['wss:', 'ws:']).default('wss://ws-feed.exchange.coinbase.com'),
   COINBASE_REST_URL: url(['https:', 'http:']).default('https://api.exchange.coinbase.com'),
@@ -182,10 +184,10 @@ export const CONFIG_DOCS: Record<keyof Config, string> = {
   COINBASE_REST_URL: 'Coinbase Exchange REST base (product list).',
   FINNHUB_WS_URL: 'Finnhub WebSocket base (the API key is added as `?token=`).',
   FINNHUB_REST_URL: 'Finnhub REST base (symbol lists).',
-  FINNHUB_API_KEY: 'Finnhub API key; required with finnhub in EXCHANGES. One connection per key: only the leader uses it.',
-  FINNHUB_MAX_SYMBOLS: "Symbols your Finnhub plan allows on its one connection (free plan: 50).",
-  DYNAMIC_SYMBOLS:
-    'Let clients stream any symbol the exchange lists (true), or only SYMBOLS (false).',
+  FINNHUB_API_KEY:
+    'Finnhub API key; required with finnhub in EXCHANGES. One connection per key: only the leader uses it.',
+  FINNHUB_MAX_SYMBOLS: 'Symbols your Finnhub plan allows on its one connection (free plan: 50).',
+  DYNAMIC_SYMBOLS: 'Let clients stream any symbol the exchange lists (true), or only SYMBOLS (false).',
   SYMBOL_GRACE_MS:
     'A symbol a client asked for stays subscribed this long after the last client of any pod left (ms).',
   SYMBOL_DEBOUNCE_MS: 'The leader gathers symbol changes this long before subscribing them together (ms).',

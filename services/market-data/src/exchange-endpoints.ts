@@ -39,7 +39,10 @@ function endpointOf(config: Config, id: ExchangeId): ExchangeEndpoint {
     case 'finnhub':
       return {
         // config.ts requires the key whenever finnhub is listed.
-        adapter: createFinnhubAdapter({ token: config.FINNHUB_API_KEY ?? '', maxSymbols: config.FINNHUB_MAX_SYMBOLS }),
+        adapter: createFinnhubAdapter({
+          token: config.FINNHUB_API_KEY ?? '',
+          maxSymbols: config.FINNHUB_MAX_SYMBOLS,
+        }),
         wsBaseUrl: config.FINNHUB_WS_URL,
         restBaseUrl: config.FINNHUB_REST_URL,
       };
