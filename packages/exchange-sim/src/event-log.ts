@@ -23,11 +23,21 @@ export interface SimEvent {
 export interface EventFilter {
   /** Exact stream name. */
   stream?: string;
-  /** Symbol (any case): events of that symbol's streams; excludes !miniTicker@arr. */
+  /**
+   * Events of that symbol's streams. Binance: any case, excludes !miniTicker@arr; Finnhub: the
+   * exact Finnhub symbol; Coinbase: the product id (every channel).
+   */
   symbol?: string;
   /** Return only the newest `limit` matching events. */
   limit?: number;
 }
+
+/** Whether `stream` belongs to `symbol` (each exchange names its streams its own way). */
+export type StreamSymbolMatcher = (stream: string, symbol: string) => boolean;
+
+/** Binance: `<lowercase symbol>@<kind>`. */
+export const binanceStreamOfSymbol: StreamSymbolMatcher = (stream, symbol) =>
+  stream.startsWith(`${symbol.toLowerCase()}@`);
 
 interface Entry {
   readonly seq: number;
@@ -38,6 +48,8 @@ export class EventLog {
   private readonly byStream = new Map<string, Entry[]>();
   private readonly listeners = new Set<(e: SimEvent) => void>();
   private seq = 0;
+
+  constructor(private readonly streamOfSymbol: StreamSymbolMatcher = binanceStreamOfSymbol) {}
 
   record(event: SimEvent): void {
     let entries = this.byStream.get(event.stream);
@@ -72,10 +84,8 @@ export class EventLog {
       entries.sort((a, b) => a.seq - b.seq);
     }
     let events = entries.map((e) => e.event);
-    if (filter.symbol !== undefined) {
-      const prefix = `${filter.symbol.toLowerCase()}@`;
-      events = events.filter((e) => e.stream.startsWith(prefix));
-    }
+    const symbol = filter.symbol;
+    if (symbol !== undefined) events = events.filter((e) => this.streamOfSymbol(e.stream, symbol));
     if (filter.limit !== undefined) events = filter.limit <= 0 ? [] : events.slice(-filter.limit);
     return events;
   }

@@ -9,12 +9,29 @@
  *   POST /_sim/rest-fault?status=&count=&retryAfter=  fail the next REST requests
  *   POST /_sim/reset                                  clear all faults
  *   POST /_sim/rate?tradesPerSecond=                  change the trade rate (per symbol)
+ *   GET  /_sim/subscriptions                          streams subscribed now, with connection counts
+ * Shared by every simulator (Binance, Finnhub, Coinbase); a simulator adds its own endpoints
+ * (Binance: POST /_sim/silence) through `extensions`.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { REST_FAULT_STATUSES, type RestFaultStatus } from './fault-state';
 import { sendJson, sendSimError } from './http-responses';
 import { MAX_TIMER_MS, MAX_TRADES_PER_SECOND } from './options';
-import type { ExchangeSim } from './sim-api';
+import type { SimFaults } from './sim-api';
+
+/** What the /_sim/ endpoints drive: the part of a simulator handle every exchange has. */
+export interface SimControlTarget {
+  stats(): unknown;
+  subscriptions(): unknown;
+  readonly faults: SimFaults;
+  setTradesPerSecond(tradesPerSecond: number): void;
+}
+
+/** A simulator's own endpoints: POST actions (throw SimBadParamError or RangeError for a 400) and GET reads. */
+export interface SimHttpExtensions {
+  readonly post?: Readonly<Record<string, (url: URL) => void>>;
+  readonly get?: Readonly<Record<string, () => unknown>>;
+}
 
 /** Most malformed frames one request may ask for. */
 export const MAX_MALFORMED_PER_REQUEST = 10_000;
@@ -28,17 +45,18 @@ export const SimHttpErrorCode = {
   METHOD_NOT_ALLOWED: 'SIM_METHOD_NOT_ALLOWED',
 } as const;
 
-class BadParam extends Error {}
+/** A bad query parameter of a /_sim/ request; answered with 400 and the message. */
+export class SimBadParamError extends Error {}
 
 function intParam(url: URL, name: string, min: number, max: number, fallback?: number): number {
   const raw = url.searchParams.get(name);
   if (raw === null || raw === '') {
     if (fallback !== undefined) return fallback;
-    throw new BadParam(`query parameter '${name}' is required (an integer in [${min}, ${max}])`);
+    throw new SimBadParamError(`query parameter '${name}' is required (an integer in [${min}, ${max}])`);
   }
   const value = Number(raw);
   if (!/^-?\d+$/.test(raw) || !Number.isSafeInteger(value) || value < min || value > max) {
-    throw new BadParam(
+    throw new SimBadParamError(
       `query parameter '${name}' must be an integer in [${min}, ${max}], got ${JSON.stringify(raw)}`,
     );
   }
@@ -49,21 +67,30 @@ function numberParam(url: URL, name: string, min: number, max: number): number {
   const raw = url.searchParams.get(name) ?? '';
   const value = Number(raw);
   if (!/^\d+(\.\d+)?$/.test(raw) || value < min || value > max) {
-    throw new BadParam(
+    throw new SimBadParamError(
       `query parameter '${name}' must be a number in [${min}, ${max}], got ${JSON.stringify(raw)}`,
     );
   }
   return value;
 }
 
-function boolParam(url: URL, name: string): boolean {
+/** A required, non-empty query parameter. */
+export function stringParam(url: URL, name: string): string {
+  const raw = url.searchParams.get(name);
+  if (raw === null || raw === '') throw new SimBadParamError(`query parameter '${name}' is required`);
+  return raw;
+}
+
+export function boolParam(url: URL, name: string): boolean {
   const raw = url.searchParams.get(name);
   if (raw === '1' || raw === 'true') return true;
   if (raw === '0' || raw === 'false') return false;
-  throw new BadParam(`query parameter '${name}' must be 1, 0, true or false, got ${JSON.stringify(raw)}`);
+  throw new SimBadParamError(
+    `query parameter '${name}' must be 1, 0, true or false, got ${JSON.stringify(raw)}`,
+  );
 }
 
-type Action = (sim: ExchangeSim, url: URL) => void;
+type Action = (sim: SimControlTarget, url: URL) => void;
 
 const POST_ACTIONS: Readonly<Record<string, Action>> = {
   '/_sim/drop': (sim, url) => {
@@ -78,7 +105,7 @@ const POST_ACTIONS: Readonly<Record<string, Action>> = {
   '/_sim/rest-fault': (sim, url) => {
     const status = intParam(url, 'status', 0, 999);
     if (!(REST_FAULT_STATUSES as readonly number[]).includes(status)) {
-      throw new BadParam(
+      throw new SimBadParamError(
         `query parameter 'status' must be one of ${REST_FAULT_STATUSES.join(', ')}, got ${status}`,
       );
     }
@@ -93,35 +120,53 @@ const POST_ACTIONS: Readonly<Record<string, Action>> = {
     sim.setTradesPerSecond(numberParam(url, 'tradesPerSecond', 0, MAX_TRADES_PER_SECOND)),
 };
 
+/** GET endpoints every simulator has. */
+const GET_READS: Readonly<Record<string, (sim: SimControlTarget) => unknown>> = {
+  '/_sim/stats': (sim) => sim.stats(),
+  '/_sim/subscriptions': (sim) => sim.subscriptions(),
+};
+
 /** Answers one request under /_sim/. */
 export function handleSimRequest(
-  sim: ExchangeSim,
+  sim: SimControlTarget,
   req: IncomingMessage,
   res: ServerResponse,
   url: URL,
+  extensions: SimHttpExtensions = {},
 ): void {
-  if (url.pathname === '/_sim/stats') {
+  const path = url.pathname;
+  const read = GET_READS[path];
+  const extraRead = extensions.get?.[path];
+  if (read !== undefined || extraRead !== undefined) {
     if (req.method !== 'GET' && req.method !== 'HEAD') {
-      sendSimError(res, 405, SimHttpErrorCode.METHOD_NOT_ALLOWED, 'use GET /_sim/stats');
+      sendSimError(res, 405, SimHttpErrorCode.METHOD_NOT_ALLOWED, `use GET ${path}`);
       return;
     }
-    sendJson(res, 200, sim.stats());
+    sendJson(res, 200, read !== undefined ? read(sim) : extraRead?.());
     return;
   }
-  const action = POST_ACTIONS[url.pathname];
-  if (!action) {
-    const known = ['/_sim/stats', ...Object.keys(POST_ACTIONS)].join(', ');
-    sendSimError(res, 404, SimHttpErrorCode.NOT_FOUND, `no such endpoint ${url.pathname}; known: ${known}`);
+  const common = POST_ACTIONS[path];
+  const extra = extensions.post?.[path];
+  if (common === undefined && extra === undefined) {
+    const known = [
+      ...Object.keys(GET_READS),
+      ...Object.keys(extensions.get ?? {}),
+      ...Object.keys(POST_ACTIONS),
+      ...Object.keys(extensions.post ?? {}),
+    ].join(', ');
+    sendSimError(res, 404, SimHttpErrorCode.NOT_FOUND, `no such endpoint ${path}; known: ${known}`);
     return;
   }
   if (req.method !== 'POST') {
-    sendSimError(res, 405, SimHttpErrorCode.METHOD_NOT_ALLOWED, `use POST ${url.pathname}`);
+    sendSimError(res, 405, SimHttpErrorCode.METHOD_NOT_ALLOWED, `use POST ${path}`);
     return;
   }
   try {
-    action(sim, url);
+    if (common !== undefined) common(sim, url);
+    else extra?.(url);
   } catch (error) {
-    if (error instanceof BadParam) {
+    // RangeError: the handle's own argument check (e.g. a symbol that is not simulated).
+    if (error instanceof SimBadParamError || error instanceof RangeError) {
       sendSimError(res, 400, SimHttpErrorCode.BAD_PARAM, error.message);
       return;
     }

@@ -1,4 +1,13 @@
-import { divideRounded, formatPercent3, formatUnits, parseUnits } from './fixed-point';
+import {
+  decimalsOfUnits,
+  divideRounded,
+  formatPercent3,
+  formatScaled,
+  formatUnits,
+  formatUnitsFixed,
+  parseUnits,
+  trimDecimal,
+} from './fixed-point';
 
 describe('fixed-point decimals', () => {
   it('formats 1e-8 units with exactly 8 decimals and a sign', () => {
@@ -27,5 +36,21 @@ describe('fixed-point decimals', () => {
     expect(formatPercent3(291n, 14_069n)).toBe('2.068');
     expect(formatPercent3(0n, 1n)).toBe('0.000');
     expect(formatPercent3(1n, 0n)).toBe('0.000');
+  });
+
+  it('trims, fixes and scales decimals for the exchanges that print varying precision', () => {
+    expect(trimDecimal('58800.00000000')).toBe('58800');
+    expect(trimDecimal('0.05000000')).toBe('0.05');
+    expect(trimDecimal('0.00000000')).toBe('0');
+    expect(trimDecimal('-4.74000000')).toBe('-4.74');
+    expect(trimDecimal('100')).toBe('100');
+    expect(decimalsOfUnits(1_000_000n)).toBe(2);
+    expect(decimalsOfUnits(1n)).toBe(8);
+    expect(decimalsOfUnits(100_000_000n)).toBe(0);
+    expect(formatUnitsFixed(5_880_000_000_000n, 2)).toBe('58800.00');
+    expect(formatUnitsFixed(5_880_000_000_000n, 0)).toBe('58800');
+    expect(formatScaled(-124n, 2)).toBe('-1.24');
+    expect(formatScaled(5n, 4)).toBe('0.0005');
+    expect(formatScaled(7n, 0)).toBe('7');
   });
 });

@@ -56,3 +56,35 @@ export function formatPercent3(change: bigint, base: bigint): string {
   const text = `${digits.slice(0, -3)}.${digits.slice(-3)}`;
   return negative ? `-${text}` : text;
 }
+
+/** Drops trailing fraction zeros and a bare point: "58800.00" -> "58800", "0.0500" -> "0.05". */
+export function trimDecimal(decimal: string): string {
+  if (!decimal.includes('.')) return decimal;
+  return decimal.replace(/0+$/, '').replace(/\.$/, '');
+}
+
+/** Fraction digits a step of `units` (1e-8 units) needs: 1_000_000 (0.01) -> 2, 1 -> 8, 1e8 -> 0. */
+export function decimalsOfUnits(units: bigint): number {
+  let decimals = DECIMALS;
+  let rest = units;
+  while (decimals > 0 && rest !== 0n && rest % 10n === 0n) {
+    rest /= 10n;
+    decimals -= 1;
+  }
+  return decimals;
+}
+
+/** 1e-8 units printed with exactly `decimals` fraction digits (extra digits are cut, not rounded). */
+export function formatUnitsFixed(units: bigint, decimals: number): string {
+  const text = formatUnits(units);
+  const point = text.indexOf('.');
+  return decimals <= 0 ? text.slice(0, point) : text.slice(0, point + 1 + Math.min(decimals, DECIMALS));
+}
+
+/** An integer count of 10^-decimals printed as a decimal: (-124, 2) -> "-1.24". */
+export function formatScaled(value: bigint, decimals: number): string {
+  const negative = value < 0n;
+  const digits = (negative ? -value : value).toString().padStart(decimals + 1, '0');
+  const text = decimals === 0 ? digits : `${digits.slice(0, -decimals)}.${digits.slice(-decimals)}`;
+  return negative ? `-${text}` : text;
+}

@@ -1,6 +1,10 @@
 /** Small helpers to write HTTP answers with node:http (no framework: the simulator has 10 routes). */
 import type { ServerResponse } from 'node:http';
 
+/** Gateways in front of an exchange API answer 502 with an HTML page, not JSON. */
+export const BAD_GATEWAY_HTML =
+  '<html><head><title>502 Bad Gateway</title></head><body><center><h1>502 Bad Gateway</h1></center></body></html>';
+
 /** Content type Binance answers JSON with. */
 export const JSON_CONTENT_TYPE = 'application/json;charset=UTF-8';
 

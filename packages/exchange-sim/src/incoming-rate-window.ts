@@ -12,6 +12,11 @@ export class IncomingRateWindow {
 
   constructor(private readonly maxPerWindow: number) {}
 
+  /** Frames in the rolling second as of the last hit (the violating one included). */
+  get lastCount(): number {
+    return this.times.length;
+  }
+
   /** Records one incoming frame; false when it takes the count over the limit. */
   hit(now: number): boolean {
     const edge = now - INCOMING_WINDOW_MS;

@@ -18,19 +18,13 @@ import {
   tickerPayload,
   tradePayload,
 } from './ws-payloads';
+import { TradeScheduler } from './trade-scheduler';
+
+export { MAX_TRADES_PER_TICK, MAX_TRADE_TICK_MS, MIN_TRADE_TICK_MS } from './trade-scheduler';
 
 /** Receives every generated event. */
 export type FeedSink = (stream: string, payload: object, now: number) => void;
 
-/** Shortest trade-timer period; faster rates are served by several trades per tick. */
-export const MIN_TRADE_TICK_MS = 5;
-/** Longest trade-timer period, so slow rates still trade close to their schedule. */
-export const MAX_TRADE_TICK_MS = 100;
-/**
- * Trades emitted per tick at most. When the event loop falls further behind than this, the
- * backlog is skipped instead of replayed as a burst (a real feed does not replay either).
- */
-export const MAX_TRADES_PER_TICK = 10_000;
 /** Binance pushes 1s klines every second, whatever the cadence of the other intervals. */
 export const ONE_SECOND_KLINE_CADENCE_MS = 1_000;
 
@@ -54,11 +48,7 @@ export class MarketFeed implements StreamActivityListener {
   private readonly candles = new Map<string, ActiveCandle>();
   private readonly candlesBySymbol = new Map<string, Set<ActiveCandle>>();
   private readonly timers: NodeJS.Timeout[] = [];
-  private tradeTimer: NodeJS.Timeout | undefined;
-  private tradesPerSecond: number;
-  private tradeClockStart = 0;
-  private tradesDone = 0;
-  private nextMarket = 0;
+  private readonly trades: TradeScheduler<SymbolMarket>;
 
   constructor(
     private readonly markets: readonly SymbolMarket[],
@@ -69,12 +59,17 @@ export class MarketFeed implements StreamActivityListener {
     this.bySymbol = new Map(markets.map((m) => [m.spec.symbol, m]));
     this.symbolSet = new Set(this.bySymbol.keys());
     this.arrayOrder = [...markets].sort((a, b) => hashString(a.spec.symbol) - hashString(b.spec.symbol));
-    this.tradesPerSecond = options.tradesPerSecond;
+    this.trades = new TradeScheduler(
+      markets,
+      options.tradesPerSecond,
+      (market, now) => this.emitTrade(market, now),
+      clock,
+    );
   }
 
   start(): void {
     if (this.timers.length > 0) return;
-    this.startTrades();
+    this.trades.start();
     this.timers.push(setInterval(() => this.emitTickers(), this.options.tickerIntervalMs));
     this.timers.push(setInterval(() => this.emitKlines(false), this.options.klineIntervalMs));
     this.timers.push(
@@ -88,8 +83,7 @@ export class MarketFeed implements StreamActivityListener {
   stop(): void {
     for (const timer of this.timers) clearInterval(timer);
     this.timers.length = 0;
-    clearInterval(this.tradeTimer);
-    this.tradeTimer = undefined;
+    this.trades.stop();
   }
 
   /**
@@ -97,20 +91,7 @@ export class MarketFeed implements StreamActivityListener {
    * reconnecting anyone). The schedule restarts from now, so no backlog is replayed.
    */
   setTradesPerSecond(tradesPerSecond: number): void {
-    this.tradesPerSecond = tradesPerSecond;
-    if (this.timers.length === 0) return;
-    clearInterval(this.tradeTimer);
-    this.tradeTimer = undefined;
-    this.startTrades();
-  }
-
-  private startTrades(): void {
-    const totalRate = this.tradesPerSecond * this.markets.length;
-    if (totalRate <= 0) return;
-    const period = Math.min(MAX_TRADE_TICK_MS, Math.max(MIN_TRADE_TICK_MS, Math.floor(1000 / totalRate)));
-    this.tradeClockStart = this.clock();
-    this.tradesDone = 0;
-    this.tradeTimer = setInterval(() => this.driveTrades(totalRate), period);
+    this.trades.setTradesPerSecond(tradesPerSecond);
   }
 
   onStreamActive(stream: string): void {
@@ -135,23 +116,6 @@ export class MarketFeed implements StreamActivityListener {
     if (!active) return;
     this.candles.delete(stream);
     this.candlesBySymbol.get(active.market.spec.symbol)?.delete(active);
-  }
-
-  private driveTrades(totalRate: number): void {
-    const now = this.clock();
-    const due = Math.floor(((now - this.tradeClockStart) * totalRate) / 1000);
-    let toEmit = due - this.tradesDone;
-    if (toEmit > MAX_TRADES_PER_TICK) {
-      this.tradesDone = due - MAX_TRADES_PER_TICK;
-      toEmit = MAX_TRADES_PER_TICK;
-    }
-    for (let i = 0; i < toEmit; i++) {
-      // Round-robin keeps each symbol's n-th trade independent of timing (determinism).
-      const market = this.markets[this.nextMarket];
-      this.nextMarket = (this.nextMarket + 1) % this.markets.length;
-      this.tradesDone += 1;
-      if (market) this.emitTrade(market, now);
-    }
   }
 
   private emitTrade(market: SymbolMarket, now: number): void {

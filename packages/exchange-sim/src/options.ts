@@ -88,11 +88,15 @@ export const DEFAULT_SIM_OPTIONS: Readonly<Required<SimOptions>> = Object.freeze
   weightWindowMs: 60_000,
 });
 
-/** Thrown by startExchangeSim when options are invalid; lists every problem. */
+/** Thrown by every start function when options are invalid; lists every problem. */
 export class SimOptionsError extends Error {
   readonly code = 'SIM_INVALID_OPTIONS';
-  constructor(readonly problems: readonly string[]) {
-    super(`invalid exchange-sim options: ${problems.join('; ')}`);
+  /** @param simulator names the simulator in the message ("finnhub-sim"). */
+  constructor(
+    readonly problems: readonly string[],
+    simulator = 'exchange-sim',
+  ) {
+    super(`invalid ${simulator} options: ${problems.join('; ')}`);
     this.name = 'SimOptionsError';
   }
 }

@@ -6,7 +6,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { FaultState, RestFaultStatus } from './fault-state';
 import { DEFAULT_FAULT_RETRY_AFTER_SEC } from './fault-state';
-import { sendJson, sendText } from './http-responses';
+import { BAD_GATEWAY_HTML, sendJson, sendText } from './http-responses';
 import type { SymbolMarket } from './market-state';
 import type { RestRateLimiter } from './rate-limiter';
 import {
@@ -243,9 +243,6 @@ export class RestApi {
     }
   }
 }
-
-const BAD_GATEWAY_HTML =
-  '<html><head><title>502 Bad Gateway</title></head><body><center><h1>502 Bad Gateway</h1></center></body></html>';
 
 function bannedBody(until: number): { code: number; msg: string } {
   return {

@@ -1,17 +1,17 @@
 /**
- * Composes the simulator: markets -> feed -> event log + hub -> connections, plus the REST API
+ * Composes the Binance simulator: markets -> feed -> event log + hub -> connections, plus the REST API
  * and the /_sim/ endpoints, all on one node:http server (WebSocket and REST share the port).
  */
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import type { Duplex } from 'node:stream';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { EventLog, type SimEvent } from './event-log';
-import { FaultState, REST_FAULT_STATUSES, type RestFault } from './fault-state';
-import { handleSimRequest } from './faults-http';
+import { checkTradesPerSecond, createFaultControls } from './fault-controls';
+import { FaultState } from './fault-state';
+import { boolParam, handleSimRequest, stringParam, type SimHttpExtensions } from './faults-http';
+import { STOP_GRACE_MS, requestUrl, startHttpHost, type HttpHost } from './http-host';
 import { sendJson, sendText } from './http-responses';
 import { MarketFeed } from './market-feed';
 import { SymbolMarket } from './market-state';
-import { MAX_TRADES_PER_SECOND, resolveSimOptions, type SimOptions } from './options';
+import { resolveSimOptions, type SimOptions } from './options';
 import { RestRateLimiter } from './rate-limiter';
 import { RestApi } from './rest-api';
 import type { ExchangeSim } from './sim-api';
@@ -20,28 +20,12 @@ import { StreamHub } from './stream-hub';
 import { parseStreamName } from './stream-names';
 import { WsGateway } from './ws-server';
 
-/** How long stop() waits for clients to answer the 1001 close before cutting them. */
-export const STOP_GRACE_MS = 1_000;
+export { STOP_GRACE_MS } from './http-host';
 /**
  * Largest request head. Node's default (16 KiB) would answer 431 to a /stream URL naming 1024
  * streams; the limit must be the stream count, not the URL length.
  */
 export const MAX_REQUEST_HEAD_BYTES = 128 * 1024;
-
-function listen(server: ReturnType<typeof createServer>, host: string, port: number): Promise<AddressInfo> {
-  return new Promise((resolve, reject) => {
-    const onError = (error: Error): void => reject(error);
-    server.once('error', onError);
-    server.listen(port, host, () => {
-      server.off('error', onError);
-      resolve(server.address() as AddressInfo);
-    });
-  });
-}
-
-function urlHost(host: string): string {
-  return host.includes(':') ? `[${host}]` : host;
-}
 
 /**
  * Starts a Binance Spot simulator and resolves once it listens. Throws SimOptionsError for
@@ -86,92 +70,80 @@ export async function startExchangeSim(options: SimOptions = {}): Promise<Exchan
     clock,
   });
 
-  const server = createServer({ maxHeaderSize: MAX_REQUEST_HEAD_BYTES }, (req, res) => route(req, res));
-  server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) =>
-    gateway.handleUpgrade(req, socket, head),
-  );
-  // Keep-alive sockets would hold server.close() open; stop() closes them explicitly.
-  server.keepAliveTimeout = 5_000;
+  const silenceSymbol = (symbol: string, on: boolean): void => {
+    const upper = typeof symbol === 'string' ? symbol.toUpperCase() : '';
+    if (!symbolSet.has(upper)) {
+      throw new RangeError(
+        `silenceSymbol: ${JSON.stringify(symbol)} is not simulated; use one of ${[...symbolSet].join(', ')}`,
+      );
+    }
+    gateway.silenceSymbol(upper, on);
+  };
+  const extensions: SimHttpExtensions = {
+    post: {
+      '/_sim/silence': (url) => silenceSymbol(stringParam(url, 'symbol'), boolParam(url, 'on')),
+    },
+  };
 
-  let address: AddressInfo;
+  let host: HttpHost;
   try {
-    address = await listen(server, resolved.host, resolved.port);
+    host = await startHttpHost({
+      host: resolved.host,
+      port: resolved.port,
+      maxHeaderSize: MAX_REQUEST_HEAD_BYTES,
+      route: (req, res) => route(req, res),
+      upgrade: (req, socket, head) => gateway.handleUpgrade(req, socket, head),
+    });
   } catch (error) {
     faults.stop();
     throw error;
   }
   feed.start();
 
-  const base = `${urlHost(resolved.host)}:${address.port}`;
   let stopping: Promise<void> | undefined;
 
   const sim: ExchangeSim = {
-    port: address.port,
-    url: `http://${base}`,
-    wsUrl: `ws://${base}`,
+    port: host.port,
+    url: host.url,
+    wsUrl: host.wsUrl,
     stats(): SimStats {
+      const now = clock();
       return {
         ...stats,
         wsConnections: gateway.openConnections,
+        connectionsOpen: gateway.openConnections,
+        connectionAttemptsLast5m: gateway.connectionAttempts(now),
+        controlFramesByMethod: { ...stats.controlFramesByMethod },
+        silencedSymbols: gateway.silenced,
         subscriptions: hub.subscriptionCount,
-        restWeightUsed: limiter.usedWeight(clock()),
+        restWeightUsed: limiter.usedWeight(now),
       };
     },
+    subscriptions: () => hub.streamCounts(),
     recentEvents: (filter) => log.recent(filter),
     onEvent: (listener: (e: SimEvent) => void) => log.onEvent(listener),
     setTradesPerSecond: (tradesPerSecond) => {
-      if (
-        !Number.isFinite(tradesPerSecond) ||
-        tradesPerSecond < 0 ||
-        tradesPerSecond > MAX_TRADES_PER_SECOND
-      ) {
-        throw new RangeError(
-          `setTradesPerSecond: must be a number in [0, ${MAX_TRADES_PER_SECOND}], got ${tradesPerSecond}`,
-        );
-      }
+      checkTradesPerSecond(tradesPerSecond);
       feed.setTradesPerSecond(tradesPerSecond);
     },
     faults: {
-      dropAll: (code) => gateway.dropAll(code),
-      stall: (ms) => {
-        if (!Number.isInteger(ms) || ms < 0)
-          throw new RangeError(`stall(ms): ms must be an integer >= 0, got ${ms}`);
-        faults.stall(ms);
-      },
-      resume: () => faults.resume(),
-      sendMalformed: (count) => gateway.sendMalformed(count),
-      refuseConnections: (on) => faults.refuseConnections(on),
-      restFault: (fault: RestFault) => {
-        if (!REST_FAULT_STATUSES.includes(fault.status)) {
-          throw new RangeError(`restFault: status must be one of ${REST_FAULT_STATUSES.join(', ')}`);
-        }
-        if (!Number.isInteger(fault.count) || fault.count < 0) {
-          throw new RangeError(`restFault: count must be an integer >= 0, got ${fault.count}`);
-        }
-        if (
-          fault.retryAfterSec !== undefined &&
-          (!Number.isInteger(fault.retryAfterSec) || fault.retryAfterSec < 0)
-        ) {
-          throw new RangeError(
-            `restFault: retryAfterSec must be an integer >= 0, got ${fault.retryAfterSec}`,
-          );
-        }
-        faults.setRestFault(fault);
-      },
-      reset: () => {
-        faults.reset();
-        limiter.reset();
-      },
+      ...createFaultControls({
+        state: faults,
+        dropAll: (code) => gateway.dropAll(code),
+        sendMalformed: (count) => gateway.sendMalformed(count),
+        onReset: () => {
+          limiter.reset();
+          gateway.clearSilences();
+        },
+      }),
+      silenceSymbol,
     },
     stop(): Promise<void> {
       stopping ??= (async () => {
         feed.stop();
         faults.stop();
         log.clearListeners();
-        const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-        await gateway.stop(STOP_GRACE_MS);
-        server.closeAllConnections();
-        await closed;
+        await host.close(() => gateway.stop(STOP_GRACE_MS));
       })();
       return stopping;
     },
@@ -180,17 +152,15 @@ export async function startExchangeSim(options: SimOptions = {}): Promise<Exchan
   function route(req: IncomingMessage, res: ServerResponse): void {
     // Bodies are never read; drain them so keep-alive connections stay usable.
     req.resume();
-    let url: URL;
-    try {
-      url = new URL(req.url ?? '/', 'http://sim.invalid');
-    } catch {
+    const url = requestUrl(req);
+    if (!url) {
       sendText(res, 400, 'Bad Request', 'text/plain');
       return;
     }
     if (url.pathname.startsWith('/api/')) {
       restApi.handle(req, res, url);
     } else if (url.pathname.startsWith('/_sim/')) {
-      handleSimRequest(sim, req, res, url);
+      handleSimRequest(sim, req, res, url, extensions);
     } else if (url.pathname === '/ws' || url.pathname.startsWith('/ws/') || url.pathname === '/stream') {
       sendText(res, 426, 'Upgrade Required', 'text/plain', { upgrade: 'websocket' });
     } else {

@@ -9,8 +9,8 @@
 export interface HubClient {
   /** Whether this connection wants the {"stream","data"} envelope (SET_PROPERTY can flip it). */
   readonly combined: boolean;
-  /** Writes one text frame. */
-  sendFrame(frame: Buffer): void;
+  /** Writes one text frame of `stream`. */
+  sendFrame(frame: Buffer, stream: string): void;
 }
 
 export interface StreamActivityListener {
@@ -18,13 +18,19 @@ export interface StreamActivityListener {
   onStreamIdle(stream: string): void;
 }
 
+/** For feeds that generate every stream whether or not anyone listens. */
+export const NO_ACTIVITY_LISTENER: StreamActivityListener = {
+  onStreamActive: () => undefined,
+  onStreamIdle: () => undefined,
+};
+
 export class StreamHub {
   private readonly subscribers = new Map<string, Set<HubClient>>();
   private total = 0;
 
   constructor(
     private readonly isStalled: () => boolean,
-    private readonly activity: StreamActivityListener,
+    private readonly activity: StreamActivityListener = NO_ACTIVITY_LISTENER,
   ) {}
 
   /** Stream subscriptions summed over connections. */
@@ -54,6 +60,15 @@ export class StreamHub {
     }
   }
 
+  /** Every stream with subscribers and how many connections subscribe to it, sorted by name. */
+  streamCounts(): Record<string, number> {
+    const counts: Record<string, number> = {};
+    for (const stream of [...this.subscribers.keys()].sort()) {
+      counts[stream] = this.subscribers.get(stream)?.size ?? 0;
+    }
+    return counts;
+  }
+
   hasSubscribers(stream: string): boolean {
     return this.subscribers.has(stream);
   }
@@ -68,10 +83,10 @@ export class StreamHub {
     for (const client of [...set]) {
       if (client.combined) {
         wrapped ??= Buffer.from(`{"stream":${JSON.stringify(stream)},"data":${json}}`);
-        client.sendFrame(wrapped);
+        client.sendFrame(wrapped, stream);
       } else {
         raw ??= Buffer.from(json);
-        client.sendFrame(raw);
+        client.sendFrame(raw, stream);
       }
     }
   }

@@ -27,14 +27,20 @@ export interface SymbolSpec {
   readonly maxTradeSteps: number;
 }
 
-interface CatalogEntry {
+/** What a symbol's spec is built from; decimals as strings ("0.01"), at most 8 fraction digits. */
+export interface SymbolSpecInput {
   base: string;
   quote: string;
+  /** Price step. */
   tick: string;
+  /** Quantity step. */
   step: string;
+  /** Price the seeded path starts near and reverts towards. */
   reference: string;
+  /** Largest single trade. */
   maxTradeQty: string;
 }
+type CatalogEntry = SymbolSpecInput;
 
 /** Approximate 2025 levels and Binance filters; exact values do not matter, precision does. */
 const CATALOG: Readonly<Record<string, CatalogEntry>> = {
@@ -139,7 +145,8 @@ function filterText(decimal: string): string {
   return `${whole}.${fraction.padEnd(8, '0')}`;
 }
 
-function build(symbol: string, entry: CatalogEntry): SymbolSpec {
+/** Builds the spec of any simulated instrument (Finnhub and Coinbase use their own catalogs). */
+export function buildSymbolSpec(symbol: string, entry: SymbolSpecInput): SymbolSpec {
   const tickUnits = parseUnits(entry.tick);
   const stepUnits = parseUnits(entry.step);
   return {
@@ -162,12 +169,11 @@ function build(symbol: string, entry: CatalogEntry): SymbolSpec {
 export function resolveSymbolSpec(symbol: string): SymbolSpec | undefined {
   if (!SYMBOL_RE.test(symbol)) return undefined;
   const known = CATALOG[symbol];
-  if (known) return build(symbol, known);
+  if (known) return buildSymbolSpec(symbol, known);
   const quote = QUOTE_ASSETS.find((q) => symbol.endsWith(q) && symbol.length > q.length);
   if (!quote) return undefined;
-  const cents = 100 + (hashString(symbol) % GENERIC_REFERENCE_CENTS_RANGE);
-  const reference = `${Math.floor(cents / 100)}.${String(cents % 100).padStart(2, '0')}`;
-  return build(symbol, {
+  const reference = genericReferencePrice(symbol);
+  return buildSymbolSpec(symbol, {
     base: symbol.slice(0, -quote.length),
     quote,
     tick: GENERIC_TICK,
@@ -175,6 +181,15 @@ export function resolveSymbolSpec(symbol: string): SymbolSpec | undefined {
     reference,
     maxTradeQty: GENERIC_MAX_TRADE_QTY,
   });
+}
+
+/**
+ * A reference price in [1.00, 1000.00) derived from a name, so instruments outside a catalog do
+ * not all trade at the same level.
+ */
+export function genericReferencePrice(name: string): string {
+  const cents = 100 + (hashString(name) % GENERIC_REFERENCE_CENTS_RANGE);
+  return `${Math.floor(cents / 100)}.${String(cents % 100).padStart(2, '0')}`;
 }
 
 /** Quote assets a symbol outside the catalog may end in (for error messages). */

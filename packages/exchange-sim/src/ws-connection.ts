@@ -2,7 +2,8 @@
  * One client WebSocket connection and every Binance rule that applies to it (exchanges.md 1.4-1.6):
  * the control protocol, the incoming-message limit (close 1008), the stream limit, server pings
  * with a payload and a pong deadline, and the maximum connection age with an optional
- * serverShutdown notice first.
+ * serverShutdown notice first. It also carries the per-connection half of the silenceSymbol
+ * fault: streams that were subscribed when the fault was set stay open but get nothing.
  */
 import type { RawData, WebSocket } from 'ws';
 import {
@@ -27,6 +28,8 @@ export const TOO_MANY_REQUESTS_REASON = 'Too many requests';
 export const TOO_MANY_STREAMS_REASON = 'Too many streams';
 /** Close reason after an invalid stream in 'error-close' mode. */
 export const INVALID_STREAM_REASON = 'Invalid request';
+/** controlFramesByMethod key of text frames that are not a valid request. */
+export const INVALID_CONTROL_FRAME_KEY = 'invalid';
 /** Close code at the connection-age cut: "going away" (Binance's code is not documented). */
 export const MAX_AGE_CLOSE_CODE = 1001;
 export const MAX_AGE_CLOSE_REASON = 'Connection age limit reached';
@@ -58,7 +61,8 @@ interface OutstandingPing {
   readonly sentAt: number;
 }
 
-function rawDataToString(data: RawData): string {
+/** A received frame as UTF-8 text. */
+export function rawDataToString(data: RawData): string {
   if (Buffer.isBuffer(data)) return data.toString('utf8');
   if (Array.isArray(data)) return Buffer.concat(data).toString('utf8');
   return Buffer.from(data).toString('utf8');
@@ -68,6 +72,8 @@ export class SimConnection implements HubClient {
   combined: boolean;
   /** Insertion-ordered, so LIST_SUBSCRIPTIONS answers in subscription order. */
   private readonly streams = new Set<string>();
+  /** Streams silenced by the silenceSymbol fault: subscribed, but delivered nothing. */
+  private readonly silenced = new Set<string>();
   private readonly incoming: IncomingRateWindow;
   private outstandingPings: OutstandingPing[] = [];
   private pingTimer: NodeJS.Timeout | undefined;
@@ -131,8 +137,12 @@ export class SimConnection implements HubClient {
   }
 
   /** HubClient: one market-data frame, dropped when the client is too slow or going away. */
-  sendFrame(frame: Buffer): void {
+  sendFrame(frame: Buffer, stream: string): void {
     if (this.closing || this.ws.readyState !== this.ws.OPEN) return;
+    if (this.silenced.size > 0 && this.silenced.has(stream)) {
+      this.ctx.stats.silencedFramesDropped += 1;
+      return;
+    }
     if (this.ws.bufferedAmount > MAX_CLIENT_BUFFER_BYTES) {
       this.ctx.stats.slowConsumersCut += 1;
       this.terminate();
@@ -147,6 +157,22 @@ export class SimConnection implements HubClient {
     if (this.closing || this.ws.readyState !== this.ws.OPEN) return;
     this.ws.send(text);
     this.ctx.stats.framesSent += 1;
+  }
+
+  /**
+   * Silences every stream of `symbol` (uppercase) this connection subscribes to now; later
+   * subscriptions, and a new SUBSCRIBE of a silenced stream, deliver again (exchanges.md 1.4:
+   * "open but silent").
+   */
+  silenceSymbol(symbol: string): void {
+    const prefix = `${symbol.toLowerCase()}@`;
+    for (const stream of this.streams) if (stream.startsWith(prefix)) this.silenced.add(stream);
+  }
+
+  /** Ends the silence of `symbol`'s streams on this connection. */
+  unsilenceSymbol(symbol: string): void {
+    const prefix = `${symbol.toLowerCase()}@`;
+    for (const stream of [...this.silenced]) if (stream.startsWith(prefix)) this.silenced.delete(stream);
   }
 
   /** Closes with a close frame; codes that cannot be sent on the wire (1005, 1006...) terminate. */
@@ -170,9 +196,14 @@ export class SimConnection implements HubClient {
   }
 
   private countIncoming(): boolean {
-    this.ctx.stats.messagesIn += 1;
+    const { stats } = this.ctx;
+    stats.messagesIn += 1;
     if (this.closing) return false;
-    if (!this.incoming.hit(this.ctx.clock())) {
+    const withinLimit = this.incoming.hit(this.ctx.clock());
+    if (this.incoming.lastCount > stats.maxIncomingPerSecondSeen) {
+      stats.maxIncomingPerSecondSeen = this.incoming.lastCount;
+    }
+    if (!withinLimit) {
       this.closeWith(POLICY_VIOLATION_CLOSE_CODE, TOO_MANY_REQUESTS_REASON);
       return false;
     }
@@ -182,11 +213,18 @@ export class SimConnection implements HubClient {
   private onText(data: RawData): void {
     if (!this.countIncoming()) return;
     const outcome = parseControlMessage(rawDataToString(data));
+    this.countControlFrame(outcome.ok ? outcome.request.method : INVALID_CONTROL_FRAME_KEY);
     if (!outcome.ok) {
       this.sendText(outcome.response);
       return;
     }
     this.apply(outcome.request);
+  }
+
+  private countControlFrame(method: string): void {
+    const { stats } = this.ctx;
+    stats.controlFrames += 1;
+    stats.controlFramesByMethod[method] = (stats.controlFramesByMethod[method] ?? 0) + 1;
   }
 
   private apply(request: ControlRequest): void {
@@ -207,12 +245,15 @@ export class SimConnection implements HubClient {
           );
           return;
         }
+        // Subscribing again to a silenced stream is how a client revives it.
+        for (const stream of request.params) this.silenced.delete(stream);
         for (const stream of fresh) this.addStream(stream);
         this.sendText(resultResponse('null', request.id));
         return;
       }
       case 'UNSUBSCRIBE':
         for (const stream of request.params) {
+          this.silenced.delete(stream);
           if (this.streams.delete(stream)) this.ctx.hub.unsubscribe(this, stream);
         }
         this.sendText(resultResponse('null', request.id));
@@ -305,6 +346,7 @@ export class SimConnection implements HubClient {
     this.clearTimers();
     for (const stream of this.streams) this.ctx.hub.unsubscribe(this, stream);
     this.streams.clear();
+    this.silenced.clear();
     this.ctx.stats.wsConnections -= 1;
     this.onGone(this);
     this.resolveClosed();

@@ -2,12 +2,13 @@
  * The WebSocket side of the simulator: routes upgrade requests (/ws, /ws/<streams>, /stream,
  * /stream?streams=; anything else is HTTP 404 at the handshake, as on Binance), applies the
  * refuse-connections fault, and owns the set of open connections for the drop / malformed /
- * stop operations.
+ * silence / stop operations. It also counts connection attempts over Binance's 5-minute window.
  */
 import type { IncomingMessage } from 'node:http';
 import { STATUS_CODES } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
+import { RollingCounter } from './rolling-counter';
 import { SimConnection, type ConnectionContext, type ConnectionRoute } from './ws-connection';
 
 /** Largest incoming frame: a SUBSCRIBE with 1024 long stream names fits with room to spare. */
@@ -16,6 +17,8 @@ export const MAX_INCOMING_FRAME_BYTES = 1024 * 1024;
 export const SERVER_STOP_CLOSE_CODE = 1001;
 /** Close reason of dropAll(code) with a code. */
 export const DROP_CLOSE_REASON = 'Dropped by simulator';
+/** Window of the connection-attempt counter ("300 connections per attempt every 5 minutes per IP"). */
+export const CONNECTION_ATTEMPT_WINDOW_MS = 5 * 60_000;
 
 /**
  * Frames of the malformed fault, sent in turn: truncated JSON, non-JSON text, an empty frame,
@@ -55,7 +58,8 @@ function splitStreams(list: string): string[] {
   return list.split('/').filter((s) => s.length > 0);
 }
 
-function rejectHandshake(socket: Duplex, status: number): void {
+/** Answers an upgrade request with a plain HTTP error instead of switching protocols. */
+export function rejectHandshake(socket: Duplex, status: number): void {
   const text = STATUS_CODES[status] ?? 'Error';
   socket.once('finish', () => socket.destroy());
   socket.end(
@@ -71,6 +75,8 @@ export class WsGateway {
     maxPayload: MAX_INCOMING_FRAME_BYTES,
   });
   private readonly connections = new Set<SimConnection>();
+  private readonly attempts = new RollingCounter(CONNECTION_ATTEMPT_WINDOW_MS);
+  private readonly silencedSymbols = new Set<string>();
   private stopping = false;
 
   constructor(private readonly ctx: ConnectionContext) {}
@@ -79,10 +85,39 @@ export class WsGateway {
     return this.connections.size;
   }
 
+  /** Upgrade requests in the last CONNECTION_ATTEMPT_WINDOW_MS, whatever their outcome. */
+  connectionAttempts(now: number): number {
+    return this.attempts.count(now);
+  }
+
+  /** Symbols under the silence fault, sorted. */
+  get silenced(): string[] {
+    return [...this.silencedSymbols].sort();
+  }
+
+  /**
+   * The silenceSymbol fault (uppercase symbol): on silences the symbol's streams on the
+   * connections subscribed to them now; off lets every one of them deliver again.
+   */
+  silenceSymbol(symbol: string, on: boolean): void {
+    if (on) this.silencedSymbols.add(symbol);
+    else this.silencedSymbols.delete(symbol);
+    for (const connection of this.connections) {
+      if (on) connection.silenceSymbol(symbol);
+      else connection.unsilenceSymbol(symbol);
+    }
+  }
+
+  /** Ends every silence (the reset fault). */
+  clearSilences(): void {
+    for (const symbol of [...this.silencedSymbols]) this.silenceSymbol(symbol, false);
+  }
+
   /** The http server's 'upgrade' handler. */
   handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
     // Until the ws library takes over, a reset socket must not crash the process.
     socket.on('error', () => undefined);
+    this.attempts.add(this.ctx.clock());
     if (this.stopping) {
       socket.destroy();
       return;

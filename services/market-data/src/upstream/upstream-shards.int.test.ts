@@ -55,7 +55,11 @@ describe('Upstream connections (against the simulator)', () => {
   it('rotates its connection before the exchange cuts it, make-before-break, losing and repeating no trade', async () => {
     const symbols = ['BTCUSDT', 'ETHUSDT'];
     const adapter = createBinanceAdapter({ streams: ['aggTrade'] });
-    const { feed, updates, sim: s } = await start(
+    const {
+      feed,
+      updates,
+      sim: s,
+    } = await start(
       // The exchange would cut at 2.5 s; the pod rotates at 1.2 s, twice in the run.
       { tradesPerSecond: 40, maxConnectionAgeMs: 2_500, symbols },
       symbols,
@@ -99,7 +103,11 @@ describe('Upstream connections (against the simulator)', () => {
   it('answers a serverShutdown notice by rotating at once, without losing a trade', async () => {
     const symbols = ['BTCUSDT'];
     const adapter = createBinanceAdapter({ streams: ['aggTrade'] });
-    const { feed, updates, sim: s } = await start(
+    const {
+      feed,
+      updates,
+      sim: s,
+    } = await start(
       { tradesPerSecond: 40, maxConnectionAgeMs: 3_000, shutdownNoticeMs: 2_000, symbols },
       symbols,
       adapter,
@@ -117,14 +125,47 @@ describe('Upstream connections (against the simulator)', () => {
     expect(new Set(keys).size).toBe(keys.length);
   });
 
+  it('detects a symbol that went silent on an open connection and subscribes it again', async () => {
+    const symbols = ['BTCUSDT', 'ETHUSDT'];
+    const adapter = createBinanceAdapter({ streams: ['aggTrade'] });
+    const {
+      feed,
+      updates,
+      sim: s,
+    } = await start({ tradesPerSecond: 20, symbols }, symbols, adapter, {
+      symbolStaleMs: 600,
+    });
+    await waitFor(() => new Set(updates.map((u) => u.symbol)).size === 2, {
+      timeoutMs: 3_000,
+      what: 'ticks',
+    });
+    s.faults.silenceSymbol('BTCUSDT', true);
+    const silencedAt = Date.now();
+    await waitFor(() => (s.stats().controlFramesByMethod.UNSUBSCRIBE ?? 0) > 0, {
+      timeoutMs: 3_000,
+      what: 'the silent symbol to be unsubscribed',
+    });
+    // Found within the stale period plus one check (a quarter of it), not by the connection watchdog.
+    expect(Date.now() - silencedAt).toBeLessThan(600 + 150 + 300);
+    const resubscribedAt = Date.now();
+    await waitFor(() => updates.some((u) => u.symbol === 'BTCUSDT' && u.receiveTime > resubscribedAt), {
+      timeoutMs: 3_000,
+      what: 'BTCUSDT ticks again after the new SUBSCRIBE',
+    });
+    // ETHUSDT never stopped, and the connection was never replaced.
+    expect(feed.status().reconnects).toBe(0);
+    expect(s.stats().wsConnectionsTotal).toBe(1);
+    expect(s.stats().closed1008).toBe(0);
+  });
+
   it('spreads streams over more connections past 1024, subscribing live at a paced rate, and closes a shard left empty', async () => {
     const symbols = Array.from({ length: 600 }, (_, i) => `S${String(i).padStart(3, '0')}USDT`);
     const adapter = createBinanceAdapter({ streams: ['aggTrade', 'ticker'] });
-    const { feed, updates, sim: s } = await start(
-      { tradesPerSecond: 1, tickerIntervalMs: 1_000, symbols },
-      symbols.slice(0, 100),
-      adapter,
-    );
+    const {
+      feed,
+      updates,
+      sim: s,
+    } = await start({ tradesPerSecond: 1, tickerIntervalMs: 1_000, symbols }, symbols.slice(0, 100), adapter);
     await waitFor(() => feed.status().connection === 'open', { timeoutMs: 3_000, what: 'open' });
     feed.setSymbols(symbols);
     expect(feed.status().shards.map((shard) => shard.streams)).toEqual([1024, 176]);

@@ -1,0 +1,117 @@
+/**
+ * The Coinbase Exchange public REST endpoints the platform uses, answered from the same feed
+ * state as the socket:
+ *   GET /products                 every listed product
+ *   GET /products/<id>            one product (404 {"message":"NotFound"} when not listed)
+ *   GET /products/<id>/ticker     last trade, best bid/ask and 24 h volume, all strings
+ * More than `restRequestsPerSecond` in a rolling second gives 429
+ * {"message":"Public rate limit exceeded"} (refused requests are not counted).
+ * Docs: https://docs.cdp.coinbase.com/api-reference/exchange-api/rest-api/products/get-product-ticker
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { FaultState, RestFaultStatus } from '../fault-state';
+import { BAD_GATEWAY_HTML, sendText } from '../http-responses';
+import { RollingCounter } from '../rolling-counter';
+import type { CoinbaseFeed } from './feed';
+import { restTickerBody } from './payloads';
+import type { CoinbaseSimStats } from './sim-api';
+
+/** Window of the public REST limit. */
+export const COINBASE_REST_WINDOW_MS = 1_000;
+/** Content type of Coinbase's JSON answers. */
+export const COINBASE_JSON_CONTENT_TYPE = 'application/json; charset=utf-8';
+
+/** Error bodies (Coinbase answers errors as `{"message":"<text>"}`). */
+export const CoinbaseRestBodies = {
+  notFound: '{"message":"NotFound"}',
+  rateLimited: '{"message":"Public rate limit exceeded"}',
+  internal: '{"message":"Internal server error"}',
+  unavailable: '{"message":"Service Unavailable"}',
+  teapot: '{"message":"Too many requests"}',
+} as const;
+
+const PRODUCT_PATH_RE = /^\/products\/([^/]+)(\/ticker)?$/;
+
+export class CoinbaseRestApi {
+  private readonly recent = new RollingCounter(COINBASE_REST_WINDOW_MS);
+
+  constructor(
+    private readonly feed: CoinbaseFeed,
+    private readonly requestsPerSecond: number,
+    private readonly faults: FaultState,
+    private readonly stats: CoinbaseSimStats,
+    private readonly clock: () => number = Date.now,
+  ) {}
+
+  /** Whether this API serves `path` (the rest of the port is WebSocket and /_sim/). */
+  static serves(path: string): boolean {
+    return path === '/products' || path.startsWith('/products/');
+  }
+
+  /** Answers one request under /products. */
+  handle(req: IncomingMessage, res: ServerResponse, url: URL): void {
+    this.stats.restRequests += 1;
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      sendText(res, 405, 'Method Not Allowed', 'text/plain', { allow: 'GET' });
+      return;
+    }
+    const injected = this.faults.takeRestFault();
+    if (injected) {
+      this.sendInjected(res, injected.status, injected.retryAfterSec);
+      return;
+    }
+    const now = this.clock();
+    if (this.recent.count(now) >= this.requestsPerSecond) {
+      this.stats.rest429 += 1;
+      sendText(res, 429, CoinbaseRestBodies.rateLimited, COINBASE_JSON_CONTENT_TYPE);
+      return;
+    }
+    this.recent.add(now);
+    const body = this.answer(url.pathname, now);
+    if (body === undefined) sendText(res, 404, CoinbaseRestBodies.notFound, COINBASE_JSON_CONTENT_TYPE);
+    else sendText(res, 200, body, COINBASE_JSON_CONTENT_TYPE);
+  }
+
+  /** Forgets the request window (the reset fault). */
+  reset(): void {
+    this.recent.clear();
+  }
+
+  private answer(path: string, now: number): string | undefined {
+    if (path === '/products') {
+      return JSON.stringify([...this.feed.products.values()].map((f) => f.product.listing));
+    }
+    const match = PRODUCT_PATH_RE.exec(path);
+    const feed = match ? this.feed.products.get(match[1] ?? '') : undefined;
+    if (!match || !feed) return undefined;
+    if (match[2] === undefined) return JSON.stringify(feed.product.listing);
+    return restTickerBody(feed.lastTicker.payload, feed.market.snapshot(now).stats.volume);
+  }
+
+  private sendInjected(
+    res: ServerResponse,
+    status: RestFaultStatus,
+    retryAfterSec: number | undefined,
+  ): void {
+    const headers: Record<string, number> = {};
+    if (retryAfterSec !== undefined) headers['retry-after'] = retryAfterSec;
+    switch (status) {
+      case 429:
+        this.stats.rest429 += 1;
+        sendText(res, 429, CoinbaseRestBodies.rateLimited, COINBASE_JSON_CONTENT_TYPE, headers);
+        return;
+      case 418:
+        sendText(res, 418, CoinbaseRestBodies.teapot, COINBASE_JSON_CONTENT_TYPE, headers);
+        return;
+      case 502:
+        sendText(res, 502, BAD_GATEWAY_HTML, 'text/html', headers);
+        return;
+      case 503:
+        sendText(res, 503, CoinbaseRestBodies.unavailable, COINBASE_JSON_CONTENT_TYPE, headers);
+        return;
+      case 500:
+        sendText(res, 500, CoinbaseRestBodies.internal, COINBASE_JSON_CONTENT_TYPE, headers);
+        return;
+    }
+  }
+}

@@ -1,0 +1,170 @@
+import { createFinnhubAdapter } from '@tickwire/exchanges';
+import { httpGet, httpPost, sleep, withTimeout, type HttpAnswer } from '../test-support/ws-test-client';
+import { useVenueFixture } from '../test-support/venue-fixture';
+import { FinnhubRestBodies, startFinnhubSim, type FinnhubSimOptions } from './index';
+
+jest.setTimeout(10_000);
+
+const { start } = useVenueFixture(startFinnhubSim, { tradesPerSecond: 20 } satisfies FinnhubSimOptions);
+
+const TOKEN = 'sim-key';
+
+function get(url: string, headers: Record<string, string> = {}): Promise<HttpAnswer> {
+  return withTimeout(
+    fetch(url, { headers }).then(async (res) => {
+      const text = await res.text();
+      return { status: res.status, headers: res.headers, text, json: () => JSON.parse(text) as unknown };
+    }),
+    3_000,
+    `GET ${url}`,
+  );
+}
+
+/** The per-minute window is aligned to the clock: keep a burst of requests inside one minute. */
+async function awayFromMinuteEdge(): Promise<void> {
+  const intoMinute = Date.now() % 60_000;
+  if (intoMinute > 58_500) await sleep(60_000 - intoMinute + 50);
+}
+
+describe('GET /api/v1/quote', () => {
+  it('answers c/d/dp/h/l/o/pc as JSON numbers and t in epoch seconds, with rate-limit headers', async () => {
+    const sim = await start();
+    await sleep(100);
+    sim.setTradesPerSecond(0); // so the last trade cannot move between the answer and the check
+    const res = await httpGet(`${sim.url}/api/v1/quote?symbol=AAPL&token=${TOKEN}`);
+    expect(res.status).toBe(200);
+    expect(res.text).toMatch(
+      /^\{"c":\d+(\.\d+)?,"d":-?\d+(\.\d+)?,"dp":-?\d+(\.\d+)?,"h":[\d.]+,"l":[\d.]+,"o":[\d.]+,"pc":[\d.]+,"t":\d+\}$/,
+    );
+    const quote = res.json();
+    const nowSec = Math.floor(Date.now() / 1000);
+    expect(quote.t).toBeGreaterThan(nowSec - 5);
+    expect(quote.t).toBeLessThanOrEqual(nowSec);
+    expect(quote.l).toBeLessThanOrEqual(quote.c);
+    expect(quote.h).toBeGreaterThanOrEqual(quote.c);
+    expect(quote.d).toBeCloseTo(quote.c - quote.pc, 6);
+    const last = sim.recentEvents({ symbol: 'AAPL' }).at(-1)?.data as { p: number } | undefined;
+    expect(quote.c).toBe(last?.p);
+    expect(res.headers.get('x-ratelimit-limit')).toBe('60');
+    expect(res.headers.get('x-ratelimit-remaining')).toBe('59');
+    const reset = Number(res.headers.get('x-ratelimit-reset'));
+    expect(reset % 60).toBe(0);
+    expect(reset).toBeGreaterThan(nowSec);
+    expect(reset).toBeLessThanOrEqual(nowSec + 60);
+    expect(res.headers.get('retry-after')).toBeNull();
+  });
+
+  it('takes the key from the X-Finnhub-Token header and refuses a missing or bad key with 401', async () => {
+    const sim = await start();
+    expect((await get(`${sim.url}/api/v1/quote?symbol=MSFT`, { 'X-Finnhub-Token': TOKEN })).status).toBe(200);
+    const missing = await httpGet(`${sim.url}/api/v1/quote?symbol=MSFT`);
+    expect(missing.status).toBe(401);
+    expect(missing.text).toBe('{"error":"Invalid API key"}');
+    expect((await httpGet(`${sim.url}/api/v1/quote?symbol=MSFT&token=nope`)).status).toBe(401);
+    expect(sim.stats()).toMatchObject({ restRequests: 3, rest401: 2 });
+  });
+
+  it('answers an unknown symbol with HTTP 200 and the all-zero body', async () => {
+    const sim = await start();
+    const res = await httpGet(`${sim.url}/api/v1/quote?symbol=NOPE&token=${TOKEN}`);
+    expect(res.status).toBe(200);
+    expect(res.text).toBe('{"c":0,"d":null,"dp":null,"h":0,"l":0,"o":0,"pc":0,"t":0}');
+  });
+
+  it('refuses the call over the per-minute budget with 429, headers and no Retry-After', async () => {
+    await awayFromMinuteEdge();
+    const sim = await start({ restCallsPerMinute: 3, apiKeys: [TOKEN, 'k2'] });
+    const url = `${sim.url}/api/v1/quote?symbol=AAPL&token=${TOKEN}`;
+    const remaining: (string | null)[] = [];
+    for (let i = 0; i < 3; i++) remaining.push((await httpGet(url)).headers.get('x-ratelimit-remaining'));
+    expect(remaining).toEqual(['2', '1', '0']);
+    const refused = await httpGet(url);
+    expect(refused.status).toBe(429);
+    expect(refused.text).toBe(FinnhubRestBodies.limitReached);
+    expect(refused.headers.get('x-ratelimit-limit')).toBe('3');
+    expect(refused.headers.get('x-ratelimit-remaining')).toBe('0');
+    expect(Number(refused.headers.get('x-ratelimit-reset')) % 60).toBe(0);
+    expect(refused.headers.get('retry-after')).toBeNull();
+    expect(sim.stats().rest429).toBe(1);
+    // The budget is per API key.
+    expect((await get(`${sim.url}/api/v1/quote?symbol=AAPL`, { 'X-Finnhub-Token': 'k2' })).status).toBe(200);
+  });
+
+  it('refuses more than restCallsPerSecond calls in a rolling second, then admits again', async () => {
+    await awayFromMinuteEdge();
+    const sim = await start({ restCallsPerSecond: 2, apiKeys: [TOKEN, 'k2'] });
+    const url = `${sim.url}/api/v1/quote?symbol=AAPL&token=${TOKEN}`;
+    const statuses = [];
+    for (let i = 0; i < 3; i++) statuses.push((await httpGet(url)).status);
+    expect(statuses).toEqual([200, 200, 429]);
+    expect((await httpGet(`${sim.url}/api/v1/quote?symbol=AAPL&token=k2`)).status).toBe(200);
+    await sleep(1_050);
+    expect((await httpGet(url)).status).toBe(200);
+  });
+
+  it('feeds the adapter: its quote request is admitted and parsed, t converted to ms', async () => {
+    const sim = await start();
+    const adapter = createFinnhubAdapter({ token: TOKEN });
+    const [request] = adapter.restTickerRequests?.(sim.url, ['FINNHUB:BINANCE:ETHUSDT']) ?? [];
+    if (!request) throw new Error('the adapter builds no quote request');
+    const res = await get(request.url, { ...request.headers });
+    expect(res.status).toBe(200);
+    const [update] = adapter.parseRestTickerResponse?.(request, res.text, Date.now()) ?? [];
+    expect(update).toMatchObject({ exchange: 'finnhub', symbol: 'FINNHUB:BINANCE:ETHUSDT', source: 'rest' });
+    expect(update?.last).toBe(/"c":([\d.]+)/.exec(res.text)?.[1]);
+    expect((update?.eventTime ?? 0) % 1000).toBe(0);
+    const [unknown] = adapter.restTickerRequests?.(sim.url, ['FINNHUB:NOPE']) ?? [];
+    if (!unknown) throw new Error('the adapter builds no quote request');
+    const zero = await get(unknown.url, { ...unknown.headers });
+    expect(() => adapter.parseRestTickerResponse?.(unknown, zero.text, Date.now())).toThrow(/no quote/);
+  });
+});
+
+describe('symbol listings', () => {
+  it('lists the US stocks and the crypto pairs of one venue', async () => {
+    const sim = await start({
+      stocks: ['AAPL', 'BRK.B'],
+      cryptoSymbols: ['BINANCE:BTCUSDT', 'KRAKEN:XBTUSD'],
+    });
+    const stocks = (await httpGet(`${sim.url}/api/v1/stock/symbol?exchange=US&token=${TOKEN}`)).json();
+    expect(stocks).toHaveLength(2);
+    expect(stocks[0]).toMatchObject({
+      currency: 'USD',
+      description: 'APPLE INC',
+      displaySymbol: 'AAPL',
+      mic: 'XNAS',
+      symbol: 'AAPL',
+      type: 'Common Stock',
+    });
+    expect(stocks[0].figi).toMatch(/^BBG[0-9A-Z]{9}$/);
+    const binance = await httpGet(`${sim.url}/api/v1/crypto/symbol?exchange=binance&token=${TOKEN}`);
+    expect(binance.text).toBe(
+      '[{"description":"Binance BTCUSDT","displaySymbol":"BTC/USDT","symbol":"BINANCE:BTCUSDT"}]',
+    );
+    const forex = (await httpGet(`${sim.url}/api/v1/forex/symbol?exchange=oanda&token=${TOKEN}`)).json();
+    expect(forex).toEqual([
+      { description: 'Oanda EUR/USD', displaySymbol: 'EUR/USD', symbol: 'OANDA:EUR_USD' },
+    ]);
+    expect((await httpGet(`${sim.url}/api/v1/crypto/symbol?exchange=nowhere&token=${TOKEN}`)).json()).toEqual(
+      [],
+    );
+  });
+});
+
+describe('Finnhub faults over HTTP', () => {
+  it('serves the shared /_sim/ endpoints: stats, injected REST faults, reset of the budgets', async () => {
+    await awayFromMinuteEdge();
+    const sim = await start({ restCallsPerMinute: 1 });
+    const url = `${sim.url}/api/v1/quote?symbol=AAPL&token=${TOKEN}`;
+    expect((await httpPost(`${sim.url}/_sim/rest-fault?status=503&count=1`)).json()).toEqual({ ok: true });
+    expect((await httpGet(url)).status).toBe(503);
+    expect((await httpGet(url)).status).toBe(200);
+    expect((await httpGet(url)).status).toBe(429);
+    await httpPost(`${sim.url}/_sim/reset`);
+    expect((await httpGet(url)).status).toBe(200);
+    const stats = (await httpGet(`${sim.url}/_sim/stats`)).json();
+    expect(stats).toMatchObject({ restRequests: 4, rest429: 1, wsConnections: 0 });
+    expect((await httpGet(`${sim.url}/_sim/subscriptions`)).json()).toEqual({});
+    expect((await httpPost(`${sim.url}/_sim/silence?symbol=AAPL&on=1`)).status).toBe(404);
+  });
+});
