@@ -6,3 +6,4 @@ export * from './redis-cluster';
 export * from './redis-sentinel';
 export * from './prometheus-text';
 export { startExchangeSim, type ExchangeSim, type SimOptions } from '@tickwire/exchange-sim';
+export { startCoinbaseSim, startFinnhubSim, type CoinbaseSim, type FinnhubSim } from '@tickwire/exchange-sim';
