@@ -21,7 +21,7 @@
  *   ({@link ExchangeAdapter.symbolList}).
  */
 import type { ExchangeId, TickerUpdate } from '@tickwire/core';
-import type { FeedMessage } from './feed-message';
+import type { FeedMessage, HeartbeatMessage } from './feed-message';
 
 /**
  * `maxConnectionAgeMs` of an exchange that documents no cut: the longest delay `setTimeout`
@@ -111,6 +111,14 @@ export type RestResponseHeaders = Readonly<Record<string, string | readonly stri
 /** How an exchange acknowledges subscriptions; see {@link ExchangeAdapter.subscriptionAcks}. */
 export type SubscriptionAckStyle = 'by-id' | 'cumulative' | 'none';
 
+/** Finds lost messages of a symbol from its heartbeats (Coinbase); see {@link ExchangeAdapter.feedGapDetector}. */
+export interface FeedGapDetector {
+  /** The gap this heartbeat reveals, if any (with a reason for logs). */
+  observe(heartbeat: HeartbeatMessage): { symbol: string; reason: string } | undefined;
+  /** Forgets a symbol's history (it was subscribed again). */
+  forget(symbol: string): void;
+}
+
 export interface ExchangeAdapter {
   readonly id: ExchangeId;
   /** Link to the protocol documentation the adapter follows. */
@@ -140,6 +148,12 @@ export interface ExchangeAdapter {
    * sent within it. Absent (Binance): the URL already subscribed.
    */
   openFrames?(streams: readonly string[], nextId: () => number): string[];
+  /**
+   * A detector of lost messages for one connection's heartbeats, when the exchange's
+   * heartbeats can prove a gap (Coinbase: per-product sequence and time). Absent: gaps are
+   * only noticed as silence.
+   */
+  feedGapDetector?(): FeedGapDetector;
   /** Control frames that subscribe to `streams`, chunked to the exchange's limits; ids from `nextId`. */
   subscribeFrames(streams: readonly string[], nextId: () => number): string[];
   unsubscribeFrames(streams: readonly string[], nextId: () => number): string[];

@@ -15,6 +15,7 @@
  */
 import type { ExchangeAdapter, RestTickerRequest } from '../exchange-adapter';
 import { coinbaseSubscribeFrames, coinbaseUnsubscribeFrames } from './control-frames';
+import { CoinbaseHeartbeatGapDetector } from './heartbeat-gap-detector';
 import { CoinbaseConfigError, CoinbaseErrorCode, CoinbaseRestError } from './errors';
 import { COINBASE_DOCS_URL, COINBASE_LIMITS } from './limits';
 import { parseCoinbaseMessage } from './parse-message';
@@ -87,6 +88,7 @@ export function createCoinbaseAdapter(options: Partial<CoinbaseAdapterOptions> =
     },
     connectUrl: (wsBaseUrl) => coinbaseFeedUrl(wsBaseUrl),
     openFrames: (streams) => coinbaseSubscribeFrames(streams),
+    feedGapDetector: () => new CoinbaseHeartbeatGapDetector(),
     subscribeFrames: (streams) => coinbaseSubscribeFrames(streams),
     unsubscribeFrames: (streams) => coinbaseUnsubscribeFrames(streams),
     parse: parseCoinbaseMessage,

@@ -12,7 +12,7 @@
  * `source`.
  */
 import type { ExchangeId, Lifecycle, TickerUpdate } from '@tickwire/core';
-import type { ExchangeAdapter, FeedMessage } from '@tickwire/exchanges';
+import type { ExchangeAdapter, FeedGapDetector, FeedMessage } from '@tickwire/exchanges';
 import type { Logger } from '@tickwire/observability';
 import type { PodMetrics } from '../metrics';
 import { ConnectBreaker, type BreakerState } from './connect-breaker';
@@ -93,6 +93,7 @@ export class Upstream implements Lifecycle {
   private readonly symbols = new Map<string, SymbolState>();
   private readonly refused = new Set<string>();
   private readonly fallback: RestFallback;
+  private readonly gaps: FeedGapDetector | undefined;
   readonly exchange: ExchangeId;
   private readonly maxShards: number;
   private fallbackTimer: NodeJS.Timeout | undefined;
@@ -110,6 +111,7 @@ export class Upstream implements Lifecycle {
     const { adapter, metrics } = options;
     this.exchange = adapter.id;
     this.maxShards = adapter.limits.maxConnectionsPerKey ?? Number.POSITIVE_INFINITY;
+    this.gaps = adapter.feedGapDetector?.();
     this.connectBudget = new ConnectBudget(
       adapter.limits.maxConnectsPerWindow,
       adapter.limits.connectWindowMs,
@@ -341,6 +343,27 @@ export class Upstream implements Lifecycle {
     for (const [shard, streams] of stale) shard.resubscribe(streams);
   }
 
+  /**
+   * A symbol's heartbeat proves its stream alive (a quiet market is not a silent stream); one
+   * that proves messages were lost (Coinbase: heartbeats missed or going back) re-subscribes the
+   * symbol, which makes the exchange send its current ticker again.
+   */
+  private heartbeat(message: Extract<FeedMessage, { type: 'heartbeat' }>): void {
+    if (message.symbol === undefined) return;
+    const state = this.symbols.get(message.symbol);
+    if (!state) return;
+    state.lastSignOfLifeAt = Date.now();
+    const gap = this.gaps?.observe(message);
+    if (!gap) return;
+    this.gaps?.forget(gap.symbol);
+    this.options.metrics.upstreamResubscribes.inc({ exchange: this.exchange });
+    this.log.warn(
+      { symbol: gap.symbol, reason: gap.reason },
+      'feed gap found in heartbeats; subscribing again',
+    );
+    state.shard.resubscribe(state.streams);
+  }
+
   private handleFrame(text: string, receivedAt: number, shard: StreamShard): void {
     this.lastFrameAt = receivedAt;
     const message = this.options.adapter.parse(text, receivedAt);
@@ -379,8 +402,10 @@ export class Upstream implements Lifecycle {
           );
         }
         return;
-      case 'ack':
       case 'heartbeat':
+        this.heartbeat(message);
+        return;
+      case 'ack':
       case 'ignored':
         return;
     }
