@@ -73,14 +73,13 @@ function scanEvents(data, from, to, now, measured) {
   return found;
 }
 
-/** Handles `data[0, length)` of one connection; returns false to stop reading. */
+/** Handles `data[0, length)` of one connection (`data` is exactly that long); returns false to stop reading. */
 function onData(conn, data, length) {
   const now = Date.now();
   totals.bytes += length;
   totals.reads += 1;
   let start = 0;
   if (!conn.headDone) {
-    // `data` is the shared read buffer: bytes at `length` and beyond are stale, never matched.
     const end = data.indexOf(HEAD_END);
     if (end === -1 || end + HEAD_END.length > length) return true; // heads arrive in one read on loopback
     conn.headDone = true;
@@ -147,7 +146,11 @@ function openConnection(spec) {
             conn.carry = undefined;
             return onData(conn, joined, joined.length);
           }
-          return onData(conn, buffer, nread);
+          // A view of this read only: every search stops at its end. Searching the shared buffer
+          // itself ran on into the stale bytes of earlier, longer reads (up to READ_BUFFER_BYTES
+          // per search when no marker was left there), which made the generator's CPU per event
+          // depend on what it had read before, and so on the target.
+          return onData(conn, buffer.subarray(0, nread), nread);
         },
       },
     });

@@ -65,6 +65,18 @@ describe('Hub', () => {
     expect(other.writes).toHaveLength(0);
   });
 
+  it('splits a large subscription into groups, and every member still gets every tick, encoded once', () => {
+    const { hub, subscribe } = setup({ maxGroupMembers: 2 });
+    const clients = [1, 2, 3, 4, 5].map(() => subscribe(['BTCUSDT']));
+    expect(new Set(clients.map((c) => c.client.group)).size).toBe(3);
+    hub.applyBatch(batch(ticker('BTCUSDT', '1.0')));
+    hub.flushNow();
+    for (const c of clients) expect(c.writes[0]).toBe(clients[0]!.writes[0]);
+    // A member that leaves makes room: the next subscriber joins its group, no fourth group.
+    hub.remove(clients[2]!.client);
+    expect(subscribe(['BTCUSDT']).client.group).toBe(clients[2]!.client.group);
+  });
+
   it('coalesces the batches that arrive between flushes into one write per client, every tick kept', () => {
     const { hub, subscribe } = setup();
     const client = subscribe(['BTCUSDT', 'ETHUSDT']);

@@ -16,6 +16,7 @@ import {
 import type { TickBatch } from '@tickwire/cluster';
 import type { Logger } from '@tickwire/observability';
 import type { PodMetrics } from '../metrics';
+import { BatchController } from './batch-controller';
 import { FanoutQueue, type WriteTally } from './fanout-queue';
 import { FlushLoop } from './flush-loop';
 import { SseClient, type SseClientOptions } from './sse-client';
@@ -36,6 +37,21 @@ export const DEFAULT_FLUSH_INTERVAL_MS = 5;
  * 100k-200k events/s to 10,000 clients (bench/RESULTS.md).
  */
 export const DEFAULT_WRITES_PER_SLICE = 400;
+/**
+ * Longest a group waits to gather several events into one write while the hub is saturated (ms).
+ * Only a saturated hub waits at all, and its alternative is its own backlog: on the bench
+ * machine that reached 115-175 ms p99 at 120-130 msg/s, against 95-104 ms when groups could wait
+ * up to 90 ms for a second event (75 ms, also measured, is too short for events 77-83 ms apart;
+ * bench/RESULTS.md). A group whose events come further apart than 90 % of this never waits.
+ */
+export const DEFAULT_MAX_LINGER_MS = 90;
+/**
+ * Members per subscriber group. A larger subscription gets several groups, which take turns
+ * while the hub gathers events (SubscriberGroup.dueAt), so their writes come in bursts this
+ * size instead of one burst per subscription. Each group joins its own frame per flush (from the
+ * events encoded once), so the split costs one join per group, not per member.
+ */
+export const MAX_GROUP_MEMBERS = 250;
 /** How often stuck clients are looked for (ms). */
 const SWEEP_INTERVAL_MS = 1_000;
 /** A client cut for not reading, or ended at shutdown, gets this long to take its last bytes (ms). */
@@ -57,6 +73,10 @@ export interface HubOptions {
   flushIntervalMs?: number;
   /** Default DEFAULT_WRITES_PER_SLICE. */
   writesPerSlice?: number;
+  /** Default DEFAULT_MAX_LINGER_MS; 0 never gathers events beyond the flush interval. */
+  maxLingerMs?: number;
+  /** Default MAX_GROUP_MEMBERS. */
+  maxGroupMembers?: number;
   now?: () => number;
 }
 
@@ -67,13 +87,15 @@ export interface SubscribeOptions {
 
 export class Hub implements Lifecycle {
   private readonly latest = new Map<string, Ticker>();
-  private readonly groups = new Map<string, SubscriberGroup>();
+  /** The groups of each subscription (by SubscriberGroup.keyOf), in order of phase. */
+  private readonly groups = new Map<string, SubscriberGroup[]>();
   private readonly groupsBySymbol = new Map<string, Set<SubscriberGroup>>();
   private readonly queue: FanoutQueue;
   private readonly clients = new Set<SseClient>();
   private readonly candles: CandleAggregator;
   private readonly now: () => number;
   private readonly loop: FlushLoop;
+  private readonly batching: BatchController;
   private readonly clientOptions: SseClientOptions;
   /** Counts applied batches and broadcasts: a client's snapshot covers everything up to its value. */
   private seq = 0;
@@ -91,15 +113,22 @@ export class Hub implements Lifecycle {
       onConflated: (events) => metrics.sseConflated.inc(events),
       now: this.now,
     };
-    this.queue = new FanoutQueue(
-      options.flushIntervalMs ?? DEFAULT_FLUSH_INTERVAL_MS,
-      (tally) => this.written(tally),
-      (waitedMs) => metrics.sseFanoutDelay.observe(waitedMs / 1000),
-    );
+    this.batching = new BatchController({
+      now: this.now,
+      onChange: (change) => options.logger.debug(change, 'fan-out batch target changed'),
+    });
+    this.queue = new FanoutQueue({
+      intervalMs: options.flushIntervalMs ?? DEFAULT_FLUSH_INTERVAL_MS,
+      maxLingerMs: options.maxLingerMs ?? DEFAULT_MAX_LINGER_MS,
+      batchTarget: () => this.batching.batchTarget,
+      onWritten: (tally) => this.written(tally),
+      onTake: (waitedMs) => metrics.sseFanoutDelay.observe(waitedMs / 1000),
+    });
     this.loop = new FlushLoop({
       writesPerSlice: options.writesPerSlice ?? DEFAULT_WRITES_PER_SLICE,
       slice: (budget, now) => this.queue.slice(budget, now),
       now: this.now,
+      onBusy: (ms) => this.batching.recordBusy(ms),
     });
   }
 
@@ -209,9 +238,11 @@ export class Hub implements Lifecycle {
       seq: this.seq,
       at: this.now(),
     };
-    for (const group of this.groups.values()) {
-      group.add(event);
-      this.queue.add(group);
+    for (const groups of this.groups.values()) {
+      for (const group of groups) {
+        group.add(event);
+        this.queue.add(group);
+      }
     }
     this.loop.wake();
   }
@@ -246,15 +277,28 @@ export class Hub implements Lifecycle {
     return this.lastBatch;
   }
 
+  /** A group of the subscription with room for one more member, created if none has. */
   private groupFor(symbols: ReadonlySet<string>, throttleMs: number): SubscriberGroup {
     const key = SubscriberGroup.keyOf(symbols, throttleMs);
-    let group = this.groups.get(key);
-    if (group) return group;
+    const maxMembers = this.options.maxGroupMembers ?? MAX_GROUP_MEMBERS;
+    let groups = this.groups.get(key);
+    const open = groups?.find((group) => group.members.size < maxMembers);
+    if (open) return open;
+    if (!groups) this.groups.set(key, (groups = []));
+    // The lowest phase no group of the subscription has (one left when its last member did).
+    let phase = 0;
+    while (groups.some((group) => group.phase === phase)) phase += 1;
     const metrics = this.options.metrics;
-    group = new SubscriberGroup(key, new Set(symbols), throttleMs, this.options.maxClientBufferBytes, (n) =>
-      metrics.sseConflated.inc(n),
+    const group = new SubscriberGroup(
+      key,
+      new Set(symbols),
+      throttleMs,
+      this.options.maxClientBufferBytes,
+      (n) => metrics.sseConflated.inc(n),
+      phase,
     );
-    this.groups.set(key, group);
+    groups.push(group);
+    groups.sort((a, b) => a.phase - b.phase);
     for (const symbol of symbols) {
       let set = this.groupsBySymbol.get(symbol);
       if (!set) this.groupsBySymbol.set(symbol, (set = new Set()));
@@ -264,7 +308,10 @@ export class Hub implements Lifecycle {
   }
 
   private dropGroup(group: SubscriberGroup): void {
-    this.groups.delete(group.key);
+    const groups = this.groups.get(group.key);
+    const rest = groups?.filter((other) => other !== group) ?? [];
+    if (rest.length > 0) this.groups.set(group.key, rest);
+    else this.groups.delete(group.key);
     this.queue.delete(group);
     for (const symbol of group.symbols) {
       const set = this.groupsBySymbol.get(symbol);
@@ -274,6 +321,7 @@ export class Hub implements Lifecycle {
   }
 
   private written(tally: WriteTally): void {
+    this.batching.recordWrites(tally.writes, tally.ticks + tally.statuses);
     const metrics = this.options.metrics;
     if (tally.ticks > 0) metrics.sseEvents.inc({ event: 'tick' }, tally.ticks);
     if (tally.statuses > 0) metrics.sseEvents.inc({ event: 'status' }, tally.statuses);

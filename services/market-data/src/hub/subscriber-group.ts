@@ -4,7 +4,8 @@
  * encoded events and joins them into one frame per flush: built once, written to every member.
  * A group never holds more than `maxPendingBytes` of events: past that (the hub fell behind) it
  * keeps only the latest event per key, like a slow client. A throttled group always does, and
- * is flushed at most once per `throttleMs` (the FanoutQueue asks `readyAt`).
+ * is flushed at most once per `throttleMs`. While the hub is saturated an unthrottled group also
+ * gathers a few events per write, within a bound (the FanoutQueue asks `dueAt`).
  */
 import { SseFrame } from './sse-frame';
 import type { SseClient } from './sse-client';
@@ -32,6 +33,18 @@ export interface GroupFlush {
 
 /** The conflation key of status events: a slow client only needs the newest. */
 export const STATUS_KEY = '#status';
+/** Weight of the newest gap in a group's running average of the time between its events. */
+const SPACING_WEIGHT = 0.2;
+/**
+ * A group gathering events waits up to this many times its usual pace for them (bounded by
+ * maxLingerMs): the count, not the clock, normally ends the wait; this covers a pace that slows.
+ */
+const LINGER_PACE_SLACK = 1.25;
+/**
+ * A group waits for more events only if its pace brings them within this share of maxLingerMs:
+ * a pace just under the bound, plus some jitter, would make it wait the whole bound for nothing.
+ */
+const LINGER_PACE_MARGIN = 0.9;
 
 export class SubscriberGroup {
   readonly members = new Set<SseClient>();
@@ -40,6 +53,13 @@ export class SubscriberGroup {
   private pending: PendingEvent[] = [];
   private pendingBytes = 0;
   private latest: Map<string, PendingEvent> | undefined;
+  /** When the oldest pending event was queued (ms). */
+  private firstPendingAt = 0;
+  private lastEventAt: number | undefined;
+  /** Running average of the time between two events (ms); NaN until two were seen. */
+  private spacingMs = NaN;
+  /** Events added since the group was created. */
+  private received = 0;
 
   constructor(
     /** The subscription, as a map key: sorted symbols and the throttle. */
@@ -48,6 +68,11 @@ export class SubscriberGroup {
     readonly throttleMs: number,
     private readonly maxPendingBytes: number,
     private readonly onConflated: (events: number) => void,
+    /**
+     * Which turn the group takes among the groups of the same subscription while they gather
+     * events: see `dueAt`. The hub numbers them in order of creation.
+     */
+    readonly phase = 0,
   ) {}
 
   /** The key of a subscription: the same for the same symbols in any order. */
@@ -56,6 +81,15 @@ export class SubscriberGroup {
   }
 
   add(event: PendingEvent): void {
+    if (!this.hasPending()) this.firstPendingAt = event.at;
+    if (this.lastEventAt !== undefined) {
+      const gap = Math.max(0, event.at - this.lastEventAt);
+      this.spacingMs = Number.isNaN(this.spacingMs)
+        ? gap
+        : this.spacingMs + SPACING_WEIGHT * (gap - this.spacingMs);
+    }
+    this.lastEventAt = event.at;
+    this.received += 1;
     if (this.latest !== undefined) {
       this.conflate(event);
       return;
@@ -72,12 +106,42 @@ export class SubscriberGroup {
   }
 
   hasPending(): boolean {
-    return this.pending.length > 0 || (this.latest?.size ?? 0) > 0;
+    return this.pendingCount() > 0;
+  }
+
+  /** Events waiting for the next flush. */
+  pendingCount(): number {
+    return this.latest !== undefined ? this.latest.size : this.pending.length;
   }
 
   /** When the group may flush again (ms): `intervalMs` after its last flush, or its throttle. */
   readyAt(intervalMs: number): number {
     return this.lastFlushAt + Math.max(intervalMs, this.throttleMs);
+  }
+
+  /**
+   * When the group is due (ms): `readyAt`, and while the hub is saturated (`batchTarget` > 1) not
+   * before it holds `batchTarget` events, or as many as its own pace brings within `maxLingerMs`
+   * if that is fewer; the wait ends when they are there, or when they should have been (with some
+   * slack, never past `maxLingerMs`) if the pace slowed. A group whose pace brings no second event
+   * within the bound does not wait at all: waiting would add latency and save no write. Throttled
+   * groups already gather per period.
+   *
+   * Groups of the same subscription (the hub splits a large one) take turns: a group is also due
+   * after every n-th event it received, counted from its `phase`, so with n = 2 half of them write
+   * after each event instead of all of them after every other one. Each still writes n events at
+   * a time, but the writes, and the clients' reads, come in bursts half as large.
+   */
+  dueAt(intervalMs: number, batchTarget: number, maxLingerMs: number): number {
+    const ready = this.readyAt(intervalMs);
+    if (batchTarget <= 1 || this.throttleMs > 0) return ready;
+    // NaN (pace not known yet) compares false everywhere below: no wait.
+    const reachable = 1 + Math.floor((maxLingerMs * LINGER_PACE_MARGIN) / this.spacingMs);
+    const wanted = Math.min(batchTarget, reachable);
+    const count = this.pendingCount();
+    if (!(wanted > count) || count === 0 || (this.received + this.phase) % wanted === 0) return ready;
+    const lingerMs = Math.min(maxLingerMs, (wanted - 1) * this.spacingMs * LINGER_PACE_SLACK);
+    return Math.max(ready, this.firstPendingAt + lingerMs);
   }
 
   /** Takes what is pending as one frame, or undefined when nothing is. */
