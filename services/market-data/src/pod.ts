@@ -46,6 +46,13 @@ const STATUS_CHECK_INTERVAL_MS = 1_000;
 const CATALOG_START_TIMEOUT_MS = 3_000;
 /** The leader reads the interest registry at least this often to see expired symbols (ms). */
 const MAX_DEMAND_POLL_MS = 5_000;
+/**
+ * Pending connections the kernel queues before the pod accepts them (capped by
+ * net.core.somaxconn). Node's default, 511, overflowed when thousands of SSE clients reconnected
+ * at once while the pod was busy (bench/RESULTS.md, connect storm): clients then wait for SYN
+ * retries, seconds each.
+ */
+const LISTEN_BACKLOG = 4_096;
 
 export class Pod {
   private readonly config: Config;
@@ -181,7 +188,7 @@ export class Pod {
   private listen(): Promise<void> {
     return new Promise((resolve, reject) => {
       this.server.once('error', reject);
-      this.server.listen(this.config.PORT, this.config.HOST, () => {
+      this.server.listen({ port: this.config.PORT, host: this.config.HOST, backlog: LISTEN_BACKLOG }, () => {
         this.server.off('error', reject);
         resolve();
       });
