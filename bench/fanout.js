@@ -210,11 +210,24 @@ async function measure(target, load, ms, offeredPerSecond, feed) {
   };
 }
 
+/**
+ * Size of a pod's V8 young generation (new space, MB; NaN for targets without /metrics). The
+ * connect burst grows it to its maximum and V8 shrinks it only after some idle seconds: it is
+ * most of the difference between the idle figures at 5 s and at 30 s, and it is heap headroom,
+ * not memory the connections hold.
+ */
+async function youngGenerationMb(target) {
+  if (target.metricsUrl === undefined) return NaN;
+  const metrics = await scrape(target.metricsUrl);
+  return sample(metrics, 'tickwire_nodejs_heap_space_size_total_bytes', 'space="new"') / 2 ** 20;
+}
+
 async function compareTarget(name, feed, load) {
   const target = await startTarget(name, feed);
   try {
     await sleep(1_000);
     const base = procStats(target.pids);
+    const baseYoung = await youngGenerationMb(target);
     const overflowsBefore = listenOverflows();
     // Two halves: the second half's RSS growth is the cost of a connection without the one-time
     // growth (code, pools, heap headroom) that the first connections pay for.
@@ -235,8 +248,10 @@ async function compareTarget(name, feed, load) {
     const connectedAt = performance.now();
     await sleep(IDLE_SETTLE_MS);
     const idle = procStats(target.pids);
+    const idleYoung = await youngGenerationMb(target);
     await sleep(Math.max(0, SETTLED_IDLE_MS - (performance.now() - connectedAt)));
     const settled = procStats(target.pids);
+    const settledYoung = await youngGenerationMb(target);
     const result = {
       name: target.name,
       connectMs: connected.elapsedMs,
@@ -245,6 +260,8 @@ async function compareTarget(name, feed, load) {
       idleKbPerConnection: (idle.rssKb - base.rssKb) / CLIENTS,
       marginalKbPerConnection: (idle.rssKb - half.rssKb) / (CLIENTS - halfCount),
       settledKbPerConnection: (settled.rssKb - base.rssKb) / CLIENTS,
+      youngGrowthMbAt5s: idleYoung - baseYoung,
+      youngGrowthMbAtSettled: settledYoung - baseYoung,
       baseRssMb: base.rssKb / 1024,
       steps: [],
     };
@@ -344,6 +361,11 @@ async function scenarioCompare(feed, load) {
       'idle KB/connection at 5 s': r.idleKbPerConnection,
       'idle KB/connection at 5 s, second half': r.marginalKbPerConnection,
       [`idle KB/connection at ${SETTLED_IDLE_MS / 1000} s`]: r.settledKbPerConnection,
+      [`V8 young generation growth MB at 5 s, ${SETTLED_IDLE_MS / 1000} s`]: Number.isFinite(
+        r.youngGrowthMbAt5s,
+      )
+        ? `${r.youngGrowthMbAt5s.toFixed(1)}, ${r.youngGrowthMbAtSettled.toFixed(1)}`
+        : '-',
       [`connect ${CLIENTS} ms`]: r.connectMs,
     };
   });
@@ -498,13 +520,18 @@ async function scenarioStorm(feed, load) {
 /** Soak: RSS and heap are sampled this often; the slope uses the lowest sample per bucket (after GC). */
 const SOAK_SAMPLE_EVERY_MS = 2_000;
 const SOAK_BUCKET_MS = 20_000;
+/**
+ * The soak asks the pod for its memory after two full GCs this often (ms; bench/lib/memory-probe.js).
+ * Each probe pauses the pod for the collections (reported), once a minute.
+ */
+const SOAK_PROBE_EVERY_MS = 60_000;
 /** A long soak prints a progress line this often, so its log shows it is alive (ms). */
 const SOAK_PROGRESS_EVERY_MS = 60_000;
 /** The soak's floors table has one row per this many minutes. */
 const SOAK_TABLE_EVERY_MINUTES = 5;
 
 async function scenarioSoak(feed, load) {
-  const target = await startPod(feed, { clients: CLIENTS, env: POD_ENV });
+  const target = await startPod(feed, { clients: CLIENTS, env: POD_ENV, memoryProbe: true });
   try {
     await sleep(1_000);
     await load.connect(specsFor(target));
@@ -518,7 +545,21 @@ async function scenarioSoak(feed, load) {
     const cpuBefore = procStats(target.pids).cpuSeconds;
     const t0 = performance.now();
     let nextProgress = SOAK_PROGRESS_EVERY_MS;
+    let nextProbe = 0;
+    /** Memory after two full GCs, once per SOAK_PROBE_EVERY_MS: what a leak would raise. */
+    const probes = [];
     while (performance.now() - t0 < MEASURE_MS) {
+      if (performance.now() - t0 >= nextProbe) {
+        nextProbe += SOAK_PROBE_EVERY_MS;
+        const probe = await target.probeMemory();
+        probes.push({
+          minute: (performance.now() - t0) / 60_000,
+          liveHeapMb: probe.heapUsed / 2 ** 20,
+          externalMb: probe.external / 2 ** 20,
+          rssMb: probe.rss / 2 ** 20,
+          pauseMs: probe.pauseMs,
+        });
+      }
       const metrics = await scrape(target.metricsUrl);
       const stats = procStats(target.pids);
       samples.push({
@@ -546,6 +587,7 @@ async function scenarioSoak(feed, load) {
     // first third is warm-up (heap growing to its working size); the slope is over the rest.
     const floors = bucketFloors(samples, SOAK_BUCKET_MS / 60_000);
     const steady = floors.slice(Math.floor(floors.length / 3));
+    const steadyProbes = probes.filter((p) => p.minute >= elapsed / 60 / 3);
     console.log(`\n### Soak: ${CLIENTS} clients, ${RATE} msg/s, ${(elapsed / 60).toFixed(1)} min\n`);
     console.log(
       markdownTable([
@@ -562,6 +604,11 @@ async function scenarioSoak(feed, load) {
           'heap floor slope MB/h': slope(steady, 'heapMb') * 60,
           'RSS floor first → last MB': `${floors[0].rssMb.toFixed(1)} → ${floors.at(-1).rssMb.toFixed(1)}`,
           'heap floor first → last MB': `${floors[0].heapMb.toFixed(1)} → ${floors.at(-1).heapMb.toFixed(1)}`,
+          'live heap after full GC, first → last MB': `${probes[0].liveHeapMb.toFixed(1)} → ${probes.at(-1).liveHeapMb.toFixed(1)}`,
+          'live heap slope MB/h': slope(steadyProbes, 'liveHeapMb') * 60,
+          'external slope MB/h': slope(steadyProbes, 'externalMb') * 60,
+          'RSS after full GC slope MB/h': slope(steadyProbes, 'rssMb') * 60,
+          'full GC pause max ms': Math.max(...probes.map((p) => p.pauseMs)),
           'clients at the end': samples.at(-1).clients,
           samples: samples.length,
         },
@@ -569,6 +616,8 @@ async function scenarioSoak(feed, load) {
     );
     // The floors over time, coarser: what the slope is fitted to, readable at a glance.
     const rows = [];
+    const probesIn = (minute) =>
+      probes.filter((p) => p.minute >= minute && p.minute < minute + SOAK_TABLE_EVERY_MINUTES);
     for (let minute = 0; minute < elapsed / 60; minute += SOAK_TABLE_EVERY_MINUTES) {
       const inRow = floors.filter((f) => f.minute >= minute && f.minute < minute + SOAK_TABLE_EVERY_MINUTES);
       if (inRow.length === 0) continue;
@@ -576,6 +625,9 @@ async function scenarioSoak(feed, load) {
         minutes: `${minute}-${Math.min(minute + SOAK_TABLE_EVERY_MINUTES, Math.ceil(elapsed / 60))}`,
         'RSS floor MB': Math.min(...inRow.map((f) => f.rssMb)),
         'heap floor MB': Math.min(...inRow.map((f) => f.heapMb)),
+        'live heap after full GC MB': Math.max(...probesIn(minute).map((p) => p.liveHeapMb)),
+        'external after full GC MB': Math.max(...probesIn(minute).map((p) => p.externalMb)),
+        'RSS after full GC MB': Math.max(...probesIn(minute).map((p) => p.rssMb)),
       });
     }
     console.log(`\n${markdownTable(rows)}`);

@@ -23,9 +23,14 @@ function feedEnv(feed) {
 
 const listeningPort = (line) => (/"msg":"listening"/.test(line) ? JSON.parse(line).port : undefined);
 
-/** A Tickwire pod (services/market-data/dist/main.js) with `env` over the bench defaults. */
-async function startPod(feed, { clients, env = {} }) {
-  const { child, lines } = start(process.execPath, [path.join(ROOT, 'services/market-data/dist/main.js')], {
+/**
+ * A Tickwire pod (services/market-data/dist/main.js) with `env` over the bench defaults;
+ * `memoryProbe` preloads bench/lib/memory-probe.js and gives the target `probeMemory()`.
+ */
+async function startPod(feed, { clients, env = {}, memoryProbe = false }) {
+  const probeArgs = memoryProbe ? ['--expose-gc', '--require', path.join(__dirname, 'memory-probe.js')] : [];
+  const main = path.join(ROOT, 'services/market-data/dist/main.js');
+  const { child, lines } = start(process.execPath, [...probeArgs, main], {
     PORT: '0',
     HOST: '127.0.0.1',
     // info: the harness waits for the "listening" line; a pod logs little else at info.
@@ -44,8 +49,24 @@ async function startPod(feed, { clients, env = {} }) {
     snapshotMarker: true,
     pathFor: (symbol) => `/v1/stream?symbols=${symbol}`,
     metricsUrl: `http://127.0.0.1:${port}/metrics`,
+    probeMemory: memoryProbe ? () => probeMemory(child, lines) : undefined,
     stop: () => stop(child),
   };
+}
+
+/**
+ * Asks a pod started with `memoryProbe` for its memory after two full GCs
+ * (bench/lib/memory-probe.js): resolves with process.memoryUsage() plus the GC pause.
+ */
+function probeMemory(child, lines) {
+  const found = waitForLine(
+    lines,
+    (line) => (line.startsWith('{"memoryProbe"') ? JSON.parse(line).memoryProbe : undefined),
+    START_TIMEOUT_MS,
+    'the memory probe',
+  );
+  child.kill('SIGUSR2');
+  return found;
 }
 
 /** bench/naive-server.js. */
