@@ -18,7 +18,8 @@
  *            pod's peak RSS, and stuck clients cut and counted.
  *   storm    pod: every client reset at once and reconnected within --storm-window-ms; time until
  *            all have their snapshot, refusals, and the pod's event-loop lag p99 during the storm.
- *   soak     pod: --clients at --rate for --seconds; RSS sampled, slope reported.
+ *   soak     pod: --clients at --rate for --seconds; RSS and heap sampled, and once a minute the
+ *            live heap after two full GCs (bench/lib/memory-probe.js); slopes reported.
  *
  * Options: --clients 10000 --symbols 10 --targets pod,naive,nchan --rates 30:250:10 (from:to:step,
  *   or a list 50,100,150) --warmup 2 --seconds 5 --workers 2 --nchan-workers 1 --p99-limit-ms 100
@@ -211,10 +212,9 @@ async function measure(target, load, ms, offeredPerSecond, feed) {
 }
 
 /**
- * Size of a pod's V8 young generation (new space, MB; NaN for targets without /metrics). The
- * connect burst grows it to its maximum and V8 shrinks it only after some idle seconds: it is
- * most of the difference between the idle figures at 5 s and at 30 s, and it is heap headroom,
- * not memory the connections hold.
+ * Size of a pod's V8 young generation (new space, MB; NaN for targets without /metrics). Read at
+ * each idle reading to tell heap headroom V8 may hand back from memory the connections hold; on
+ * the VM of 2026-12-02 it did not grow at all (bench/RESULTS.md).
  */
 async function youngGenerationMb(target) {
   if (target.metricsUrl === undefined) return NaN;
@@ -621,13 +621,14 @@ async function scenarioSoak(feed, load) {
     for (let minute = 0; minute < elapsed / 60; minute += SOAK_TABLE_EVERY_MINUTES) {
       const inRow = floors.filter((f) => f.minute >= minute && f.minute < minute + SOAK_TABLE_EVERY_MINUTES);
       if (inRow.length === 0) continue;
+      const probed = probesIn(minute);
       rows.push({
         minutes: `${minute}-${Math.min(minute + SOAK_TABLE_EVERY_MINUTES, Math.ceil(elapsed / 60))}`,
         'RSS floor MB': Math.min(...inRow.map((f) => f.rssMb)),
         'heap floor MB': Math.min(...inRow.map((f) => f.heapMb)),
-        'live heap after full GC MB': Math.max(...probesIn(minute).map((p) => p.liveHeapMb)),
-        'external after full GC MB': Math.max(...probesIn(minute).map((p) => p.externalMb)),
-        'RSS after full GC MB': Math.max(...probesIn(minute).map((p) => p.rssMb)),
+        'live heap after full GC MB': Math.max(...probed.map((p) => p.liveHeapMb)),
+        'external after full GC MB': Math.max(...probed.map((p) => p.externalMb)),
+        'RSS after full GC MB': Math.max(...probed.map((p) => p.rssMb)),
       });
     }
     console.log(`\n${markdownTable(rows)}`);

@@ -5,19 +5,11 @@
  * RSS and heap-used samples between GCs saw-tooth with garbage and cannot tell a leak from heap
  * growth V8 has not collected yet.
  */
-const v8 = require('node:v8');
-
 process.on('SIGUSR2', () => {
   const startedAt = performance.now();
   // The second collection frees what finalizers and weak callbacks of the first released.
   global.gc();
   global.gc();
   const pauseMs = performance.now() - startedAt;
-  const usage = process.memoryUsage();
-  const spaces = Object.fromEntries(
-    v8.getHeapSpaceStatistics().map((space) => [space.space_name, space.space_used_size]),
-  );
-  process.stdout.write(
-    `${JSON.stringify({ memoryProbe: { ...usage, pauseMs, oldSpaceUsed: spaces.old_space } })}\n`,
-  );
+  process.stdout.write(`${JSON.stringify({ memoryProbe: { ...process.memoryUsage(), pauseMs } })}\n`);
 });
