@@ -58,6 +58,23 @@ describe('SseClient', () => {
     expect(conflated.count).toBe(0);
   });
 
+  it('skips events its replay already carried when they arrive live after the replay was written', () => {
+    const { stream, sse } = client(10_000);
+    sse.pause();
+    const keptDuringReplay = tick('A', 4);
+    sse.deliver(keptDuringReplay.frame, [keptDuringReplay], 0);
+    // The replay read the stream up to 5-0; this pod's hub had only reached 4-0.
+    sse.resume('5-0');
+    expect(stream.writes).toHaveLength(0);
+    const lateCopy = tick('B', 5);
+    expect(sse.deliver(lateCopy.frame, [lateCopy], 0)).toBe(0);
+    const next = tick('A', 6);
+    expect(sse.deliver(next.frame, [next], 0)).toBe(1);
+    const after = tick('B', 7);
+    expect(sse.deliver(after.frame, [after], 0)).toBe(1);
+    expect([...stream.text().matchAll(/id: (\d+)-0/g)].map((m) => Number(m[1]))).toEqual([6, 7]);
+  });
+
   it('writes nothing once closed', () => {
     const { stream, sse } = client(1_000);
     sse.close();

@@ -6,9 +6,11 @@
  * past one write, and the kept events go out as one write when the socket drains. Past
  * `maxBufferBytes` kept (plus unsent) it keeps only the latest event per symbol, so memory stays
  * bounded whatever the client does, and it counts as stuck: the hub cuts it if that lasts. Events
- * its snapshot already holds (the flush right after it subscribed) are skipped.
+ * its snapshot already holds (the flush right after it subscribed) are skipped, and so are events
+ * its replay already carried: the replay reads the stream in Redis, which this pod's hub may not
+ * have caught up with yet, so such an event can still arrive live after the replay was written.
  */
-import { compareStreamIds, parseStreamId } from '@tickwire/cluster';
+import { compareStreamIds, parseStreamId, type StreamId } from '@tickwire/cluster';
 import { SseFrame } from './sse-frame';
 import type { SseWriter } from './sse-writer';
 import type { PendingEvent, SubscriberGroup } from './subscriber-group';
@@ -32,6 +34,8 @@ export class SseClient {
   private keptBytes = 0;
   /** Latest event per key once over the limit, in the order of their last update. */
   private latest: Map<string, PendingEvent> | undefined;
+  /** Stream position its replay (or snapshot) reached; cleared by the first newer event. */
+  private replayedUpTo: StreamId | undefined;
 
   constructor(
     readonly writer: SseWriter,
@@ -68,6 +72,7 @@ export class SseClient {
       !this.paused &&
       this.kept === undefined &&
       this.latest === undefined &&
+      this.replayedUpTo === undefined &&
       events[0]!.seq > this.coveredSeq &&
       this.writer.bufferedBytes() === 0
     ) {
@@ -87,20 +92,13 @@ export class SseClient {
   resume(replayedUpTo: string | undefined): void {
     if (!this.paused) return;
     this.paused = false;
-    const limit = replayedUpTo === undefined ? undefined : parseStreamId(replayedUpTo);
-    if (limit && this.kept) {
-      this.kept = this.kept.filter((event) => {
-        const position = event.id === undefined ? undefined : parseStreamId(event.id);
-        return !position || compareStreamIds(position, limit) > 0;
-      });
+    this.replayedUpTo = replayedUpTo === undefined ? undefined : parseStreamId(replayedUpTo);
+    if (this.kept) {
+      this.kept = this.withoutReplayed(this.kept);
       this.keptBytes = this.kept.reduce((bytes, event) => bytes + event.frame.identity.length, 0);
     }
-    if (limit && this.latest) {
-      for (const [key, event] of this.latest) {
-        const position = event.id === undefined ? undefined : parseStreamId(event.id);
-        if (position && compareStreamIds(position, limit) <= 0) this.latest.delete(key);
-      }
-    }
+    if (this.latest)
+      this.latest = new Map(this.withoutReplayed([...this.latest.values()]).map((e) => [e.key, e]));
     this.sendKept(this.options.now());
   }
 
@@ -118,6 +116,7 @@ export class SseClient {
       const covered = this.coveredSeq;
       fresh = events.filter((event) => event.seq > covered);
     }
+    fresh = this.withoutReplayed(fresh);
     if (fresh.length === 0) return 0;
     const backedUp = this.writer.bufferedBytes() > 0;
     if (!this.paused && !backedUp && this.kept === undefined && this.latest === undefined) {
@@ -128,6 +127,21 @@ export class SseClient {
     this.keep(fresh, now);
     if (!this.paused && !backedUp) this.sendKept(now);
     return 0;
+  }
+
+  /**
+   * `events` without those at or before the replayed position (events without an id, status,
+   * always pass). Stream ids only go up, so once an event past it is seen, nothing is skipped again.
+   */
+  private withoutReplayed(events: readonly PendingEvent[]): PendingEvent[] {
+    const limit = this.replayedUpTo;
+    if (limit === undefined) return events as PendingEvent[];
+    const fresh = events.filter((event) => {
+      const position = event.id === undefined ? undefined : parseStreamId(event.id);
+      return position === undefined || compareStreamIds(position, limit) > 0;
+    });
+    if (fresh.some((event) => event.id !== undefined)) this.replayedUpTo = undefined;
+    return fresh;
   }
 
   private keep(events: readonly PendingEvent[], now: number): void {
