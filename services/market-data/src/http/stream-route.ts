@@ -55,7 +55,7 @@ export function streamRoute(ctx: ApiContext, prices: PriceCache, meter: RouteMet
     return id;
   };
 
-  const resume = async (client: SseClient, res: ServerResponse, lastEventId: string): Promise<void> => {
+  const resume = async (client: SseClient, lastEventId: string): Promise<void> => {
     client.pause();
     let replay: ReplayResult = { recovered: false };
     if (replaysInFlight < MAX_CONCURRENT_REPLAYS) {
@@ -71,7 +71,7 @@ export function streamRoute(ctx: ApiContext, prices: PriceCache, meter: RouteMet
     } else {
       ctx.metrics.sseResumes.inc({ result: 'shed' });
     }
-    if (res.destroyed || client.isClosed) return;
+    if (client.isClosed) return;
     if (replay.recovered) {
       const frames = replay.batches.flatMap((batch) => ctx.hub.replayFrame(batch, client.symbols) ?? []);
       if (frames.length > 0) client.writeNow(SseFrame.join(frames));
@@ -82,6 +82,23 @@ export function streamRoute(ctx: ApiContext, prices: PriceCache, meter: RouteMet
     const upTo = writeSnapshot(client);
     client.writeNow(encodeEvent('status', { ...ctx.streamStatus(), recovered: false }));
     client.resume(upTo);
+  };
+
+  /** Writes the preamble (retry hint, then a replay or a snapshot, then a status). */
+  const open = (client: SseClient, lastEventId: string | undefined): void => {
+    client.writer.onceClosed(() => ctx.hub.remove(client));
+    // Symbols nobody streamed before get subscribed upstream; their ticks follow the snapshot.
+    ctx.wantSymbols(client.symbols);
+    client.writeNow(encodeRetry(ctx.limits.sseRetryMs));
+    if (lastEventId !== undefined) {
+      resume(client, lastEventId).catch((error: unknown) => {
+        ctx.logger.error({ err: error }, 'resuming a stream failed');
+        client.writer.destroy();
+      });
+      return;
+    }
+    writeSnapshot(client);
+    client.writeNow(encodeEvent('status', ctx.streamStatus()));
   };
 
   return (req, res, query) => {
@@ -116,23 +133,16 @@ export function streamRoute(ctx: ApiContext, prices: PriceCache, meter: RouteMet
     socket.setNoDelay(true);
     // The head and the preamble leave in one write (a connect storm is thousands of these a second).
     socket.cork();
+    let client: SseClient | undefined;
     try {
-      const client = ctx.hub.subscribe(res, { symbols, throttleMs });
-      // Symbols nobody streamed before get subscribed upstream; their ticks follow the snapshot.
-      ctx.wantSymbols(symbols);
+      // From here the stream's writer owns the connection (node may free `res`, see SseWriter).
+      client = ctx.hub.subscribe(res, { symbols, throttleMs });
+      open(client, lastEventId);
       // A stream is counted when it opens; its duration is the time it took to open.
       meter.record(200, startedAt);
-      res.once('close', () => ctx.hub.remove(client));
-      client.writeNow(encodeRetry(ctx.limits.sseRetryMs));
-      if (lastEventId !== undefined) {
-        resume(client, res, lastEventId).catch((error: unknown) => {
-          ctx.logger.error({ err: error }, 'resuming a stream failed');
-          res.destroy();
-        });
-        return;
-      }
-      writeSnapshot(client);
-      client.writeNow(encodeEvent('status', ctx.streamStatus()));
+    } catch (error) {
+      client?.writer.destroy();
+      throw error;
     } finally {
       socket.uncork();
     }

@@ -9,12 +9,16 @@
  * take goes through the socket as usual, so Node queues it (a reference to the shared Buffer,
  * not a copy), reports it in `writableLength`, and nothing is written around it until it has
  * drained.
+ * Writing to the socket directly, the writer owns the connection: it ends and destroys the socket
+ * itself, and detaches it from node's HTTP server (http-detach.ts), which then frees the request,
+ * the response and the parser.
  * When the head is still queued behind an earlier response on the connection, frames go through
  * the response instead, which keeps everything in order.
  */
 import { writeSync } from 'node:fs';
 import type { ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
+import { detachFromHttpServer } from './http-detach';
 import type { SseFrame } from './sse-frame';
 
 /** The part of net.Socket's native handle used here: its file descriptor (-1 or absent: none). */
@@ -27,31 +31,38 @@ function handleOf(socket: Socket): HandleWithFd | null | undefined {
   return (socket as unknown as { _handle?: HandleWithFd | null })._handle;
 }
 
+/** The last chunk of a chunked body: ends the response. */
+const LAST_CHUNK = Buffer.from('0\r\n\r\n', 'latin1');
+
 export class SseWriter {
   /** The socket frames are written to directly, or undefined to write through the response. */
   private readonly socket: Socket | undefined;
+  /** The response, only while frames go through it (a direct writer lets node free it). */
+  private readonly response: ServerResponse | undefined;
   private readonly chunked: boolean;
   /** The socket's handle and its descriptor, read once (reading `fd` is a call into C++). */
   private readonly handle: HandleWithFd | null | undefined;
   private readonly fd: number;
 
   /** Call after `writeHead`: sends the head at once, so later raw writes follow it. */
-  constructor(readonly response: ServerResponse) {
+  constructor(response: ServerResponse) {
     response.flushHeaders();
     const socket = response.socket ?? undefined;
     // writableLength counts the response's own queue plus the socket's: equal means the head
     // (and anything before it) has been handed to the socket, so writing there keeps order.
     const direct = socket !== undefined && response.writableLength === socket.writableLength;
     this.socket = direct ? socket : undefined;
+    this.response = direct ? undefined : response;
     this.chunked = response.chunkedEncoding;
     this.handle = direct ? handleOf(socket) : undefined;
     this.fd = this.handle?.fd ?? -1;
+    if (direct) detachFromHttpServer(response, socket);
   }
 
   write(frame: SseFrame): void {
     const socket = this.socket;
     if (socket === undefined) {
-      this.response.write(frame.identity);
+      this.response!.write(frame.identity);
       return;
     }
     const bytes = this.chunked ? frame.chunked : frame.identity;
@@ -81,13 +92,17 @@ export class SseWriter {
 
   /** Bytes accepted but not yet handed to the kernel. */
   bufferedBytes(): number {
-    return this.socket ? this.socket.writableLength : this.response.writableLength;
+    return this.socket ? this.socket.writableLength : this.response!.writableLength;
   }
 
   /** Calls `listener` once when the unsent bytes have drained. */
   onceDrained(listener: () => void): void {
-    if (this.socket) this.socket.once('drain', listener);
-    else this.response.once('drain', listener);
+    (this.socket ?? this.response!).once('drain', listener);
+  }
+
+  /** Calls `listener` once when the connection has closed (for any reason). */
+  onceClosed(listener: () => void): void {
+    (this.socket ?? this.response!).once('close', listener);
   }
 
   /**
@@ -96,16 +111,23 @@ export class SseWriter {
    * A client that does not read it all within `graceMs` is destroyed.
    */
   end(graceMs: number): void {
-    const response = this.response;
-    if (response.destroyed) return;
-    response.once('finish', () => response.socket?.end());
-    response.end();
-    const timer = setTimeout(() => response.destroy(), graceMs);
+    const socket = this.socket;
+    const stream = socket ?? this.response!;
+    if (stream.destroyed) return;
+    if (socket) {
+      if (this.chunked && socket.writable) socket.write(LAST_CHUNK);
+      socket.end();
+    } else {
+      const response = this.response!;
+      response.once('finish', () => response.socket?.end());
+      response.end();
+    }
+    const timer = setTimeout(() => stream.destroy(), graceMs);
     timer.unref();
-    response.once('close', () => clearTimeout(timer));
+    stream.once('close', () => clearTimeout(timer));
   }
 
   destroy(): void {
-    this.response.destroy();
+    (this.socket ?? this.response!).destroy();
   }
 }

@@ -29,10 +29,21 @@ export function fakeStream(): FakeStream {
       stream.writes.push(chunk);
       return true;
     },
+    get writable() {
+      return !stream.ended && !stream.destroyed;
+    },
+    get destroyed() {
+      return stream.destroyed;
+    },
     once(event: string, listener: () => void) {
       if (event === 'drain') drainListeners.push(listener);
     },
-    end() {},
+    end() {
+      stream.ended = true;
+    },
+    destroy() {
+      stream.destroyed = true;
+    },
   };
   const response = {
     socket,

@@ -1,0 +1,161 @@
+import { createServer, request, type IncomingMessage, type Server } from 'node:http';
+import { connect, type AddressInfo, type Socket } from 'node:net';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+import { isDetached, MAX_UNEXPECTED_BYTES } from './http-detach';
+import { SseFrame } from './sse-frame';
+import { SseWriter } from './sse-writer';
+
+// A full garbage collection on demand, to show node let go of the request and the response.
+setFlagsFromString('--expose-gc');
+const collectGarbage = runInNewContext('gc') as () => void;
+
+const nextTurn = () => new Promise((resolve) => setImmediate(resolve));
+
+/** Frames a test writes after the stream is detached. */
+const FRAMES = 50;
+
+interface Opened {
+  writer: SseWriter;
+  socket: Socket;
+  request: WeakRef<IncomingMessage>;
+  response: WeakRef<object>;
+}
+
+/** A server whose every request opens an SSE stream through an SseWriter, as the hub does. */
+async function sseServer(): Promise<{ server: Server; port: number; opened: Opened[] }> {
+  const opened: Opened[] = [];
+  const server = createServer((req, res) => {
+    res.writeHead(200, { 'Content-Type': 'text/event-stream' });
+    const writer = new SseWriter(res);
+    writer.write(SseFrame.fromText('data: open\n\n'));
+    opened.push({ writer, socket: req.socket, request: new WeakRef(req), response: new WeakRef(res) });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { server, port: (server.address() as AddressInfo).port, opened };
+}
+
+/** Raw bytes received on a client socket, as text. */
+function rawClient(port: number, requestText: string) {
+  const socket = connect(port, '127.0.0.1');
+  let text = '';
+  let ended = false;
+  socket.setEncoding('latin1');
+  socket.on('data', (chunk: string) => (text += chunk));
+  socket.on('end', () => (ended = true));
+  socket.write(requestText);
+  return { socket, text: () => text, ended: () => ended };
+}
+
+async function until(condition: () => boolean, timeoutMs = 5_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error('timed out');
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+}
+
+describe('detaching an SSE connection from the HTTP server', () => {
+  let server: Server | undefined;
+  const clients: Socket[] = [];
+
+  afterEach(async () => {
+    for (const client of clients.splice(0)) client.destroy();
+    server?.closeAllConnections();
+    await new Promise((resolve) => (server ? server.close(resolve) : resolve(undefined)));
+    server = undefined;
+  });
+
+  it('frees the request, the response and the parser, and frames still arrive in order', async () => {
+    const s = await sseServer();
+    server = s.server;
+    const client = rawClient(s.port, 'GET /stream HTTP/1.1\r\nHost: x\r\n\r\n');
+    clients.push(client.socket);
+    await until(() => s.opened.length === 1);
+    await nextTurn();
+    const { writer, socket } = s.opened[0]!;
+    expect(isDetached(socket)).toBe(true);
+    for (let n = 0; n < FRAMES; n += 1) writer.write(SseFrame.fromText(`data: ${n}\n\n`));
+    await until(() => client.text().includes(`data: ${FRAMES - 1}\n`));
+    const data = [...client.text().matchAll(/data: (\w+)\n/g)].map((m) => m[1]);
+    expect(data).toEqual(['open', ...Array.from({ length: FRAMES }, (_, n) => String(n))]);
+    // Chunked, as the head said.
+    expect(client.text()).toMatch(/^HTTP\/1\.1 200 OK\r\n[\s\S]*Transfer-Encoding: chunked\r\n/);
+
+    await nextTurn();
+    collectGarbage();
+    expect(s.opened[0]!.request.deref()).toBeUndefined();
+    expect(s.opened[0]!.response.deref()).toBeUndefined();
+  });
+
+  it('ends a chunked stream properly and closes the connection; the server then closes', async () => {
+    const s = await sseServer();
+    server = s.server;
+    let body = '';
+    const ended = new Promise<void>((resolve, reject) => {
+      request({ port: s.port, host: '127.0.0.1', path: '/' }, (res) => {
+        res.setEncoding('utf8');
+        res.on('data', (chunk: string) => (body += chunk));
+        res.on('end', resolve);
+      })
+        .on('error', reject)
+        .end();
+    });
+    await until(() => s.opened.length === 1);
+    await nextTurn();
+    expect(isDetached(s.opened[0]!.socket)).toBe(true);
+    s.opened[0]!.writer.write(SseFrame.fromText('data: last\n\n'));
+    s.opened[0]!.writer.end(1_000);
+    await ended;
+    expect(body).toBe('data: open\n\ndata: last\n\n');
+    // A detached connection is no longer the server's; once it is closed the server can close.
+    await new Promise((resolve) => s.server.close(resolve));
+    server = undefined;
+  });
+
+  it('sees the client go: a half-close is answered with a close, and the writer reports it', async () => {
+    const s = await sseServer();
+    server = s.server;
+    const client = rawClient(s.port, 'GET /stream HTTP/1.1\r\nHost: x\r\n\r\n');
+    clients.push(client.socket);
+    await until(() => s.opened.length === 1);
+    await nextTurn();
+    let closed = false;
+    s.opened[0]!.writer.onceClosed(() => (closed = true));
+    client.socket.end();
+    await until(() => closed && client.ended());
+  });
+
+  it('drops what a client sends on its stream, and closes it past the limit', async () => {
+    const s = await sseServer();
+    server = s.server;
+    const client = rawClient(s.port, 'GET /stream HTTP/1.1\r\nHost: x\r\n\r\n');
+    clients.push(client.socket);
+    await until(() => s.opened.length === 1);
+    await nextTurn();
+    const { writer, socket } = s.opened[0]!;
+    client.socket.write('x'.repeat(1_000));
+    writer.write(SseFrame.fromText('data: still here\n\n'));
+    await until(() => client.text().includes('still here'));
+    expect(socket.destroyed).toBe(false);
+    client.socket.write('x'.repeat(MAX_UNEXPECTED_BYTES));
+    await until(() => socket.destroyed && client.ended());
+  });
+
+  it('never answers a request pipelined behind the stream, and the stream goes on', async () => {
+    const s = await sseServer();
+    server = s.server;
+    const client = rawClient(
+      s.port,
+      'GET /stream HTTP/1.1\r\nHost: x\r\n\r\nGET /other HTTP/1.1\r\nHost: x\r\n\r\n',
+    );
+    clients.push(client.socket);
+    await until(() => s.opened.length === 2);
+    await nextTurn();
+    // The second response is queued behind the stream: its writer goes through the response.
+    expect(isDetached(s.opened[0]!.socket)).toBe(true);
+    s.opened[0]!.writer.write(SseFrame.fromText('data: live\n\n'));
+    await until(() => client.text().includes('data: live'));
+    expect(client.text().match(/HTTP\/1\.1 200/g)).toHaveLength(1);
+  });
+});
