@@ -91,12 +91,16 @@ export class RedisEngine implements Engine {
 
   async close(): Promise<void> {
     await Promise.all(
-      this.clients.map((client) =>
-        client.quit().then(
-          () => undefined,
-          () => client.disconnect(),
+      this.clients
+        // Already closed (the stream follower's stop() disconnects its reader): disconnecting
+        // again would make ioredis arm a 2 s timer on the old socket, holding the process open.
+        .filter((client) => client.status !== 'end')
+        .map((client) =>
+          client.quit().then(
+            () => undefined,
+            () => client.disconnect(),
+          ),
         ),
-      ),
     );
   }
 }
