@@ -43,10 +43,16 @@ const { LoadGenerator } = require('./lib/load-generator');
 const { startFeed, BENCH_SYMBOLS } = require('./lib/feed');
 const { nchanAvailable } = require('./lib/nchan');
 const { listenOverflows, machineBusySeconds, openFileLimit, procStats, killAll } = require('./lib/processes');
-const { scrape, sample } = require('./lib/prom');
+const { scrape, sample, shareAbove } = require('./lib/prom');
 const { markdownTable, ratio } = require('./lib/table');
 const { startNaive, startNchan, startPod } = require('./lib/targets');
 
+/**
+ * A pod's own histograms split its latency: the share of ticks that reached its hub later than
+ * this after the exchange event, and of group flushes whose oldest event waited longer in the hub
+ * (a bucket bound of both histograms, s).
+ */
+const LATE_SECONDS = 0.05;
 /** Connected clients settle this long before idle memory is read (ms). */
 const IDLE_SETTLE_MS = 5_000;
 /**
@@ -186,10 +192,15 @@ async function measure(target, load, ms, offeredPerSecond, feed) {
   const before = procStats(target.pids);
   const bridgeBefore = target.bridgePid ? procStats([target.bridgePid]) : undefined;
   const generatorBefore = process.cpuUsage();
+  const metricsBefore = target.metricsUrl ? await scrape(target.metricsUrl) : undefined;
   const t0 = performance.now();
   await sleep(ms);
   const elapsed = (performance.now() - t0) / 1000;
   const read = await load.read();
+  const metricsAfter = metricsBefore === undefined ? undefined : await scrape(target.metricsUrl);
+  // Where a pod's latency is spent: before its hub (exchange -> hub), or queued in the hub.
+  const podShareAbove = (name) =>
+    metricsAfter === undefined ? undefined : shareAbove(metricsBefore, metricsAfter, name, LATE_SECONDS);
   const after = procStats(target.pids);
   const generator = process.cpuUsage(generatorBefore);
   const foreign =
@@ -208,6 +219,8 @@ async function measure(target, load, ms, offeredPerSecond, feed) {
     rssMb: after.rssKb / 1024,
     readers: read.readers,
     nonReaders: read.nonReaders,
+    lateAtHubPercent: podShareAbove('tickwire_tick_latency_seconds'),
+    lateInHubPercent: podShareAbove('tickwire_sse_fanout_delay_seconds'),
   };
 }
 
@@ -342,6 +355,12 @@ async function scenarioCompare(feed, load) {
           'generator CPU %': s.generatorCpuPercent,
           'other CPU %': s.otherCpuPercent,
           ...(s.bridgeCpuPercent !== undefined ? { 'bridge CPU %': s.bridgeCpuPercent } : {}),
+          ...(s.lateAtHubPercent !== undefined
+            ? {
+                [`ticks at hub > ${LATE_SECONDS * 1000} ms %`]: s.lateAtHubPercent,
+                [`hub waits > ${LATE_SECONDS * 1000} ms %`]: s.lateInHubPercent,
+              }
+            : {}),
           clean: isClean(s) ? 'yes' : 'no',
         })),
       ),

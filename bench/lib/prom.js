@@ -12,4 +12,15 @@ function sample(text, name, labels = '') {
   return line ? Number(line.slice(prefix.length).split(' ')[0]) : NaN;
 }
 
-module.exports = { scrape, sample };
+/**
+ * Of the observations a histogram (`name`, without `_bucket`) gained between two scrapes, the
+ * share above `le` seconds (a bucket bound), in %; NaN when it gained none.
+ */
+function shareAbove(before, after, name, le) {
+  const gained = (bound) =>
+    sample(after, `${name}_bucket`, `le="${bound}"`) - sample(before, `${name}_bucket`, `le="${bound}"`);
+  const total = gained('+Inf');
+  return total > 0 ? ((total - gained(le)) / total) * 100 : NaN;
+}
+
+module.exports = { scrape, sample, shareAbove };

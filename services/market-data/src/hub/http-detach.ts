@@ -8,8 +8,9 @@
  * every stream at shutdown).
  *
  * Node has no public API for this, so it relies on what the upgrade path uses: `socket.parser`
- * and the names of the server's listeners, unchanged from node 20 to 24. When any of it is
- * missing the connection stays with the server as before, and the stream works the same.
+ * and the names of the server's listeners, the same in node 20 and in node's main branch. When
+ * any of it is missing the connection stays with the server as before, and the stream works the
+ * same.
  */
 import type { ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
