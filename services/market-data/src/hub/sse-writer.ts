@@ -16,7 +16,7 @@
  * the response instead, which keeps everything in order.
  */
 import { writeSync } from 'node:fs';
-import type { ServerResponse } from 'node:http';
+import { ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import { detachFromHttpServer } from './http-detach';
 import type { SseFrame } from './sse-frame';
@@ -37,8 +37,11 @@ const LAST_CHUNK = Buffer.from('0\r\n\r\n', 'latin1');
 export class SseWriter {
   /** The socket frames are written to directly, or undefined to write through the response. */
   private readonly socket: Socket | undefined;
-  /** The response, only while frames go through it (a direct writer lets node free it). */
-  private readonly response: ServerResponse | undefined;
+  /**
+   * What the writer owns and ends: that socket, or else the response (a direct writer lets node
+   * free the response).
+   */
+  private readonly stream: Socket | ServerResponse;
   private readonly chunked: boolean;
   /** The socket's handle and its descriptor, read once (reading `fd` is a call into C++). */
   private readonly handle: HandleWithFd | null | undefined;
@@ -52,7 +55,7 @@ export class SseWriter {
     // (and anything before it) has been handed to the socket, so writing there keeps order.
     const direct = socket !== undefined && response.writableLength === socket.writableLength;
     this.socket = direct ? socket : undefined;
-    this.response = direct ? undefined : response;
+    this.stream = direct ? socket : response;
     this.chunked = response.chunkedEncoding;
     this.handle = direct ? handleOf(socket) : undefined;
     this.fd = this.handle?.fd ?? -1;
@@ -62,7 +65,7 @@ export class SseWriter {
   write(frame: SseFrame): void {
     const socket = this.socket;
     if (socket === undefined) {
-      this.response!.write(frame.identity);
+      this.stream.write(frame.identity);
       return;
     }
     const bytes = this.chunked ? frame.chunked : frame.identity;
@@ -92,17 +95,17 @@ export class SseWriter {
 
   /** Bytes accepted but not yet handed to the kernel. */
   bufferedBytes(): number {
-    return this.socket ? this.socket.writableLength : this.response!.writableLength;
+    return this.stream.writableLength;
   }
 
   /** Calls `listener` once when the unsent bytes have drained. */
   onceDrained(listener: () => void): void {
-    (this.socket ?? this.response!).once('drain', listener);
+    this.stream.once('drain', listener);
   }
 
   /** Calls `listener` once when the connection has closed (for any reason). */
   onceClosed(listener: () => void): void {
-    (this.socket ?? this.response!).once('close', listener);
+    this.stream.once('close', listener);
   }
 
   /**
@@ -111,16 +114,14 @@ export class SseWriter {
    * A client that does not read it all within `graceMs` is destroyed.
    */
   end(graceMs: number): void {
-    const socket = this.socket;
-    const stream = socket ?? this.response!;
+    const stream = this.stream;
     if (stream.destroyed) return;
-    if (socket) {
-      if (this.chunked && socket.writable) socket.write(LAST_CHUNK);
-      socket.end();
+    if (stream instanceof ServerResponse) {
+      stream.once('finish', () => stream.socket?.end());
+      stream.end();
     } else {
-      const response = this.response!;
-      response.once('finish', () => response.socket?.end());
-      response.end();
+      if (this.chunked && stream.writable) stream.write(LAST_CHUNK);
+      stream.end();
     }
     const timer = setTimeout(() => stream.destroy(), graceMs);
     timer.unref();
@@ -128,6 +129,6 @@ export class SseWriter {
   }
 
   destroy(): void {
-    (this.socket ?? this.response!).destroy();
+    this.stream.destroy();
   }
 }
