@@ -10,6 +10,7 @@ import { SseWriter } from './sse-writer';
 setFlagsFromString('--expose-gc');
 const collectGarbage = runInNewContext('gc') as () => void;
 
+const STREAM_REQUEST = 'GET /stream HTTP/1.1\r\nHost: x\r\n\r\n';
 const nextTurn = () => new Promise((resolve) => setImmediate(resolve));
 
 /** Frames a test writes after the stream is detached. */
@@ -66,14 +67,20 @@ describe('detaching an SSE connection from the HTTP server', () => {
     server = undefined;
   });
 
-  it('frees the request, the response and the parser, and frames still arrive in order', async () => {
+  /** A server, a raw client whose request text is `requestText`, and the streams it opened. */
+  async function connectRaw(requestText = STREAM_REQUEST, streams = 1) {
     const s = await sseServer();
     server = s.server;
-    const client = rawClient(s.port, 'GET /stream HTTP/1.1\r\nHost: x\r\n\r\n');
+    const client = rawClient(s.port, requestText);
     clients.push(client.socket);
-    await until(() => s.opened.length === 1);
-    await nextTurn();
-    const { writer, socket } = s.opened[0]!;
+    await until(() => s.opened.length === streams);
+    await nextTurn(); // the detach runs on the turn after the request
+    return { client, opened: s.opened };
+  }
+
+  it('frees the request, the response and the parser, and frames still arrive in order', async () => {
+    const { client, opened } = await connectRaw();
+    const { writer, socket } = opened[0]!;
     expect(isDetached(socket)).toBe(true);
     for (let n = 0; n < FRAMES; n += 1) writer.write(SseFrame.fromText(`data: ${n}\n\n`));
     await until(() => client.text().includes(`data: ${FRAMES - 1}\n`));
@@ -84,8 +91,8 @@ describe('detaching an SSE connection from the HTTP server', () => {
 
     await nextTurn();
     collectGarbage();
-    expect(s.opened[0]!.request.deref()).toBeUndefined();
-    expect(s.opened[0]!.response.deref()).toBeUndefined();
+    expect(opened[0]!.request.deref()).toBeUndefined();
+    expect(opened[0]!.response.deref()).toBeUndefined();
   });
 
   it('ends a chunked stream properly and closes the connection; the server then closes', async () => {
@@ -103,9 +110,10 @@ describe('detaching an SSE connection from the HTTP server', () => {
     });
     await until(() => s.opened.length === 1);
     await nextTurn();
-    expect(isDetached(s.opened[0]!.socket)).toBe(true);
-    s.opened[0]!.writer.write(SseFrame.fromText('data: last\n\n'));
-    s.opened[0]!.writer.end(1_000);
+    const { writer, socket } = s.opened[0]!;
+    expect(isDetached(socket)).toBe(true);
+    writer.write(SseFrame.fromText('data: last\n\n'));
+    writer.end(1_000);
     await ended;
     expect(body).toBe('data: open\n\ndata: last\n\n');
     // A detached connection is no longer the server's; once it is closed the server can close.
@@ -114,26 +122,16 @@ describe('detaching an SSE connection from the HTTP server', () => {
   });
 
   it('sees the client go: a half-close is answered with a close, and the writer reports it', async () => {
-    const s = await sseServer();
-    server = s.server;
-    const client = rawClient(s.port, 'GET /stream HTTP/1.1\r\nHost: x\r\n\r\n');
-    clients.push(client.socket);
-    await until(() => s.opened.length === 1);
-    await nextTurn();
+    const { client, opened } = await connectRaw();
     let closed = false;
-    s.opened[0]!.writer.onceClosed(() => (closed = true));
+    opened[0]!.writer.onceClosed(() => (closed = true));
     client.socket.end();
     await until(() => closed && client.ended());
   });
 
   it('drops what a client sends on its stream, and closes it past the limit', async () => {
-    const s = await sseServer();
-    server = s.server;
-    const client = rawClient(s.port, 'GET /stream HTTP/1.1\r\nHost: x\r\n\r\n');
-    clients.push(client.socket);
-    await until(() => s.opened.length === 1);
-    await nextTurn();
-    const { writer, socket } = s.opened[0]!;
+    const { client, opened } = await connectRaw();
+    const { writer, socket } = opened[0]!;
     client.socket.write('x'.repeat(1_000));
     writer.write(SseFrame.fromText('data: still here\n\n'));
     await until(() => client.text().includes('still here'));
@@ -143,18 +141,10 @@ describe('detaching an SSE connection from the HTTP server', () => {
   });
 
   it('never answers a request pipelined behind the stream, and the stream goes on', async () => {
-    const s = await sseServer();
-    server = s.server;
-    const client = rawClient(
-      s.port,
-      'GET /stream HTTP/1.1\r\nHost: x\r\n\r\nGET /other HTTP/1.1\r\nHost: x\r\n\r\n',
-    );
-    clients.push(client.socket);
-    await until(() => s.opened.length === 2);
-    await nextTurn();
+    const { client, opened } = await connectRaw(`${STREAM_REQUEST}GET /other HTTP/1.1\r\nHost: x\r\n\r\n`, 2);
     // The second response is queued behind the stream: its writer goes through the response.
-    expect(isDetached(s.opened[0]!.socket)).toBe(true);
-    s.opened[0]!.writer.write(SseFrame.fromText('data: live\n\n'));
+    expect(isDetached(opened[0]!.socket)).toBe(true);
+    opened[0]!.writer.write(SseFrame.fromText('data: live\n\n'));
     await until(() => client.text().includes('data: live'));
     expect(client.text().match(/HTTP\/1\.1 200/g)).toHaveLength(1);
   });
