@@ -24,6 +24,7 @@
  * Options: --clients 10000 --symbols 10 --targets pod,naive,nchan --rates 30:250:10 (from:to:step,
  *   or a list 50,100,150) --warmup 2 --seconds 5 --workers 2 --nchan-workers 1 --p99-limit-ms 100
  *   --rate 100 --storm-window-ms 10000 --non-readers 0.1 --step-retries 2 --pod-env KEY=VALUE,KEY=VALUE
+ *   --tcp-wmem-max BYTES (slow: 262144) --tcp-rmem-max BYTES
  *
  * Every target gets the same steps. A step during which the rest of the machine used more than
  * CONTAMINATED_OTHER_CPU_PERCENT of a core ("other CPU %") is measured again, up to
@@ -107,17 +108,39 @@ const POD_ENV = Object.fromEntries(
  * any backpressure, which at a few KB/s per client takes minutes, not seconds.
  */
 const TCP_WMEM_MAX = args['tcp-wmem-max'] ?? (SCENARIO === 'slow' ? '262144' : undefined);
+/**
+ * Receive-buffer cap (net.ipv4.tcp_rmem default and max, bytes), in the same namespace: it stands
+ * for the clients' own machines. A client that stops reading fills its receive queue before the
+ * pod's send buffer; on a VM whose write limit keeps the slow scenario at a few KB/s per client,
+ * a new namespace's default (32 MiB max) let the kernel take 4 minutes of events without
+ * backpressure.
+ */
+const TCP_RMEM_MAX = args['tcp-rmem-max'];
+/** Debian's net.ipv4.tcp_wmem max, for a run that only caps the receive side. */
+const DEFAULT_TCP_WMEM_MAX = '4194304';
+const IN_NETNS = TCP_WMEM_MAX !== undefined || TCP_RMEM_MAX !== undefined;
 /** Set in the re-executed process that already runs in the namespace. */
 const NETNS_ENV = 'TICKWIRE_BENCH_NETNS';
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** Runs this script again in a private network namespace with the send-buffer cap; resolves with its exit code. */
+/** Runs this script again in a private network namespace with the buffer caps; resolves with its exit code. */
 function reexecInNetns() {
-  const script = 'ip link set lo up && sysctl -qw net.ipv4.tcp_wmem="4096 16384 $0" && exec "$@"';
+  const script =
+    'ip link set lo up && sysctl -qw net.ipv4.tcp_wmem="4096 16384 $0" && ' +
+    'if [ "$1" != - ]; then sysctl -qw net.ipv4.tcp_rmem="4096 $1 $1"; fi && shift && exec "$@"';
   const child = spawn(
     'unshare',
-    ['-n', 'sh', '-c', script, TCP_WMEM_MAX, process.execPath, ...process.argv.slice(1)],
+    [
+      '-n',
+      'sh',
+      '-c',
+      script,
+      TCP_WMEM_MAX ?? DEFAULT_TCP_WMEM_MAX,
+      TCP_RMEM_MAX ?? '-',
+      process.execPath,
+      ...process.argv.slice(1),
+    ],
     {
       stdio: 'inherit',
       env: { ...process.env, [NETNS_ENV]: '1' },
@@ -690,7 +713,7 @@ function slope(points, key) {
 }
 
 async function main() {
-  if (TCP_WMEM_MAX !== undefined && process.env[NETNS_ENV] === undefined) {
+  if (IN_NETNS && process.env[NETNS_ENV] === undefined) {
     process.exitCode = await reexecInNetns();
     return;
   }
@@ -705,8 +728,9 @@ async function main() {
     `fan-out ${SCENARIO}: ${CLIENTS} SSE clients, ${SYMBOLS.length} channels, ${WORKERS} generator threads; ` +
       `${cpus.length} x ${cpus[0].model}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, node ${process.version}, ` +
       `${new Date().toISOString()}\ncommand: node bench/fanout.js ${process.argv.slice(2).join(' ')}` +
-      (TCP_WMEM_MAX !== undefined
-        ? `\nin a private network namespace with net.ipv4.tcp_wmem max = ${TCP_WMEM_MAX} bytes`
+      (IN_NETNS
+        ? `\nin a private network namespace with net.ipv4.tcp_wmem max = ${TCP_WMEM_MAX ?? DEFAULT_TCP_WMEM_MAX} bytes` +
+          (TCP_RMEM_MAX !== undefined ? `, net.ipv4.tcp_rmem max = ${TCP_RMEM_MAX} bytes` : '')
         : ''),
   );
   const feed = await startFeed({ symbols: SYMBOLS, streams: 'aggTrade' });
