@@ -54,6 +54,8 @@ const { startNaive, startNchan, startPod } = require('./lib/targets');
  * (a bucket bound of both histograms, s).
  */
 const LATE_SECONDS = 0.05;
+/** Longest the slow scenario's non-readers get, once reading again, to reach their stream's close (ms). */
+const RESUME_READ_MS = 15_000;
 /** Connected clients settle this long before idle memory is read (ms). */
 const IDLE_SETTLE_MS = 5_000;
 /**
@@ -453,7 +455,8 @@ async function scenarioSlow(feed, load) {
       clearInterval(sampler);
       await feed.setTotalRate(0);
       const metrics = await scrape(target.metricsUrl);
-      await load.resumeAll(2_000);
+      // A cut client reads what the kernel still held for it (up to the buffer caps) before the close.
+      await load.resumeAll(RESUME_READ_MS);
       const after = await load.read();
       runs.push({
         nonReaders,

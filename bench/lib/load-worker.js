@@ -289,13 +289,16 @@ const commands = {
   },
 
   /** Non-readers read again, so the generator can see which of them the server had closed. */
+  /** Resumes the connections that stopped reading; waits until the server closed them all, at most `waitMs`. */
   async resumeAll({ waitMs }) {
+    const resumed = [];
     for (const conn of connections) {
       if (conn.reading) continue;
       conn.reading = true;
       conn.socket.resume();
+      resumed.push(conn);
     }
-    await new Promise((resolve) => setTimeout(resolve, waitMs));
+    await waitUntil(() => resumed.every((c) => c.ended), waitMs);
     return {};
   },
 
