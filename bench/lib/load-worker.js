@@ -288,8 +288,10 @@ const commands = {
     return { ...result, allSnapshotsWithinMs: Date.now() - t0 };
   },
 
-  /** Non-readers read again, so the generator can see which of them the server had closed. */
-  /** Resumes the connections that stopped reading; waits until the server closed them all, at most `waitMs`. */
+  /**
+   * Non-readers read again, so the generator can see which of them the server had closed: waits
+   * until every resumed connection has ended, at most `waitMs`.
+   */
   async resumeAll({ waitMs }) {
     const resumed = [];
     for (const conn of connections) {
