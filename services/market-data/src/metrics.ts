@@ -122,6 +122,12 @@ export function createPodMetrics(registry: Registry) {
       help: 'SSE streams opened.',
       registers,
     }),
+    sseDetach: new Counter({
+      name: name('sse_detach_total'),
+      help: "SSE streams by whether they left node's HTTP server: detached, or kept (unsupported node, queued head, closed first).",
+      labelNames: ['outcome'],
+      registers,
+    }),
     sseRejected: new Counter({
       name: name('sse_rejected_total'),
       help: 'SSE streams refused, by reason.',

@@ -63,6 +63,9 @@ describe('market-data pod streaming from the simulator', () => {
       // Event ids increase, so Last-Event-ID always points at the newest event.
       const ids = ticks(sse).map((e) => e.id!);
       expect(ids.every((id) => /^\d+-\d+$/.test(id))).toBe(true);
+      // The open stream left node's HTTP server (http-detach.ts), counted in /metrics.
+      const metrics = await harness.metrics();
+      expect(sampleValue(metrics, 'tickwire_sse_detach_total', { outcome: 'detached' })).toBe(1);
     } finally {
       off();
     }

@@ -2,7 +2,7 @@ import { createServer, request, type IncomingMessage, type Server } from 'node:h
 import { connect, type AddressInfo, type Socket } from 'node:net';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import { isDetached, MAX_UNEXPECTED_BYTES } from './http-detach';
+import { isDetached, MAX_UNEXPECTED_BYTES, type DetachOutcome } from './http-detach';
 import { SseFrame } from './sse-frame';
 import { SseWriter } from './sse-writer';
 
@@ -21,16 +21,29 @@ interface Opened {
   socket: Socket;
   request: WeakRef<IncomingMessage>;
   response: WeakRef<object>;
+  /** What the writer reported about the detach, once it has. */
+  outcome?: DetachOutcome;
 }
 
-/** A server whose every request opens an SSE stream through an SseWriter, as the hub does. */
-async function sseServer(): Promise<{ server: Server; port: number; opened: Opened[] }> {
+/**
+ * A server whose every request opens an SSE stream through an SseWriter, as the hub does.
+ * `beforeStream` runs on each request's socket first.
+ */
+async function sseServer(
+  beforeStream: (socket: Socket) => void = () => {},
+): Promise<{ server: Server; port: number; opened: Opened[] }> {
   const opened: Opened[] = [];
   const server = createServer((req, res) => {
+    beforeStream(req.socket);
     res.writeHead(200, { 'Content-Type': 'text/event-stream' });
-    const writer = new SseWriter(res);
-    writer.write(SseFrame.fromText('data: open\n\n'));
-    opened.push({ writer, socket: req.socket, request: new WeakRef(req), response: new WeakRef(res) });
+    const stream: Opened = {
+      writer: new SseWriter(res, (outcome) => (stream.outcome = outcome)),
+      socket: req.socket,
+      request: new WeakRef(req),
+      response: new WeakRef(res),
+    };
+    stream.writer.write(SseFrame.fromText('data: open\n\n'));
+    opened.push(stream);
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return { server, port: (server.address() as AddressInfo).port, opened };
@@ -68,8 +81,12 @@ describe('detaching an SSE connection from the HTTP server', () => {
   });
 
   /** A server, a raw client whose request text is `requestText`, and the streams it opened. */
-  async function connectRaw(requestText = STREAM_REQUEST, streams = 1) {
-    const s = await sseServer();
+  async function connectRaw(
+    requestText = STREAM_REQUEST,
+    streams = 1,
+    beforeStream?: (socket: Socket) => void,
+  ) {
+    const s = await sseServer(beforeStream);
     server = s.server;
     const client = rawClient(s.port, requestText);
     clients.push(client.socket);
@@ -82,6 +99,7 @@ describe('detaching an SSE connection from the HTTP server', () => {
     const { client, opened } = await connectRaw();
     const { writer, socket } = opened[0]!;
     expect(isDetached(socket)).toBe(true);
+    expect(opened[0]!.outcome).toBe('detached');
     for (let n = 0; n < FRAMES; n += 1) writer.write(SseFrame.fromText(`data: ${n}\n\n`));
     await until(() => client.text().includes(`data: ${FRAMES - 1}\n`));
     const data = [...client.text().matchAll(/data: (\w+)\n/g)].map((m) => m[1]);
@@ -144,8 +162,41 @@ describe('detaching an SSE connection from the HTTP server', () => {
     const { client, opened } = await connectRaw(`${STREAM_REQUEST}GET /other HTTP/1.1\r\nHost: x\r\n\r\n`, 2);
     // The second response is queued behind the stream: its writer goes through the response.
     expect(isDetached(opened[0]!.socket)).toBe(true);
+    expect(opened.map((stream) => stream.outcome)).toEqual(['detached', 'queued']);
     opened[0]!.writer.write(SseFrame.fromText('data: live\n\n'));
     await until(() => client.text().includes('data: live'));
     expect(client.text().match(/HTTP\/1\.1 200/g)).toHaveLength(1);
+  });
+
+  it('leaves the connection with the server on a node whose internals differ, and says so', async () => {
+    // As if a node version renamed one of the server's listeners.
+    const renameTimeoutListener = (socket: Socket) => {
+      const original = socket.listeners('timeout')[0] as (...args: unknown[]) => void;
+      socket.removeListener('timeout', original);
+      socket.on('timeout', (...args: unknown[]) => original.apply(socket, args));
+    };
+    const { client, opened } = await connectRaw(STREAM_REQUEST, 1, renameTimeoutListener);
+    const { writer, socket } = opened[0]!;
+    expect(opened[0]!.outcome).toBe('unsupported');
+    expect(isDetached(socket)).toBe(false);
+    writer.write(SseFrame.fromText('data: kept\n\n'));
+    await until(() => client.text().includes('data: kept'));
+    let closed = false;
+    writer.onceClosed(() => (closed = true));
+    client.socket.destroy();
+    await until(() => closed);
+  });
+
+  it('reports a connection that closed before the detach ran', async () => {
+    let outcome: DetachOutcome | undefined;
+    server = createServer((_req, res) => {
+      res.writeHead(200, { 'Content-Type': 'text/event-stream' });
+      new SseWriter(res, (reported) => (outcome = reported)).destroy(); // on the request's turn
+    });
+    await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve));
+    const client = rawClient((server.address() as AddressInfo).port, STREAM_REQUEST);
+    clients.push(client.socket);
+    await until(() => outcome !== undefined);
+    expect(outcome).toBe('closed');
   });
 });

@@ -48,6 +48,14 @@ interface ServerParser {
 
 type Listener = (...args: unknown[]) => void;
 
+/**
+ * What became of a stream's connection: `detached` from the server; `unsupported`, kept by the
+ * server because this node's internals are not the ones expected (it costs memory, nothing else);
+ * `queued`, kept because its head waits behind an earlier response (SseWriter); `closed` before
+ * the detach could run.
+ */
+export type DetachOutcome = 'detached' | 'unsupported' | 'queued' | 'closed';
+
 interface ServerSocket {
   parser?: ServerParser | null;
   _httpMessage?: unknown;
@@ -57,10 +65,14 @@ interface ServerSocket {
  * Detaches `socket` from the server on the next turn of the event loop: the request handler runs
  * inside the parser, which must finish the bytes it holds first (node defers closing a parser
  * for the same reason). Anything pipelined behind the stream's request is never answered, as
- * before. Returns nothing; `isDetached` tells the outcome.
+ * before. `onOutcome` is told what became of the connection.
  */
-export function detachFromHttpServer(response: ServerResponse, socket: Socket): void {
-  setImmediate(() => detachNow(response, socket));
+export function detachFromHttpServer(
+  response: ServerResponse,
+  socket: Socket,
+  onOutcome: (outcome: DetachOutcome) => void = ignoreOutcome,
+): void {
+  setImmediate(() => onOutcome(detachNow(response, socket)));
 }
 
 /** True once `socket` no longer belongs to node's HTTP server. */
@@ -69,14 +81,15 @@ export function isDetached(socket: Socket): boolean {
   return internal.parser === null && internal._httpMessage === null;
 }
 
-function detachNow(response: ServerResponse, socket: Socket): void {
+function detachNow(response: ServerResponse, socket: Socket): DetachOutcome {
   const internal = socket as unknown as ServerSocket;
   const parser = internal.parser;
-  if (socket.destroyed || internal._httpMessage !== response || !isServerParser(parser)) return;
+  if (socket.destroyed || !socket.writable) return 'closed';
+  if (internal._httpMessage !== response || !isServerParser(parser)) return 'unsupported';
   const listeners = SERVER_LISTENERS.map(
     ([event, name]) => [event, findListener(socket, event, name)] as const,
   );
-  if (listeners.some(([, listener]) => listener === undefined)) return;
+  if (listeners.some(([, listener]) => listener === undefined)) return 'unsupported';
   for (const [event, listener] of listeners) socket.removeListener(event, listener!);
   for (const [event, name] of CONSUMED_LISTENERS) {
     const listener = findListener(socket, event, name);
@@ -104,6 +117,7 @@ function detachNow(response: ServerResponse, socket: Socket): void {
     unexpectedBytes += chunk.length;
     if (unexpectedBytes > MAX_UNEXPECTED_BYTES) socket.destroy();
   });
+  return 'detached';
 }
 
 function isServerParser(parser: ServerParser | null | undefined): parser is ServerParser {
@@ -119,3 +133,5 @@ function findListener(socket: Socket, event: string, name: string): Listener | u
 }
 
 function ignoreError(): void {}
+
+function ignoreOutcome(): void {}

@@ -23,6 +23,7 @@ import { SseClient, type SseClientOptions } from './sse-client';
 import { encodeEvent, eventText, HEARTBEAT_FRAME } from './sse-encoding';
 import { SseFrame } from './sse-frame';
 import { SseWriter } from './sse-writer';
+import type { DetachOutcome } from './http-detach';
 import { STATUS_KEY, SubscriberGroup, type PendingEvent } from './subscriber-group';
 
 /**
@@ -103,6 +104,7 @@ export class Hub implements Lifecycle {
   private heartbeatTimer: NodeJS.Timeout | undefined;
   private heartbeatSlice: NodeJS.Immediate | undefined;
   private sweepTimer: NodeJS.Timeout | undefined;
+  private warnedUndetached = false;
 
   constructor(private readonly options: HubOptions) {
     this.candles = new CandleAggregator({ historyLimit: options.candleHistory });
@@ -210,13 +212,25 @@ export class Hub implements Lifecycle {
   subscribe(response: ServerResponse, options: SubscribeOptions): SseClient {
     const metrics = this.options.metrics;
     const group = this.groupFor(options.symbols, options.throttleMs);
-    const client = new SseClient(new SseWriter(response), group, this.seq, this.clientOptions);
+    const writer = new SseWriter(response, this.onDetach);
+    const client = new SseClient(writer, group, this.seq, this.clientOptions);
     group.members.add(client);
     this.clients.add(client);
     metrics.sseClients.set(this.clients.size);
     metrics.sseConnections.inc();
     return client;
   }
+
+  /** Counts what became of each stream's connection; warns once when node kept one it should not. */
+  private readonly onDetach = (outcome: DetachOutcome): void => {
+    this.options.metrics.sseDetach.inc({ outcome });
+    if (outcome !== 'unsupported' || this.warnedUndetached) return;
+    this.warnedUndetached = true;
+    this.options.logger.warn(
+      { node: process.version },
+      "SSE streams stay with node's HTTP server on this node version: they work, but cost about twice the memory per idle stream",
+    );
+  };
 
   remove(client: SseClient): void {
     if (!this.clients.delete(client)) return;

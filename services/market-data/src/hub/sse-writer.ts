@@ -18,7 +18,7 @@
 import { writeSync } from 'node:fs';
 import { ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
-import { detachFromHttpServer } from './http-detach';
+import { detachFromHttpServer, type DetachOutcome } from './http-detach';
 import type { SseFrame } from './sse-frame';
 
 /** The part of net.Socket's native handle used here: its file descriptor (-1 or absent: none). */
@@ -47,8 +47,11 @@ export class SseWriter {
   private readonly handle: HandleWithFd | null | undefined;
   private readonly fd: number;
 
-  /** Call after `writeHead`: sends the head at once, so later raw writes follow it. */
-  constructor(response: ServerResponse) {
+  /**
+   * Call after `writeHead`: sends the head at once, so later raw writes follow it. `onDetach`
+   * hears, on a later turn, whether the connection left node's HTTP server.
+   */
+  constructor(response: ServerResponse, onDetach?: (outcome: DetachOutcome) => void) {
     response.flushHeaders();
     const socket = response.socket ?? undefined;
     // writableLength counts the response's own queue plus the socket's: equal means the head
@@ -59,7 +62,8 @@ export class SseWriter {
     this.chunked = response.chunkedEncoding;
     this.handle = direct ? handleOf(socket) : undefined;
     this.fd = this.handle?.fd ?? -1;
-    if (direct) detachFromHttpServer(response, socket);
+    if (direct) detachFromHttpServer(response, socket, onDetach);
+    else if (onDetach) setImmediate(onDetach, 'queued');
   }
 
   write(frame: SseFrame): void {
