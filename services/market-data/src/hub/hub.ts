@@ -19,11 +19,11 @@ import type { PodMetrics } from '../metrics';
 import { BatchController } from './batch-controller';
 import { FanoutQueue, type WriteTally } from './fanout-queue';
 import { FlushLoop } from './flush-loop';
+import type { DetachOutcome } from './http-detach';
 import { SseClient, type SseClientOptions } from './sse-client';
 import { encodeEvent, eventText, HEARTBEAT_FRAME } from './sse-encoding';
 import { SseFrame } from './sse-frame';
 import { SseWriter } from './sse-writer';
-import type { DetachOutcome } from './http-detach';
 import { STATUS_KEY, SubscriberGroup, type PendingEvent } from './subscriber-group';
 
 /**
