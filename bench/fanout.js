@@ -43,7 +43,15 @@ const os = require('node:os');
 const { LoadGenerator } = require('./lib/load-generator');
 const { startFeed, BENCH_SYMBOLS } = require('./lib/feed');
 const { nchanAvailable } = require('./lib/nchan');
-const { listenOverflows, machineBusySeconds, openFileLimit, procStats, killAll } = require('./lib/processes');
+const {
+  busiestForeignThreads,
+  listenOverflows,
+  machineBusySeconds,
+  openFileLimit,
+  procStats,
+  killAll,
+  threadCpuSeconds,
+} = require('./lib/processes');
 const { scrape, sample, shareAbove } = require('./lib/prom');
 const { markdownTable, ratio } = require('./lib/table');
 const { startNaive, startNchan, startPod } = require('./lib/targets');
@@ -213,6 +221,7 @@ async function measure(target, load, ms, offeredPerSecond, feed) {
   await load.reset();
   const known = [...target.pids, feed.pid, process.pid, ...(target.bridgePid ? [target.bridgePid] : [])];
   const knownBefore = procStats(known);
+  const threadsBefore = threadCpuSeconds();
   const machineBefore = machineBusySeconds();
   const before = procStats(target.pids);
   const bridgeBefore = target.bridgePid ? procStats([target.bridgePid]) : undefined;
@@ -233,6 +242,8 @@ async function measure(target, load, ms, offeredPerSecond, feed) {
   return {
     /** CPU the rest of the machine used meanwhile (other work, kernel threads): noise in the figures. */
     otherCpuPercent: (Math.max(0, foreign) / elapsed) * 100,
+    /** Who used it: the busiest threads outside the run ("name pct%"). */
+    otherThreads: busiestForeignThreads(threadsBefore, threadCpuSeconds(), known, elapsed),
     offered: offeredPerSecond,
     delivered: read.events / elapsed,
     latency: read.latency,
@@ -311,7 +322,7 @@ async function compareTarget(name, feed, load) {
       for (let attempt = 0; attempt <= STEP_RETRIES; attempt += 1) {
         step = { rate, attempt, ...(await measure(target, load, MEASURE_MS, offered, feed)) };
         console.log(
-          `  ${target.name} @ ${rate} msg/s: ${Math.round(step.delivered)} of ${offered} events/s, p50 ${step.latency.p50} ms, p99 ${step.latency.p99} ms, CPU ${step.cpuPercent.toFixed(0)} %, other ${step.otherCpuPercent.toFixed(0)} %${isClean(step) ? '' : ' (contaminated)'}`,
+          `  ${target.name} @ ${rate} msg/s: ${Math.round(step.delivered)} of ${offered} events/s, p50 ${step.latency.p50} ms, p99 ${step.latency.p99} ms, CPU ${step.cpuPercent.toFixed(0)} %, other ${step.otherCpuPercent.toFixed(0)} %${step.otherThreads ? ` (${step.otherThreads})` : ''}${isClean(step) ? '' : ' (contaminated)'}`,
         );
         if (isClean(step)) break;
       }

@@ -72,6 +72,58 @@ function procStats(pids) {
   return { rssKb, cpuSeconds };
 }
 
+/**
+ * CPU time (s) of every thread on the machine, by thread id: { pid (its process), name, seconds }.
+ * Two readings tell who used the CPU between them, kernel threads included.
+ */
+function threadCpuSeconds() {
+  const threads = new Map();
+  for (const pid of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(pid)) continue;
+    let tids;
+    try {
+      tids = fs.readdirSync(`/proc/${pid}/task`);
+    } catch {
+      continue; // gone meanwhile
+    }
+    for (const tid of tids) {
+      let stat;
+      try {
+        stat = fs.readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
+      } catch {
+        continue;
+      }
+      const nameEnd = stat.lastIndexOf(')');
+      const fields = stat.slice(nameEnd + 2).split(' ');
+      threads.set(tid, {
+        pid: Number(pid),
+        name: stat.slice(stat.indexOf('(') + 1, nameEnd),
+        seconds: (Number(fields[11]) + Number(fields[12])) / USER_HZ,
+      });
+    }
+  }
+  return threads;
+}
+
+/**
+ * The threads outside `knownPids` that used the most CPU between two threadCpuSeconds readings,
+ * as "name pct%" (percent of one core over `elapsedSeconds`), at most `count`, none under 1 %.
+ */
+function busiestForeignThreads(before, after, knownPids, elapsedSeconds, count = 3) {
+  const known = new Set(knownPids);
+  const busy = [];
+  for (const [tid, thread] of after) {
+    if (known.has(thread.pid)) continue;
+    const percent = ((thread.seconds - (before.get(tid)?.seconds ?? 0)) / elapsedSeconds) * 100;
+    if (percent >= 1) busy.push({ name: thread.name, percent });
+  }
+  return busy
+    .sort((a, b) => b.percent - a.percent)
+    .slice(0, count)
+    .map((thread) => `${thread.name} ${thread.percent.toFixed(0)}%`)
+    .join(', ');
+}
+
 /** CPU time (s) the whole machine spent busy, all cores (from /proc/stat). */
 function machineBusySeconds() {
   const fields = fs
@@ -127,6 +179,8 @@ module.exports = {
   waitForLine,
   procStats,
   machineBusySeconds,
+  threadCpuSeconds,
+  busiestForeignThreads,
   listenOverflows,
   childPids,
   openFileLimit,
