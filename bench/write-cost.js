@@ -11,7 +11,9 @@
  *
  * Each path runs twice under callgrind, with the two round counts; the difference, less that of
  * rounds without writes, divided by the extra writes, is the cost per write (start-up cancels
- * out). Needs valgrind (Debian: apt-get install -y valgrind); this script installs nothing.
+ * out). Then each path runs TIMING_RUNS times without valgrind (1,000 clients, interleaved), for
+ * the CPU time of a write, user and system (the kernel's part) apart, the median run of each.
+ * Needs valgrind (Debian: apt-get install -y valgrind); this script installs nothing.
  */
 const { spawnSync } = require('node:child_process');
 const fs = require('node:fs');
@@ -26,6 +28,9 @@ const CLIENTS = Number(args.clients ?? 300);
 const [FEW_ROUNDS, MANY_ROUNDS] = (args.rounds ?? '40:140').split(':').map(Number);
 const NODE = args.node ?? process.execPath;
 const TARGET = path.join(__dirname, 'lib', 'write-cost-target.js');
+const TIMING_RUNS = 3;
+const TIMING_CLIENTS = 1_000;
+const TIMING_ROUNDS = 200;
 
 const PATHS = [
   { mode: 'pod', name: 'pod: SseWriter.write, shared frame, raw write' },
@@ -56,6 +61,25 @@ function instructions(mode, rounds) {
   return Number(collected[1]);
 }
 
+/** CPU time of one write of `mode` (µs), user and system, from one run without valgrind. */
+function cpuPerWrite(mode) {
+  const run = spawnSync(NODE, [TARGET], {
+    env: {
+      ...process.env,
+      MODE: mode,
+      N: String(TIMING_CLIENTS),
+      ROUNDS: String(TIMING_ROUNDS),
+      TIMING: '1',
+      CLIENT_NODE: process.execPath,
+    },
+    encoding: 'utf8',
+    timeout: 120_000,
+  });
+  if (run.status !== 0) throw new Error(`timing run ${mode} failed: ${run.stderr?.slice(-500)}`);
+  const { userUs, systemUs, writes } = JSON.parse(run.stdout.trim().split('\n').pop());
+  return { user: userUs / writes, system: systemUs / writes, total: (userUs + systemUs) / writes };
+}
+
 /** Instructions per extra round of `mode`. */
 function perRound(mode) {
   return (instructions(mode, MANY_ROUNDS) - instructions(mode, FEW_ROUNDS)) / (MANY_ROUNDS - FEW_ROUNDS);
@@ -71,16 +95,29 @@ function main() {
     `write-cost: node ${version}, ${CLIENTS} clients, rounds ${FEW_ROUNDS} and ${MANY_ROUNDS}, ${os.cpus()[0]?.model}`,
   );
   const idle = perRound('idle');
-  const rows = PATHS.map(({ mode, name }) => ({ name, perWrite: (perRound(mode) - idle) / CLIENTS }));
-  const pod = rows[0].perWrite;
+  const rows = PATHS.map(({ mode, name }) => ({ mode, name, perWrite: (perRound(mode) - idle) / CLIENTS }));
+  const timings = new Map(PATHS.map(({ mode }) => [mode, []]));
+  for (let run = 0; run < TIMING_RUNS; run += 1)
+    for (const { mode } of PATHS) timings.get(mode).push(cpuPerWrite(mode));
+  const median = (runs) => [...runs].sort((a, b) => a.total - b.total)[Math.floor(runs.length / 2)];
+  for (const row of rows) row.cpu = median(timings.get(row.mode));
+  const pod = rows[0];
   console.log(
     markdownTable(
       rows.map((row) => ({
         'write path': row.name,
         'instructions per write (user space)': Math.round(row.perWrite),
-        'vs pod': ratio(row.perWrite, pod),
+        'vs pod': ratio(row.perWrite, pod.perWrite),
+        'CPU µs per write: user': row.cpu.user,
+        system: row.cpu.system,
+        total: row.cpu.total,
+        'total vs pod': ratio(row.cpu.total, pod.cpu.total),
       })),
     ),
+  );
+  const naive = rows.find((row) => row.mode === 'naive');
+  console.log(
+    `\nA pod whose user-space part cost nothing would still pay the kernel's ${pod.cpu.system.toFixed(1)} µs per write: per write it could be at most ${ratio(naive.cpu.total, pod.cpu.system)} cheaper than the naive baseline on this machine (now ${ratio(naive.cpu.total, pod.cpu.total)}).`,
   );
 }
 
