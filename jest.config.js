@@ -15,6 +15,12 @@ const shared = {
 module.exports = {
   testTimeout: 30_000,
   maxWorkers: 2,
+  // A worker whose heap grew past this after a test file is replaced before the next one. Tests
+  // that start a simulator with hundreds of symbols (24 h of minute history each) leave a worker
+  // with a large heap; on node 22 and 24 V8 keeps the freed pages and unmaps them one by one when
+  // the process exits, which took ~0.9 s of CPU, longer than jest waits (500 ms) for a worker to
+  // exit at the end of a run ("A worker process has failed to exit gracefully").
+  workerIdleMemoryLimit: '300MB',
   projects: [
     {
       ...shared,
