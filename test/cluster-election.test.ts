@@ -24,6 +24,7 @@ jest.setTimeout(60_000);
 
 const LEASE_MS = Number(TEST_TIMINGS.LEADER_LEASE_MS);
 const RETRY_MS = Number(TEST_TIMINGS.LEADER_RETRY_MS);
+const RENEW_MS = Number(TEST_TIMINGS.LEADER_RENEW_MS);
 
 const tickTimes = (sse: SseConnection) =>
   sse.events.filter((e) => e.event === 'tick').map((e) => e.receivedAt);
@@ -185,7 +186,9 @@ describe('a cluster of pods', () => {
       process.stdout.write(
         `SIGSTOP/SIGCONT: woken leader closed its upstream ${wakeToCloseMs.toFixed(1)} ms after SIGCONT\n`,
       );
-      expect(wakeToCloseMs).toBeLessThan(100);
+      // At once: well within one renew interval (the woken pod checks its deadline on its first
+      // timer, without waiting for Redis). A bound on a loaded 2-core machine, not a speed figure.
+      expect(wakeToCloseMs).toBeLessThan(RENEW_MS / 2);
 
       await waitFor(async () => (await cluster!.status(leader))?.role === 'follower', {
         timeoutMs: 2_000,
