@@ -38,17 +38,23 @@ const PATHS = [
   { mode: 'naive', name: 'naive: JSON.stringify + res.write' },
 ];
 
+/** The target's environment: which writes, to how many clients, how many rounds. */
+function targetEnv(mode, clients, rounds, extra = {}) {
+  return {
+    ...process.env,
+    MODE: mode,
+    N: String(clients),
+    ROUNDS: String(rounds),
+    CLIENT_NODE: process.execPath,
+    ...extra,
+  };
+}
+
 /** Instructions callgrind counted for one run of the target. */
 function instructions(mode, rounds) {
   const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'write-cost-')), 'callgrind.out');
   const run = spawnSync('valgrind', ['--tool=callgrind', `--callgrind-out-file=${out}`, NODE, TARGET], {
-    env: {
-      ...process.env,
-      MODE: mode,
-      N: String(CLIENTS),
-      ROUNDS: String(rounds),
-      CLIENT_NODE: process.execPath,
-    },
+    env: targetEnv(mode, CLIENTS, rounds),
     encoding: 'utf8',
     timeout: 300_000,
   });
@@ -64,14 +70,7 @@ function instructions(mode, rounds) {
 /** CPU time of one write of `mode` (µs), user and system, from one run without valgrind. */
 function cpuPerWrite(mode) {
   const run = spawnSync(NODE, [TARGET], {
-    env: {
-      ...process.env,
-      MODE: mode,
-      N: String(TIMING_CLIENTS),
-      ROUNDS: String(TIMING_ROUNDS),
-      TIMING: '1',
-      CLIENT_NODE: process.execPath,
-    },
+    env: targetEnv(mode, TIMING_CLIENTS, TIMING_ROUNDS, { TIMING: '1' }),
     encoding: 'utf8',
     timeout: 120_000,
   });

@@ -59,6 +59,19 @@ async function stop(child, timeoutMs = 3_000) {
   clearTimeout(timer);
 }
 
+/**
+ * The name and CPU time (s, user + system) in the text of a /proc/<pid>[/task/<tid>]/stat file.
+ * The name is in parentheses and may hold spaces and ')': the fields follow the last ')'.
+ */
+function statCpu(stat) {
+  const nameEnd = stat.lastIndexOf(')');
+  const fields = stat.slice(nameEnd + 2).split(' ');
+  return {
+    name: stat.slice(stat.indexOf('(') + 1, nameEnd),
+    seconds: (Number(fields[11]) + Number(fields[12])) / USER_HZ,
+  };
+}
+
 /** RSS (KiB) and CPU time (s, user + system, all threads) of the given pids, summed. */
 function procStats(pids) {
   let rssKb = 0;
@@ -66,8 +79,7 @@ function procStats(pids) {
   for (const pid of pids) {
     const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
     rssKb += Number(/VmRSS:\s+(\d+)/.exec(status)[1]);
-    const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-    cpuSeconds += (Number(fields[11]) + Number(fields[12])) / USER_HZ;
+    cpuSeconds += statCpu(fs.readFileSync(`/proc/${pid}/stat`, 'utf8')).seconds;
   }
   return { rssKb, cpuSeconds };
 }
@@ -93,13 +105,7 @@ function threadCpuSeconds() {
       } catch {
         continue;
       }
-      const nameEnd = stat.lastIndexOf(')');
-      const fields = stat.slice(nameEnd + 2).split(' ');
-      threads.set(tid, {
-        pid: Number(pid),
-        name: stat.slice(stat.indexOf('(') + 1, nameEnd),
-        seconds: (Number(fields[11]) + Number(fields[12])) / USER_HZ,
-      });
+      threads.set(tid, { pid: Number(pid), ...statCpu(stat) });
     }
   }
   return threads;

@@ -21,6 +21,7 @@ describe('Upstream connections (against the simulator)', () => {
     sim = undefined;
   });
 
+  /** A simulator (unless a hook already started one) and an Upstream on it. */
   async function start(
     simOptions: SimOptions,
     symbols: string[],
