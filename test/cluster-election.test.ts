@@ -54,19 +54,27 @@ describe('a cluster of pods', () => {
       // Let prices flow through every pod for a while, then freeze the feed and compare.
       await new Promise((resolve) => setTimeout(resolve, 2_000));
       cluster.sim.faults.stall(0);
-      const statuses = await waitFor(
+      const batchIds = async () => {
+        const all = await Promise.all(cluster!.pods.map((pod) => cluster!.status(pod)));
+        const ids = new Set(all.map((s) => s?.lastBatchId));
+        return { all, id: ids.size === 1 && !ids.has(null) ? [...ids][0] : undefined };
+      };
+      // Prices read while every pod was at the same batch, before and after the read (a batch
+      // still in flight when the feed froze, or a REST poll, may land in between: read again).
+      const { statuses, bodies } = await waitFor(
         async () => {
-          const all = await Promise.all(cluster!.pods.map((pod) => cluster!.status(pod)));
-          const ids = new Set(all.map((s) => s?.lastBatchId));
-          return ids.size === 1 && !ids.has(null) && !ids.has(undefined) ? all : undefined;
+          const before = await batchIds();
+          if (before.id === undefined) return undefined;
+          const read = await Promise.all(
+            cluster!.pods.map(async (pod) => {
+              const body = (await (await fetch(`${pod.url}/v1/prices`)).json()) as { prices: object[] };
+              return JSON.stringify(body.prices);
+            }),
+          );
+          const after = await batchIds();
+          return after.id === before.id ? { statuses: after.all, bodies: read } : undefined;
         },
-        { timeoutMs: 5_000, what: 'every pod at the same batch' },
-      );
-      const bodies = await Promise.all(
-        cluster.pods.map(async (pod) => {
-          const body = (await (await fetch(`${pod.url}/v1/prices`)).json()) as { prices: object[] };
-          return JSON.stringify(body.prices);
-        }),
+        { timeoutMs: 5_000, what: 'every pod at the same batch while its prices are read' },
       );
       expect(new Set(bodies).size).toBe(1);
       expect(JSON.parse(bodies[0]!)).toHaveLength(3);
