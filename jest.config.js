@@ -5,7 +5,7 @@ const shared = {
   testEnvironment: 'node',
   transform: { '^.+\\.ts$': ['@swc/jest', { jsc: { target: 'es2022' } }] },
   moduleNameMapper: {
-    '^@tickwire/(core|exchanges|exchange-sim|cluster|observability|testkit)$':
+    '^@tickwire/(core|exchanges|exchange-sim|cluster|observability|testkit|service)$':
       '<rootDir>/packages/$1/src/index.ts',
   },
   testPathIgnorePatterns: ['/node_modules/', '/dist/'],
