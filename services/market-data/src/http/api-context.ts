@@ -5,7 +5,7 @@ import type { Distribution } from '@tickwire/cluster';
 import type { HealthReport, Logger } from '@tickwire/observability';
 import type { Hub } from '../hub/hub';
 import type { PodMetrics } from '../metrics';
-import type { PodStatus, StreamStatus } from '../pod-status';
+import type { PodStatus, StreamStatus } from '../status';
 import type { SymbolLookup } from '../symbols';
 
 export interface ApiLimits {

@@ -1,8 +1,8 @@
 /** The pod's self-description for `/v1/status`, SSE `status` events and `/health`. */
 import type { DistributionConnection, EngineKind, LeaseInfo, Role } from '@tickwire/cluster';
 import type { ServingState } from './serving-state';
-import type { SymbolCatalogState } from './symbols';
-import type { UpstreamStatus } from './upstream/upstream';
+import type { SymbolCatalogState } from '../symbols';
+import type { UpstreamStatus } from '../upstream/upstream';
 
 /** The part of the status every SSE client receives when it changes. */
 export interface StreamStatus {

@@ -6,7 +6,7 @@
 import { mergeTicker, type Lifecycle, type Ticker, type TickerUpdate } from '@tickwire/core';
 import type { Distribution } from '@tickwire/cluster';
 import type { Logger } from '@tickwire/observability';
-import type { PodMetrics } from './metrics';
+import type { PodMetrics } from '../metrics';
 
 export interface PublisherOptions {
   distribution: Distribution;

@@ -3,7 +3,7 @@
  * `degraded` (prices still fresh but the cluster's upstream is reconnecting or changing hands),
  * `stale` (no fresh prices, or this pod lost its feed from Redis and serves what it last had).
  */
-import type { ConnectionStatus } from './upstream/feed-connection';
+import type { ConnectionStatus } from '../upstream/feed-connection';
 
 export type ServingState = 'live' | 'degraded' | 'stale';
 

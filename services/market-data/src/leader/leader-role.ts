@@ -1,0 +1,168 @@
+/**
+ * The work only the leader does: one upstream per exchange, the publisher they feed, and the
+ * symbol demand that tells them what to carry. Leadership changes are applied one at a time,
+ * in order; the upstreams stop before the publisher, so no update is taken that cannot be
+ * written, and before the lease is released, so two upstreams never overlap.
+ *
+ * A frame's updates go from the upstream straight to the publisher here: the pod that
+ * assembled this component is not on the tick's path.
+ */
+import { isNotLeaderError, type Engine, type LeadershipState } from '@tickwire/cluster';
+import type { ExchangeId } from '@tickwire/core';
+import { fromCanonicalSymbol } from '@tickwire/exchanges';
+import type { Logger } from '@tickwire/observability';
+import type { Config } from '../config';
+import type { ExchangeEndpoint } from '../exchange-endpoints';
+import type { PodMetrics } from '../metrics';
+import { Upstream, type UpstreamStatus } from '../upstream/upstream';
+import { Publisher } from './publisher';
+import { SymbolDemand } from './symbol-demand';
+
+export interface LeaderRoleOptions {
+  config: Config;
+  /** The exchanges to connect to, the default one first. */
+  exchanges: readonly ExchangeEndpoint[];
+  engine: Pick<Engine, 'election' | 'distribution' | 'interest'>;
+  logger: Logger;
+  metrics: PodMetrics;
+  /** Told whenever an upstream's status changes, and after every leadership change is applied. */
+  onStatus(): void;
+}
+
+/** The leader reads the interest registry at least this often to see expired symbols (ms). */
+const MAX_DEMAND_POLL_MS = 5_000;
+/** ... and at most this often (ms). */
+const MIN_DEMAND_POLL_MS = 100;
+/** Expiries are looked for this many times per grace period. */
+const DEMAND_POLLS_PER_GRACE = 4;
+
+interface LeaderWork {
+  publisher: Publisher;
+  upstreams: Upstream[];
+  demand: SymbolDemand;
+}
+
+export class LeaderRole {
+  private readonly log: Logger;
+  private work: LeaderWork | undefined;
+  private chain: Promise<void> = Promise.resolve();
+  private lastRole: LeadershipState['role'] = 'follower';
+  private closed = false;
+
+  constructor(private readonly options: LeaderRoleOptions) {
+    this.log = options.logger.child({ component: 'leader' });
+  }
+
+  /** Starts the leader's work when this pod becomes leader, stops it when it stops being one. */
+  onLeadership(state: LeadershipState): void {
+    const { metrics } = this.options;
+    metrics.leader.set(state.role === 'leader' ? 1 : 0);
+    metrics.leaderEpoch.set(state.epoch);
+    if (state.role !== this.lastRole) metrics.leaderTransitions.inc({ role: state.role });
+    this.lastRole = state.role;
+    this.log.info({ role: state.role, leaderId: state.leaderId, epoch: state.epoch }, 'leadership changed');
+    this.chain = this.chain.then(async () => {
+      if (state.role === 'leader' && !this.closed) await this.startWork();
+      else await this.stopWork();
+      this.options.onStatus();
+    });
+  }
+
+  /** This pod's own upstreams' statuses while it leads; undefined otherwise. */
+  upstreamStatuses(): UpstreamStatus[] | undefined {
+    return this.work?.upstreams.map((upstream) => upstream.status());
+  }
+
+  /** Stops the leader's work for good (before the lease is released); later changes start nothing. */
+  async stop(): Promise<void> {
+    this.closed = true;
+    await this.chain;
+    await this.stopWork();
+  }
+
+  /** Resolves once every leadership change received so far has been applied. */
+  settled(): Promise<void> {
+    return this.chain;
+  }
+
+  private async startWork(): Promise<void> {
+    if (this.work) return;
+    const { config, engine, metrics, logger } = this.options;
+    const publisher = new Publisher({
+      distribution: engine.distribution,
+      batchMs: config.PUBLISH_BATCH_MS,
+      logger: logger.child({ component: 'publisher' }),
+      metrics,
+      onRefused: (error) => {
+        if (!isNotLeaderError(error)) return;
+        metrics.fencedWrites.inc();
+        engine.election.stepDown(error.message);
+      },
+    });
+    await publisher.start();
+    const upstreams = this.options.exchanges.map((endpoint) => this.upstream(endpoint, publisher));
+    const demand = new SymbolDemand({
+      interest: engine.interest,
+      configured: config.SYMBOLS,
+      dynamic: config.DYNAMIC_SYMBOLS,
+      accept: (symbol) => upstreams.some((upstream) => upstream.exchange === exchangeOf(symbol)),
+      debounceMs: config.SYMBOL_DEBOUNCE_MS,
+      pollMs: Math.min(
+        MAX_DEMAND_POLL_MS,
+        Math.max(MIN_DEMAND_POLL_MS, Math.floor(config.SYMBOL_GRACE_MS / DEMAND_POLLS_PER_GRACE)),
+      ),
+      logger: logger.child({ component: 'symbol-demand' }),
+      onChange: (symbols) => {
+        this.log.info({ count: symbols.length }, 'carrying symbols');
+        for (const upstream of upstreams)
+          upstream.setSymbols(symbols.filter((symbol) => exchangeOf(symbol) === upstream.exchange));
+      },
+    });
+    this.work = { publisher, upstreams, demand };
+    await Promise.all(upstreams.map((upstream) => upstream.start()));
+    await demand.start();
+    this.log.info('leading: upstream started');
+  }
+
+  private upstream({ adapter, wsBaseUrl, restBaseUrl }: ExchangeEndpoint, publisher: Publisher): Upstream {
+    const { config, engine, metrics, logger } = this.options;
+    return new Upstream({
+      adapter,
+      wsBaseUrl,
+      restBaseUrl,
+      restPollMs: config.REST_FALLBACK_POLL_MS,
+      symbols: config.SYMBOLS.filter((symbol) => exchangeOf(symbol) === adapter.id),
+      watchdogMs: config.UPSTREAM_WATCHDOG_MS,
+      backoffBaseMs: config.UPSTREAM_BACKOFF_BASE_MS,
+      backoffMaxMs: config.UPSTREAM_BACKOFF_MAX_MS,
+      breakerFailures: config.UPSTREAM_BREAKER_FAILURES,
+      breakerResetMs: config.UPSTREAM_BREAKER_RESET_MS,
+      rotateAfterMs: config.UPSTREAM_ROTATE_AFTER_MS,
+      rotationOverlapMs: config.UPSTREAM_ROTATION_OVERLAP_MS,
+      symbolStaleMs: config.UPSTREAM_SYMBOL_STALE_MS,
+      logger: logger.child({ component: 'upstream', exchange: adapter.id }),
+      metrics,
+      // Checked per frame on the local clock: a leader that was frozen past its deadline steps
+      // down (and closes this connection) on the first frame it reads after waking.
+      onUpdates: (updates) => {
+        if (engine.election.confirmLeadership()) publisher.publish(updates);
+      },
+      onStatus: () => this.options.onStatus(),
+    });
+  }
+
+  private async stopWork(): Promise<void> {
+    const work = this.work;
+    if (!work) return;
+    this.work = undefined;
+    await work.demand.stop();
+    await Promise.all(work.upstreams.map((upstream) => upstream.stop()));
+    await work.publisher.stop();
+    this.log.info('upstream stopped');
+  }
+}
+
+/** The exchange a canonical symbol belongs to. */
+function exchangeOf(symbol: string): ExchangeId | undefined {
+  return fromCanonicalSymbol(symbol)?.exchange;
+}
