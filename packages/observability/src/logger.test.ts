@@ -49,16 +49,14 @@ describe('the logger factory', () => {
 
   it('redacts credentials in logged objects and in bindings', () => {
     const { logger, lines } = capturedLogger();
-    logger
-      .child({ component: 'cluster', redisUrl: 'redis://:hunter2@127.0.0.1:6379' })
-      .error(
-        {
-          password: 'hunter2',
-          options: { apiKey: 'k-123', token: 't-456' },
-          req: { headers: { authorization: 'Bearer x' } },
-        },
-        'could not connect',
-      );
+    logger.child({ component: 'cluster', redisUrl: 'redis://:hunter2@127.0.0.1:6379' }).error(
+      {
+        password: 'hunter2',
+        options: { apiKey: 'k-123', token: 't-456' },
+        req: { headers: { authorization: 'Bearer x' } },
+      },
+      'could not connect',
+    );
     expect(lines).toHaveLength(1);
     expect(lines[0]).not.toMatch(/hunter2|k-123|t-456|Bearer/);
     expect(JSON.parse(lines[0]!)).toMatchObject({
