@@ -192,7 +192,16 @@ describe('a cluster of pods', () => {
         what: 'the follower to take over',
       });
       expect(cluster.sim.stats().wsConnections).toBe(2);
-      await new Promise((resolve) => setTimeout(resolve, 500)); // the new leader publishes meanwhile
+      // The new leader writes while the old one is frozen (it was a follower: it had written nothing).
+      const successor = cluster.pods.find((pod) => pod !== leader)!;
+      await waitFor(
+        async () =>
+          sampleValue(
+            parsePrometheusText(await (await fetch(`${successor.url}/metrics`)).text()),
+            'tickwire_ticks_published_total',
+          ) > 0,
+        { timeoutMs: 5_000, what: 'the new leader to publish' },
+      );
 
       leader.kill('SIGCONT');
       resumed = true;
@@ -214,7 +223,11 @@ describe('a cluster of pods', () => {
         timeoutMs: 2_000,
         what: 'the woken pod to report follower',
       });
-      await new Promise((resolve) => setTimeout(resolve, 500));
+      // Its publisher has stopped, its last writes settled: whatever it could write is in Redis now.
+      await waitFor(() => leader.logs.some((line) => line.msg === 'upstream stopped'), {
+        timeoutMs: 2_000,
+        what: 'the woken pod to stop its leader work',
+      });
       const admin = new Redis(cluster.redis!.url);
       try {
         const prefix = `${cluster.namespace}:{${cluster.namespace}}:`;
