@@ -71,13 +71,29 @@ describe('dynamic symbols across 3 pods', () => {
 
     for (const client of clients.splice(0)) client.close();
     const leftAt = Date.now();
-    await waitFor(() => sim.stats().subscriptions === CONFIGURED_STREAMS, {
-      timeoutMs: 20_000,
-      intervalMs: 100,
-      what: 'the wanted symbols to be unsubscribed',
-    });
-    // Not before the grace period: a client that comes back within it finds its symbol still there.
-    expect(Date.now() - leftAt).toBeGreaterThanOrEqual(GRACE_MS * (2 / 3) - 100);
+    const subscribeFrames = sim.stats().controlFramesByMethod.SUBSCRIBE ?? 0;
+    // One client comes back at once, well within the grace period, for the first symbol.
+    const returning = await openSse(`${pods[0]!.url}/v1/stream?symbols=${DYNAMIC[0]}`, {}, 20_000);
+    clients.push(returning);
+    // The last time the other symbols were seen still subscribed (read before asking the
+    // simulator, so it is a lower bound on how long they stayed).
+    let stillSubscribedAt = leftAt;
+    await waitFor(
+      () => {
+        const readAt = Date.now();
+        if (sim.stats().subscriptions === CONFIGURED_STREAMS + 2) return true;
+        stillSubscribedAt = readAt;
+        return false;
+      },
+      { timeoutMs: 20_000, intervalMs: 100, what: 'the symbols nobody wants any more to be unsubscribed' },
+    );
+    // Kept for the grace period, less the third of it that may have passed since the last
+    // touch before the clients left (and a poll's slack): not dropped the moment they left.
+    expect(stillSubscribedAt - leftAt).toBeGreaterThanOrEqual(GRACE_MS * (2 / 3) - 500);
+    // The returning client's symbol never left: still subscribed, not asked for again, and ticking.
+    expect(sim.subscriptions()).toMatchObject({ [`${DYNAMIC[0]!.toLowerCase()}@aggTrade`]: 1 });
+    expect(sim.stats().controlFramesByMethod.SUBSCRIBE ?? 0).toBe(subscribeFrames);
+    await returning.waitForEvents((events) => events.some((e) => e.event === 'tick'), 5_000);
     const after = sim.stats();
     expect(after.controlFramesByMethod.UNSUBSCRIBE ?? 0).toBeGreaterThan(0);
     expect(after.maxIncomingPerSecondSeen).toBeLessThanOrEqual(5);

@@ -1,4 +1,4 @@
-import { httpGet, httpPost, sleep, type TestClient } from './test-support/ws-test-client';
+import { httpGet, httpPost, until, type TestClient } from './test-support/ws-test-client';
 import { useSimFixture } from './test-support/sim-fixture';
 
 jest.setTimeout(10_000);
@@ -19,7 +19,7 @@ describe('silenceSymbol fault', () => {
     const revived = await connect('/stream?streams=btcusdt@trade');
     await old.next((t) => t.includes('btcusdt@trade'));
     expect((await httpPost(`${sim.url}/_sim/silence?symbol=BTCUSDT&on=1`)).json()).toEqual({ ok: true });
-    await sleep(30); // frames already in flight
+    await old.settle(); // frames sent before the silence have all arrived
     const eventsBefore = sim.recentEvents({ stream: 'btcusdt@trade' }).length;
     const fresh = await connect('/stream?streams=btcusdt@trade');
     subscribe(revived, ['btcusdt@trade'], 7);
@@ -48,7 +48,7 @@ describe('silenceSymbol fault', () => {
     const sim = await start();
     const client = await connect('/ws/ethusdt@aggTrade');
     sim.faults.silenceSymbol('ETHUSDT', true);
-    await sleep(30);
+    await client.settle();
     client.drain();
     expect(await client.collect(200)).toEqual([]);
     sim.faults.reset();
@@ -69,7 +69,8 @@ describe('accounting for upstream tests', () => {
     client.send({ method: 'LIST_SUBSCRIPTIONS', id: 2 });
     client.send({ method: 'LIST_SUBSCRIPTIONS', id: 3 });
     client.send('not json');
-    await sleep(100);
+    // Frames are counted before they are answered, and answered in order.
+    await client.next((t) => t.includes('"error"'));
     expect(sim.stats()).toMatchObject({
       controlFrames: 4,
       controlFramesByMethod: { SUBSCRIBE: 1, LIST_SUBSCRIPTIONS: 2, invalid: 1 },
@@ -77,7 +78,7 @@ describe('accounting for upstream tests', () => {
     });
     const other = await connect('/ws');
     other.send({ method: 'LIST_SUBSCRIPTIONS', id: 1 });
-    await sleep(50);
+    await other.next((t) => t.includes('"id":1'));
     // The maximum is kept, whichever connection reached it.
     expect(sim.stats().maxIncomingPerSecondSeen).toBe(4);
     const snapshot = sim.stats();
@@ -104,7 +105,7 @@ describe('accounting for upstream tests', () => {
     expect(sim.stats()).toMatchObject({ connectionsOpen: 2, wsConnections: 2, connectionAttemptsLast5m: 4 });
     a.close();
     await a.closed;
-    await sleep(20);
+    await until(() => sim.stats().connectionsOpen === 1, 'the closed connection to be forgotten');
     expect(sim.subscriptions()).toEqual({ 'btcusdt@trade': 1 });
     expect(sim.stats().connectionsOpen).toBe(1);
   });

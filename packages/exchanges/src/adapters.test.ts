@@ -66,6 +66,7 @@ function mutations(line: string, next: () => number): string[] {
 describe.each(ADAPTERS.map((adapter) => [adapter.id, adapter] as const))('the %s adapter', (_id, adapter) => {
   it('never throws on any fixture line of any exchange, or on mutations of them', () => {
     const next = random(42);
+    let parsed = 0;
     for (const line of ALL_LINES) {
       for (const text of [line, ...mutations(line, next)]) {
         let message: FeedMessage | undefined;
@@ -73,11 +74,17 @@ describe.each(ADAPTERS.map((adapter) => [adapter.id, adapter] as const))('the %s
           message = adapter.parse(text, RECEIVED);
         }).not.toThrow();
         expect(KINDS).toContain(message?.type);
+        parsed += 1;
       }
     }
+    // Each line and its 8 truncations and 8 replacements: an empty fixture folder proves nothing.
+    expect(ALL_LINES.length).toBeGreaterThan(0);
+    expect(parsed).toBe(ALL_LINES.length * 17);
   });
 
   it('emits only canonical symbols of its own exchange', () => {
+    let symbolsChecked = 0;
+    let updatesChecked = 0;
     for (const line of ALL_LINES) {
       const message = adapter.parse(line, RECEIVED);
       const symbols =
@@ -89,10 +96,15 @@ describe.each(ADAPTERS.map((adapter) => [adapter.id, adapter] as const))('the %s
       for (const symbol of symbols) {
         expect(canonicalSymbol(symbol)).toBe(symbol);
         expect(fromCanonicalSymbol(symbol)?.exchange).toBe(adapter.id);
+        symbolsChecked += 1;
       }
       if (message.type === 'tickers') {
         for (const update of message.updates) expect(update.exchange).toBe(adapter.id);
+        updatesChecked += message.updates.length;
       }
     }
+    // The fixtures hold this exchange's ticker frames, so the checks above ran on real updates.
+    expect(updatesChecked).toBeGreaterThan(0);
+    expect(symbolsChecked).toBeGreaterThanOrEqual(updatesChecked);
   });
 });

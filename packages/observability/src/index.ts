@@ -1,3 +1,4 @@
 export * from './logger';
 export * from './metrics-registry';
 export * from './health';
+export * from './repeated-failure-log';

@@ -39,6 +39,25 @@ export function createLogger(options: LoggerFactoryOptions): Logger {
     redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
     timestamp: pino.stdTimeFunctions.isoTime,
     formatters: { level: (label) => ({ level: label }) },
+    onChild: keepOneValuePerKey,
   };
   return options.destination ? pino(config, options.destination) : pino(config);
+}
+
+/**
+ * pino appends a child's bindings to its parent's without looking at them, so a component
+ * that names a part of itself (`{component: 'rest-fallback'}` under `{component: 'upstream'}`)
+ * wrote the key twice, and JSON readers silently keep only one of the two. A child's value
+ * replaces the inherited one instead, as the innermost name is the one a reader wants. This
+ * runs once per child logger, never per line.
+ */
+function keepOneValuePerKey(child: Logger): void {
+  const bindings = child as unknown as Record<symbol, string>;
+  const serialized = bindings[pino.symbols.chindingsSym] ?? '';
+  // The bindings are a JSON object's members, each with a leading comma.
+  const merged = JSON.parse(`{${serialized.slice(1)}}`) as Record<string, unknown>;
+  let unique = '';
+  for (const [key, value] of Object.entries(merged))
+    unique += `,${JSON.stringify(key)}:${JSON.stringify(value)}`;
+  bindings[pino.symbols.chindingsSym] = unique;
 }

@@ -19,6 +19,18 @@ export function sleep(ms: number): Promise<void> {
 }
 
 /**
+ * Polls until `condition` holds; rejects after `timeoutMs`. (The testkit's waitFor is out of
+ * reach here: the testkit depends on this package.)
+ */
+export async function until(condition: () => boolean, label: string, timeoutMs = 3_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() >= deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${label}`);
+    await sleep(5);
+  }
+}
+
+/**
  * Parsed JSON as tests use it: the shapes under test are asserted field by field, so a typed
  * model would only restate the assertions.
  */
@@ -104,6 +116,16 @@ export class TestClient {
       }
     }, timeoutMs);
     return parseJson(text);
+  }
+
+  /**
+   * Waits until every frame the simulator sent before this call has arrived: one connection
+   * delivers in order, so the answer to a request sent now comes after all of them (Binance
+   * protocol only; the request counts as a control frame).
+   */
+  async settle(id = 999_999, timeoutMs = 3_000): Promise<void> {
+    this.send({ method: 'LIST_SUBSCRIPTIONS', id });
+    await this.next((text) => text.includes(`"id":${id}`) && text.includes('"result"'), timeoutMs);
   }
 
   /** Forgets frames received so far, so next() waits for a new one. */

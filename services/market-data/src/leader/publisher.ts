@@ -5,7 +5,7 @@
  */
 import { mergeTicker, type Lifecycle, type Ticker, type TickerUpdate } from '@tickwire/core';
 import type { Distribution } from '@tickwire/cluster';
-import type { Logger } from '@tickwire/observability';
+import { RepeatedFailureLog, type Logger } from '@tickwire/observability';
 import type { PodMetrics } from '../metrics';
 
 export interface PublisherOptions {
@@ -16,6 +16,8 @@ export interface PublisherOptions {
   metrics: PodMetrics;
   /** Told about every refused write (a fencing refusal means this pod must step down). */
   onRefused?: (error: unknown) => void;
+  /** While writes keep failing, how often the count of failures is logged (ms). */
+  failureLogIntervalMs?: number;
 }
 
 /** A batch never grows past this many tickers; a burst is split into several writes. */
@@ -27,8 +29,18 @@ export class Publisher implements Lifecycle {
   private timer: NodeJS.Timeout | NodeJS.Immediate | undefined;
   private running = false;
   private inFlight: Promise<void> = Promise.resolve();
+  /** A store outage fails every batch: one line when it starts, a count per interval, one when it ends. */
+  private readonly failures: RepeatedFailureLog;
 
-  constructor(private readonly options: PublisherOptions) {}
+  constructor(private readonly options: PublisherOptions) {
+    this.failures = new RepeatedFailureLog({
+      logger: options.logger,
+      message: 'publish failed',
+      recoveredMessage: 'publishing recovered',
+      level: 'error',
+      intervalMs: options.failureLogIntervalMs,
+    });
+  }
 
   /** Starts from the distribution's latest table, so merges continue where the last leader stopped. */
   async start(): Promise<void> {
@@ -44,6 +56,7 @@ export class Publisher implements Lifecycle {
     this.clearTimer();
     this.flush();
     await this.inFlight;
+    this.failures.flush();
   }
 
   publish(updates: TickerUpdate[]): void {
@@ -77,9 +90,10 @@ export class Publisher implements Lifecycle {
     try {
       await this.options.distribution.publish(batch);
       this.options.metrics.ticksPublished.inc(batch.length);
+      this.failures.succeeded();
     } catch (error) {
       this.options.metrics.publishErrors.inc();
-      this.options.logger.error({ err: (error as Error).message, tickers: batch.length }, 'publish failed');
+      this.failures.failed(error, { tickers: batch.length });
       this.options.onRefused?.(error);
     }
   }

@@ -7,7 +7,7 @@
  */
 import type { Lifecycle } from '@tickwire/core';
 import type { SymbolInterest } from '@tickwire/cluster';
-import type { Logger } from '@tickwire/observability';
+import { RepeatedFailureLog, type Logger } from '@tickwire/observability';
 
 export interface SymbolDemandOptions {
   interest: SymbolInterest;
@@ -31,8 +31,16 @@ export class SymbolDemand implements Lifecycle {
   private unsubscribe: (() => void) | undefined;
   private running = false;
   private reading: Promise<void> | undefined;
+  /** While the registry is down every poll fails: the outage is logged, not each poll. */
+  private readonly failures: RepeatedFailureLog;
 
-  constructor(private readonly options: SymbolDemandOptions) {}
+  constructor(private readonly options: SymbolDemandOptions) {
+    this.failures = new RepeatedFailureLog({
+      logger: options.logger,
+      message: 'could not read wanted symbols',
+      recoveredMessage: 'reading wanted symbols again',
+    });
+  }
 
   /** Publishes the configured symbols at once, then follows the registry. */
   async start(): Promise<void> {
@@ -70,11 +78,10 @@ export class SymbolDemand implements Lifecycle {
       .wanted()
       .then(
         (wanted) => {
+          this.failures.succeeded();
           if (this.running) this.publish([...this.options.configured, ...wanted]);
         },
-        (error: unknown) => {
-          this.options.logger.warn({ err: (error as Error).message }, 'could not read wanted symbols');
-        },
+        (error: unknown) => this.failures.failed(error),
       )
       .finally(() => {
         this.reading = undefined;

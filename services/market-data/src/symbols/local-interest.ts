@@ -7,14 +7,12 @@
  */
 import type { Lifecycle } from '@tickwire/core';
 import type { SymbolInterest } from '@tickwire/cluster';
-import type { Logger } from '@tickwire/observability';
+import { RepeatedFailureLog, type Logger } from '@tickwire/observability';
 
 /** The registry takes at most this many symbols per touch. */
 const TOUCH_CHUNK = 1_024;
 /** A symbol is touched again once a third of its TTL has passed, so two refreshes can fail in a row. */
 const REFRESHES_PER_GRACE = 3;
-/** Failures are logged at most this often (ms). */
-const ERROR_LOG_INTERVAL_MS = 10_000;
 
 export interface LocalInterestOptions {
   interest: SymbolInterest;
@@ -30,11 +28,17 @@ export class LocalInterest implements Lifecycle {
   private readonly pending = new Set<string>();
   private flushScheduled = false;
   private refreshTimer: NodeJS.Timeout | undefined;
-  private lastErrorLogAt = 0;
   private readonly refreshMs: number;
+  /** While the registry is down every touch fails: the outage is logged, not each touch. */
+  private readonly failures: RepeatedFailureLog;
 
   constructor(private readonly options: LocalInterestOptions) {
     this.refreshMs = Math.max(100, Math.floor(options.graceMs / REFRESHES_PER_GRACE));
+    this.failures = new RepeatedFailureLog({
+      logger: options.logger,
+      message: 'could not register wanted symbols',
+      recoveredMessage: 'registering wanted symbols again',
+    });
   }
 
   async start(): Promise<void> {
@@ -79,12 +83,10 @@ export class LocalInterest implements Lifecycle {
         await this.options.interest.touch(chunk, this.options.graceMs);
         const now = Date.now();
         for (const symbol of chunk) this.touchedAt.set(symbol, now);
+        this.failures.succeeded();
       } catch (error) {
         // Not marked as touched: the next refresh (or request) tries again.
-        if (Date.now() - this.lastErrorLogAt >= ERROR_LOG_INTERVAL_MS) {
-          this.lastErrorLogAt = Date.now();
-          this.options.logger.warn({ err: (error as Error).message }, 'could not register wanted symbols');
-        }
+        this.failures.failed(error);
       }
     }
   }

@@ -32,6 +32,7 @@ export interface SymbolCatalogOptions {
   adapters: readonly SymbolCatalogExchange[];
   /** Canonical symbols always known, whatever the lists say or whether they loaded (`SYMBOLS`). */
   alwaysKnown: readonly string[];
+  /** Named by whoever builds the catalog (`{component: 'symbol-catalog'}`); the catalog adds per-exchange bindings. */
   logger: Logger;
   /** Interval between successful fetches of one exchange's list (ms). Default 1 h. */
   refreshMs: number;
@@ -149,7 +150,7 @@ export class SymbolCatalog implements Lifecycle {
   ) {
     this.options = { ...DEFAULT_SYMBOL_CATALOG_OPTIONS, ...options };
     this.fetchImpl = options.fetch ?? fetch;
-    this.log = options.logger.child({ component: 'symbol-catalog' });
+    this.log = options.logger;
     this.alwaysKnown = new Set(options.alwaysKnown);
     this.knownCount = this.alwaysKnown.size;
     const problems = this.checkNumbers();

@@ -16,6 +16,8 @@ export interface PodHarness {
   config: Config;
   url: string;
   logs: Record<string, unknown>[];
+  /** The same lines as written, for what parsing hides (a key written twice). */
+  logLines: string[];
   get(path: string, headers?: Record<string, string>): Promise<Response>;
   metrics(): Promise<ReturnType<typeof parsePrometheusText>>;
   stop(): Promise<void>;
@@ -29,10 +31,14 @@ export async function startPodHarness(
 ): Promise<PodHarness> {
   const sim = await startExchangeSim({ ...FAST_SIM, ...simOptions });
   const logs: Record<string, unknown>[] = [];
+  const logLines: string[] = [];
   const destination = new Writable({
     write(chunk: Buffer, _encoding, callback) {
-      for (const line of chunk.toString().split('\n'))
-        if (line) logs.push(JSON.parse(line) as Record<string, unknown>);
+      for (const line of chunk.toString().split('\n')) {
+        if (!line) continue;
+        logLines.push(line);
+        logs.push(JSON.parse(line) as Record<string, unknown>);
+      }
       callback();
     },
   });
@@ -72,6 +78,7 @@ export async function startPodHarness(
     config,
     url,
     logs,
+    logLines,
     get: (path, headers = {}) => fetch(`${url}${path}`, { headers }),
     metrics: async () => parsePrometheusText(await (await fetch(`${url}/metrics`)).text()),
     stop: async () => {
