@@ -3,7 +3,7 @@
  * leads, the upstream and publisher. Starts in dependency order and stops in reverse, with
  * leadership (and with it the upstream) released first (STYLE rule 10).
  */
-import { createServer, type Server } from 'node:http';
+import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Registry } from 'prom-client';
 import {
@@ -16,6 +16,7 @@ import {
 import type { ExchangeId } from '@tickwire/core';
 import { fromCanonicalSymbol, resolveSymbol } from '@tickwire/exchanges';
 import { buildHealthReport, type HealthCheck, type HealthReport, type Logger } from '@tickwire/observability';
+import { createServiceServer } from '@tickwire/service';
 import type { Config } from './config';
 import type { ExchangeEndpoint } from './exchange-endpoints';
 import { Hub } from './hub/hub';
@@ -109,7 +110,7 @@ export class Pod {
       current: () => this.hub.subscribedSymbols(),
       logger: deps.logger.child({ component: 'symbol-interest' }),
     });
-    this.server = createServer(createApp(this.apiContext()));
+    this.server = createServiceServer(createApp(this.apiContext()));
     // SSE streams live for hours; only the request head has to arrive in time.
     this.server.requestTimeout = 30_000;
     this.server.headersTimeout = 15_000;
@@ -438,6 +439,7 @@ export class Pod {
       registry: this.deps.registry,
       metrics: this.metrics,
       logger: this.deps.logger.child({ component: 'http' }),
+      corsOrigins: this.config.CORS_ORIGINS,
       symbols: this.config.SYMBOLS,
       canonicalSymbol: (raw) => resolveSymbol(raw, this.defaultExchange),
       lookupSymbol: (symbol) => this.lookupSymbol(symbol),
