@@ -53,7 +53,9 @@ const shape = {
   BINANCE_STREAMS: envList()
     .pipe(z.array(z.enum(BINANCE_STREAM_KINDS)).min(1))
     .default(['aggTrade', 'ticker']),
-  EXCHANGES: envList().pipe(z.array(z.enum(EXCHANGE_IDS)).min(1)).default(['binance']),
+  EXCHANGES: envList()
+    .pipe(z.array(z.enum(EXCHANGE_IDS)).min(1))
+    .default(['binance']),
   COINBASE_WS_URL: envUrl(['wss:', 'ws:']).default('wss://ws-feed.exchange.coinbase.com'),
   COINBASE_REST_URL: envUrl(['https:', 'http:']).default('https://api.exchange.coinbase.com'),
   FINNHUB_WS_URL: envUrl(['wss:', 'ws:']).default('wss://ws.finnhub.io'),
@@ -156,51 +158,73 @@ export const CONFIG_KEYS = Object.keys(shape) as (keyof Config)[];
 export const CONFIG_DOCS: ConfigDocs<Config> = {
   ...SERVICE_CONFIG_DOCS,
   INSTANCE_ID: { text: 'Name of this pod in logs, metrics and `/v1/status`.', shownDefault: 'hostname-pid' },
-  SYMBOLS: 'Comma list of symbols always subscribed (see [Symbols](#symbols): `COINBASE:BTC-USD`, `FINNHUB:AAPL`; bare symbols belong to the first of `EXCHANGES`).',
+  SYMBOLS:
+    'Comma list of symbols always subscribed (see [Symbols](#symbols): `COINBASE:BTC-USD`, `FINNHUB:AAPL`; bare symbols belong to the first of `EXCHANGES`).',
   BINANCE_WS_URL: 'Binance WebSocket base; point it at the simulator to run offline.',
   BINANCE_REST_URL: 'Binance REST base (REST fallback, weight limit and symbol list from `exchangeInfo`).',
-  BINANCE_STREAMS: 'Binance streams per symbol: `ticker`, `miniTicker`, `bookTicker`, `trade`, `aggTrade`. `aggTrade` gives real-time last prices and exact candle volumes, `ticker` the 24 h statistics and best bid/ask once a second.',
-  EXCHANGES: 'Exchanges this cluster connects to: `binance`, `coinbase`, `finnhub` (comma list); the first is the default for bare symbols.',
+  BINANCE_STREAMS:
+    'Binance streams per symbol: `ticker`, `miniTicker`, `bookTicker`, `trade`, `aggTrade`. `aggTrade` gives real-time last prices and exact candle volumes, `ticker` the 24 h statistics and best bid/ask once a second.',
+  EXCHANGES:
+    'Exchanges this cluster connects to: `binance`, `coinbase`, `finnhub` (comma list); the first is the default for bare symbols.',
   COINBASE_WS_URL: 'Coinbase Exchange WebSocket feed.',
   COINBASE_REST_URL: 'Coinbase Exchange REST base (product list).',
   FINNHUB_WS_URL: 'Finnhub WebSocket base (the key is sent as `?token=`).',
   FINNHUB_REST_URL: 'Finnhub REST base (symbol lists).',
-  FINNHUB_API_KEY: 'Finnhub API key; required with `finnhub` in `EXCHANGES`. Finnhub allows one connection per key: only the leader uses it.',
-  FINNHUB_MAX_SYMBOLS: 'Symbols your Finnhub plan allows on its one connection (free plan: 50); wanted symbols beyond it are refused and counted.',
+  FINNHUB_API_KEY:
+    'Finnhub API key; required with `finnhub` in `EXCHANGES`. Finnhub allows one connection per key: only the leader uses it.',
+  FINNHUB_MAX_SYMBOLS:
+    'Symbols your Finnhub plan allows on its one connection (free plan: 50); wanted symbols beyond it are refused and counted.',
   DYNAMIC_SYMBOLS: 'Let clients stream any symbol the exchanges list (`true`), or only `SYMBOLS` (`false`).',
-  SYMBOL_GRACE_MS: 'A symbol clients asked for stays subscribed this long after the last client of any pod left (ms).',
+  SYMBOL_GRACE_MS:
+    'A symbol clients asked for stays subscribed this long after the last client of any pod left (ms).',
   SYMBOL_DEBOUNCE_MS: 'The leader gathers symbol changes this long before subscribing them together (ms).',
   SYMBOL_CATALOG_REFRESH_MS: "How often each pod reloads the exchanges' symbol lists (ms).",
-  REDIS_URL: 'Standalone Redis (`redis://` or `rediss://`). With none of `REDIS_URL`, `REDIS_SENTINELS`, `REDIS_CLUSTER_NODES` set, the pod runs the memory engine (one pod, always leader).',
+  REDIS_URL:
+    'Standalone Redis (`redis://` or `rediss://`). With none of `REDIS_URL`, `REDIS_SENTINELS`, `REDIS_CLUSTER_NODES` set, the pod runs the memory engine (one pod, always leader).',
   REDIS_SENTINELS: 'Sentinel seeds `host:port,host:port`; selects the Redis engine through Sentinel.',
   REDIS_SENTINEL_MASTER: 'Master group name the Sentinels monitor (required with `REDIS_SENTINELS`).',
   REDIS_CLUSTER_NODES: 'Redis Cluster seeds `host:port,host:port`; selects the Redis engine on a Cluster.',
   REDIS_PASSWORD: 'Password for Sentinel or Cluster nodes (a standalone URL carries its own).',
-  REDIS_NAMESPACE: 'Key prefix and hash tag: keys are `<ns>:{<ns>}:leader`, `...:px`, `...:ticks`; pods of one cluster share it.',
-  STREAM_RETENTION_BATCHES: 'Batches kept in the stream (approximate `MAXLEN`): how far back `Last-Event-ID` can resume.',
-  LEADER_LEASE_MS: 'TTL of the leader lock (ms): the longest a dead leader can keep the cluster without an upstream.',
+  REDIS_NAMESPACE:
+    'Key prefix and hash tag: keys are `<ns>:{<ns>}:leader`, `...:px`, `...:ticks`; pods of one cluster share it.',
+  STREAM_RETENTION_BATCHES:
+    'Batches kept in the stream (approximate `MAXLEN`): how far back `Last-Event-ID` can resume.',
+  LEADER_LEASE_MS:
+    'TTL of the leader lock (ms): the longest a dead leader can keep the cluster without an upstream.',
   LEADER_RENEW_MS: "Interval between the leader's renews (ms).",
-  LEADER_RENEW_DEADLINE_MS: 'The leader stops its upstream and steps down when no renew succeeded for this long (ms); must lie between renew and lease.',
-  LEADER_RETRY_MS: "Interval between a follower's attempts to acquire the lock (ms); a release triggers one at once.",
+  LEADER_RENEW_DEADLINE_MS:
+    'The leader stops its upstream and steps down when no renew succeeded for this long (ms); must lie between renew and lease.',
+  LEADER_RETRY_MS:
+    "Interval between a follower's attempts to acquire the lock (ms); a release triggers one at once.",
   UPSTREAM_WATCHDOG_MS: 'Reconnect when the exchange sent no frame for this long (ms).',
   UPSTREAM_BACKOFF_BASE_MS: 'First reconnect delay before jitter (ms); doubles per failure (full jitter).',
   UPSTREAM_BACKOFF_MAX_MS: 'Cap of the reconnect delay (ms).',
-  UPSTREAM_BREAKER_FAILURES: 'Failed connects within a minute that open the connect circuit breaker (opossum); while open no connect is tried.',
-  UPSTREAM_BREAKER_RESET_MS: 'How long the open breaker waits before one trial connect (half-open); success closes it (ms).',
-  UPSTREAM_ROTATE_AFTER_MS: "Replace each exchange connection this long after it opened, make-before-break (no tick lost), ahead of Binance's 24 h cut (ms).",
-  UPSTREAM_ROTATION_OVERLAP_MS: 'During a rotation both connections deliver (duplicate frames dropped) this long before the old one closes (ms).',
-  UPSTREAM_SYMBOL_STALE_MS: 'A symbol whose open stream delivered nothing this long is unsubscribed and subscribed again (ms).',
-  REST_FALLBACK_POLL_MS: "While the exchange WebSocket is down (or its breaker open), poll the REST tickers of every symbol in one request this often (ms), within half the exchange's weight budget (from exchangeInfo and `x-mbx-used-weight-1m`); 429 waits `Retry-After`, 418 stops polling until the ban lifts. Prices from it carry `source: \"rest\"`.",
+  UPSTREAM_BREAKER_FAILURES:
+    'Failed connects within a minute that open the connect circuit breaker (opossum); while open no connect is tried.',
+  UPSTREAM_BREAKER_RESET_MS:
+    'How long the open breaker waits before one trial connect (half-open); success closes it (ms).',
+  UPSTREAM_ROTATE_AFTER_MS:
+    "Replace each exchange connection this long after it opened, make-before-break (no tick lost), ahead of Binance's 24 h cut (ms).",
+  UPSTREAM_ROTATION_OVERLAP_MS:
+    'During a rotation both connections deliver (duplicate frames dropped) this long before the old one closes (ms).',
+  UPSTREAM_SYMBOL_STALE_MS:
+    'A symbol whose open stream delivered nothing this long is unsubscribed and subscribed again (ms).',
+  REST_FALLBACK_POLL_MS:
+    'While the exchange WebSocket is down (or its breaker open), poll the REST tickers of every symbol in one request this often (ms), within half the exchange\'s weight budget (from exchangeInfo and `x-mbx-used-weight-1m`); 429 waits `Retry-After`, 418 stops polling until the ban lifts. Prices from it carry `source: "rest"`.',
   STALE_AFTER_MS: 'A price older than this is served flagged `stale: true` and fails `/health` (ms).',
   PUBLISH_BATCH_MS: 'How long the leader gathers ticks into one batch (ms; 0 = next event-loop turn).',
   SSE_HEARTBEAT_MS: 'Interval of SSE comment heartbeats that keep proxies from closing idle streams (ms).',
   SSE_RETRY_MS: 'Base of the SSE `retry:` hint; each client gets 1x to 2x this, jittered (ms).',
   SSE_MAX_CLIENTS: 'SSE connections per pod; beyond it new streams get 503 + `Retry-After`.',
-  SSE_MAX_CLIENT_BUFFER_BYTES: 'Unsent bytes per SSE client before it is conflated to the latest value per symbol.',
-  SSE_STUCK_CLIENT_MS: 'A client that stays over its buffer limit this long is disconnected and counted (ms).',
-  SSE_FLUSH_INTERVAL_MS: 'Least time between two writes of news to one SSE client (ms); a burst of batches inside it goes out as one write; 0 = next event-loop turn.',
+  SSE_MAX_CLIENT_BUFFER_BYTES:
+    'Unsent bytes per SSE client before it is conflated to the latest value per symbol.',
+  SSE_STUCK_CLIENT_MS:
+    'A client that stays over its buffer limit this long is disconnected and counted (ms).',
+  SSE_FLUSH_INTERVAL_MS:
+    'Least time between two writes of news to one SSE client (ms); a burst of batches inside it goes out as one write; 0 = next event-loop turn.',
   MAX_SYMBOLS_PER_REQUEST: 'Symbols one `/v1/stream` or `/v1/prices` request may name.',
-  CANDLE_HISTORY: 'Candles kept per symbol and interval (the open one included); the most `/v1/candles` returns.',
+  CANDLE_HISTORY:
+    'Candles kept per symbol and interval (the open one included); the most `/v1/candles` returns.',
 };
 
 /** The README's configuration table of the pod (`pnpm docs:config`). */

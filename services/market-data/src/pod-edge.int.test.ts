@@ -95,9 +95,13 @@ describe('market-data pod HTTP edge', () => {
       for (const method of ['POST', 'DELETE']) {
         const res = await fetch(`${harness.url}${path}`, { method });
         const body = (await res.json()) as ErrorBody;
-        expect({ path, method, status: res.status, allow: res.headers.get('allow'), code: body.error.code }).toEqual(
-          { path, method, status: 405, allow: 'GET, HEAD, OPTIONS', code: 'METHOD_NOT_ALLOWED' },
-        );
+        expect({
+          path,
+          method,
+          status: res.status,
+          allow: res.headers.get('allow'),
+          code: body.error.code,
+        }).toEqual({ path, method, status: 405, allow: 'GET, HEAD, OPTIONS', code: 'METHOD_NOT_ALLOWED' });
       }
     }
     const unknown = await fetch(`${harness.url}/v2/anything`, { method: 'POST' });
@@ -164,10 +168,19 @@ describe('market-data pod HTTP edge', () => {
   });
 
   it('sends nosniff on every response: hot paths, express routes and errors', async () => {
-    for (const path of ['/v1/prices', '/v1/prices/NOPEUSDT', '/v1/candles/BTCUSDT', '/livez', '/v2/anything']) {
+    for (const path of [
+      '/v1/prices',
+      '/v1/prices/NOPEUSDT',
+      '/v1/candles/BTCUSDT',
+      '/livez',
+      '/v2/anything',
+    ]) {
       const res = await harness.get(path);
       await res.arrayBuffer();
-      expect({ path, nosniff: res.headers.get('x-content-type-options') }).toEqual({ path, nosniff: 'nosniff' });
+      expect({ path, nosniff: res.headers.get('x-content-type-options') }).toEqual({
+        path,
+        nosniff: 'nosniff',
+      });
     }
   });
 

@@ -29,10 +29,7 @@ type RestCode = 'BINANCE_MALFORMED_REST_BODY' | 'BINANCE_API_ERROR';
 
 /** Bad input to a URL or frame builder, or to the adapter's options. */
 export class BinanceConfigError extends TickwireError<Exclude<BinanceErrorCode, RestCode>> {
-  constructor(
-    code: Exclude<BinanceErrorCode, RestCode>,
-    message: string,
-  ) {
+  constructor(code: Exclude<BinanceErrorCode, RestCode>, message: string) {
     super(code, message);
   }
 }

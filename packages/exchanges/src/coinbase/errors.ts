@@ -28,10 +28,7 @@ type RestCode = 'COINBASE_MALFORMED_REST_BODY' | 'COINBASE_API_ERROR';
 
 /** Bad input to a URL or frame builder, or to the adapter's options. */
 export class CoinbaseConfigError extends TickwireError<Exclude<CoinbaseErrorCode, RestCode>> {
-  constructor(
-    code: Exclude<CoinbaseErrorCode, RestCode>,
-    message: string,
-  ) {
+  constructor(code: Exclude<CoinbaseErrorCode, RestCode>, message: string) {
     super(code, message);
   }
 }

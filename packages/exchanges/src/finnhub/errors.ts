@@ -32,10 +32,7 @@ type RestCode = 'FINNHUB_MALFORMED_REST_BODY' | 'FINNHUB_API_ERROR' | 'FINNHUB_U
 
 /** Bad input to a URL or frame builder, or to the adapter's options. */
 export class FinnhubConfigError extends TickwireError<Exclude<FinnhubErrorCode, RestCode>> {
-  constructor(
-    code: Exclude<FinnhubErrorCode, RestCode>,
-    message: string,
-  ) {
+  constructor(code: Exclude<FinnhubErrorCode, RestCode>, message: string) {
     super(code, message);
   }
 }

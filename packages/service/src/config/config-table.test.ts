@@ -103,9 +103,9 @@ describe('the configuration table', () => {
     const document = 'intro\n<!-- config:demo:start -->\nold\n<!-- config:demo:end -->\noutro\n';
     const updated = withConfigTable(document, table);
     expect(updated.startsWith('intro\n<!-- config:demo:start -->\n| Variable |')).toBe(true);
-    expect(updated.endsWith('| `TOKEN` | from the vault | Secret. |\n<!-- config:demo:end -->\noutro\n')).toBe(
-      true,
-    );
+    expect(
+      updated.endsWith('| `TOKEN` | from the vault | Secret. |\n<!-- config:demo:end -->\noutro\n'),
+    ).toBe(true);
     expect(withConfigTable(updated, table)).toBe(updated);
     expect(() => withConfigTable('no markers', table)).toThrow('config:demo:start');
   });

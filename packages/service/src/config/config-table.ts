@@ -46,7 +46,9 @@ function renderDefault(value: unknown): string {
   if (value === REQUIRED) return 'required';
   if (value === undefined) return 'unset';
   if (Array.isArray(value)) return value.length === 0 ? 'none' : `\`${value.join(',')}\``;
-  return `\`${String(value)}\``;
+  if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean')
+    return `\`${value}\``;
+  throw new Error(`cannot show a default of type ${typeof value}: give the variable a shownDefault`);
 }
 
 function markers(marker: string): [start: string, end: string] {

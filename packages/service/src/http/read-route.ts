@@ -15,9 +15,14 @@ export interface ReadRouteOptions {
 
 export type ReadHandler = (req: Request, res: Response) => void | Promise<void>;
 
-export function readRoute(router: Router, path: string, options: ReadRouteOptions, handler: ReadHandler): void {
+export function readRoute(
+  router: Router,
+  path: string,
+  options: ReadRouteOptions,
+  handler: ReadHandler,
+): void {
   const serve: RequestHandler = async (req, res) => {
-    rejectUnknownParams(req.query as Record<string, unknown>, options.params);
+    rejectUnknownParams(req.query, options.params);
     await handler(req, res);
   };
   router

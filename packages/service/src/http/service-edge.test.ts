@@ -52,7 +52,10 @@ describe('the service edge', () => {
       await new Promise((resolve) => setImmediate(resolve));
       res.json({ later: true });
     });
-    const app = createServiceApp({ routers: [router], logger: createLogger({ level: 'silent', service: 'test' }) });
+    const app = createServiceApp({
+      routers: [router],
+      logger: createLogger({ level: 'silent', service: 'test' }),
+    });
     server = createServiceServer(withEdgeHeaders(app, cors));
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     port = (server.address() as AddressInfo).port;
@@ -75,7 +78,12 @@ describe('the service edge', () => {
     const unknown = await fetch(`${url}/things/1?limt=2`);
     expect([unknown.status, await unknown.json()]).toEqual([
       400,
-      { error: { code: 'UNKNOWN_PARAMETER', message: 'unknown query parameter "limt": this route takes limit' } },
+      {
+        error: {
+          code: 'UNKNOWN_PARAMETER',
+          message: 'unknown query parameter "limt": this route takes limit',
+        },
+      },
     ]);
     const missing = await fetch(`${url}/nothing`);
     expect([missing.status, ((await missing.json()) as { error: { code: string } }).error.code]).toEqual([
@@ -95,7 +103,11 @@ describe('the service edge', () => {
     const preflight = (origin: string) =>
       fetch(`${url}/things/1`, {
         method: 'OPTIONS',
-        headers: { Origin: origin, 'Access-Control-Request-Method': 'GET', 'Access-Control-Request-Headers': 'last-event-id' },
+        headers: {
+          Origin: origin,
+          'Access-Control-Request-Method': 'GET',
+          'Access-Control-Request-Headers': 'last-event-id',
+        },
       });
     const allowed = await preflight(ALLOWED);
     expect(allowed.status).toBe(204);
