@@ -1,2 +1,6 @@
 /** What every Tickwire service shares, so no service copies another's plumbing. */
-export {};
+export * from './errors';
+export * from './config';
+export * from './http';
+export * from './ops';
+export * from './lifecycle';

@@ -93,7 +93,8 @@ describe('hot paths of a market-data pod', () => {
     expect(Number(head.headers['content-length'])).toBeGreaterThan(50);
     expect(head.body).toBe('');
     expect((await rawRequest(harness.url, '/v1/prices/BTCUSDT/extra')).status).toBe(404);
-    expect((await rawRequest(harness.url, '/v1/prices/BTCUSDT', { method: 'POST' })).status).toBe(404);
+    // A known path with a method it does not serve is a 405, as on express's routes.
+    expect((await rawRequest(harness.url, '/v1/prices/BTCUSDT', { method: 'POST' })).status).toBe(405);
   });
 
   it('counts hot-path requests by route and status in /metrics', async () => {

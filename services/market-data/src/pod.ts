@@ -5,11 +5,12 @@
  * through narrow interfaces; this file only builds them, starts them in dependency order and
  * stops them in reverse, leadership (and with it the upstream) first.
  */
-import { createServer, type Server } from 'node:http';
+import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Registry } from 'prom-client';
 import type { Engine } from '@tickwire/cluster';
 import type { Logger } from '@tickwire/observability';
+import { createServiceServer } from '@tickwire/service';
 import type { Config } from './config';
 import type { ExchangeEndpoint } from './exchange-endpoints';
 import { feedHub } from './hub/distribution-feed';
@@ -115,7 +116,7 @@ export class Pod {
       ownUpstreams: () => this.leader.upstreamStatuses(),
       catalog: () => this.catalog?.state() ?? null,
     });
-    this.server = createServer(createApp(this.apiContext()));
+    this.server = createServiceServer(createApp(this.apiContext()));
     this.server.requestTimeout = REQUEST_TIMEOUT_MS;
     this.server.headersTimeout = REQUEST_HEAD_TIMEOUT_MS;
   }
@@ -218,6 +219,7 @@ export class Pod {
       registry: this.deps.registry,
       metrics: this.metrics,
       logger: this.deps.logger.child({ component: 'http' }),
+      corsOrigins: config.CORS_ORIGINS,
       symbols: config.SYMBOLS,
       canonicalSymbol: (raw) => symbols.canonical(raw),
       lookupSymbol: (symbol) => symbols.lookup(symbol),

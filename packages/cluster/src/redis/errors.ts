@@ -1,22 +1,15 @@
 /**
  * Typed errors for the small negative codes the Lua scripts return, mapped in one place.
  */
+import { TickwireError } from '@tickwire/core';
 
 /** Codes returned by the scripts in ./lua (see each file's header). */
 export const SCRIPT_ERROR_CODES = {
   notLeader: -1,
 } as const;
 
-export class ClusterError extends Error {
-  constructor(
-    readonly code: string,
-    message: string,
-    options?: ErrorOptions,
-  ) {
-    super(message, options);
-    this.name = new.target.name;
-  }
-}
+/** An error of the cluster's Redis engine (`NOT_LEADER`, `SCRIPT_FAILED`). */
+export class ClusterError extends TickwireError {}
 
 /** A leader write or renew was refused: this pod no longer holds the lease with its epoch. */
 export class NotLeaderError extends ClusterError {

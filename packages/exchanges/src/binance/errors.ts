@@ -3,6 +3,7 @@
  * WebSocket frames never throw (they return `malformed`); these come from builders given bad
  * input and from the REST parsers.
  */
+import { TickwireError } from '@tickwire/core';
 
 /** Stable codes; never renamed once published. */
 export const BinanceErrorCode = {
@@ -24,31 +25,26 @@ export const BinanceErrorCode = {
 
 export type BinanceErrorCode = (typeof BinanceErrorCode)[keyof typeof BinanceErrorCode];
 
-/** Bad input to a URL or frame builder, or to the adapter's options. */
-export class BinanceConfigError extends Error {
-  override readonly name = 'BinanceConfigError';
+type RestCode = 'BINANCE_MALFORMED_REST_BODY' | 'BINANCE_API_ERROR';
 
-  constructor(
-    readonly code: Exclude<BinanceErrorCode, 'BINANCE_MALFORMED_REST_BODY' | 'BINANCE_API_ERROR'>,
-    message: string,
-  ) {
-    super(message);
+/** Bad input to a URL or frame builder, or to the adapter's options. */
+export class BinanceConfigError extends TickwireError<Exclude<BinanceErrorCode, RestCode>> {
+  constructor(code: Exclude<BinanceErrorCode, RestCode>, message: string) {
+    super(code, message);
   }
 }
 
 /** A REST response that could not be turned into data. */
-export class BinanceRestError extends Error {
-  override readonly name = 'BinanceRestError';
-
+export class BinanceRestError extends TickwireError<RestCode> {
   constructor(
-    readonly code: 'BINANCE_MALFORMED_REST_BODY' | 'BINANCE_API_ERROR',
+    code: RestCode,
     message: string,
     /** Binance's own error code (`-1121`) when the body was a Binance error body. */
     readonly binanceCode?: number,
     /** Binance's own message, verbatim. */
     readonly binanceMessage?: string,
   ) {
-    super(message);
+    super(code, message);
   }
 }
 

@@ -4,6 +4,7 @@
  * input and from the REST parser.
  * Docs: https://docs.cdp.coinbase.com/exchange/rest-api/requests
  */
+import { TickwireError } from '@tickwire/core';
 
 /** Stable codes; never renamed once published. */
 export const CoinbaseErrorCode = {
@@ -26,29 +27,22 @@ export type CoinbaseErrorCode = (typeof CoinbaseErrorCode)[keyof typeof Coinbase
 type RestCode = 'COINBASE_MALFORMED_REST_BODY' | 'COINBASE_API_ERROR';
 
 /** Bad input to a URL or frame builder, or to the adapter's options. */
-export class CoinbaseConfigError extends Error {
-  override readonly name = 'CoinbaseConfigError';
-
-  constructor(
-    readonly code: Exclude<CoinbaseErrorCode, RestCode>,
-    message: string,
-  ) {
-    super(message);
+export class CoinbaseConfigError extends TickwireError<Exclude<CoinbaseErrorCode, RestCode>> {
+  constructor(code: Exclude<CoinbaseErrorCode, RestCode>, message: string) {
+    super(code, message);
   }
 }
 
 /** A REST response that could not be turned into data. */
-export class CoinbaseRestError extends Error {
-  override readonly name = 'CoinbaseRestError';
-
+export class CoinbaseRestError extends TickwireError<RestCode> {
   constructor(
-    readonly code: RestCode,
+    code: RestCode,
     message: string,
     /** The canonical symbol the request was for; empty for the product list. */
     readonly symbol: string,
     /** Coinbase's own `message`, verbatim, for `COINBASE_API_ERROR` (`NotFound` for an unknown product). */
     readonly coinbaseMessage?: string,
   ) {
-    super(message);
+    super(code, message);
   }
 }

@@ -4,6 +4,7 @@
  * input and from the REST parsers.
  * Docs: https://finnhub.io/docs/api/quote
  */
+import { TickwireError } from '@tickwire/core';
 
 /** Stable codes; never renamed once published. */
 export const FinnhubErrorCode = {
@@ -30,29 +31,22 @@ export type FinnhubErrorCode = (typeof FinnhubErrorCode)[keyof typeof FinnhubErr
 type RestCode = 'FINNHUB_MALFORMED_REST_BODY' | 'FINNHUB_API_ERROR' | 'FINNHUB_UNKNOWN_SYMBOL';
 
 /** Bad input to a URL or frame builder, or to the adapter's options. */
-export class FinnhubConfigError extends Error {
-  override readonly name = 'FinnhubConfigError';
-
-  constructor(
-    readonly code: Exclude<FinnhubErrorCode, RestCode>,
-    message: string,
-  ) {
-    super(message);
+export class FinnhubConfigError extends TickwireError<Exclude<FinnhubErrorCode, RestCode>> {
+  constructor(code: Exclude<FinnhubErrorCode, RestCode>, message: string) {
+    super(code, message);
   }
 }
 
 /** A REST response that could not be turned into data. */
-export class FinnhubRestError extends Error {
-  override readonly name = 'FinnhubRestError';
-
+export class FinnhubRestError extends TickwireError<RestCode> {
   constructor(
-    readonly code: RestCode,
+    code: RestCode,
     message: string,
     /** The canonical symbol the request was for; empty for a symbol list. */
     readonly symbol: string,
     /** Finnhub's own error text, verbatim, for `FINNHUB_API_ERROR`. */
     readonly finnhubMessage?: string,
   ) {
-    super(message);
+    super(code, message);
   }
 }

@@ -22,6 +22,8 @@ export interface ApiContext {
   registry: Registry;
   metrics: PodMetrics;
   logger: Logger;
+  /** Browser origins allowed to read the API (CORS_ORIGINS; `*` for any). */
+  corsOrigins: readonly string[];
   /** The configured symbols, in configured order (what a request without `symbols=` gets). */
   symbols: readonly string[];
   /** A symbol as a client wrote it, made canonical (`coinbase:btc-usd` -> `COINBASE:BTC-USD`). */

@@ -3,20 +3,30 @@
  * `GET /v1/prices[/:symbol]`, are served straight from node's request and response: express adds
  * several KB per open stream (request and response decorations, closures) and a router walk per
  * poll, which at 10,000 streams and tens of thousands of polls per second is most of the cost.
- * Everything else (candles, operations, 404s) goes through express. Errors render the same way
- * on both paths.
+ * Everything else (candles, operations, 404s) goes through express. Both paths share the
+ * service edge: the same headers, query and method rules, and errors rendered the same way.
  */
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import { parse as parseQuery } from 'node:querystring';
-import express, { type Express } from 'express';
+import type { Express } from 'express';
+import {
+  answerOtherMethod,
+  CorsPolicy,
+  createServiceApp,
+  isReadMethod,
+  opsRoutes,
+  rejectUnknownParams,
+  sendError,
+  toHttpError,
+  withEdgeHeaders,
+} from '@tickwire/service';
 import type { ApiContext } from './api-context';
 import { candlesRoute } from './candles-route';
-import { errorHandler, notFoundHandler, sendError, toHttpError } from './errors';
-import { opsRoutes } from './ops-routes';
 import { PriceCache } from './price-cache';
-import { servePrice, servePriceList } from './prices-routes';
+import { PRICE_LIST_PARAMS, PRICE_PARAMS, servePrice, servePriceList } from './prices-routes';
 import { RouteMeter, requestMetrics } from './request-metrics';
-import { streamRoute } from './stream-route';
+import { statusRoute } from './status-route';
+import { STREAM_PARAMS, streamRoute } from './stream-route';
 
 const STREAM_PATH = '/v1/stream';
 const PRICES_PATH = '/v1/prices';
@@ -24,6 +34,12 @@ const PRICE_PREFIX = '/v1/prices/';
 const NO_QUERY: Record<string, unknown> = Object.freeze({});
 
 type HotRoute = { kind: 'stream' } | { kind: 'list' } | { kind: 'price'; rawSymbol: string };
+
+const HOT_ROUTE_PARAMS: Record<HotRoute['kind'], readonly string[]> = {
+  stream: STREAM_PARAMS,
+  list: PRICE_LIST_PARAMS,
+  price: PRICE_PARAMS,
+};
 
 /** The hot route of a path, matched like express's defaults: case-insensitive, one trailing slash allowed. */
 function matchHotRoute(rawPath: string): HotRoute | undefined {
@@ -41,7 +57,8 @@ function matchHotRoute(rawPath: string): HotRoute | undefined {
 }
 
 export function createApp(ctx: ApiContext): RequestListener {
-  const app = expressApp(ctx);
+  const cors = new CorsPolicy(ctx.corsOrigins);
+  const app = expressApp(ctx, cors);
   const prices = new PriceCache(ctx.hub, (ticker) => ctx.isStale(ticker));
   const meters = {
     stream: new RouteMeter(ctx.metrics, STREAM_PATH),
@@ -50,22 +67,26 @@ export function createApp(ctx: ApiContext): RequestListener {
   };
   const stream = streamRoute(ctx, prices, meters.stream);
 
-  return (req: IncomingMessage, res: ServerResponse): void => {
+  return withEdgeHeaders((req: IncomingMessage, res: ServerResponse): void => {
     const url = req.url ?? '/';
     const queryAt = url.indexOf('?');
-    const route =
-      req.method === 'GET' || req.method === 'HEAD'
-        ? matchHotRoute(queryAt === -1 ? url : url.slice(0, queryAt))
-        : undefined;
+    const path = queryAt === -1 ? url : url.slice(0, queryAt);
+    const route = matchHotRoute(path);
     if (route === undefined) {
       void app(req, res);
       return;
     }
     const startedAt = process.hrtime.bigint();
     const meter = meters[route.kind];
+    if (!isReadMethod(req.method)) {
+      answerOtherMethod(req, res, path, cors);
+      meter.record(res.statusCode, startedAt);
+      return;
+    }
     try {
       const query =
         queryAt === -1 ? NO_QUERY : (parseQuery(url.slice(queryAt + 1)) as Record<string, unknown>);
+      rejectUnknownParams(query, HOT_ROUTE_PARAMS[route.kind]);
       if (route.kind === 'stream') stream(req, res, query);
       else if (route.kind === 'list') meter.record(servePriceList(ctx, prices, req, res, query), startedAt);
       else meter.record(servePrice(ctx, prices, req, res, route.rawSymbol), startedAt);
@@ -78,18 +99,18 @@ export function createApp(ctx: ApiContext): RequestListener {
       sendError(res, httpError);
       meter.record(httpError.status, startedAt);
     }
-  };
+  }, cors);
 }
 
-function expressApp(ctx: ApiContext): Express {
-  const app = express();
-  app.disable('x-powered-by');
-  // Only GET routes exist; query strings stay flat (`a[b]=` is not turned into objects).
-  app.set('query parser', 'simple');
-  app.use(requestMetrics(ctx.metrics));
-  app.use(candlesRoute(ctx));
-  app.use(opsRoutes(ctx));
-  app.use(notFoundHandler());
-  app.use(errorHandler(ctx.logger));
-  return app;
+function expressApp(ctx: ApiContext, cors: CorsPolicy): Express {
+  const readiness = () => (ctx.isReady() ? 'ready' : ctx.isShuttingDown() ? 'shutting-down' : 'starting');
+  return createServiceApp({
+    before: [requestMetrics(ctx.metrics)],
+    routers: [
+      candlesRoute(ctx, cors),
+      opsRoutes({ readiness, health: () => ctx.health(), registry: ctx.registry, cors }),
+      statusRoute(ctx, cors),
+    ],
+    logger: ctx.logger,
+  });
 }

@@ -4,6 +4,7 @@
  * that sends If-None-Match gets a 304 without a body). Served before express (see app.ts).
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { JSON_CONTENT_TYPE } from '@tickwire/service';
 import type { ApiContext } from './api-context';
 import { matchesIfNoneMatch } from './entity-tag';
 import { httpErrors } from './errors';
@@ -12,7 +13,9 @@ import { parseSymbolPath, parseSymbolsParam, singleParam } from './query';
 
 /** Prices change every second; a cache may serve one this old before revalidating. */
 export const PRICES_CACHE_CONTROL = 'public, max-age=1, must-revalidate';
-const JSON_CONTENT_TYPE = 'application/json; charset=utf-8';
+/** The query parameters each route takes (any other is refused). */
+export const PRICE_LIST_PARAMS: readonly string[] = ['symbols'];
+export const PRICE_PARAMS: readonly string[] = [];
 
 /** GET /v1/prices/:symbol, `rawSymbol` still percent-encoded; throws HttpError. Returns the status sent. */
 export function servePrice(

@@ -1,4 +1,4 @@
-import { HttpError } from './errors';
+import { HttpError } from '@tickwire/service';
 import { canonicalSymbol } from '@tickwire/core';
 import {
   parseIntegerParam,

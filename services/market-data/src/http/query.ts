@@ -20,18 +20,22 @@ export function singleParam(query: Record<string, unknown>, name: string): strin
   return value;
 }
 
-/** A comma list of symbols, canonical and deduplicated, checked for count and membership. */
+/**
+ * A comma list of symbols, canonical and deduplicated, checked for count and membership. The
+ * whole list is read before its count is judged, so the error states how many were asked for.
+ */
 export function parseSymbolsParam(raw: string, options: { max: number; resolver: SymbolResolver }): string[] {
-  const symbols: string[] = [];
+  const unique = new Set<string>();
   for (const part of raw.split(',')) {
     if (part.trim() === '') continue;
     const symbol = options.resolver.canonicalSymbol(part);
     if (symbol === undefined) throw httpErrors.invalidSymbol(part);
-    if (!symbols.includes(symbol)) symbols.push(symbol);
-    if (symbols.length > options.max) throw httpErrors.tooManySymbols(symbols.length, options.max);
+    unique.add(symbol);
   }
-  if (symbols.length === 0)
+  if (unique.size === 0)
     throw httpErrors.badRequest('"symbols" is empty; give a comma list such as BTCUSDT,ETHUSDT');
+  if (unique.size > options.max) throw httpErrors.tooManySymbols(unique.size, options.max);
+  const symbols = [...unique];
   for (const symbol of symbols) checkKnown(symbol, options.resolver);
   return symbols;
 }

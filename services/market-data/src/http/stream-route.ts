@@ -9,6 +9,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ReplayResult } from '@tickwire/cluster';
+import { STREAM_REFUSALS } from '../hub/disconnect-reasons';
 import type { SseClient } from '../hub/sse-client';
 import { encodeEvent, encodeRetry, eventText } from '../hub/sse-encoding';
 import { SseFrame } from '../hub/sse-frame';
@@ -18,6 +19,8 @@ import type { PriceCache } from './price-cache';
 import { parseIntegerParam, parseSymbolsParam, singleParam } from './query';
 import type { RouteMeter } from './request-metrics';
 
+/** The query parameters the stream takes (any other is refused). */
+export const STREAM_PARAMS: readonly string[] = ['symbols', 'throttle', 'lastEventId'];
 const MAX_THROTTLE_MS = 60_000;
 /** A refused client is told to come back after 1 to 5 s, spread so they do not return together. */
 const CAPACITY_RETRY_MIN_SECONDS = 1;
@@ -117,7 +120,7 @@ export function streamRoute(ctx: ApiContext, prices: PriceCache, meter: RouteMet
     });
     const lastEventId = readLastEventId(req, query);
     if (ctx.hub.clientCount() >= ctx.limits.maxSseClients) {
-      ctx.metrics.sseRejected.inc({ reason: 'capacity' });
+      ctx.metrics.sseRejected.inc({ reason: STREAM_REFUSALS.capacity });
       throw httpErrors.tooManyStreams(
         CAPACITY_RETRY_MIN_SECONDS + Math.floor(Math.random() * (CAPACITY_RETRY_SPREAD_SECONDS + 1)),
       );

@@ -17,6 +17,7 @@ import type { TickBatch } from '@tickwire/cluster';
 import type { Logger } from '@tickwire/observability';
 import type { PodMetrics } from '../metrics';
 import { BatchController } from './batch-controller';
+import { STREAM_ENDINGS } from './disconnect-reasons';
 import { FanoutQueue, type WriteTally } from './fanout-queue';
 import { FlushLoop } from './flush-loop';
 import type { DetachOutcome } from './http-detach';
@@ -152,7 +153,7 @@ export class Hub implements Lifecycle {
     this.heartbeatSlice = undefined;
     this.loop.stop();
     this.flushNow();
-    const goodbye = encodeEvent('status', { state: 'closing', reason: 'server-shutdown' });
+    const goodbye = encodeEvent('status', STREAM_ENDINGS.serverShutdown);
     for (const client of [...this.clients]) {
       client.writeNow(goodbye);
       this.remove(client);
@@ -373,7 +374,7 @@ export class Hub implements Lifecycle {
       if (now - client.stuckSince < this.options.stuckClientMs) continue;
       cut += 1;
       // Queued behind what it did not read: a client that is merely slow may still see why.
-      client.writeNow(encodeEvent('status', { state: 'disconnected', reason: 'slow-consumer' }));
+      client.writeNow(encodeEvent('status', STREAM_ENDINGS.slowConsumer));
       this.remove(client);
       client.writer.end(END_GRACE_MS);
     }

@@ -3,6 +3,7 @@
  * constructor, and the reasons a list could not be fetched, reported in `state()` and logs.
  * Errors an adapter throws while parsing keep their own codes (`BINANCE_MALFORMED_REST_BODY`...).
  */
+import { TickwireError } from '@tickwire/core';
 
 /** Stable codes; never renamed once published. */
 export const SymbolCatalogErrorCode = {
@@ -24,15 +25,13 @@ export const SymbolCatalogErrorCode = {
 
 export type SymbolCatalogErrorCode = (typeof SymbolCatalogErrorCode)[keyof typeof SymbolCatalogErrorCode];
 
-export class SymbolCatalogError extends Error {
-  override readonly name = 'SymbolCatalogError';
-
+export class SymbolCatalogError extends TickwireError<SymbolCatalogErrorCode> {
   constructor(
-    readonly code: SymbolCatalogErrorCode,
+    code: SymbolCatalogErrorCode,
     message: string,
     /** How long the exchange asked us to wait before the next request (429/418), if it did. */
     readonly retryAfterMs?: number,
   ) {
-    super(message);
+    super(code, message);
   }
 }

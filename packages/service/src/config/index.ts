@@ -1,0 +1,7 @@
+/** Config helpers every service uses: env fields, one all-errors reader, the README table generator. */
+export * from './config-error';
+export * from './env-fields';
+export * from './read-env';
+export * from './config-table';
+export * from './sync-config-tables';
+export * from './service-config';

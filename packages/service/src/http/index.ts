@@ -1,0 +1,9 @@
+/** The HTTP edge every service shares: headers, CORS, methods, strict queries, parser errors. */
+export * from './cors-policy';
+export * from './edge-headers';
+export * from './client-errors';
+export * from './other-methods';
+export * from './strict-query';
+export * from './read-route';
+export * from './service-app';
+export * from './service-server';

@@ -1,0 +1,2 @@
+/** How a service process starts and stops. */
+export * from './run-service';

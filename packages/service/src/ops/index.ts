@@ -1,0 +1,2 @@
+/** Operations endpoints every service serves. */
+export * from './ops-routes';
