@@ -3,3 +3,4 @@ export * from './decimal';
 export * from './symbols';
 export * from './candles';
 export * from './lifecycle';
+export * from './backoff';

@@ -1,2 +1,2 @@
 /** What every Tickwire service shares, so no service copies another's plumbing. */
-export {};
+export * from './rest-client';
