@@ -16,6 +16,7 @@ import {
 import type { ExchangeId } from '@tickwire/core';
 import { fromCanonicalSymbol, resolveSymbol } from '@tickwire/exchanges';
 import { buildHealthReport, type HealthCheck, type HealthReport, type Logger } from '@tickwire/observability';
+import { RestClient } from '@tickwire/service';
 import type { Config } from './config';
 import type { ExchangeEndpoint } from './exchange-endpoints';
 import { Hub } from './hub/hub';
@@ -62,6 +63,8 @@ export class Pod {
   private readonly hub: Hub;
   private readonly server: Server;
   private readonly symbolSet: ReadonlySet<string>;
+  /** One per process: the REST fallback and the symbol catalog spend the same budget per exchange. */
+  private readonly rest: RestClient;
   private readonly catalog: SymbolCatalog | undefined;
   private readonly interest: LocalInterest;
   private readonly defaultExchange: ExchangeId;
@@ -85,10 +88,16 @@ export class Pod {
     this.symbolSet = new Set(deps.config.SYMBOLS);
     this.defaultExchange = deps.exchanges[0]?.adapter.id ?? 'binance';
     this.engine = deps.engine;
+    this.rest = new RestClient({
+      venues: deps.exchanges.map(({ restVenue }) => restVenue),
+      logger: deps.logger,
+      metrics: this.metrics.rest,
+    });
     this.catalog = deps.config.DYNAMIC_SYMBOLS
       ? new SymbolCatalog({
           adapters: deps.exchanges.map(({ adapter, restBaseUrl }) => ({ adapter, restBaseUrl })),
           alwaysKnown: deps.config.SYMBOLS,
+          rest: this.rest,
           logger: deps.logger.child({ component: 'symbol-catalog' }),
           refreshMs: deps.config.SYMBOL_CATALOG_REFRESH_MS,
           startTimeoutMs: CATALOG_START_TIMEOUT_MS,
@@ -243,6 +252,7 @@ export class Pod {
           adapter,
           wsBaseUrl,
           restBaseUrl,
+          rest: this.rest,
           restPollMs: config.REST_FALLBACK_POLL_MS,
           symbols: config.SYMBOLS.filter((symbol) => exchangeOf(symbol) === adapter.id),
           watchdogMs: config.UPSTREAM_WATCHDOG_MS,

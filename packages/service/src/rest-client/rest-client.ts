@@ -164,7 +164,8 @@ export class RestClient {
   }
 
   private async send(budget: VenueBudget, call: RestCall, signal: AbortSignal): Promise<RestAnswer> {
-    await this.learnLimits(budget, signal);
+    const statesLimits = budget.venue.limitSource?.states(call.url) === true;
+    if (!statesLimits) await this.learnLimits(budget, signal);
     const maxAttempts = Math.max(1, call.maxAttempts ?? this.options.maxAttempts);
     const backoff = new FullJitterBackoff({
       baseMs: this.options.retryBaseMs,
@@ -173,7 +174,10 @@ export class RestClient {
     });
     for (let attempt = 1; ; attempt++) {
       const outcome = await this.attempt(budget, call, signal);
-      if ('answer' in outcome) return outcome.answer;
+      if ('answer' in outcome) {
+        if (statesLimits) this.learnFrom(budget, outcome.answer.bodyText);
+        return outcome.answer;
+      }
       if (!outcome.transient || attempt >= maxAttempts) throw outcome.error;
       const delayMs = backoff.next();
       this.log.warn(
@@ -329,26 +333,39 @@ export class RestClient {
     const state = this.limits.get(venue.name);
     if (source === undefined || state?.learned === true || (state?.retryAt ?? 0) > Date.now()) return;
     await this.limitReads.run(venue.name, signal, async (readSignal) => {
+      const call = { venue: venue.name, caller: 'limit-source', url: source.url, weight: source.weight };
       const outcome = await this.attempt(
         budget,
-        { venue: venue.name, caller: 'limit-source', url: source.url, weight: source.weight, ...(source.headers ? { headers: source.headers } : {}) },
+        source.headers === undefined ? call : { ...call, headers: source.headers },
         readSignal,
       );
-      const limits = 'answer' in outcome ? parseSafely(source.parse, outcome.answer.bodyText) : undefined;
-      if (limits !== undefined && limits.length > 0) {
-        budget.learn(limits);
-        this.limits.set(venue.name, { learned: true, retryAt: 0 });
-        this.log.info({ venue: venue.name, limits }, 'REST limits read from the venue');
-        return;
-      }
+      if ('answer' in outcome && this.learnFrom(budget, outcome.answer.bodyText)) return;
       const longestWindowMs = Math.max(0, ...venue.limits.map((limit) => limit.windowMs));
-      const retryAt = 'error' in outcome ? (outcome.error.retryAt ?? Date.now() + longestWindowMs) : Date.now() + longestWindowMs;
+      const error = 'error' in outcome ? outcome.error : undefined;
+      const retryAt = error?.retryAt ?? Date.now() + longestWindowMs;
       this.limits.set(venue.name, { learned: false, retryAt });
       this.log.warn(
-        { venue: venue.name, err: 'error' in outcome ? outcome.error.message : 'no limit in the answer', retryAt: new Date(retryAt).toISOString() },
+        {
+          venue: venue.name,
+          err: error?.message ?? 'no limit in the answer',
+          retryAt: new Date(retryAt).toISOString(),
+        },
         'could not read the REST limits from the venue; using the configured ones',
       );
     }).result;
+  }
+
+  /** Takes the limits an answer states; false when it states none. */
+  private learnFrom(budget: VenueBudget, bodyText: string): boolean {
+    const { venue } = budget;
+    const limits = venue.limitSource === undefined ? undefined : parseSafely(venue.limitSource.parse, bodyText);
+    if (limits === undefined || limits.length === 0) return false;
+    budget.learn(limits);
+    if (this.limits.get(venue.name)?.learned !== true) {
+      this.log.info({ venue: venue.name, limits }, 'REST limits read from the venue');
+    }
+    this.limits.set(venue.name, { learned: true, retryAt: 0 });
+    return true;
   }
 
   private report(budget: VenueBudget, headers: RestHeaders): void {

@@ -49,13 +49,16 @@ export interface RestVenue {
   /** The weight used so far per window, read from any answer's headers; absent when the venue does not say. */
   usage?(headers: RestHeaders): readonly RestReportedUsage[];
   /**
-   * Where the venue states its live limits (Binance: exchangeInfo `rateLimits`): fetched once,
-   * through the budget, before the venue's first request; the `limits` above stand until it answers.
+   * Where the venue states its live limits (Binance: exchangeInfo `rateLimits`): read once,
+   * through the budget, before the venue's first request, unless that request goes there itself
+   * (`states`); every answer from there updates them. The `limits` above stand until then.
    */
   readonly limitSource?: {
     url: string;
     headers?: Readonly<Record<string, string>>;
     weight: number;
+    /** True when an answer to `url` states the limits too (another query of the same endpoint). */
+    states(url: string): boolean;
     parse(bodyText: string): readonly RestLearnedLimit[] | undefined;
   };
   /**
