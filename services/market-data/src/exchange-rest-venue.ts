@@ -29,7 +29,8 @@ export function exchangeRestVenue(
     alignment: 'rolling',
   }));
   // The exchange's weight counter restarts with every window, as its headers report it.
-  if (weights) limits.push({ maxWeight: weights.limitPerWindow, windowMs: weights.windowMs, alignment: 'fixed' });
+  if (weights)
+    limits.push({ maxWeight: weights.limitPerWindow, windowMs: weights.windowMs, alignment: 'fixed' });
   return {
     name: adapter.id,
     limits,

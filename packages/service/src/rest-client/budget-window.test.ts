@@ -37,7 +37,8 @@ describe('VenueBudget', () => {
       ],
       share: 0.5,
     });
-    const granted = (now: number) => Array.from({ length: 20 }, () => budget.take(1, now)).filter((r) => !r).length;
+    const granted = (now: number) =>
+      Array.from({ length: 20 }, () => budget.take(1, now)).filter((r) => !r).length;
     expect(granted(0)).toBe(15);
     expect(budget.take(1, 500)).toEqual({ reason: 'budget', retryAt: 1_000 });
     expect(granted(1_000)).toBe(15);

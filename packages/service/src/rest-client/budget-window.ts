@@ -40,7 +40,8 @@ export class BudgetWindow {
   }
 
   used(now: number): number {
-    if (this.alignment === 'fixed') return Math.floor(now / this.windowMs) === this.windowIndex ? this.spent : 0;
+    if (this.alignment === 'fixed')
+      return Math.floor(now / this.windowMs) === this.windowIndex ? this.spent : 0;
     this.expire(now);
     return this.spends.reduce((sum, spend) => sum + spend.weight, 0);
   }

@@ -114,7 +114,10 @@ export async function httpExchange(request: HttpRequest, options: HttpExchangeOp
  * shape: undici's errors may come from another realm than this module's `Error`.
  */
 function describeCause(error: unknown): string {
-  const { message, cause } = (error ?? {}) as { message?: unknown; cause?: { message?: unknown; code?: unknown } };
+  const { message, cause } = (error ?? {}) as {
+    message?: unknown;
+    cause?: { message?: unknown; code?: unknown };
+  };
   if (cause !== undefined && cause !== null && typeof cause.message === 'string') {
     return typeof cause.code === 'string' ? `${cause.code} (${cause.message})` : cause.message;
   }

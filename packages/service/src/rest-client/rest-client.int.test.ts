@@ -117,7 +117,9 @@ describe('RestClient timeout', () => {
         response.write('{"half":');
       };
       const { client, registry } = newClient(roomy, { timeoutMs: 150, maxAttempts: 2 });
-      const error = await rejection(client.request({ venue: venueName, caller: 'test', url: `${baseUrl}/slow` }));
+      const error = await rejection(
+        client.request({ venue: venueName, caller: 'test', url: `${baseUrl}/slow` }),
+      );
       expect(error.code).toBe('REST_TIMEOUT');
       expect(error.message).toMatch(/within 150 ms/);
       // Counted on the client: a loaded machine may abort the second attempt before it arrives.
@@ -137,7 +139,12 @@ describe('RestClient timeout', () => {
       server.handler = () => {};
       const { client } = newClient();
       const abort = new AbortController();
-      const call = client.request({ venue: venueName, caller: 'test', url: `${baseUrl}/hang`, signal: abort.signal });
+      const call = client.request({
+        venue: venueName,
+        caller: 'test',
+        url: `${baseUrl}/hang`,
+        signal: abort.signal,
+      });
       await waitFor(() => server.count('/hang') === 1, { timeoutMs: 2_000, what: 'the request' });
       const reason = new Error('stopping');
       abort.abort(reason);
@@ -209,7 +216,13 @@ describe('RestClient single-flight', () => {
     async () => {
       const { client } = newClient();
       const post = () =>
-        client.request({ venue: venueName, caller: 'test', url: `${baseUrl}/hook`, method: 'POST', body: '{}' });
+        client.request({
+          venue: venueName,
+          caller: 'test',
+          url: `${baseUrl}/hook`,
+          method: 'POST',
+          body: '{}',
+        });
       await Promise.all([post(), post()]);
       expect(server.requests.filter((request) => request.method === 'POST')).toHaveLength(2);
     },
@@ -231,7 +244,9 @@ describe('RestClient budget', () => {
       const startedAt = Date.now();
       await client.request({ venue: venueName, caller: 'poller', url: `${baseUrl}/a`, weight: 2 });
       await client.request({ venue: venueName, caller: 'catalog', url: `${baseUrl}/b` });
-      const error = await rejection(client.request({ venue: venueName, caller: 'poller', url: `${baseUrl}/c` }));
+      const error = await rejection(
+        client.request({ venue: venueName, caller: 'poller', url: `${baseUrl}/c` }),
+      );
       expect(error.code).toBe('REST_BUDGET_EXHAUSTED');
       // Room comes back when the first spend leaves the window.
       expect(error.retryAt).toBeGreaterThanOrEqual(startedAt + 60_000);
@@ -240,7 +255,9 @@ describe('RestClient budget', () => {
       expect(client.venueStatus(venueName)?.windows).toEqual([
         { windowMs: 60_000, limit: 6, budget: 3, used: 3 },
       ]);
-      expect(log.lines.filter((line) => line.level === WARN && /budget spent/.test(line.msg))).toHaveLength(1);
+      expect(log.lines.filter((line) => line.level === WARN && /budget spent/.test(line.msg))).toHaveLength(
+        1,
+      );
     },
     TEST_TIMEOUT_MS,
   );
@@ -262,10 +279,14 @@ describe('RestClient budget', () => {
           url: `${baseUrl}/limits?symbol=A`,
           states: (url) => new URL(url).pathname === '/limits',
           weight: 1,
-          parse: (body) => [{ windowMs: 60_000, maxWeight: (JSON.parse(body) as { perMinute: number }).perMinute }],
+          parse: (body) => [
+            { windowMs: 60_000, maxWeight: (JSON.parse(body) as { perMinute: number }).perMinute },
+          ],
         },
         usage: (headers) =>
-          headers['x-used-weight'] === undefined ? [] : [{ windowMs: 60_000, used: Number(headers['x-used-weight']) }],
+          headers['x-used-weight'] === undefined
+            ? []
+            : [{ windowMs: 60_000, used: Number(headers['x-used-weight']) }],
       };
       const { client } = newClient(venue);
       // Two calls at once read the limits once.
@@ -274,7 +295,12 @@ describe('RestClient budget', () => {
         client.request({ venue: venueName, caller: 'test', url: `${baseUrl}/b` }),
       ]);
       expect(server.count('/limits?symbol=A')).toBe(1);
-      expect(client.venueStatus(venueName)?.windows[0]).toEqual({ windowMs: 60_000, limit: 40, budget: 20, used: 18 });
+      expect(client.venueStatus(venueName)?.windows[0]).toEqual({
+        windowMs: 60_000,
+        limit: 40,
+        budget: 20,
+        used: 18,
+      });
       const error = await rejection(
         client.request({ venue: venueName, caller: 'test', url: `${baseUrl}/c`, weight: 3 }),
       );
@@ -317,9 +343,16 @@ describe('RestClient refusals', () => {
       const held = await rejection(call());
       expect(held).toMatchObject({ code: 'REST_RATE_LIMITED', retryAt: limited.retryAt });
       expect(server.count('/t')).toBe(1);
-      expect(client.venueStatus(venueName)).toMatchObject({ held: 'rate-limited', heldUntil: limited.retryAt });
+      expect(client.venueStatus(venueName)).toMatchObject({
+        held: 'rate-limited',
+        heldUntil: limited.retryAt,
+      });
 
-      await waitFor(() => Date.now() >= limited.retryAt!, { timeoutMs: 2_000, intervalMs: 5, what: 'Retry-After' });
+      await waitFor(() => Date.now() >= limited.retryAt!, {
+        timeoutMs: 2_000,
+        intervalMs: 5,
+        what: 'Retry-After',
+      });
       await expect(call()).resolves.toMatchObject({ status: 200 });
       expect(server.count('/t')).toBe(2);
       expect(log.lines.some((line) => line.level === WARN && line['status'] === 429)).toBe(true);
@@ -359,7 +392,11 @@ describe('RestClient refusals', () => {
       expect(errors[0]).toMatchObject({ venue: venueName, status: 418 });
       expect(errors[0]!.msg).toMatch(/BANNED/);
 
-      await waitFor(() => Date.now() >= banned.retryAt!, { timeoutMs: 2_000, intervalMs: 5, what: 'the ban to lift' });
+      await waitFor(() => Date.now() >= banned.retryAt!, {
+        timeoutMs: 2_000,
+        intervalMs: 5,
+        what: 'the ban to lift',
+      });
       await expect(call('poller')).resolves.toMatchObject({ status: 200 });
       expect(client.venueStatus(venueName)?.held).toBeUndefined();
     },
@@ -380,7 +417,9 @@ describe('RestClient retries', () => {
         response.end('"ok"');
       };
       const { client } = newClient();
-      await expect(client.request({ venue: venueName, caller: 'test', url: `${baseUrl}/r` })).resolves.toMatchObject({
+      await expect(
+        client.request({ venue: venueName, caller: 'test', url: `${baseUrl}/r` }),
+      ).resolves.toMatchObject({
         bodyText: '"ok"',
       });
       expect(server.count('/r')).toBe(3);
@@ -396,10 +435,14 @@ describe('RestClient retries', () => {
         response.end('{"error":"nope"}');
       };
       const { client } = newClient(roomy, { maxAttempts: 2 });
-      const failing = await rejection(client.request({ venue: venueName, caller: 'test', url: `${baseUrl}/broken` }));
+      const failing = await rejection(
+        client.request({ venue: venueName, caller: 'test', url: `${baseUrl}/broken` }),
+      );
       expect(failing).toMatchObject({ code: 'REST_HTTP_STATUS', status: 500 });
       expect(server.count('/broken')).toBe(2);
-      const missing = await rejection(client.request({ venue: venueName, caller: 'test', url: `${baseUrl}/missing` }));
+      const missing = await rejection(
+        client.request({ venue: venueName, caller: 'test', url: `${baseUrl}/missing` }),
+      );
       expect(missing).toMatchObject({ code: 'REST_HTTP_STATUS', status: 404, bodyText: '{"error":"nope"}' });
       expect(server.count('/missing')).toBe(1);
     },
@@ -411,7 +454,9 @@ describe('RestClient retries', () => {
     async () => {
       await server.stop();
       const { client } = newClient(roomy, { maxAttempts: 3 });
-      const error = await rejection(client.request({ venue: venueName, caller: 'test', url: `${baseUrl}/x` }));
+      const error = await rejection(
+        client.request({ venue: venueName, caller: 'test', url: `${baseUrl}/x` }),
+      );
       expect(error.code).toBe('REST_NETWORK');
       expect(error.message).toMatch(/ECONNREFUSED/);
       server = new LocalVenue(); // afterEach stops it
@@ -425,7 +470,9 @@ describe('RestClient retries', () => {
     async () => {
       server.handler = (_request, response) => response.end('x'.repeat(1_000));
       const { client } = newClient(roomy, { maxBodyBytes: 100 });
-      const error = await rejection(client.request({ venue: venueName, caller: 'test', url: `${baseUrl}/big` }));
+      const error = await rejection(
+        client.request({ venue: venueName, caller: 'test', url: `${baseUrl}/big` }),
+      );
       expect(error.code).toBe('REST_BODY_TOO_LARGE');
       expect(server.count('/big')).toBe(1);
     },
@@ -434,8 +481,10 @@ describe('RestClient retries', () => {
 
   it('rejects a call to a venue it was not given', async () => {
     const { client } = newClient();
-    expect(await rejection(client.request({ venue: 'nowhere', caller: 'test', url: baseUrl }))).toMatchObject({
-      code: 'REST_UNKNOWN_VENUE',
-    });
+    expect(await rejection(client.request({ venue: 'nowhere', caller: 'test', url: baseUrl }))).toMatchObject(
+      {
+        code: 'REST_UNKNOWN_VENUE',
+      },
+    );
   });
 });

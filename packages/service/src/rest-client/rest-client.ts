@@ -40,13 +40,7 @@ export interface RestClientOptions {
 }
 
 type DefaultedOption =
-  | 'venues'
-  | 'timeoutMs'
-  | 'maxAttempts'
-  | 'retryBaseMs'
-  | 'retryMaxMs'
-  | 'maxBodyBytes'
-  | 'rateLimitWaitMs';
+  'venues' | 'timeoutMs' | 'maxAttempts' | 'retryBaseMs' | 'retryMaxMs' | 'maxBodyBytes' | 'rateLimitWaitMs';
 
 export const DEFAULT_REST_CLIENT_OPTIONS: Readonly<Pick<RestClientOptions, DefaultedOption>> = Object.freeze({
   venues: [],
@@ -181,7 +175,14 @@ export class RestClient {
       if (!outcome.transient || attempt >= maxAttempts) throw outcome.error;
       const delayMs = backoff.next();
       this.log.warn(
-        { venue: call.venue, caller: call.caller, code: outcome.error.code, err: outcome.error.message, attempt, retryInMs: delayMs },
+        {
+          venue: call.venue,
+          caller: call.caller,
+          code: outcome.error.code,
+          err: outcome.error.message,
+          attempt,
+          retryInMs: delayMs,
+        },
         'REST request failed; retrying',
       );
       await sleep(delayMs, signal);
@@ -193,7 +194,8 @@ export class RestClient {
     const { venue } = budget;
     const weight = call.weight ?? 1;
     const refused = budget.take(weight, Date.now());
-    if (refused !== undefined) return { error: this.refusedBeforeSending(budget, call, weight, refused), transient: false };
+    if (refused !== undefined)
+      return { error: this.refusedBeforeSending(budget, call, weight, refused), transient: false };
     this.reportUsage(budget);
     const timeoutMs = call.timeoutMs ?? this.options.timeoutMs;
     const maxBodyBytes = call.maxBodyBytes ?? this.options.maxBodyBytes;
@@ -267,10 +269,19 @@ export class RestClient {
     if (refusal !== undefined) {
       const retryAt = budget.hold(refusal, receivedAt);
       const until = new Date(retryAt).toISOString();
-      const fields = { venue: venue.name, caller: call.caller, status: answer.status, waitMs: refusal.waitMs, until };
+      const fields = {
+        venue: venue.name,
+        caller: call.caller,
+        status: answer.status,
+        waitMs: refusal.waitMs,
+        until,
+      };
       if (refusal.ban) {
         this.count(call, RestOutcome.Banned);
-        this.log.error(fields, `${venue.name} BANNED THIS CLIENT (HTTP ${answer.status}): no request until the ban lifts`);
+        this.log.error(
+          fields,
+          `${venue.name} BANNED THIS CLIENT (HTTP ${answer.status}): no request until the ban lifts`,
+        );
       } else {
         this.count(call, RestOutcome.RateLimited);
         this.log.warn(fields, `${venue.name} rate-limited this client; holding its requests as it asked`);
@@ -319,7 +330,13 @@ export class RestClient {
       : `this process's share of the ${name} budget is spent until ${until}`;
     if (this.loggedBudgetWaits.get(name) !== refused.retryAt) {
       this.loggedBudgetWaits.set(name, refused.retryAt);
-      const fields = { venue: name, caller: call.caller, weight, until, windows: budget.status(Date.now()).windows };
+      const fields = {
+        venue: name,
+        caller: call.caller,
+        weight,
+        until,
+        windows: budget.status(Date.now()).windows,
+      };
       if (tooHeavy) this.log.error(fields, message);
       else this.log.warn(fields, 'REST budget spent; holding requests until the window has room');
     }
@@ -358,7 +375,8 @@ export class RestClient {
   /** Takes the limits an answer states; false when it states none. */
   private learnFrom(budget: VenueBudget, bodyText: string): boolean {
     const { venue } = budget;
-    const limits = venue.limitSource === undefined ? undefined : parseSafely(venue.limitSource.parse, bodyText);
+    const limits =
+      venue.limitSource === undefined ? undefined : parseSafely(venue.limitSource.parse, bodyText);
     if (limits === undefined || limits.length === 0) return false;
     budget.learn(limits);
     if (this.limits.get(venue.name)?.learned !== true) {

@@ -26,6 +26,8 @@ export class SingleFlight<T> {
       const result = work(abort.signal).finally(() => {
         if (this.flights.get(key) === created) this.flights.delete(key);
       });
+      // Callers that leave get their own reason; the run's failure must not go unhandled then.
+      result.catch(() => {});
       const created: Flight<T> = { result, abort, callers: 0 };
       this.flights.set(key, created);
       flight = created;
@@ -53,16 +55,7 @@ export class SingleFlight<T> {
       };
       if (signal.aborted) return leave();
       signal.addEventListener('abort', leave, { once: true });
-      flight.result.then(
-        (value) => {
-          signal.removeEventListener('abort', leave);
-          resolve(value);
-        },
-        (error: unknown) => {
-          signal.removeEventListener('abort', leave);
-          reject(error as Error);
-        },
-      );
+      flight.result.finally(() => signal.removeEventListener('abort', leave)).then(resolve, reject);
     });
   }
 }

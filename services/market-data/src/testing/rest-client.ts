@@ -9,7 +9,9 @@ export function testRestClient(
   options: Partial<RestClientOptions> = {},
 ): RestClient {
   return new RestClient({
-    venues: exchanges.map(({ adapter, restBaseUrl, symbols }) => exchangeRestVenue(adapter, restBaseUrl, symbols)),
+    venues: exchanges.map(({ adapter, restBaseUrl, symbols }) =>
+      exchangeRestVenue(adapter, restBaseUrl, symbols),
+    ),
     logger: createLogger({ level: 'silent', service: 'test' }),
     ...options,
   });
