@@ -4,3 +4,4 @@ export * from './symbols';
 export * from './candles';
 export * from './lifecycle';
 export * from './errors';
+export * from './backoff';

@@ -189,6 +189,11 @@ export interface ExchangeAdapter {
    */
   restRetryDelayMs?(status: number, headers: RestResponseHeaders, nowMs: number): number | undefined;
   /**
+   * The status with which the exchange bans the IP for ignoring its 429s (Binance: 418): no REST
+   * request at all until {@link restRetryDelayMs} has passed. Absent: the exchange has no ban status.
+   */
+  readonly restBanStatus?: number;
+  /**
    * Budgets reported in headers (Binance): the weight of one {@link restTickersUrl} request for
    * this many symbols, the weight used so far in the window as a response reports it, and the
    * window's limit. Absent: the exchange budgets requests by count ({@link ExchangeLimits.restRateLimits}).
@@ -201,6 +206,8 @@ export interface ExchangeAdapter {
     windowMs: number;
     /** Where the exchange states its live limit (Binance: exchangeInfo `rateLimits`). */
     limitUrl(restBaseUrl: string, symbols: readonly string[]): string;
+    /** The weight of one request to {@link limitUrl}. */
+    limitWeight: number;
     /** The limit per window from that response body; undefined when it does not say. */
     parseLimit(body: unknown): number | undefined;
   };

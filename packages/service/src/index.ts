@@ -4,3 +4,4 @@ export * from './config';
 export * from './http';
 export * from './ops';
 export * from './lifecycle';
+export * from './rest-client';

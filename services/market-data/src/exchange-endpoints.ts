@@ -1,28 +1,37 @@
 /**
  * The exchanges a pod connects to, built from the configuration once (STYLE rule 9): each
- * adapter with the WebSocket and REST bases it talks to. The first is the default exchange for
- * bare symbols (see the README's "Symbols").
+ * adapter with the WebSocket and REST bases it talks to, and the exchange as a venue of the REST
+ * client. The first is the default exchange for bare symbols (see the README's "Symbols").
  */
 import type { ExchangeId } from '@tickwire/core';
 import {
   createBinanceAdapter,
   createCoinbaseAdapter,
   createFinnhubAdapter,
+  fromCanonicalSymbol,
   type ExchangeAdapter,
 } from '@tickwire/exchanges';
+import type { RestVenue } from '@tickwire/service';
 import type { Config } from './config';
+import { exchangeRestVenue } from './exchange-rest-venue';
 
 export interface ExchangeEndpoint {
   adapter: ExchangeAdapter;
   wsBaseUrl: string;
   restBaseUrl: string;
+  /** The exchange's REST budget and rules, one per process (every REST caller shares it). */
+  restVenue: RestVenue;
 }
 
 export function exchangeEndpoints(config: Config): ExchangeEndpoint[] {
-  return config.EXCHANGES.map((id) => endpointOf(config, id));
+  return config.EXCHANGES.map((id) => {
+    const endpoint = endpointOf(config, id);
+    const configured = config.SYMBOLS.filter((symbol) => fromCanonicalSymbol(symbol)?.exchange === id);
+    return { ...endpoint, restVenue: exchangeRestVenue(endpoint.adapter, endpoint.restBaseUrl, configured) };
+  });
 }
 
-function endpointOf(config: Config, id: ExchangeId): ExchangeEndpoint {
+function endpointOf(config: Config, id: ExchangeId): Omit<ExchangeEndpoint, 'restVenue'> {
   switch (id) {
     case 'binance':
       return {

@@ -4,6 +4,7 @@
  */
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 import { METRIC_PREFIX } from '@tickwire/observability';
+import { createRestClientMetrics } from '@tickwire/service';
 
 const name = (suffix: string) => `${METRIC_PREFIX}${suffix}`;
 
@@ -82,18 +83,8 @@ export function createPodMetrics(registry: Registry) {
       labelNames: ['exchange', 'event'],
       registers,
     }),
-    restRequests: new Counter({
-      name: name('rest_fallback_requests_total'),
-      help: 'REST fallback polls, by outcome: ok, error, rate-limited, banned, budget-skip.',
-      labelNames: ['exchange', 'outcome'],
-      registers,
-    }),
-    restUsedWeight: new Gauge({
-      name: name('rest_used_weight'),
-      help: 'REST request weight used in the current window, as the exchange last reported it.',
-      labelNames: ['exchange'],
-      registers,
-    }),
+    /** Every REST call of the pod (REST fallback, symbol catalog), by exchange and caller. */
+    rest: createRestClientMetrics(registry),
     upstreamErrorFrames: new Counter({
       name: name('upstream_error_frames_total'),
       help: 'Error frames the exchange sent, by code.',

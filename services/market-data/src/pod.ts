@@ -11,6 +11,7 @@ import type { Registry } from 'prom-client';
 import type { Engine } from '@tickwire/cluster';
 import type { Logger } from '@tickwire/observability';
 import { createServiceServer } from '@tickwire/service';
+import { RestClient } from '@tickwire/service';
 import type { Config } from './config';
 import type { ExchangeEndpoint } from './exchange-endpoints';
 import { feedHub } from './hub/distribution-feed';
@@ -53,6 +54,8 @@ export class Pod {
   private readonly metrics: PodMetrics;
   private readonly engine: Engine;
   private readonly hub: Hub;
+  /** One per process: the REST fallback and the symbol catalog spend the same budget per exchange. */
+  private readonly rest: RestClient;
   private readonly catalog: SymbolCatalog | undefined;
   private readonly interest: LocalInterest;
   private readonly symbols: SymbolAccess;
@@ -69,10 +72,16 @@ export class Pod {
     this.metrics = createPodMetrics(deps.registry);
     this.engine = engine;
     const defaultExchange = deps.exchanges[0]?.adapter.id ?? 'binance';
+    this.rest = new RestClient({
+      venues: deps.exchanges.map(({ restVenue }) => restVenue),
+      logger,
+      metrics: this.metrics.rest,
+    });
     this.catalog = config.DYNAMIC_SYMBOLS
       ? new SymbolCatalog({
           adapters: deps.exchanges.map(({ adapter, restBaseUrl }) => ({ adapter, restBaseUrl })),
           alwaysKnown: config.SYMBOLS,
+          rest: this.rest,
           logger: logger.child({ component: 'symbol-catalog' }),
           refreshMs: config.SYMBOL_CATALOG_REFRESH_MS,
           startTimeoutMs: CATALOG_START_TIMEOUT_MS,
@@ -103,6 +112,7 @@ export class Pod {
       config,
       exchanges: deps.exchanges,
       engine,
+      rest: this.rest,
       logger,
       metrics: this.metrics,
       onStatus: () => this.board.check(),

@@ -13,6 +13,7 @@ import { parseRestTickers } from './rest-tickers';
 import {
   BINANCE_DEFAULT_REQUEST_WEIGHT_PER_MINUTE,
   BINANCE_EXCHANGE_INFO_WEIGHT,
+  BINANCE_IP_BAN_STATUS,
   binanceRetryDelayMs,
   binanceTicker24hrWeight,
   binanceUsedWeight1m,
@@ -75,12 +76,14 @@ export function createBinanceAdapter(options: Partial<BinanceAdapterOptions> = {
     restTickersUrl: (restBaseUrl, symbols) => ticker24hrUrl(restBaseUrl, symbols),
     parseRestTickers,
     restRetryDelayMs: (status, headers) => binanceRetryDelayMs(status, headers),
+    restBanStatus: BINANCE_IP_BAN_STATUS,
     restWeights: {
       requestWeight: binanceTicker24hrWeight,
       usedWeight: binanceUsedWeight1m,
       limitPerWindow: BINANCE_DEFAULT_REQUEST_WEIGHT_PER_MINUTE,
       windowMs: 60_000,
       limitUrl: (restBaseUrl, symbols) => exchangeInfoUrl(restBaseUrl, symbols.slice(0, 1)),
+      limitWeight: BINANCE_EXCHANGE_INFO_WEIGHT,
       parseLimit: binanceWeightLimitPerMinute,
     },
     symbolList: {

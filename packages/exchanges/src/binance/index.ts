@@ -44,6 +44,7 @@ export { parseRestTickers } from './rest-tickers';
 export {
   BINANCE_DEFAULT_REQUEST_WEIGHT_PER_MINUTE,
   BINANCE_EXCHANGE_INFO_WEIGHT,
+  BINANCE_IP_BAN_STATUS,
   binanceRetryDelayMs,
   binanceTicker24hrWeight,
   binanceUsedWeight1m,

@@ -10,6 +10,9 @@ import { parseExchangeInfo } from './exchange-info';
 /** REQUEST_WEIGHT per minute when exchangeInfo could not be read. */
 export const BINANCE_DEFAULT_REQUEST_WEIGHT_PER_MINUTE = 6_000;
 
+/** The status of an IP ban ("418 I'm a teapot"), sent to an IP that kept asking after its 429s. */
+export const BINANCE_IP_BAN_STATUS = 418;
+
 /** Weight of `GET /api/v3/exchangeInfo`, whatever its parameters. */
 export const BINANCE_EXCHANGE_INFO_WEIGHT = 20;
 
@@ -37,7 +40,7 @@ export function binanceUsedWeight1m(headers: RestResponseHeaders): number | unde
  * second (for 418 it is the time until the ban lifts). Undefined for other statuses.
  */
 export function binanceRetryDelayMs(status: number, headers: RestResponseHeaders): number | undefined {
-  if (status !== 429 && status !== 418) return undefined;
+  if (status !== 429 && status !== BINANCE_IP_BAN_STATUS) return undefined;
   const seconds = Number(header(headers, 'retry-after'));
   // Without the header, wait a full weight window: a guess would risk a longer ban.
   return Number.isFinite(seconds) && seconds >= 0 ? seconds * 1_000 : 60_000;

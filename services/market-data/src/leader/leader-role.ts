@@ -11,6 +11,7 @@ import { isNotLeaderError, type Engine, type LeadershipState } from '@tickwire/c
 import type { ExchangeId } from '@tickwire/core';
 import { fromCanonicalSymbol } from '@tickwire/exchanges';
 import type { Logger } from '@tickwire/observability';
+import type { RestClient } from '@tickwire/service';
 import type { Config } from '../config';
 import type { ExchangeEndpoint } from '../exchange-endpoints';
 import type { PodMetrics } from '../metrics';
@@ -23,6 +24,8 @@ export interface LeaderRoleOptions {
   /** The exchanges to connect to, the default one first. */
   exchanges: readonly ExchangeEndpoint[];
   engine: Pick<Engine, 'election' | 'distribution' | 'interest'>;
+  /** The process's REST client: the REST fallback spends the same budget as the symbol catalog. */
+  rest: RestClient;
   logger: Logger;
   metrics: PodMetrics;
   /** Told whenever an upstream's status changes, and after every leadership change is applied. */
@@ -130,6 +133,7 @@ export class LeaderRole {
       adapter,
       wsBaseUrl,
       restBaseUrl,
+      rest: this.options.rest,
       restPollMs: config.REST_FALLBACK_POLL_MS,
       symbols: config.SYMBOLS.filter((symbol) => exchangeOf(symbol) === adapter.id),
       watchdogMs: config.UPSTREAM_WATCHDOG_MS,

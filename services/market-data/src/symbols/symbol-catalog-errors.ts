@@ -4,6 +4,7 @@
  * Errors an adapter throws while parsing keep their own codes (`BINANCE_MALFORMED_REST_BODY`...).
  */
 import { TickwireError } from '@tickwire/core';
+import { RestClientError, RestClientErrorCode } from '@tickwire/service';
 
 /** Stable codes; never renamed once published. */
 export const SymbolCatalogErrorCode = {
@@ -11,7 +12,10 @@ export const SymbolCatalogErrorCode = {
   InvalidOption: 'SYMBOL_CATALOG_INVALID_OPTION',
   /** The exchange answered with an HTTP status other than 2xx (and not a rate limit). */
   HttpStatus: 'SYMBOL_LIST_HTTP_STATUS',
-  /** The exchange refused the request for its rate limit (429) or banned the IP (418). */
+  /**
+   * The exchange refused the request for its rate limit (429), banned the IP (418), or this
+   * process's share of its budget is spent.
+   */
   RateLimited: 'SYMBOL_LIST_RATE_LIMITED',
   /** No complete answer within the timeout. */
   Timeout: 'SYMBOL_LIST_TIMEOUT',
@@ -29,9 +33,27 @@ export class SymbolCatalogError extends TickwireError<SymbolCatalogErrorCode> {
   constructor(
     code: SymbolCatalogErrorCode,
     message: string,
-    /** How long the exchange asked us to wait before the next request (429/418), if it did. */
-    readonly retryAfterMs?: number,
+    /** When the exchange takes requests again (ms since the epoch), after a refusal or a spent budget. */
+    readonly retryAt?: number,
   ) {
     super(code, message);
   }
+}
+
+/** The catalog's code for each way a REST call fails. */
+const CODE_OF_REST_ERROR: Readonly<Record<RestClientErrorCode, SymbolCatalogErrorCode>> = {
+  [RestClientErrorCode.Timeout]: SymbolCatalogErrorCode.Timeout,
+  [RestClientErrorCode.Network]: SymbolCatalogErrorCode.Network,
+  [RestClientErrorCode.BodyTooLarge]: SymbolCatalogErrorCode.BodyTooLarge,
+  [RestClientErrorCode.HttpStatus]: SymbolCatalogErrorCode.HttpStatus,
+  [RestClientErrorCode.RateLimited]: SymbolCatalogErrorCode.RateLimited,
+  [RestClientErrorCode.Banned]: SymbolCatalogErrorCode.RateLimited,
+  [RestClientErrorCode.BudgetExhausted]: SymbolCatalogErrorCode.RateLimited,
+  [RestClientErrorCode.UnknownVenue]: SymbolCatalogErrorCode.InvalidOption,
+};
+
+/** A failed REST call as the catalog reports it; anything else (a stop's abort) as it is. */
+export function symbolListError(error: unknown): unknown {
+  if (!(error instanceof RestClientError)) return error;
+  return new SymbolCatalogError(CODE_OF_REST_ERROR[error.code], error.message, error.retryAt);
 }

@@ -1,6 +1,7 @@
 import { createBinanceAdapter } from '@tickwire/exchanges';
 import { createLogger } from '@tickwire/observability';
 import { startExchangeSim, waitFor, type ExchangeSim } from '@tickwire/testkit';
+import { testRestClient } from '../testing/rest-client';
 import { SymbolCatalog } from './symbol-catalog';
 import type { SymbolCatalogOptions } from './symbol-catalog';
 
@@ -20,9 +21,11 @@ function startSim(port = 0): Promise<ExchangeSim> {
 }
 
 function newCatalog(restBaseUrl: string, options: Partial<SymbolCatalogOptions> = {}): SymbolCatalog {
+  const exchanges = [{ adapter: createBinanceAdapter(), restBaseUrl }];
   return new SymbolCatalog({
-    adapters: [{ adapter: createBinanceAdapter(), restBaseUrl }],
+    adapters: exchanges,
     alwaysKnown: ['BTCUSDT', 'XRPUSDT'],
+    rest: testRestClient(exchanges),
     logger: createLogger({ level: 'silent', service: 'test' }),
     timeoutMs: 1_000,
     startTimeoutMs: 3_000,

@@ -2,6 +2,7 @@ import type { ExchangeAdapter } from '@tickwire/exchanges';
 import { createBinanceAdapter, createCoinbaseAdapter, createFinnhubAdapter } from '@tickwire/exchanges';
 import { createLogger } from '@tickwire/observability';
 import { waitFor } from '@tickwire/testkit';
+import { testRestClient } from '../testing/rest-client';
 import { SymbolCatalog } from './symbol-catalog';
 import type { SymbolCatalogOptions, SymbolCatalogState } from './symbol-catalog';
 import { SymbolCatalogError } from './symbol-catalog-errors';
@@ -74,11 +75,12 @@ function newCatalog(
   adapters: ExchangeAdapter[] = [createBinanceAdapter()],
 ): SymbolCatalog {
   const urls: Record<string, string> = { binance: BINANCE_URL, coinbase: COINBASE_URL, finnhub: FINNHUB_URL };
+  const exchanges = adapters.map((adapter) => ({ adapter, restBaseUrl: urls[adapter.id] ?? '' }));
   const catalog = new SymbolCatalog({
-    adapters: adapters.map((adapter) => ({ adapter, restBaseUrl: urls[adapter.id] ?? '' })),
+    adapters: exchanges,
     alwaysKnown: ['SOLUSDT'],
+    rest: testRestClient(exchanges, { fetch: fetchImpl }),
     logger,
-    fetch: fetchImpl,
     timeoutMs: 200,
     startTimeoutMs: 2_000,
     retryBaseMs: 20,
@@ -311,6 +313,7 @@ describe('SymbolCatalog', () => {
           { adapter: createFinnhubAdapter({ token: TOKEN }), restBaseUrl: FINNHUB_URL },
         ],
         alwaysKnown: [],
+        rest: testRestClient([]),
         logger,
         refreshMs: 0,
         retryBaseMs: 100,

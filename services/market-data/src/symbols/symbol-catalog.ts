@@ -6,17 +6,17 @@
  * An exchange outage must never stop a pod: `start()` waits a bounded time and resolves whether
  * or not the lists came. Until an exchange's first list arrives it is `unavailable`: only the
  * configured symbols (`alwaysKnown`) are known, and `lookup()` answers `unavailable` for the
- * others, so callers can answer 503 ("retry") instead of a misleading 404. Failed fetches retry
- * in the background with capped full-jitter backoff, honouring 429/418 Retry-After; a failed
- * refresh keeps the previous list.
+ * others, so callers can answer 503 ("retry") instead of a misleading 404. Lists are fetched
+ * through the process's REST client, within the exchange's budget shared with the REST fallback;
+ * failed fetches retry in the background with capped full-jitter backoff, never before the
+ * exchange takes requests again (429, ban, spent budget); a failed refresh keeps the previous list.
  */
-import type { ExchangeId, Lifecycle } from '@tickwire/core';
+import { FullJitterBackoff, type ExchangeId, type Lifecycle } from '@tickwire/core';
 import { fromCanonicalSymbol } from '@tickwire/exchanges';
-import type { ExchangeAdapter, RestResponseHeaders, SymbolListSource } from '@tickwire/exchanges';
+import type { ExchangeAdapter, SymbolListSource } from '@tickwire/exchanges';
 import type { Logger } from '@tickwire/observability';
-import { FullJitterBackoff } from '../upstream/backoff';
-import { restGet, safeUrl } from './rest-get';
-import { SymbolCatalogError, SymbolCatalogErrorCode } from './symbol-catalog-errors';
+import type { RestClient } from '@tickwire/service';
+import { SymbolCatalogError, SymbolCatalogErrorCode, symbolListError } from './symbol-catalog-errors';
 
 /** What the catalog knows of one canonical symbol. */
 export type SymbolLookup = 'known' | 'unknown' | 'unavailable';
@@ -32,6 +32,8 @@ export interface SymbolCatalogOptions {
   adapters: readonly SymbolCatalogExchange[];
   /** Canonical symbols always known, whatever the lists say or whether they loaded (`SYMBOLS`). */
   alwaysKnown: readonly string[];
+  /** The process's REST client, which knows every exchange of `adapters` as a venue. */
+  rest: RestClient;
   /** Named by whoever builds the catalog (`{component: 'symbol-catalog'}`); the catalog adds per-exchange bindings. */
   logger: Logger;
   /** Interval between successful fetches of one exchange's list (ms). Default 1 h. */
@@ -50,7 +52,6 @@ export interface SymbolCatalogOptions {
   maxBodyBytes: number;
   /** Called after every successful fetch and whenever an exchange's error changes. */
   onChange?: (state: SymbolCatalogState) => void;
-  fetch?: typeof fetch;
   /** Jitter source of the backoff, for tests. */
   random?: () => number;
 }
@@ -122,9 +123,8 @@ interface ListEntry {
   settle: () => void;
 }
 
-/** Statuses after which the exchange's Retry-After, when present, says when to ask again. */
-const RETRY_AFTER_STATUSES: ReadonlySet<number> = new Set([418, 429, 503]);
-const MS_PER_SECOND = 1_000;
+/** Who the catalog is, in the REST client's logs and metrics. */
+const CALLER = 'symbol-catalog';
 /** setTimeout's longest delay (about 24.8 days); a longer ban still retries at the cap. */
 const MAX_TIMER_MS = 2_147_483_647;
 
@@ -132,7 +132,6 @@ export class SymbolCatalog implements Lifecycle {
   private readonly options: SymbolCatalogOptions;
   private readonly entries = new Map<ExchangeId, ListEntry>();
   private readonly alwaysKnown: ReadonlySet<string>;
-  private readonly fetchImpl: typeof fetch;
   private readonly log: Logger;
   private running = false;
   private stopped = false;
@@ -145,11 +144,10 @@ export class SymbolCatalog implements Lifecycle {
    * refuses, an out-of-range number.
    */
   constructor(
-    options: Pick<SymbolCatalogOptions, 'adapters' | 'alwaysKnown' | 'logger'> &
+    options: Pick<SymbolCatalogOptions, 'adapters' | 'alwaysKnown' | 'rest' | 'logger'> &
       Partial<SymbolCatalogOptions>,
   ) {
     this.options = { ...DEFAULT_SYMBOL_CATALOG_OPTIONS, ...options };
-    this.fetchImpl = options.fetch ?? fetch;
     this.log = options.logger;
     this.alwaysKnown = new Set(options.alwaysKnown);
     this.knownCount = this.alwaysKnown.size;
@@ -365,9 +363,9 @@ export class SymbolCatalog implements Lifecycle {
     const message = error instanceof Error ? error.message : String(error);
     const changed = entry.error?.code !== code || entry.error.message !== message;
     entry.error = { code, message, at: Date.now() };
-    const retryAfterMs = error instanceof SymbolCatalogError ? error.retryAfterMs : undefined;
+    const retryAt = error instanceof SymbolCatalogError ? error.retryAt : undefined;
     // The exchange's own wait wins over a shorter jittered one: asking sooner risks a ban.
-    const delayMs = Math.max(entry.backoff.next(), retryAfterMs ?? 0);
+    const delayMs = Math.max(entry.backoff.next(), (retryAt ?? 0) - Date.now());
     const fields = {
       code,
       err: message,
@@ -391,47 +389,28 @@ export class SymbolCatalog implements Lifecycle {
     entry.abort = abort;
     try {
       for (const request of entry.source.requests(entry.restBaseUrl)) {
-        const response = await restGet(request, {
-          fetch: this.fetchImpl,
-          timeoutMs: this.options.timeoutMs,
-          maxBodyBytes: this.options.maxBodyBytes,
-          signal: abort.signal,
-        });
-        if (response.status < 200 || response.status > 299) {
-          throw this.statusError(entry, request.url, response.status, response.headers, response.bodyText);
-        }
-        for (const symbol of entry.source.parse(request, response.bodyText)) symbols.add(symbol);
+        const answer = await this.options.rest
+          .request({
+            venue: entry.exchange,
+            caller: CALLER,
+            url: request.url,
+            headers: request.headers,
+            weight: entry.source.requestWeight,
+            timeoutMs: this.options.timeoutMs,
+            maxBodyBytes: this.options.maxBodyBytes,
+            // The catalog retries on its own, slower schedule.
+            maxAttempts: 1,
+            signal: abort.signal,
+          })
+          .catch((error: unknown) => {
+            throw symbolListError(error);
+          });
+        for (const symbol of entry.source.parse(request, answer.bodyText)) symbols.add(symbol);
       }
       return symbols;
     } finally {
       if (entry.abort === abort) entry.abort = undefined;
     }
-  }
-
-  private statusError(
-    entry: ListEntry,
-    url: string,
-    status: number,
-    headers: RestResponseHeaders,
-    bodyText: string,
-  ): SymbolCatalogError {
-    const retryAfterMs =
-      entry.adapter.restRetryDelayMs?.(status, headers, Date.now()) ??
-      (RETRY_AFTER_STATUSES.has(status) ? retryAfterHeaderMs(headers) : undefined);
-    const body = bodyText.trim() === '' ? '' : `: ${bodyText.trim().slice(0, 200)}`;
-    if (status === 429 || status === 418) {
-      return new SymbolCatalogError(
-        SymbolCatalogErrorCode.RateLimited,
-        `${entry.exchange} answered HTTP ${status} to ${safeUrl(url)}${body}` +
-          (status === 418 ? '; the IP is banned until the wait is over' : ''),
-        retryAfterMs,
-      );
-    }
-    return new SymbolCatalogError(
-      SymbolCatalogErrorCode.HttpStatus,
-      `${entry.exchange} answered HTTP ${status} to ${safeUrl(url)}${body}`,
-      retryAfterMs,
-    );
   }
 
   /** Distinct symbols known: lists are disjoint (each exchange has its own namespace). */
@@ -485,11 +464,4 @@ export class SymbolCatalog implements Lifecycle {
 function errorCode(error: unknown): string {
   const code = (error as { code?: unknown } | null)?.code;
   return typeof code === 'string' ? code : 'SYMBOL_LIST_FAILED';
-}
-
-/** `Retry-After` in seconds, for adapters that do not read it themselves. */
-function retryAfterHeaderMs(headers: RestResponseHeaders): number | undefined {
-  const value = headers['retry-after'];
-  const text = (typeof value === 'string' ? value : value?.[0])?.trim();
-  return text !== undefined && /^\d+$/u.test(text) ? Number(text) * MS_PER_SECOND : undefined;
 }

@@ -3,6 +3,7 @@ import { createBinanceAdapter, type ExchangeAdapter } from '@tickwire/exchanges'
 import { createLogger, createMetricsRegistry } from '@tickwire/observability';
 import { startExchangeSim, waitFor, type ExchangeSim, type SimOptions } from '@tickwire/testkit';
 import { createPodMetrics } from '../metrics';
+import { testRestClient } from '../testing/rest-client';
 import { Upstream, type UpstreamOptions } from './upstream';
 
 const silent = createLogger({ level: 'silent', service: 'test' });
@@ -34,6 +35,7 @@ describe('Upstream connections (against the simulator)', () => {
       adapter,
       wsBaseUrl: sim.wsUrl,
       restBaseUrl: sim.url,
+      rest: testRestClient([{ adapter, restBaseUrl: sim.url, symbols }]),
       restPollMs: 60_000,
       symbols,
       watchdogMs: 10_000,

@@ -9,6 +9,7 @@ import {
   type FinnhubSim,
 } from '@tickwire/testkit';
 import { createPodMetrics } from '../metrics';
+import { testRestClient } from '../testing/rest-client';
 import { Upstream, type UpstreamOptions } from './upstream';
 
 const silent = createLogger({ level: 'silent', service: 'test' });
@@ -24,6 +25,7 @@ function upstreamFor(
     adapter,
     wsBaseUrl: sim.wsUrl,
     restBaseUrl: sim.url,
+    rest: testRestClient([{ adapter, restBaseUrl: sim.url, symbols }]),
     restPollMs: 200,
     symbols,
     watchdogMs: 10_000,

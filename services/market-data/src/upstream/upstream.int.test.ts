@@ -2,8 +2,9 @@ import type { TickerUpdate } from '@tickwire/core';
 import { createBinanceAdapter } from '@tickwire/exchanges';
 import { createLogger, createMetricsRegistry } from '@tickwire/observability';
 import { startExchangeSim, waitFor, type ExchangeSim, type SimOptions } from '@tickwire/testkit';
+import { REST_BUDGET_SHARE } from '../exchange-rest-venue';
 import { createPodMetrics } from '../metrics';
-import { REST_WEIGHT_BUDGET_SHARE } from './rest-fallback';
+import { testRestClient } from '../testing/rest-client';
 import { Upstream } from './upstream';
 
 const POLL_MS = 200;
@@ -28,12 +29,15 @@ describe('Upstream REST fallback (against the simulator)', () => {
     });
     sim.faults.refuseConnections(true);
     updates = [];
+    const adapter = createBinanceAdapter({ streams: ['aggTrade'] });
+    const symbols = ['BTCUSDT', 'ETHUSDT'];
     upstream = new Upstream({
-      adapter: createBinanceAdapter({ streams: ['aggTrade'] }),
+      adapter,
       wsBaseUrl: sim.wsUrl,
       restBaseUrl: sim.url,
+      rest: testRestClient([{ adapter, restBaseUrl: sim.url, symbols }]),
       restPollMs: POLL_MS,
-      symbols: ['BTCUSDT', 'ETHUSDT'],
+      symbols,
       watchdogMs: 10_000,
       backoffBaseMs: 20,
       backoffMaxMs: 100,
@@ -81,7 +85,7 @@ describe('Upstream REST fallback (against the simulator)', () => {
     await new Promise((resolve) => setTimeout(resolve, POLL_MS * 5));
     const stats = sim.stats();
     expect(stats.restWeightUsed).toBeGreaterThan(0);
-    expect(stats.restWeightUsed).toBeLessThanOrEqual(limit * REST_WEIGHT_BUDGET_SHARE);
+    expect(stats.restWeightUsed).toBeLessThanOrEqual(limit * REST_BUDGET_SHARE);
     expect([stats.rest429, stats.rest418]).toEqual([0, 0]);
     const status = feed.status().restFallback;
     expect(status.weightLimit).toBe(limit); // learned from exchangeInfo, not the default

@@ -14,6 +14,7 @@
 import type { ExchangeId, Lifecycle, TickerUpdate } from '@tickwire/core';
 import type { ExchangeAdapter, FeedGapDetector, FeedMessage } from '@tickwire/exchanges';
 import type { Logger } from '@tickwire/observability';
+import type { RestClient } from '@tickwire/service';
 import type { PodMetrics } from '../metrics';
 import { ConnectBreaker, type BreakerState } from './connect-breaker';
 import { ConnectBudget } from './connect-budget';
@@ -25,6 +26,8 @@ export interface UpstreamOptions {
   adapter: ExchangeAdapter;
   wsBaseUrl: string;
   restBaseUrl: string;
+  /** The process's REST client, which knows this exchange as a venue (its budget is shared). */
+  rest: RestClient;
   /** REST fallback poll interval (ms); the fallback starts after half of it without a WebSocket. */
   restPollMs: number;
   /** The symbols carried from the start (canonical, of this exchange). */
@@ -131,10 +134,10 @@ export class Upstream implements Lifecycle {
     this.fallback = new RestFallback({
       adapter,
       restBaseUrl: options.restBaseUrl,
+      rest: options.rest,
       symbols: () => this.symbolsWithoutSocket(),
       pollMs: options.restPollMs,
       logger: options.logger.child({ component: 'rest-fallback' }),
-      metrics,
       onUpdates: (updates) => options.onUpdates(updates),
       onStatus: () => this.changed(),
     });
