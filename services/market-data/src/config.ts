@@ -207,10 +207,12 @@ export const CONFIG_DOCS: Record<keyof Config, string> = {
     'The leader stops its upstream and steps down when no renew succeeded for this long (ms, < lease).',
   LEADER_RETRY_MS:
     'Interval between a follower attempts to acquire the lock (ms); a release triggers one at once.',
-  UPSTREAM_WATCHDOG_MS: 'Reconnect when the exchange sent no data frame for this long (ms).',
+  UPSTREAM_WATCHDOG_MS:
+    'Reconnect when the exchange sent no data frame for this long (ms); streams with a cadence report `silent` (`degraded`) after 3 missed pushes, well before.',
   UPSTREAM_BACKOFF_BASE_MS: 'First reconnect delay before jitter (ms); doubles per failure.',
   UPSTREAM_BACKOFF_MAX_MS: 'Cap of the reconnect delay (ms).',
-  UPSTREAM_BREAKER_FAILURES: 'Failed connects within a minute that open the connect circuit breaker.',
+  UPSTREAM_BREAKER_FAILURES:
+    'Failed connects within a minute that open the connect circuit breaker (successful connects between them do not count; it counts afresh once it closes).',
   REST_FALLBACK_POLL_MS:
     'While the exchange WebSocket is down, poll REST tickers this often (ms); starts after half of it.',
   UPSTREAM_BREAKER_RESET_MS: 'How long the open breaker waits before one trial connect (half-open) (ms).',
