@@ -18,7 +18,9 @@
  *   ({@link ExchangeAdapter.toCanonicalSymbol}, {@link ExchangeAdapter.toExchangeSymbol});
  * - the list of every tradable symbol, spread over one or several REST requests (Finnhub lists
  *   stocks and crypto apart), so callers can refuse unknown symbols from a cached list
- *   ({@link ExchangeAdapter.symbolList}).
+ *   ({@link ExchangeAdapter.symbolList});
+ * - streams pushed on a fixed cadence, whose absence tells a silent feed within seconds
+ *   ({@link ExchangeAdapter.streamCadenceMs}).
  */
 import type { ExchangeId, TickerUpdate } from '@tickwire/core';
 import type { FeedMessage, HeartbeatMessage } from './feed-message';
@@ -136,6 +138,13 @@ export interface ExchangeAdapter {
    * `ticker:BTC-USD`, Finnhub: `AAPL`). Throws on a symbol of another exchange.
    */
   streamsFor(symbol: string): string[];
+  /**
+   * How often the exchange sends on `stream` whether or not the market moves (ms): Binance
+   * `@ticker` 1000, Coinbase `heartbeat:*` 1000. Undefined for streams sent only on events
+   * (trades). Absent (Finnhub, trades only): no stream has a cadence, and silence is only
+   * noticed by the watchdog.
+   */
+  streamCadenceMs?(stream: string): number | undefined;
   /**
    * The URL to open for these streams. Binance puts them into the URL; adapters with
    * {@link openFrames} ignore `streams` (they are subscribed after connecting).

@@ -196,11 +196,12 @@ export const CONFIG_DOCS: ConfigDocs<Config> = {
     'The leader stops its upstream and steps down when no renew succeeded for this long (ms); must lie between renew and lease.',
   LEADER_RETRY_MS:
     "Interval between a follower's attempts to acquire the lock (ms); a release triggers one at once.",
-  UPSTREAM_WATCHDOG_MS: 'Reconnect when the exchange sent no frame for this long (ms).',
+  UPSTREAM_WATCHDOG_MS:
+    'Reconnect when the exchange sent no data frame for this long (ms); streams with a cadence report `silent` (`degraded`) after 3 missed pushes, well before.',
   UPSTREAM_BACKOFF_BASE_MS: 'First reconnect delay before jitter (ms); doubles per failure (full jitter).',
   UPSTREAM_BACKOFF_MAX_MS: 'Cap of the reconnect delay (ms).',
   UPSTREAM_BREAKER_FAILURES:
-    'Failed connects within a minute that open the connect circuit breaker (opossum); while open no connect is tried.',
+    'Failed connects within a minute that open the connect circuit breaker (opossum), counted afresh once it closes; successful connects between them do not count; while open no connect is tried.',
   UPSTREAM_BREAKER_RESET_MS:
     'How long the open breaker waits before one trial connect (half-open); success closes it (ms).',
   UPSTREAM_ROTATE_AFTER_MS:

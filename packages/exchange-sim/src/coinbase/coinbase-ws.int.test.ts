@@ -3,7 +3,7 @@ import {
   createCoinbaseAdapter,
   type HeartbeatMessage,
 } from '@tickwire/exchanges';
-import { sleep, type Json, type TestClient } from '../test-support/ws-test-client';
+import { sleep, withTimeout, type Json, type TestClient } from '../test-support/ws-test-client';
 import { useVenueFixture } from '../test-support/venue-fixture';
 import { COINBASE_RATE_LIMIT_CLOSE_CODE, startCoinbaseSim, type CoinbaseSimOptions } from './index';
 
@@ -131,15 +131,29 @@ describe('Coinbase subscriptions', () => {
 describe('Coinbase channels', () => {
   it('replays the last ticker first (its old time), then tickers with consecutive trade ids and sequence gaps', async () => {
     const sim = await start({ tradesPerSecond: 50, maxInitialTickerAgeMs: 20_000 });
+    // A trade before the subscription, so the ticker replayed is one the simulator logged.
+    let stopListening = (): void => {};
+    await withTimeout(
+      new Promise<void>((resolve) => {
+        stopListening = sim.onEvent((e) => e.stream === 'ticker:ETH-USD' && resolve());
+      }),
+      2_000,
+      'a first ETH-USD ticker',
+    ).finally(() => stopListening());
     const client = await connect('/');
-    const subscribedAt = Date.now();
     send(client, { type: 'subscribe', product_ids: ['ETH-USD'], channels: ['ticker'] });
     await client.nextJson(isAck);
     const tickers: Json[] = [await client.nextJson((m) => m.type === 'ticker')];
     while (tickers.length < 25) tickers.push(await client.nextJson((m) => m.type === 'ticker'));
     const replay = tickers[0];
-    expect(Date.parse(replay.time)).toBeLessThan(subscribedAt);
     const live = tickers.slice(1);
+    // The replay is the ticker generated just before the first live one, sent as it was then
+    // (its own time and sequence), not a fresh one stamped at the subscription.
+    const generated = sim.recentEvents({ stream: 'ticker:ETH-USD' }).map((e) => e.json);
+    const firstLive = generated.indexOf(JSON.stringify(live[0]));
+    expect(firstLive).toBeGreaterThan(0);
+    expect(generated[firstLive - 1]).toBe(JSON.stringify(replay));
+    expect(Date.parse(replay.time)).toBeLessThanOrEqual(Date.parse(live[0].time));
     for (let i = 1; i < live.length; i++) {
       expect(live[i].trade_id).toBe(live[i - 1].trade_id + 1);
       expect(live[i].sequence).toBeGreaterThan(live[i - 1].sequence);
@@ -166,8 +180,6 @@ describe('Coinbase channels', () => {
       expect(t.best_bid).toMatch(/^\d+\.\d{2}$/);
       expect(t.volume_24h).toMatch(/^\d+\.\d{8}$/);
     }
-    const generated = sim.recentEvents({ stream: 'ticker:ETH-USD' }).map((e) => e.json);
-    expect(generated).toContain(JSON.stringify(live[0]));
   });
 
   it('sends a heartbeat per product per interval, sequences increasing, last_trade_id 0', async () => {

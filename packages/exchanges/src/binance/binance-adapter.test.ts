@@ -17,6 +17,21 @@ describe('createBinanceAdapter', () => {
     ]);
   });
 
+  it('gives the documented update speed of pushed streams and none for event streams', () => {
+    const adapter = createBinanceAdapter();
+    const cadences = [
+      'ticker',
+      'miniTicker',
+      'kline_1s',
+      'kline_1m',
+      'kline_1M',
+      'aggTrade',
+      'trade',
+      'bookTicker',
+    ].map((kind) => adapter.streamCadenceMs?.(`btcusdt@${kind}`));
+    expect(cadences).toEqual([1_000, 1_000, 1_000, 2_000, 2_000, undefined, undefined, undefined]);
+  });
+
   it('refuses an empty or unknown stream list, naming the culprit', () => {
     expect(() => createBinanceAdapter({ streams: [] })).toThrow(BinanceConfigError);
     expect(() => createBinanceAdapter({ streams: ['depth' as BinanceStreamKind] })).toThrow(

@@ -10,6 +10,7 @@ import { parseBinanceSymbolListText } from './exchange-info';
 import { BINANCE_DOCS_URL, BINANCE_LIMITS } from './limits';
 import { parseBinanceMessage } from './parse-message';
 import { parseRestTickers } from './rest-tickers';
+import { binanceStreamCadenceMs } from './stream-cadence';
 import {
   BINANCE_DEFAULT_REQUEST_WEIGHT_PER_MINUTE,
   BINANCE_EXCHANGE_INFO_WEIGHT,
@@ -69,6 +70,7 @@ export function createBinanceAdapter(options: Partial<BinanceAdapterOptions> = {
     docsUrl: BINANCE_DOCS_URL,
     limits: BINANCE_LIMITS,
     streamsFor: (symbol) => kinds.map((kind) => streamName(symbol, kind)),
+    streamCadenceMs: binanceStreamCadenceMs,
     connectUrl: combinedStreamUrl,
     subscribeFrames,
     unsubscribeFrames,

@@ -42,6 +42,12 @@ export type { BinanceControlFrame, BinanceControlMethod } from './control-frames
 export { parseBinanceMessage, parseBinancePayload } from './parse-message';
 export { parseRestTickers } from './rest-tickers';
 export {
+  BINANCE_KLINE_UPDATE_MS,
+  BINANCE_ONE_SECOND_KLINE_UPDATE_MS,
+  BINANCE_TICKER_UPDATE_MS,
+  binanceStreamCadenceMs,
+} from './stream-cadence';
+export {
   BINANCE_DEFAULT_REQUEST_WEIGHT_PER_MINUTE,
   BINANCE_EXCHANGE_INFO_WEIGHT,
   BINANCE_IP_BAN_STATUS,

@@ -23,6 +23,13 @@ describe('createCoinbaseAdapter', () => {
     ]);
   });
 
+  it('promises a message a second on heartbeat streams only (ticker and matches follow trades)', () => {
+    const adapter = createCoinbaseAdapter({ channels: ['ticker', 'matches', 'heartbeat'] });
+    expect(adapter.streamsFor('COINBASE:BTC-USD').map((stream) => adapter.streamCadenceMs?.(stream))).toEqual(
+      [undefined, undefined, 1_000],
+    );
+  });
+
   it('refuses an empty or unknown channel list, naming the culprit', () => {
     expect(() => createCoinbaseAdapter({ channels: [] })).toThrow(CoinbaseConfigError);
     expect(() => createCoinbaseAdapter({ channels: ['level2' as CoinbaseChannel] })).toThrow(

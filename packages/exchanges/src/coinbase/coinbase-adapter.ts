@@ -21,7 +21,7 @@ import { COINBASE_DOCS_URL, COINBASE_LIMITS } from './limits';
 import { parseCoinbaseMessage } from './parse-message';
 import { parseCoinbaseProductsText } from './products';
 import { coinbaseRetryDelayMs, parseCoinbaseProductTickerText } from './rest-ticker';
-import { COINBASE_CHANNELS, coinbaseStreamName, isCoinbaseChannel } from './streams';
+import { COINBASE_CHANNELS, coinbaseStreamCadenceMs, coinbaseStreamName, isCoinbaseChannel } from './streams';
 import type { CoinbaseChannel } from './streams';
 import { coinbaseProductToSymbol, symbolToCoinbaseProduct } from './symbols';
 import { coinbaseFeedUrl, coinbaseProductTickerUrl, coinbaseProductsUrl } from './urls';
@@ -86,6 +86,7 @@ export function createCoinbaseAdapter(options: Partial<CoinbaseAdapterOptions> =
       const productId = productIdOf(symbol);
       return channels.map((channel) => coinbaseStreamName(channel, productId));
     },
+    streamCadenceMs: coinbaseStreamCadenceMs,
     connectUrl: (wsBaseUrl) => coinbaseFeedUrl(wsBaseUrl),
     openFrames: (streams) => coinbaseSubscribeFrames(streams),
     feedGapDetector: () => new CoinbaseHeartbeatGapDetector(),

@@ -22,7 +22,13 @@ export {
   COINBASE_SUBSCRIBE_DEADLINE_MS,
 } from './limits';
 export { coinbaseFeedUrl, coinbaseProductTickerUrl, coinbaseProductsUrl } from './urls';
-export { COINBASE_CHANNELS, coinbaseStreamName, isCoinbaseChannel, parseCoinbaseStreamName } from './streams';
+export {
+  COINBASE_CHANNELS,
+  coinbaseStreamCadenceMs,
+  coinbaseStreamName,
+  isCoinbaseChannel,
+  parseCoinbaseStreamName,
+} from './streams';
 export type { CoinbaseChannel, CoinbaseStream } from './streams';
 export { coinbaseControlFrames, coinbaseSubscribeFrames, coinbaseUnsubscribeFrames } from './control-frames';
 export type { CoinbaseControlType } from './control-frames';

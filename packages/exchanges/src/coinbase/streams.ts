@@ -4,6 +4,7 @@
  * Docs: https://docs.cdp.coinbase.com/exchange/websocket-feed/channels
  */
 import { CoinbaseConfigError, CoinbaseErrorCode } from './errors';
+import { COINBASE_HEARTBEAT_INTERVAL_MS } from './limits';
 import { isCoinbaseProductId } from './symbols';
 
 /**
@@ -51,4 +52,14 @@ export function parseCoinbaseStreamName(stream: string): CoinbaseStream | undefi
   if (colon <= 0) return undefined;
   const productId = stream.slice(colon + 1);
   return isCoinbaseProductId(productId) ? { channel: stream.slice(0, colon), productId } : undefined;
+}
+
+/**
+ * How often Coinbase sends on a stream whether or not the product trades: `heartbeat` once a
+ * second; `ticker` and `matches` only on trades, so they promise nothing.
+ */
+export function coinbaseStreamCadenceMs(stream: string): number | undefined {
+  return parseCoinbaseStreamName(stream)?.channel === 'heartbeat'
+    ? COINBASE_HEARTBEAT_INTERVAL_MS
+    : undefined;
 }

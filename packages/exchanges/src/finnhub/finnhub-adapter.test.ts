@@ -51,6 +51,8 @@ describe('createFinnhubAdapter', () => {
     expect(adapter.streamsFor('FINNHUB:IC_MARKETS:1')).toEqual(['IC MARKETS:1']);
     expect(() => adapter.streamsFor('AAPL')).toThrow(/write FINNHUB:<Finnhub symbol>/);
     expect(() => adapter.streamsFor('BINANCE:BTCUSDT')).toThrow(FinnhubConfigError);
+    // Trades only, and pings at no documented interval: no stream promises a cadence.
+    expect(adapter.streamCadenceMs).toBeUndefined();
   });
 
   it('connects with the key in the URL and subscribes every symbol as soon as the socket opens', () => {

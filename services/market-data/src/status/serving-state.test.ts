@@ -22,8 +22,9 @@ describe('servingState', () => {
     expect(servingState({ ...base, distributionConnected: false })).toBe('stale');
   });
 
-  it('is degraded while the upstream reconnects or no leader is known, but prices are still fresh', () => {
+  it('is degraded while the upstream reconnects, is silent or no leader is known, but prices are still fresh', () => {
     expect(servingState({ ...base, upstreamConnection: 'waiting' })).toBe('degraded');
+    expect(servingState({ ...base, upstreamConnection: 'silent' })).toBe('degraded');
     expect(servingState({ ...base, upstreamConnection: undefined })).toBe('degraded');
   });
 });

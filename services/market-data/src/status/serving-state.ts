@@ -1,9 +1,10 @@
 /**
  * What a pod tells clients about the data it serves: `live` (fresh prices, upstream open),
- * `degraded` (prices still fresh but the cluster's upstream is reconnecting or changing hands),
+ * `degraded` (prices still fresh but the cluster's upstream is reconnecting, silent past its
+ * cadence, or changing hands),
  * `stale` (no fresh prices, or this pod lost its feed from Redis and serves what it last had).
  */
-import type { ConnectionStatus } from '../upstream/feed-connection';
+import type { FeedState } from '../upstream/feed-connection';
 
 export type ServingState = 'live' | 'degraded' | 'stale';
 
@@ -18,7 +19,7 @@ export interface ServingInputs {
    * The cluster's exchange connection as this pod knows it: its own when it leads, the
    * leader's report otherwise; undefined when no leader is known.
    */
-  upstreamConnection: ConnectionStatus | undefined;
+  upstreamConnection: FeedState | undefined;
 }
 
 export function servingState(inputs: ServingInputs): ServingState {

@@ -1,9 +1,14 @@
 /**
- * One exchange WebSocket with the connection behaviour every exchange needs, written once
- * (STYLE rule 6): reconnect with full-jitter backoff, a watchdog that reconnects when the feed
- * goes silent, and pings answered the way exchanges require (the `ws` library echoes each
- * ping's payload in a pong at once; we never send unsolicited pongs, which Binance counts
- * against its 5 messages/s limit without them keeping the connection alive).
+ * One exchange WebSocket with the connection behaviour every exchange needs, written once:
+ * reconnect with full-jitter backoff, a watchdog that reconnects when the feed goes silent, and
+ * pings answered the way exchanges require (the `ws` library echoes each ping's payload in a
+ * pong at once; we never send unsolicited pongs, which Binance counts against its 5 messages/s
+ * limit without them keeping the connection alive).
+ *
+ * Silence is told long before the watchdog acts where the exchange promises a cadence (Binance
+ * pushes `@ticker` every second): a connection quiet for {@link SILENT_AFTER_CADENCES} of them
+ * reports itself `silent` (the pod then says `degraded`) and is itself again at the next frame;
+ * reconnecting stays the watchdog's job, since a slow second is not yet a dead feed.
  */
 import WebSocket from 'ws';
 import type { Lifecycle } from '@tickwire/core';
@@ -14,6 +19,16 @@ import type { ConnectBudget } from './connect-budget';
 
 export type ConnectionStatus = 'idle' | 'connecting' | 'open' | 'waiting' | 'stopped';
 
+/** A connection as reported: its status, or `silent` when open but quiet past the exchange's cadence. */
+export type FeedState = ConnectionStatus | 'silent';
+
+/** What the exchange promises on the open connection: a frame at least every `everyMs`. */
+export interface ExpectedCadence {
+  everyMs: number;
+  /** Since when (ms since the epoch): when the first stream with a cadence was established. */
+  since: number;
+}
+
 export type ReconnectReason =
   'closed' | 'error' | 'watchdog' | 'shutdown-notice' | 'handshake-failed' | 'rotation';
 
@@ -22,6 +37,11 @@ export interface FeedConnectionOptions {
   url: () => string;
   /** Reconnect when no text frame arrived for this long (ms). */
   watchdogMs: number;
+  /**
+   * The cadence the streams on the open connection promise now; undefined (or absent) when none
+   * promises one (trades only): silence is then noticed by the watchdog alone.
+   */
+  expectedCadence?(): ExpectedCadence | undefined;
   backoff: BackoffOptions;
   /** The exchange's circuit breaker around connect attempts, shared by its connections. */
   breaker: ConnectBreaker;
@@ -35,6 +55,8 @@ export interface FeedConnectionOptions {
   onFrame(text: string, receivedAt: number): void;
   onStatus?(status: ConnectionStatus): void;
   onReconnect?(reason: ReconnectReason): void;
+  /** The open connection became silent, or delivered again (or closed) after being silent. */
+  onSilence?(silent: boolean): void;
 }
 
 /** A failed connect attempt, with the reason the reconnect is counted under. */
@@ -52,8 +74,16 @@ export const FEED_CONNECTION_DEFAULTS = {
   maxFrameBytes: 16 * 1024 * 1024,
 } as const;
 
+/**
+ * Missed cadences after which an open connection reports itself `silent`: one late push is
+ * jitter, three in a row (3 s on Binance's ticker) is a stalled feed.
+ */
+export const SILENT_AFTER_CADENCES = 3;
+
 /** The watchdog looks this many times per watchdog period, so silence is caught within 25 %. */
 const WATCHDOG_CHECKS_PER_PERIOD = 4;
+/** The watchdog looks at least this often (ms), so a cadence's silence is told within a quarter second. */
+const MAX_SILENCE_CHECK_INTERVAL_MS = 250;
 
 export class FeedConnection implements Lifecycle {
   private socket: WebSocket | undefined;
@@ -62,6 +92,7 @@ export class FeedConnection implements Lifecycle {
   private watchdogTimer: NodeJS.Timeout | undefined;
   private lastFrameAt = 0;
   private openedAt = 0;
+  private silent = false;
   /** The URL the current socket was opened with (url() may answer differently by now). */
   private socketUrl = '';
   private readonly backoff: FullJitterBackoff;
@@ -82,10 +113,11 @@ export class FeedConnection implements Lifecycle {
     this.unsubscribeBreaker = this.breaker.onStateChange((state) => this.onBreakerState(state));
     this.setStatus('connecting');
     this.connect();
-    this.watchdogTimer = setInterval(
-      () => this.checkWatchdog(),
-      Math.max(50, Math.floor(this.options.watchdogMs / WATCHDOG_CHECKS_PER_PERIOD)),
+    const checkEveryMs = Math.min(
+      MAX_SILENCE_CHECK_INTERVAL_MS,
+      Math.floor(this.options.watchdogMs / WATCHDOG_CHECKS_PER_PERIOD),
     );
+    this.watchdogTimer = setInterval(() => this.checkWatchdog(), Math.max(50, checkEveryMs));
   }
 
   async stop(): Promise<void> {
@@ -107,6 +139,11 @@ export class FeedConnection implements Lifecycle {
 
   status(): ConnectionStatus {
     return this.currentStatus;
+  }
+
+  /** Whether the open connection has been quiet for {@link SILENT_AFTER_CADENCES} of its expected cadence. */
+  isSilent(): boolean {
+    return this.silent;
   }
 
   /** ms since the epoch of the last text frame, 0 before the first. */
@@ -225,6 +262,7 @@ export class FeedConnection implements Lifecycle {
       if (socket !== this.socket) return;
       const receivedAt = Date.now();
       this.lastFrameAt = receivedAt;
+      this.setSilent(false);
       // A connection that delivers data has recovered: the next failure starts from the base delay.
       this.backoff.reset();
       if (isBinary) return;
@@ -274,7 +312,13 @@ export class FeedConnection implements Lifecycle {
 
   private checkWatchdog(): void {
     if (this.currentStatus !== 'open') return;
-    const silentMs = Date.now() - this.lastFrameAt;
+    const now = Date.now();
+    const silentMs = now - this.lastFrameAt;
+    const cadence = this.options.expectedCadence?.();
+    if (cadence) {
+      const quietMs = now - Math.max(this.lastFrameAt, cadence.since);
+      if (quietMs > SILENT_AFTER_CADENCES * cadence.everyMs) this.setSilent(true, quietMs, cadence.everyMs);
+    }
     if (silentMs < this.options.watchdogMs) return;
     this.log.warn({ silentMs }, 'exchange feed silent, reconnecting');
     this.replace('watchdog');
@@ -283,7 +327,18 @@ export class FeedConnection implements Lifecycle {
   private setStatus(status: ConnectionStatus): void {
     if (status === this.currentStatus) return;
     this.currentStatus = status;
+    // A connection that is not open is described by its status, not by its silence.
+    if (status !== 'open') this.setSilent(false);
     this.options.onStatus?.(status);
+  }
+
+  private setSilent(silent: boolean, quietMs?: number, cadenceMs?: number): void {
+    if (silent === this.silent) return;
+    this.silent = silent;
+    if (silent)
+      this.log.warn({ quietMs, cadenceMs }, 'exchange feed silent past its cadence; reporting degraded');
+    else if (this.currentStatus === 'open') this.log.info('exchange feed delivering again');
+    this.options.onSilence?.(silent);
   }
 }
 

@@ -7,7 +7,7 @@
  * one connection per key (Finnhub) can only break before make: close, then connect.
  */
 import type { Logger } from '@tickwire/observability';
-import type { ConnectionStatus, ReconnectReason } from './feed-connection';
+import type { ConnectionStatus, FeedState, ReconnectReason } from './feed-connection';
 import { DEDUPE_GENERATION_MS, FrameDedupe } from './frame-dedupe';
 import { StreamSocket, type StreamSocketOptions } from './stream-socket';
 
@@ -22,7 +22,7 @@ const ROTATION_JITTER_SHARE = 0.02;
 
 export interface StreamShardOptions extends Omit<
   StreamSocketOptions,
-  'wanted' | 'onFrame' | 'onStatus' | 'logger'
+  'wanted' | 'onFrame' | 'onStatus' | 'onSilence' | 'logger'
 > {
   id: number;
   logger: Logger;
@@ -34,12 +34,15 @@ export interface StreamShardOptions extends Omit<
   makeBeforeBreak: boolean;
   onFrame(text: string, receivedAt: number, shard: StreamShard): void;
   onStatus(shard: StreamShard): void;
+  /** The connection in service became silent past its cadence, or delivered again. */
+  onSilence(shard: StreamShard): void;
   onRotated(shard: StreamShard, reason: ReconnectReason): void;
 }
 
 export interface ShardStatus {
   id: number;
-  connection: ConnectionStatus;
+  /** The connection in service; `silent` when open but quiet past its streams' cadence. */
+  connection: FeedState;
   /** Streams the shard should carry, and how many the open connection carries. */
   streams: number;
   established: number;
@@ -109,9 +112,10 @@ export class StreamShard {
 
   status(): ShardStatus {
     const since = this.active.openSince();
+    const status = this.active.status();
     return {
       id: this.options.id,
-      connection: this.active.status(),
+      connection: status === 'open' && this.active.isSilent() ? 'silent' : status,
       streams: this.streams.size,
       established: this.active.establishedCount(),
       connectedSince: since || undefined,
@@ -148,6 +152,9 @@ export class StreamShard {
       wanted: () => this.streams,
       onFrame: (text, receivedAt, socket) => this.onSocketFrame(text, receivedAt, socket),
       onStatus: (status, socket) => this.onSocketStatus(status, socket),
+      onSilence: (_silent, socket) => {
+        if (socket === this.active) this.options.onSilence(this);
+      },
     });
   }
 

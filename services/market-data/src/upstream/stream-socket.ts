@@ -6,6 +6,9 @@
  * limit (pings, pongs and control frames share Binance's 5 per second) and chunked to its frame
  * size. The state is level-triggered: each pacing tick compares wanted with established and sends
  * one frame that closes part of the difference, so nothing is queued that could go stale.
+ * The established streams also say what the exchange promises to send: the shortest cadence
+ * among them (the adapter's `streamCadenceMs`), from the moment the first of them was
+ * established, is what the connection's silence is measured against.
  */
 import type { ExchangeAdapter } from '@tickwire/exchanges';
 import type { Logger } from '@tickwire/observability';
@@ -16,6 +19,7 @@ import {
   FEED_CONNECTION_DEFAULTS,
   FeedConnection,
   type ConnectionStatus,
+  type ExpectedCadence,
   type ReconnectReason,
 } from './feed-connection';
 
@@ -45,6 +49,7 @@ export interface StreamSocketOptions {
   logger: Logger;
   onFrame(text: string, receivedAt: number, socket: StreamSocket): void;
   onStatus(status: ConnectionStatus, socket: StreamSocket): void;
+  onSilence(silent: boolean, socket: StreamSocket): void;
   onReconnect(reason: ReconnectReason): void;
   onControlFrame(method: ControlMethod, streams: number): void;
 }
@@ -56,6 +61,8 @@ export class StreamSocket {
   /** Established streams to unsubscribe and subscribe again (the symbol watchdog's request). */
   private readonly refresh = new Set<string>();
   private urlStreams: string[] = [];
+  /** What the established streams promise; undefined while none has a cadence. */
+  private cadence: ExpectedCadence | undefined;
   private lastControlAt = 0;
   private pumpTimer: NodeJS.Timeout | undefined;
   private nextId = 1;
@@ -73,6 +80,7 @@ export class StreamSocket {
     this.connection = new FeedConnection({
       url: () => this.connectUrl(),
       watchdogMs: options.watchdogMs,
+      expectedCadence: () => this.cadence,
       backoff: options.backoff,
       breaker: options.breaker,
       connectBudget: options.connectBudget,
@@ -82,6 +90,7 @@ export class StreamSocket {
       onFrame: (text, receivedAt) => options.onFrame(text, receivedAt, this),
       onStatus: (status) => this.onConnectionStatus(status),
       onReconnect: (reason) => options.onReconnect(reason),
+      onSilence: (silent) => options.onSilence(silent, this),
     });
   }
 
@@ -105,6 +114,11 @@ export class StreamSocket {
 
   lastFrameTime(): number {
     return this.connection.lastFrameTime();
+  }
+
+  /** Open, but quiet past the cadence its streams promise. */
+  isSilent(): boolean {
+    return this.connection.isSilent();
   }
 
   /** Whether every wanted stream is established on the open socket. */
@@ -151,6 +165,7 @@ export class StreamSocket {
       // The exchange has not counted a message from this socket yet.
       this.lastControlAt = 0;
     }
+    this.followCadence();
     this.options.onStatus(status, this);
     this.pump();
   }
@@ -182,8 +197,26 @@ export class StreamSocket {
       if (method === 'subscribe') this.established.add(stream);
       else this.established.delete(stream);
     }
+    this.followCadence();
     this.options.onControlFrame(method, streams.length);
     this.pump();
+  }
+
+  /**
+   * The shortest cadence among the established streams. Its clock starts when the first stream
+   * with a cadence is established and keeps running while one stays, so an exchange that stops
+   * sending is not excused by subscriptions added later.
+   */
+  private followCadence(): void {
+    const { adapter } = this.options;
+    let everyMs: number | undefined;
+    if (adapter.streamCadenceMs) {
+      for (const stream of this.established) {
+        const cadence = adapter.streamCadenceMs(stream);
+        if (cadence !== undefined && (everyMs === undefined || cadence < everyMs)) everyMs = cadence;
+      }
+    }
+    this.cadence = everyMs === undefined ? undefined : { everyMs, since: this.cadence?.since ?? Date.now() };
   }
 
   /** Refreshes first (they are known broken), then removals (they free room), then additions. */

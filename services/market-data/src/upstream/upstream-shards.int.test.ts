@@ -1,12 +1,8 @@
 import type { TickerUpdate } from '@tickwire/core';
 import { createBinanceAdapter, type ExchangeAdapter } from '@tickwire/exchanges';
-import { createLogger, createMetricsRegistry } from '@tickwire/observability';
 import { startExchangeSim, waitFor, type ExchangeSim, type SimOptions } from '@tickwire/testkit';
-import { createPodMetrics } from '../metrics';
-import { testRestClient } from '../testing/rest-client';
-import { Upstream, type UpstreamOptions } from './upstream';
-
-const silent = createLogger({ level: 'silent', service: 'test' });
+import { testUpstream } from '../testing/test-upstream';
+import type { Upstream, UpstreamOptions } from './upstream';
 
 /** Identity of one trade as the pod publishes it. */
 const tradeKey = (u: TickerUpdate) => `${u.symbol}|${u.eventTime}|${u.last}|${u.tradeQty}`;
@@ -31,23 +27,12 @@ describe('Upstream connections (against the simulator)', () => {
   ) {
     sim ??= await startExchangeSim({ pingIntervalMs: 60_000, ...simOptions });
     const updates: TickerUpdate[] = [];
-    upstream = new Upstream({
+    upstream = testUpstream(sim, {
       adapter,
-      wsBaseUrl: sim.wsUrl,
-      restBaseUrl: sim.url,
-      rest: testRestClient([{ adapter, restBaseUrl: sim.url, symbols }]),
-      restPollMs: 60_000,
       symbols,
-      watchdogMs: 10_000,
-      backoffBaseMs: 20,
-      backoffMaxMs: 200,
-      breakerFailures: 5,
       breakerResetMs: 1_000,
       rotateAfterMs: 60_000,
       rotationOverlapMs: 300,
-      symbolStaleMs: 60_000,
-      logger: silent,
-      metrics: createPodMetrics(createMetricsRegistry({ defaultMetrics: false })),
       onUpdates: (batch) => updates.push(...batch),
       ...options,
     });

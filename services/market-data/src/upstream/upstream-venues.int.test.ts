@@ -1,6 +1,5 @@
 import type { TickerUpdate } from '@tickwire/core';
 import { createCoinbaseAdapter, createFinnhubAdapter, type ExchangeAdapter } from '@tickwire/exchanges';
-import { createLogger, createMetricsRegistry } from '@tickwire/observability';
 import {
   startCoinbaseSim,
   startFinnhubSim,
@@ -8,36 +7,21 @@ import {
   type CoinbaseSim,
   type FinnhubSim,
 } from '@tickwire/testkit';
-import { createPodMetrics } from '../metrics';
-import { testRestClient } from '../testing/rest-client';
-import { Upstream, type UpstreamOptions } from './upstream';
-
-const silent = createLogger({ level: 'silent', service: 'test' });
+import { testUpstream, type SimEndpoints } from '../testing/test-upstream';
+import type { Upstream, UpstreamOptions } from './upstream';
 
 function upstreamFor(
   adapter: ExchangeAdapter,
-  sim: { wsUrl: string; url: string },
+  sim: SimEndpoints,
   symbols: string[],
   updates: TickerUpdate[],
   options: Partial<UpstreamOptions> = {},
 ): Upstream {
-  return new Upstream({
+  return testUpstream(sim, {
     adapter,
-    wsBaseUrl: sim.wsUrl,
-    restBaseUrl: sim.url,
-    rest: testRestClient([{ adapter, restBaseUrl: sim.url, symbols }]),
-    restPollMs: 200,
     symbols,
-    watchdogMs: 10_000,
-    backoffBaseMs: 50,
-    backoffMaxMs: 200,
+    restPollMs: 200,
     breakerFailures: 3,
-    breakerResetMs: 60_000,
-    rotateAfterMs: 86_400_000,
-    rotationOverlapMs: 500,
-    symbolStaleMs: 60_000,
-    logger: silent,
-    metrics: createPodMetrics(createMetricsRegistry({ defaultMetrics: false })),
     onUpdates: (batch) => updates.push(...batch),
     ...options,
   });

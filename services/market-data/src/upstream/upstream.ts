@@ -18,7 +18,7 @@ import type { RestClient } from '@tickwire/service';
 import type { PodMetrics } from '../metrics';
 import { ConnectBreaker, type BreakerState } from './connect-breaker';
 import { ConnectBudget } from './connect-budget';
-import type { ConnectionStatus } from './feed-connection';
+import type { FeedState } from './feed-connection';
 import { RestFallback, type RestFallbackStatus } from './rest-fallback';
 import { StreamShard, type ShardStatus } from './stream-shard';
 
@@ -53,11 +53,14 @@ export interface UpstreamOptions {
 
 export interface UpstreamStatus {
   exchange: string;
-  /** `open` when every connection is open; otherwise the state of the first that is not. */
-  connection: ConnectionStatus;
+  /**
+   * `open` when every connection is open and delivering; otherwise the state of the first that
+   * is not: `silent` when open but quiet for 3 cadences of its streams (Binance's ticker: 3 s).
+   */
+  connection: FeedState;
   /** The connect circuit breaker: `open` means no connect is tried until it half-opens. */
   breaker: BreakerState;
-  /** When the oldest open connection opened (ms), if all are open. */
+  /** When the oldest open connection opened (ms), if all are open (silent or not). */
   connectedSince: number | undefined;
   /** When the last frame arrived (ms), if any did. */
   lastFrameAt: number | undefined;
@@ -189,9 +192,10 @@ export class Upstream implements Lifecycle {
 
   status(): UpstreamStatus {
     const shards = this.shards.map((shard) => shard.status());
-    const notOpen = shards.find((shard) => shard.connection !== 'open');
-    const connection: ConnectionStatus = notOpen?.connection ?? (shards.length > 0 ? 'open' : 'idle');
-    const since = notOpen ? undefined : Math.min(...shards.map((shard) => shard.connectedSince ?? Infinity));
+    const unwell = shards.find((shard) => shard.connection !== 'open');
+    const connection: FeedState = unwell?.connection ?? (shards.length > 0 ? 'open' : 'idle');
+    const allOpen = shards.every((shard) => shard.connectedSince !== undefined);
+    const since = allOpen ? Math.min(...shards.map((shard) => shard.connectedSince ?? Infinity)) : undefined;
     return {
       exchange: this.exchange,
       connection,
@@ -264,6 +268,7 @@ export class Upstream implements Lifecycle {
       makeBeforeBreak: this.shards.length + 1 < (adapter.limits.maxConnectionsPerKey ?? Infinity),
       onFrame: (text, receivedAt) => this.handleFrame(text, receivedAt, shard),
       onStatus: () => this.followConnections(),
+      onSilence: () => this.changed(),
       onRotated: (_shard, reason) => metrics.upstreamRotations.inc({ exchange: this.exchange, reason }),
       onReconnect: (reason) => {
         this.reconnects += 1;
