@@ -35,13 +35,19 @@ async function main(): Promise<void> {
     logger.error({ err: reason }, 'unhandled promise rejection');
   });
 
+  // A pod that cannot start says why in its own log, once, and exits 1 for its supervisor.
+  const failedToStart = (error: unknown): never => {
+    logger.fatal({ err: error }, `failed to start: ${(error as Error).message}`);
+    process.exit(1);
+  };
+
   const registry = createMetricsRegistry({ defaultMetrics: true });
   const pod = new Pod({
     config,
     logger,
     registry,
     exchanges: exchangeEndpoints(config),
-    engine: await createEngine(config, logger),
+    engine: await createEngine(config, logger).catch(failedToStart),
   });
 
   const shutdown = (signal: NodeJS.Signals) => {
@@ -61,7 +67,7 @@ async function main(): Promise<void> {
   process.once('SIGTERM', shutdown);
   process.once('SIGINT', shutdown);
 
-  await pod.start();
+  await pod.start().catch(failedToStart);
   // One line that scripts and tests can wait for.
   logger.info({ port: pod.port(), url: `http://127.0.0.1:${pod.port()}` }, 'listening');
 }
