@@ -143,8 +143,7 @@ export async function connectRedis(
   // Sentinel and Cluster report each sentinel's or node's failure apart, with its address, before
   // the error that ends the attempt; those are the reasons worth showing.
   const reasons = new Set<string>();
-  const masterName = client instanceof Redis ? (client.options.name ?? '') : '';
-  const onSentinelError = (error: Error) => reasons.add(explainSentinelError(error.message, masterName));
+  const onSentinelError = (error: Error) => reasons.add(explainSentinelError(error.message));
   const onNodeError = (error: Error, address: string) => reasons.add(`${address}: ${error.message}`);
   await new Promise<void>((resolve, reject) => {
     let settled = false;
