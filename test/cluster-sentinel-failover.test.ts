@@ -1,8 +1,8 @@
 /**
- * Pods on Redis Sentinel through a real failover: the master is SIGKILLed, Sentinel promotes
- * its replica, and the pods carry on by themselves: one leader again holding the only upstream,
- * batches written to the promoted master, and clients' SSE streams, never reconnected, carrying
- * live ticks again on every pod.
+ * Pods on Redis Sentinel through real failovers: when the master is SIGKILLed, or handed over
+ * alive (`SENTINEL FAILOVER`), Sentinel promotes its replica and the pods carry on by
+ * themselves: one leader again holding the only upstream, batches written to the promoted
+ * master, and clients' SSE streams, never reconnected, carrying live ticks again on every pod.
  */
 import { Redis } from 'ioredis';
 import { clusterKeys } from '@tickwire/cluster';
@@ -10,6 +10,7 @@ import {
   openSse,
   startTestRedisSentinel,
   waitFor,
+  type RedisAddress,
   type SseConnection,
   type TestRedisSentinel,
 } from '@tickwire/testkit';
@@ -25,6 +26,11 @@ const FAILOVER_TIMEOUT_MS = 10_000;
 /** The pods' reconnect (at most 1 s apart) plus a lease of 2 s left by the old leader, doubled. */
 const RECOVERY_TIMEOUT_MS = 10_000;
 const TICKS_TIMEOUT_MS = 5_000;
+/**
+ * After a failover with the master alive, Sentinel demotes the old master (and so closes its
+ * clients) about 10 s after the switch here; the pods must follow the switch well before that.
+ */
+const FOLLOW_SWITCH_TIMEOUT_MS = 7_000;
 
 const hasTickAfter = (sse: SseConnection, at: number) =>
   sse.events.some((event) => event.event === 'tick' && event.receivedAt > at);
@@ -40,7 +46,8 @@ describe('a cluster on Redis Sentinel through a failover', () => {
     await sentinel?.stop();
   });
 
-  it('elects a leader again and keeps every client stream live after the master is killed', async () => {
+  /** Two pods on a fresh Sentinel setup, a leader, and one live SSE stream per pod. */
+  async function startLiveCluster(): Promise<{ sentinel: TestRedisSentinel; cluster: ClusterFixture }> {
     sentinel = await startTestRedisSentinel();
     const seeds = sentinel.sentinels.map(({ host, port }) => `${host}:${port}`).join(',');
     cluster = await startCluster({
@@ -52,7 +59,35 @@ describe('a cluster on Redis Sentinel through a failover', () => {
     for (const sse of streams) {
       await sse.waitForEvents((events) => events.some((e) => e.event === 'tick'), TICKS_TIMEOUT_MS);
     }
+    return { sentinel, cluster };
+  }
 
+  /** Waits for the promoted master's stream to grow: the leader writes its batches there. */
+  async function waitForBatchesOn(address: RedisAddress, namespace: string, timeoutMs: number) {
+    const promoted = new Redis({ host: address.host, port: address.port, lazyConnect: true });
+    try {
+      const ticksKey = clusterKeys(namespace).ticks;
+      const lengthBefore = await promoted.xlen(ticksKey);
+      await waitFor(async () => (await promoted.xlen(ticksKey)) > lengthBefore, {
+        timeoutMs,
+        what: 'new batches on the promoted master',
+      });
+    } finally {
+      promoted.disconnect();
+    }
+  }
+
+  /** The same streams, never reconnected, carry live ticks again on every pod. */
+  async function expectLiveStreams(): Promise<void> {
+    const from = Date.now();
+    for (const sse of streams) {
+      await sse.waitForEvents(() => hasTickAfter(sse, from), TICKS_TIMEOUT_MS);
+      expect(sse.closed).toBe(false);
+    }
+  }
+
+  it('elects a leader again and keeps every client stream live after the master is killed', async () => {
+    const { sentinel, cluster } = await startLiveCluster();
     const killedAt = Date.now();
     await sentinel.killMaster();
     await waitFor(async () => (await sentinel!.currentMaster())?.port === sentinel!.replica.port, {
@@ -64,25 +99,28 @@ describe('a cluster on Redis Sentinel through a failover', () => {
 
     await cluster.leader(RECOVERY_TIMEOUT_MS);
     process.stdout.write(`a leader holds the upstream again ${Date.now() - promotedAt} ms after the promotion\n`);
-    // The leader writes its batches to the promoted master: its stream grows there.
-    const promoted = new Redis({ host: sentinel.replica.host, port: sentinel.replica.port, lazyConnect: true });
-    try {
-      const ticksKey = clusterKeys(cluster.namespace).ticks;
-      const lengthAfterLeader = await promoted.xlen(ticksKey);
-      await waitFor(async () => (await promoted.xlen(ticksKey)) > lengthAfterLeader, {
-        timeoutMs: TICKS_TIMEOUT_MS,
-        what: 'new batches on the promoted master',
-      });
-    } finally {
-      promoted.disconnect();
-    }
-    const writingAt = Date.now();
-    // The same streams, never reconnected, carry live ticks again on every pod.
-    for (const sse of streams) {
-      await sse.waitForEvents(() => hasTickAfter(sse, writingAt), TICKS_TIMEOUT_MS);
-      expect(sse.closed).toBe(false);
-    }
+    await waitForBatchesOn(sentinel.replica, cluster.namespace, TICKS_TIMEOUT_MS);
+    await expectLiveStreams();
     // Never two upstream connections at once, through the whole failover.
     expect(samplesSince(cluster.samples, killedAt).filter((s) => s.connections > 1)).toEqual([]);
+  });
+
+  it('follows a failover with the old master alive at the switch, not when the old master is demoted', async () => {
+    const { sentinel, cluster } = await startLiveCluster();
+    const requestedAt = Date.now();
+    await sentinel.failover();
+    await waitFor(async () => (await sentinel.currentMaster())?.port === sentinel.replica.port, {
+      timeoutMs: FAILOVER_TIMEOUT_MS,
+      what: 'Sentinel to promote the replica',
+    });
+    const switchedAt = Date.now();
+    // Until it is demoted the old master still takes writes, which the promoted one never sees.
+    await waitForBatchesOn(sentinel.replica, cluster.namespace, FOLLOW_SWITCH_TIMEOUT_MS);
+    process.stdout.write(
+      `failover requested: switch after ${switchedAt - requestedAt} ms, batches on the new master ${Date.now() - switchedAt} ms later\n`,
+    );
+    await cluster.leader(RECOVERY_TIMEOUT_MS);
+    await expectLiveStreams();
+    expect(samplesSince(cluster.samples, requestedAt).filter((s) => s.connections > 1)).toEqual([]);
   });
 });

@@ -23,6 +23,11 @@ export interface TestRedisSentinel {
   replica: RedisAddress;
   /** SIGKILLs the master the setup started with, as a crash would; the sentinels see it go. */
   killMaster(): Promise<void>;
+  /**
+   * Asks the first sentinel for a failover with the master alive (`SENTINEL FAILOVER`, as for
+   * maintenance): the replica is promoted at once, the old master is demoted seconds later.
+   */
+  failover(): Promise<void>;
   /** The master's address as the first sentinel names it now. */
   currentMaster(): Promise<RedisAddress | undefined>;
   /** SIGKILLs the sentinels and both servers and removes the sentinels' directories; idempotent. */
@@ -110,6 +115,11 @@ export async function startTestRedisSentinel(
       master: { host: HOST, port: masterPort },
       replica: { host: HOST, port: replicaPort },
       killMaster: () => master.kill!(),
+      failover: async () => {
+        // redis-cli exits 0 on an error reply, so the answer itself is checked.
+        const reply = await sentinelCli(firstSentinel, 'sentinel', 'failover', masterName);
+        if (reply !== 'OK') throw new Error(`SENTINEL FAILOVER ${masterName} answered ${reply}`);
+      },
       currentMaster: async () => {
         const reply = await sentinelCli(firstSentinel, 'sentinel', 'get-master-addr-by-name', masterName);
         const [host, port] = reply.split('\n');

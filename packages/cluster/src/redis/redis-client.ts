@@ -93,6 +93,9 @@ function createClient(
         // Without it a sentinel that accepts the connection but never answers holds the lookup
         // of the master, and with it every reconnect, forever.
         sentinelCommandTimeout: commandTimeoutMs,
+        // Reconnect at Sentinel's +switch-master: a master handed over alive keeps taking writes
+        // (lost ones) until Sentinel demotes it, about 10 s later.
+        failoverDetector: true,
       });
     case 'cluster':
       return new Cluster(connection.nodes, {
