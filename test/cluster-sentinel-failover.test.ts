@@ -44,10 +44,12 @@ describe('a cluster on Redis Sentinel through a failover', () => {
     for (const sse of streams.splice(0)) sse.close();
     await cluster?.stop();
     await sentinel?.stop();
+    cluster = undefined;
+    sentinel = undefined;
   });
 
   /** Two pods on a fresh Sentinel setup, a leader, and one live SSE stream per pod. */
-  async function startLiveCluster(): Promise<{ sentinel: TestRedisSentinel; cluster: ClusterFixture }> {
+  async function startLiveCluster(): Promise<{ setup: TestRedisSentinel; fixture: ClusterFixture }> {
     sentinel = await startTestRedisSentinel();
     const seeds = sentinel.sentinels.map(({ host, port }) => `${host}:${port}`).join(',');
     cluster = await startCluster({
@@ -59,7 +61,7 @@ describe('a cluster on Redis Sentinel through a failover', () => {
     for (const sse of streams) {
       await sse.waitForEvents((events) => events.some((e) => e.event === 'tick'), TICKS_TIMEOUT_MS);
     }
-    return { sentinel, cluster };
+    return { setup: sentinel, fixture: cluster };
   }
 
   /** Waits for the promoted master's stream to grow: the leader writes its batches there. */
@@ -87,40 +89,42 @@ describe('a cluster on Redis Sentinel through a failover', () => {
   }
 
   it('elects a leader again and keeps every client stream live after the master is killed', async () => {
-    const { sentinel, cluster } = await startLiveCluster();
+    const { setup, fixture } = await startLiveCluster();
     const killedAt = Date.now();
-    await sentinel.killMaster();
-    await waitFor(async () => (await sentinel!.currentMaster())?.port === sentinel!.replica.port, {
+    await setup.killMaster();
+    await waitFor(async () => (await setup.currentMaster())?.port === setup.replica.port, {
       timeoutMs: FAILOVER_TIMEOUT_MS,
       what: 'Sentinel to promote the replica',
     });
     const promotedAt = Date.now();
     process.stdout.write(`master killed: Sentinel promoted the replica after ${promotedAt - killedAt} ms\n`);
 
-    await cluster.leader(RECOVERY_TIMEOUT_MS);
-    process.stdout.write(`a leader holds the upstream again ${Date.now() - promotedAt} ms after the promotion\n`);
-    await waitForBatchesOn(sentinel.replica, cluster.namespace, TICKS_TIMEOUT_MS);
+    await fixture.leader(RECOVERY_TIMEOUT_MS);
+    process.stdout.write(
+      `a leader holds the upstream again ${Date.now() - promotedAt} ms after the promotion\n`,
+    );
+    await waitForBatchesOn(setup.replica, fixture.namespace, TICKS_TIMEOUT_MS);
     await expectLiveStreams();
     // Never two upstream connections at once, through the whole failover.
-    expect(samplesSince(cluster.samples, killedAt).filter((s) => s.connections > 1)).toEqual([]);
+    expect(samplesSince(fixture.samples, killedAt).filter((s) => s.connections > 1)).toEqual([]);
   });
 
   it('follows a failover with the old master alive at the switch, not when the old master is demoted', async () => {
-    const { sentinel, cluster } = await startLiveCluster();
+    const { setup, fixture } = await startLiveCluster();
     const requestedAt = Date.now();
-    await sentinel.failover();
-    await waitFor(async () => (await sentinel.currentMaster())?.port === sentinel.replica.port, {
+    await setup.failover();
+    await waitFor(async () => (await setup.currentMaster())?.port === setup.replica.port, {
       timeoutMs: FAILOVER_TIMEOUT_MS,
       what: 'Sentinel to promote the replica',
     });
     const switchedAt = Date.now();
     // Until it is demoted the old master still takes writes, which the promoted one never sees.
-    await waitForBatchesOn(sentinel.replica, cluster.namespace, FOLLOW_SWITCH_TIMEOUT_MS);
+    await waitForBatchesOn(setup.replica, fixture.namespace, FOLLOW_SWITCH_TIMEOUT_MS);
     process.stdout.write(
       `failover requested: switch after ${switchedAt - requestedAt} ms, batches on the new master ${Date.now() - switchedAt} ms later\n`,
     );
-    await cluster.leader(RECOVERY_TIMEOUT_MS);
+    await fixture.leader(RECOVERY_TIMEOUT_MS);
     await expectLiveStreams();
-    expect(samplesSince(cluster.samples, requestedAt).filter((s) => s.connections > 1)).toEqual([]);
+    expect(samplesSince(fixture.samples, requestedAt).filter((s) => s.connections > 1)).toEqual([]);
   });
 });

@@ -73,7 +73,8 @@ export async function startPodProcess(env: Record<string, string>, timeoutMs = 1
         if (exit !== null) {
           // A failed start is logged as a fatal line; a crash before the logger exists, on stderr.
           const fatal = logs.find((entry) => entry.level === 'fatal')?.msg;
-          throw new WaitAborted(`pod exited early (${exit}): ${String(fatal ?? pod.stderr().slice(0, 2_000))}`);
+          const reason = typeof fatal === 'string' ? fatal : pod.stderr().slice(0, 2_000);
+          throw new WaitAborted(`pod exited early (${exit}): ${reason}`);
         }
         const line = logs.find((entry) => entry.msg === 'listening');
         return typeof line?.port === 'number' ? line.port : undefined;

@@ -151,8 +151,7 @@ const sentinelCli = (port: number, ...args: string[]) =>
 
 async function waitForReplicaSynced(replicaPort: number): Promise<void> {
   await waitFor(
-    async () =>
-      (await sentinelCli(replicaPort, 'info', 'replication')).includes('master_link_status:up'),
+    async () => (await sentinelCli(replicaPort, 'info', 'replication')).includes('master_link_status:up'),
     {
       timeoutMs: REPLICA_SYNC_TIMEOUT_MS,
       intervalMs: SENTINEL_READY_POLL_MS,

@@ -18,7 +18,11 @@ const closed = (client: { status: string }) =>
   waitFor(() => client.status === 'end', { timeoutMs: CLOSE_TIMEOUT_MS, what: 'the client to close' });
 
 const clientFor = (connection: RedisConnectionOptions) =>
-  createRedisClient(connection, { instanceId: 'test', purpose: 'commands', commandTimeoutMs: COMMAND_TIMEOUT_MS });
+  createRedisClient(connection, {
+    instanceId: 'test',
+    purpose: 'commands',
+    commandTimeoutMs: COMMAND_TIMEOUT_MS,
+  });
 
 describe('connectRedis', () => {
   let silent: Server | undefined;
@@ -57,7 +61,10 @@ describe('connectRedis', () => {
   );
 
   it.each([
-    ['a standalone URL', (port: number): RedisConnectionOptions => ({ mode: 'standalone', url: `redis://127.0.0.1:${port}` })],
+    [
+      'a standalone URL',
+      (port: number): RedisConnectionOptions => ({ mode: 'standalone', url: `redis://127.0.0.1:${port}` }),
+    ],
     [
       'Sentinel',
       (port: number): RedisConnectionOptions => ({
@@ -66,7 +73,10 @@ describe('connectRedis', () => {
         masterName: 'tickwire',
       }),
     ],
-    ['a Cluster', (port: number): RedisConnectionOptions => ({ mode: 'cluster', nodes: [{ host: '127.0.0.1', port }] })],
+    [
+      'a Cluster',
+      (port: number): RedisConnectionOptions => ({ mode: 'cluster', nodes: [{ host: '127.0.0.1', port }] }),
+    ],
   ])(
     'fails at the first refused connection through %s and leaves the client closed, not retrying',
     async (_mode, connection) => {
