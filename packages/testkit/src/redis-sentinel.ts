@@ -63,6 +63,12 @@ const SENTINEL_READY_TIMEOUT_MS = 5_000;
 const REPLICA_SYNC_TIMEOUT_MS = 5_000;
 const SENTINEL_READY_POLL_MS = 50;
 const REDIS_CLI_TIMEOUT_MS = 1_000;
+/**
+ * For both servers, since a failover turns either into a replica: sync at once (Redis waits 5 s
+ * by default in case more replicas come), and load the master's data from the socket, not via
+ * a dump.rdb written into the tests' working directory.
+ */
+const REPLICATION_ARGS = ['--repl-diskless-sync-delay', '0', '--repl-diskless-load', 'swapdb'];
 /** Fatal start-up errors (bad config line, port in use) are logged last, so the tail is kept. */
 const OUTPUT_TAIL_CHARS = 800;
 const ADDRESS_IN_USE = 'Address already in use';
@@ -95,12 +101,13 @@ export async function startTestRedisSentinel(
   let stopping: Promise<void> | undefined;
   const stop = () => (stopping ??= stopAll(started, servers));
   try {
-    // Redis waits 5 s by default before a diskless sync, in case more replicas come.
-    const master = await retryOnPortRace(() => startRedisBinary(['--repl-diskless-sync-delay', '0']));
+    const master = await retryOnPortRace(() => startRedisBinary(REPLICATION_ARGS));
     servers.push(master);
     const masterPort = portOf(master);
     // Before the sentinels: a sentinel learns of the replicas from its first INFO to the master.
-    const replica = await retryOnPortRace(() => startRedisBinary(['--replicaof', HOST, String(masterPort)]));
+    const replica = await retryOnPortRace(() =>
+      startRedisBinary([...REPLICATION_ARGS, '--replicaof', HOST, String(masterPort)]),
+    );
     servers.push(replica);
     const replicaPort = portOf(replica);
     await waitForReplicaSynced(replicaPort);
