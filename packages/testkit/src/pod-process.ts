@@ -1,6 +1,7 @@
 /**
  * Starts a real market-data pod as a child process (the built `dist/main.js`), waits for its
  * "listening" log line, and kills it for real. Every pod started here is killed by `stop()`.
+ * `spawnPodProcess` starts one without waiting, for tests of a pod that must not get that far.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { resolve } from 'node:path';
@@ -9,10 +10,13 @@ import { WaitAborted, waitFor } from './wait-for';
 
 export const POD_MAIN = resolve(__dirname, '../../../services/market-data/dist/main.js');
 
-export interface PodProcess {
-  readonly process: ChildProcess;
+export interface PodProcess extends SpawnedPod {
   readonly port: number;
   readonly url: string;
+}
+
+export interface SpawnedPod {
+  readonly process: ChildProcess;
   /** Parsed JSON log lines, in order. */
   readonly logs: Record<string, unknown>[];
   /** Raw stderr text. */
@@ -24,7 +28,8 @@ export interface PodProcess {
   stop(): Promise<void>;
 }
 
-export async function startPodProcess(env: Record<string, string>, timeoutMs = 10_000): Promise<PodProcess> {
+/** Starts a pod and returns at once; `stop()` it in a finally. */
+export function spawnPodProcess(env: Record<string, string>): SpawnedPod {
   const child = spawn(process.execPath, [POD_MAIN], {
     env: { PATH: process.env.PATH ?? '', PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -42,7 +47,7 @@ export async function startPodProcess(env: Record<string, string>, timeoutMs = 1
     }
   });
 
-  const pod: Omit<PodProcess, 'port' | 'url'> = {
+  return {
     process: child,
     logs,
     stderr: () => stderr,
@@ -56,11 +61,21 @@ export async function startPodProcess(env: Record<string, string>, timeoutMs = 1
       await waitFor(() => exit, { timeoutMs: 5_000, what: 'pod exit after SIGKILL' });
     },
   };
+}
+
+export async function startPodProcess(env: Record<string, string>, timeoutMs = 10_000): Promise<PodProcess> {
+  const pod = spawnPodProcess(env);
+  const { logs } = pod;
   try {
     const port = await waitFor(
       () => {
-        if (exit)
-          throw new WaitAborted(`pod exited early (${exit.code ?? exit.signal}): ${stderr.slice(0, 2_000)}`);
+        const exit = pod.process.exitCode ?? pod.process.signalCode;
+        if (exit !== null) {
+          // A failed start is logged as a fatal line; a crash before the logger exists, on stderr.
+          const fatal = logs.find((entry) => entry.level === 'fatal')?.msg;
+          const reason = typeof fatal === 'string' ? fatal : pod.stderr().slice(0, 2_000);
+          throw new WaitAborted(`pod exited early (${exit}): ${reason}`);
+        }
         const line = logs.find((entry) => entry.msg === 'listening');
         return typeof line?.port === 'number' ? line.port : undefined;
       },

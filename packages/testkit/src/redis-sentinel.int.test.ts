@@ -1,10 +1,12 @@
 /**
  * The local Redis Sentinel from startTestRedisSentinel is one ioredis can discover its master
- * through: commands and Lua sent via `{ sentinels, name }` reach the master the sentinels name.
+ * through: commands and Lua sent via `{ sentinels, name }` reach the master the sentinels name,
+ * and when that master is killed the sentinels promote its replica, where ioredis follows.
  */
 import { Redis } from 'ioredis';
 import { isPortFree } from './redis-server';
 import { startTestRedisSentinel, type TestRedisSentinel } from './redis-sentinel';
+import { waitFor } from './wait-for';
 
 /** Start-up takes well under a second here; the rest is room for a loaded CI box. */
 const START_TIMEOUT_MS = 8_000;
@@ -15,6 +17,12 @@ const STOP_TIMEOUT_MS = 2_000;
 const OWN_SETUP_TIMEOUT_MS = 3_000;
 /** Two sentinels, so a list of several (each with its own port and directory) is exercised. */
 const SENTINELS = 2;
+/**
+ * The sentinel's down-after (2 s), the failover's own steps (about 1 s, plus up to 1 s of
+ * desynchronisation Sentinel adds), and room for a loaded CI box.
+ */
+const FAILOVER_TIMEOUT_MS = 10_000;
+const FAILOVER_TEST_TIMEOUT_MS = 20_000;
 
 const INCR_BY_THEN_READ = `
 redis.call('INCRBY', KEYS[1], ARGV[1])
@@ -85,9 +93,52 @@ describe('a local Redis Sentinel for tests', () => {
         await own.stop();
         await own.stop();
       }
-      for (const { port } of [own.master, ...own.sentinels]) expect(await isPortFree(port)).toBe(true);
+      for (const { port } of [own.master, own.replica, ...own.sentinels]) {
+        expect(await isPortFree(port)).toBe(true);
+      }
     },
     OWN_SETUP_TIMEOUT_MS,
+  );
+
+  it(
+    'promotes the replica when the master is killed, and a client reconnects to it with the data written before',
+    async () => {
+      const own = await startTestRedisSentinel();
+      const redis = new Redis({
+        sentinels: own.sentinels,
+        name: own.masterName,
+        maxRetriesPerRequest: 0,
+        retryStrategy: () => 100,
+        sentinelRetryStrategy: () => 100,
+      });
+      redis.on('error', () => undefined); // refused connections while the master is gone
+      try {
+        expect(own.replica.port).not.toBe(own.master.port);
+        await redis.set('t1:sentinel:before', 'kept');
+        // The write reached the replica before the master dies, so the failover cannot lose it.
+        await redis.wait(1, 1_000);
+        await own.killMaster();
+        await waitFor(async () => (await own.currentMaster())?.port === own.replica.port, {
+          timeoutMs: FAILOVER_TIMEOUT_MS,
+          what: 'the sentinel to name the replica as master',
+        });
+        const answer = await waitFor(
+          () =>
+            redis.get('t1:sentinel:before').then(
+              (value) => ({ value }),
+              () => undefined,
+            ),
+          { timeoutMs: FAILOVER_TIMEOUT_MS, what: 'the client to reach the promoted replica' },
+        );
+        expect(answer.value).toBe('kept');
+        expect(((await redis.call('ROLE')) as unknown[])[0]).toBe('master');
+        expect(await redis.config('GET', 'port')).toEqual(['port', String(own.replica.port)]);
+      } finally {
+        redis.disconnect();
+        await own.stop();
+      }
+    },
+    FAILOVER_TEST_TIMEOUT_MS,
   );
 
   it(

@@ -71,7 +71,8 @@ async function listenAndClose(port: number): Promise<number> {
   });
 }
 
-export async function startRedisBinary(): Promise<TestRedis> {
+/** A `redis-server` on a free port; `extraArgs` (e.g. `--replicaof host port`) go after ours. */
+export async function startRedisBinary(extraArgs: readonly string[] = []): Promise<TestRedis> {
   const port = await freePort();
   let child: ChildProcess | undefined;
   const launch = async () => {
@@ -84,6 +85,7 @@ export async function startRedisBinary(): Promise<TestRedis> {
       '',
       '--appendonly',
       'no',
+      ...extraArgs,
     ]);
   };
   const kill = async () => {

@@ -1,5 +1,6 @@
 /**
- * Typed errors for the small negative codes the Lua scripts return, mapped in one place.
+ * The cluster's typed errors: the small negative codes the Lua scripts return, mapped in one
+ * place, and the failure to reach Redis at start-up.
  */
 import { TickwireError } from '@tickwire/core';
 
@@ -18,6 +19,16 @@ export class NotLeaderError extends ClusterError {
     readonly value: string,
   ) {
     super('NOT_LEADER', `${operation} refused: ${value} no longer holds the leadership`);
+  }
+}
+
+/** Start-up could not reach Redis: `target` says where it looked, `reason` what went wrong. */
+export class RedisConnectError extends ClusterError {
+  constructor(
+    readonly target: string,
+    readonly reason: string,
+  ) {
+    super('REDIS_CONNECT_FAILED', `cannot connect to ${target}: ${reason}`);
   }
 }
 

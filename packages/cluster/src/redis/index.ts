@@ -9,11 +9,13 @@ export { RedisDistribution, DEFAULT_RETAINED_BATCHES } from './redis-distributio
 export { RedisInterest, parseInterestEvent } from './redis-interest';
 export {
   createRedisClient,
+  connectRedis,
   parseRedisAddresses,
+  STARTUP_CONNECT_TIMEOUT_MS,
   type RedisClient,
   type RedisAddress,
   type RedisConnectionOptions,
 } from './redis-client';
 export { clusterKeys, DEFAULT_NAMESPACE, type ClusterKeys } from './keys';
-export { ClusterError, NotLeaderError, isNotLeaderError } from './errors';
+export { ClusterError, NotLeaderError, RedisConnectError, isNotLeaderError } from './errors';
 export { decodeBatch } from './batch-codec';

@@ -1,10 +1,13 @@
 /**
- * The one place that creates Redis connections (STYLE rule 4): a standalone URL, a Sentinel
- * group or a Redis Cluster, with the same failure behaviour for all three. Commands fail fast
- * while disconnected instead of queueing, because the election must notice an outage on its
- * own clock, and reconnects are retried quickly so the cluster recovers by itself.
+ * The one place that creates Redis connections: a standalone URL, a Sentinel group or a Redis
+ * Cluster, with the same failure behaviour for all three. Commands fail fast while disconnected
+ * instead of queueing, because the election must notice an outage on its own clock, and
+ * reconnects are retried quickly so the cluster recovers by itself. The first connection is
+ * different: see `connectRedis`.
  */
 import { Cluster, Redis, type RedisOptions } from 'ioredis';
+import { RedisConnectError } from './errors';
+import { explainSentinelError, isAllSentinelsFailedError } from './sentinel-errors';
 
 export type RedisClient = Redis | Cluster;
 
@@ -32,12 +35,20 @@ export const DEFAULT_COMMAND_TIMEOUT_MS = 2_000;
 /** Reconnect delays: 50 ms growing to 1 s, so a restarted Redis is found within a second. */
 const RECONNECT_STEP_MS = 50;
 const RECONNECT_MAX_MS = 1_000;
-/** How long `connect()` waits for a first connection at start-up (ms). */
+/** How long one TCP connect (to a server, a sentinel or a seed) may take (ms). */
 const CONNECT_TIMEOUT_MS = 5_000;
+/**
+ * How long `connectRedis` waits in all before it gives up (ms): one TCP connect to a sentinel or
+ * seed plus one to the server it names. Most failures end it much sooner, at their first error.
+ */
+export const STARTUP_CONNECT_TIMEOUT_MS = 2 * CONNECT_TIMEOUT_MS;
 /** Client-side guard for blocking reads on a server that stopped answering (ms, added to BLOCK). */
 const BLOCKING_TIMEOUT_MS = 10_000;
 
 const reconnectDelay = (attempt: number) => Math.min(attempt * RECONNECT_STEP_MS, RECONNECT_MAX_MS);
+
+/** What each client points at, for `connectRedis`'s error (ioredis keeps Cluster seeds private). */
+const targets = new WeakMap<RedisClient, string>();
 
 /** Creates a connection that is not connected yet: call `connectRedis` on it. */
 export function createRedisClient(
@@ -53,6 +64,16 @@ export function createRedisClient(
     // Blocking reads must not be cut by the command timeout; they get their own guard.
     ...(blocking ? { blockingTimeout: BLOCKING_TIMEOUT_MS } : { commandTimeout: options.commandTimeoutMs }),
   };
+  const client = createClient(connection, common, options.commandTimeoutMs);
+  targets.set(client, describeTarget(connection));
+  return client;
+}
+
+function createClient(
+  connection: RedisConnectionOptions,
+  common: RedisOptions,
+  commandTimeoutMs: number,
+): RedisClient {
   switch (connection.mode) {
     case 'standalone':
       return new Redis(connection.url, {
@@ -69,6 +90,12 @@ export function createRedisClient(
         enableOfflineQueue: false,
         retryStrategy: reconnectDelay,
         sentinelRetryStrategy: reconnectDelay,
+        // Without it a sentinel that accepts the connection but never answers holds the lookup
+        // of the master, and with it every reconnect, forever.
+        sentinelCommandTimeout: commandTimeoutMs,
+        // Reconnect at Sentinel's +switch-master: a master handed over alive keeps taking writes
+        // (lost ones) until Sentinel demotes it, about 10 s later.
+        failoverDetector: true,
       });
     case 'cluster':
       return new Cluster(connection.nodes, {
@@ -85,10 +112,75 @@ export function createRedisClient(
   }
 }
 
-/** Connects, bounded in time; the client keeps reconnecting by itself after that. */
-export async function connectRedis(client: RedisClient): Promise<void> {
+function describeTarget(connection: RedisConnectionOptions): string {
+  switch (connection.mode) {
+    case 'standalone': {
+      const url = new URL(connection.url);
+      return `Redis at ${url.hostname}:${url.port || DEFAULT_REDIS_PORT}`;
+    }
+    case 'sentinel':
+      return `Redis through Sentinel ${formatAddresses(connection.sentinels)} (master name ${JSON.stringify(connection.masterName)})`;
+    case 'cluster':
+      return `Redis Cluster at ${formatAddresses(connection.nodes)}`;
+  }
+}
+
+const DEFAULT_REDIS_PORT = 6379;
+
+const formatAddresses = (addresses: readonly RedisAddress[]) =>
+  addresses.map(({ host, port }) => `${host}:${port}`).join(',');
+
+/**
+ * The first connection: resolves once the client is ready, or disconnects it and throws a
+ * RedisConnectError at the first error the client reports or after `timeoutMs`, whichever comes
+ * first. Left alone, ioredis would keep trying (through Sentinel, with no end and no word) and
+ * report a wrong password or a refused connection as "Connection is closed"; start-up should
+ * instead fail with the reason. Once connected, the client reconnects by itself.
+ */
+export async function connectRedis(
+  client: RedisClient,
+  timeoutMs = STARTUP_CONNECT_TIMEOUT_MS,
+): Promise<void> {
   if (client.status === 'ready') return;
-  await client.connect();
+  const target = targets.get(client) ?? 'Redis';
+  // Sentinel and Cluster report each sentinel's or node's failure apart, with its address, before
+  // the error that ends the attempt; those are the reasons worth showing.
+  const reasons = new Set<string>();
+  const onSentinelError = (error: Error) => reasons.add(explainSentinelError(error.message));
+  const onNodeError = (error: Error, address: string) => reasons.add(`${address}: ${error.message}`);
+  await new Promise<void>((resolve, reject) => {
+    let settled = false;
+    const finish = (failure?: string) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(deadline);
+      client.off('error', onError);
+      client.off('sentinelError', onSentinelError);
+      client.off('node error', onNodeError);
+      if (failure === undefined) return resolve();
+      client.disconnect();
+      reject(new RedisConnectError(target, failure));
+    };
+    // A failed round of sentinels or seeds is best told by its parts; any other error (the
+    // server refused the connection, or the password) is the reason itself.
+    const explain = (error: Error, composite: boolean) =>
+      (composite && [...reasons].join('; ')) || error.message;
+    const onError = (error: Error) =>
+      finish(explain(error, client instanceof Cluster || isAllSentinelsFailedError(error)));
+    const deadline = setTimeout(
+      () => finish([`no connection within ${timeoutMs} ms`, ...reasons].join('; ')),
+      timeoutMs,
+    );
+    client.on('error', onError);
+    client.on('sentinelError', onSentinelError);
+    client.on('node error', onNodeError);
+    // ioredis rejects this after the 'error' it emitted, with a vaguer message ("Connection is
+    // closed"); the rejection matters only when no error came first.
+    client.connect().then(
+      () => finish(),
+      (error: Error) => finish(explain(error, true)),
+    );
+  });
 }
 
 /** Parses `host:port,host:port` (Sentinel and Cluster seed lists). */

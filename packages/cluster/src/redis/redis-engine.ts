@@ -41,7 +41,7 @@ export class RedisEngine implements Engine {
     private readonly clients: RedisClient[],
   ) {}
 
-  /** Connects (bounded in time) and builds the engine; throws when Redis cannot be reached. */
+  /** Connects (bounded in time) and builds the engine; throws a RedisConnectError when Redis cannot be reached. */
   static async create(options: RedisEngineOptions): Promise<RedisEngine> {
     const logger = options.logger ?? silentLogger;
     const keys = clusterKeys(options.namespace ?? DEFAULT_NAMESPACE);
@@ -62,8 +62,9 @@ export class RedisEngine implements Engine {
     try {
       await Promise.all([connectRedis(commands), connectRedis(subscriber)]);
     } catch (error) {
-      for (const client of clients) client.disconnect();
-      throw new Error(`cannot connect to Redis: ${(error as Error).message}`, { cause: error });
+      // connectRedis disconnected the one that failed; the others would keep retrying.
+      for (const client of clients) if (client.status !== 'end') client.disconnect();
+      throw error;
     }
     const scripts = new ClusterScripts(commands, keys);
     const election = new RedisElection({

@@ -61,8 +61,14 @@ async function run<Config extends ServiceConfig>(entry: ServiceEntry<Config>): P
     logger.error({ err: reason }, 'unhandled promise rejection');
   });
 
+  // A service that cannot start says why in its own log, once, and exits 1 for its supervisor.
+  const failedToStart = (error: unknown): never => {
+    logger.fatal({ err: error }, `failed to start: ${(error as Error).message}`);
+    process.exit(1);
+  };
+
   const registry = createMetricsRegistry({ defaultMetrics: true });
-  const service = await entry.create({ config, logger, registry });
+  const service = await entry.create({ config, logger, registry }).catch(failedToStart);
 
   const shutdown = (signal: NodeJS.Signals) => {
     logger.info({ signal }, 'shutting down');
@@ -81,7 +87,7 @@ async function run<Config extends ServiceConfig>(entry: ServiceEntry<Config>): P
   process.once('SIGTERM', shutdown);
   process.once('SIGINT', shutdown);
 
-  await service.start();
+  await service.start().catch(failedToStart);
   // One line that scripts and tests can wait for.
   logger.info({ port: service.port(), url: `http://127.0.0.1:${service.port()}` }, 'listening');
 }
