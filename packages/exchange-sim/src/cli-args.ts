@@ -1,5 +1,5 @@
 /** Command-line flags of tickwire-sim, parsed into SimOptions (every error reported at once). */
-import type { SimOptions } from './options';
+import type { SimOptions } from './binance/options';
 
 export const CLI_USAGE = `Usage: tickwire-sim [--port N] [--seed N] [--symbols BTCUSDT,ETHUSDT] [--rate TRADES_PER_SEC]
 

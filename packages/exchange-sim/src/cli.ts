@@ -5,7 +5,7 @@
  */
 import { CLI_USAGE, parseCliArgs } from './cli-args';
 import { SimOptionsError } from './options';
-import { startExchangeSim } from './sim';
+import { startExchangeSim } from './binance';
 
 /** Exit code for bad flags or options (the BSD EX_USAGE convention). */
 const EXIT_USAGE = 64;

@@ -5,7 +5,23 @@
  */
 import { REST_FAULT_STATUSES, type FaultState, type RestFault } from './fault-state';
 import { MAX_TRADES_PER_SECOND } from './options';
-import type { SimFaults } from './sim-api';
+
+/** Fault injection, the same on every simulator; mirrored over HTTP under /_sim/. */
+export interface SimFaults {
+  /** Drops every WebSocket connection: abruptly (client sees 1006) without a code, else a close frame with it. */
+  dropAll(code?: number): void;
+  /** Connections stay open but get no data frames and no pings, for `ms` (0 = until resume()). */
+  stall(ms: number): void;
+  resume(): void;
+  /** Sends `count` malformed text frames to every open connection. */
+  sendMalformed(count: number): void;
+  /** While on, WebSocket upgrade requests are reset without an answer (REST keeps working). */
+  refuseConnections(on: boolean): void;
+  /** Answers the next `count` REST requests with `status` (429/418 carry Retry-After). */
+  restFault(fault: RestFault): void;
+  /** Clears stall, refusal and REST faults, and forgets REST budgets, bans and the venue's own fault state. */
+  reset(): void;
+}
 
 export interface FaultControlDeps {
   readonly state: FaultState;

@@ -14,10 +14,10 @@
  * (Binance: POST /_sim/silence) through `extensions`.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { SimFaults } from './fault-controls';
 import { REST_FAULT_STATUSES, type RestFaultStatus } from './fault-state';
 import { sendJson, sendSimError } from './http-responses';
 import { MAX_TIMER_MS, MAX_TRADES_PER_SECOND } from './options';
-import type { SimFaults } from './sim-api';
 
 /** What the /_sim/ endpoints drive: the part of a simulator handle every exchange has. */
 export interface SimControlTarget {

@@ -1,5 +1,5 @@
 /**
- * Option merging and validation shared by the Finnhub and Coinbase simulators: the caller's
+ * Option merging and validation shared by every simulator: the caller's
  * options over exported defaults (undefined means "use the default"), then every problem
  * collected and thrown at once as one SimOptionsError (STYLE rules 9 and 11).
  */

@@ -12,6 +12,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { FaultState, RestFaultStatus } from '../fault-state';
 import { BAD_GATEWAY_HTML, sendText } from '../http-responses';
 import { RollingCounter } from '../rolling-counter';
+import type { VenueRestApi } from '../venue/venue-sim';
 import type { CoinbaseFeed } from './feed';
 import { restTickerBody } from './payloads';
 import type { CoinbaseSimStats } from './sim-api';
@@ -32,7 +33,7 @@ export const CoinbaseRestBodies = {
 
 const PRODUCT_PATH_RE = /^\/products\/([^/]+)(\/ticker)?$/;
 
-export class CoinbaseRestApi {
+export class CoinbaseRestApi implements VenueRestApi {
   private readonly recent = new RollingCounter(COINBASE_REST_WINDOW_MS);
 
   constructor(
@@ -44,7 +45,7 @@ export class CoinbaseRestApi {
   ) {}
 
   /** Whether this API serves `path` (the rest of the port is WebSocket and /_sim/). */
-  static serves(path: string): boolean {
+  serves(path: string): boolean {
     return path === '/products' || path.startsWith('/products/');
   }
 

@@ -4,15 +4,13 @@
  * port. The feed socket is `/` (wss://ws-feed.exchange.coinbase.com); REST is /products...
  * Docs: https://docs.cdp.coinbase.com/exchange/websocket-feed/overview
  */
-import type { IncomingMessage, ServerResponse } from 'node:http';
 import { EventLog } from '../event-log';
-import { checkTradesPerSecond, createFaultControls } from '../fault-controls';
 import { FaultState } from '../fault-state';
-import { handleSimRequest } from '../faults-http';
-import { STOP_GRACE_MS, requestUrl, startHttpHost, type HttpHost } from '../http-host';
+import { requestUrl } from '../http-host';
 import { sendText } from '../http-responses';
 import { StreamHub } from '../stream-hub';
-import { VenueGateway } from '../venue/venue-gateway';
+import { VenueGateway, malformedFrames } from '../venue/venue-gateway';
+import { startVenueSim } from '../venue/venue-sim';
 import { snapshotStats } from '../venue/venue-stats';
 import { CoinbaseConnection, type CoinbaseConnectionContext } from './connection';
 import { CoinbaseFeed } from './feed';
@@ -20,16 +18,11 @@ import { resolveCoinbaseSimOptions, type CoinbaseSimOptions } from './options';
 import { COINBASE_JSON_CONTENT_TYPE, CoinbaseRestApi, CoinbaseRestBodies } from './rest-api';
 import { createCoinbaseStats, type CoinbaseSim } from './sim-api';
 
-/**
- * Frames of the malformed fault, sent in turn: a truncated ticker, non-JSON text, an empty
- * frame, and valid JSON of the wrong shape. Parsers must survive all of them.
- */
-export const COINBASE_MALFORMED_FRAMES: readonly string[] = [
+/** Frames of the malformed fault: a truncated ticker, then the shapes every venue sends. */
+export const COINBASE_MALFORMED_FRAMES = malformedFrames(
   '{"type":"ticker","sequence":333938798,"product_id":"BTC-USD","price":"147',
-  '<html><body>upstream error</body></html>',
-  '',
   '{"type":"ticker","product_id":null}',
-];
+);
 
 /**
  * Starts a Coinbase Exchange simulator and resolves once it listens. Throws SimOptionsError for
@@ -65,64 +58,18 @@ export async function startCoinbaseSim(options: CoinbaseSimOptions = {}): Promis
         : { reject: 404 },
   });
 
-  let host: HttpHost;
-  try {
-    host = await startHttpHost({
-      host: resolved.host,
-      port: resolved.port,
-      route: (req, res) => route(req, res),
-      upgrade: (req, socket, head) => gateway.handleUpgrade(req, socket, head),
-    });
-  } catch (error) {
-    faults.stop();
-    throw error;
-  }
-  feed.start();
-
-  let stopping: Promise<void> | undefined;
-  const sim: CoinbaseSim = {
-    port: host.port,
-    url: host.url,
-    wsUrl: host.wsUrl,
+  return startVenueSim({
+    host: resolved.host,
+    port: resolved.port,
+    faults,
+    log,
+    hub,
+    feed,
+    gateway,
+    rest: restApi,
+    notFound: (res) => sendText(res, 404, CoinbaseRestBodies.notFound, COINBASE_JSON_CONTENT_TYPE),
     stats: () => snapshotStats(stats),
-    subscriptions: () => hub.streamCounts(),
-    recentEvents: (filter) => log.recent(filter),
-    onEvent: (listener) => log.onEvent(listener),
-    setTradesPerSecond: (tradesPerSecond) => {
-      checkTradesPerSecond(tradesPerSecond);
-      feed.setTradesPerSecond(tradesPerSecond);
-    },
-    faults: createFaultControls({
-      state: faults,
-      dropAll: (code) => gateway.dropAll(code),
-      sendMalformed: (count) => gateway.sendMalformed(count),
-      onReset: () => restApi.reset(),
-    }),
-    stop(): Promise<void> {
-      stopping ??= (async () => {
-        feed.stop();
-        faults.stop();
-        log.clearListeners();
-        await host.close(() => gateway.stop(STOP_GRACE_MS));
-      })();
-      return stopping;
-    },
-  };
-
-  function route(req: IncomingMessage, res: ServerResponse): void {
-    // Bodies are never read; drain them so keep-alive connections stay usable.
-    req.resume();
-    const url = requestUrl(req);
-    if (!url) {
-      sendText(res, 400, 'Bad Request', 'text/plain');
-    } else if (CoinbaseRestApi.serves(url.pathname)) {
-      restApi.handle(req, res, url);
-    } else if (url.pathname.startsWith('/_sim/')) {
-      handleSimRequest(sim, req, res, url);
-    } else {
-      sendText(res, 404, CoinbaseRestBodies.notFound, COINBASE_JSON_CONTENT_TYPE);
-    }
-  }
-
-  return sim;
+    onReset: () => restApi.reset(),
+    faultControls: (shared) => shared,
+  });
 }

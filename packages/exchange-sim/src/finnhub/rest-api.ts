@@ -12,6 +12,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { FaultState, RestFaultStatus } from '../fault-state';
 import { BAD_GATEWAY_HTML, sendText } from '../http-responses';
+import type { VenueRestApi } from '../venue/venue-sim';
 import type { FinnhubMarket } from './feed';
 import type { FinnhubInstrumentKind } from './instruments';
 import { UNKNOWN_SYMBOL_QUOTE_BODY, quoteBody } from './payloads';
@@ -59,7 +60,7 @@ function rateHeaders(decision: FinnhubRateDecision): Record<string, number> {
   };
 }
 
-export class FinnhubRestApi {
+export class FinnhubRestApi implements VenueRestApi {
   constructor(
     private readonly markets: ReadonlyMap<string, FinnhubMarket>,
     private readonly apiKeys: ReadonlySet<string>,
@@ -68,6 +69,11 @@ export class FinnhubRestApi {
     private readonly stats: FinnhubSimStats,
     private readonly clock: () => number = Date.now,
   ) {}
+
+  /** Whether this API serves `path` (the rest of the port is WebSocket and /_sim/). */
+  serves(path: string): boolean {
+    return path.startsWith('/api/');
+  }
 
   /** Answers one request under /api/. */
   handle(req: IncomingMessage, res: ServerResponse, url: URL): void {

@@ -5,15 +5,14 @@
  * HTTP 401 at the handshake, and one key holds one connection at a time.
  * Docs: https://finnhub.io/docs/api/websocket-trades
  */
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { IncomingMessage } from 'node:http';
 import { EventLog } from '../event-log';
-import { checkTradesPerSecond, createFaultControls } from '../fault-controls';
 import { FaultState } from '../fault-state';
-import { handleSimRequest } from '../faults-http';
-import { STOP_GRACE_MS, requestUrl, startHttpHost, type HttpHost } from '../http-host';
+import { requestUrl } from '../http-host';
 import { sendText } from '../http-responses';
 import { StreamHub } from '../stream-hub';
-import { VenueGateway, type UpgradeVerdict } from '../venue/venue-gateway';
+import { VenueGateway, type UpgradeVerdict, malformedFrames } from '../venue/venue-gateway';
+import { startVenueSim } from '../venue/venue-sim';
 import type { VenueSocket } from '../venue/venue-socket';
 import { CloseReason, snapshotStats } from '../venue/venue-stats';
 import { FinnhubConnection, type FinnhubConnectionContext } from './connection';
@@ -30,16 +29,11 @@ import { createFinnhubStats, type FinnhubSim, type FinnhubSimStats } from './sim
 export const FINNHUB_DUPLICATE_CLOSE_CODE = 1008;
 export const FINNHUB_DUPLICATE_CLOSE_REASON = 'API key already in use';
 
-/**
- * Frames of the malformed fault, sent in turn: a truncated trade frame, non-JSON text, an empty
- * frame, and valid JSON of the wrong shape. Parsers must survive all of them.
- */
-export const FINNHUB_MALFORMED_FRAMES: readonly string[] = [
+/** Frames of the malformed fault: a truncated trade frame, then the shapes every venue sends. */
+export const FINNHUB_MALFORMED_FRAMES = malformedFrames(
   '{"data":[{"c":null,"p":66972.77,"s":"BINANCE:BTCUSDT","t":17215558',
-  '<html><body>upstream error</body></html>',
-  '',
   '{"data":null,"type":"trade"}',
-];
+);
 
 /** The API key of a socket request, or undefined when the path is not Finnhub's socket. */
 export function finnhubSocketTarget(
@@ -118,68 +112,31 @@ export async function startFinnhubSim(options: FinnhubSimOptions = {}): Promise<
     },
   });
 
-  let host: HttpHost;
-  try {
-    host = await startHttpHost({
-      host: resolved.host,
-      port: resolved.port,
-      route: (req, res) => route(req, res),
-      upgrade: (req, socket, head) => gateway.handleUpgrade(req, socket, head),
-    });
-  } catch (error) {
-    faults.stop();
-    throw error;
-  }
-  feed.start();
-  const batchTimer = setInterval(() => {
-    for (const connection of connections) connection.flush();
-  }, resolved.batchIntervalMs);
-
-  let stopping: Promise<void> | undefined;
-  const sim: FinnhubSim = {
-    port: host.port,
-    url: host.url,
-    wsUrl: host.wsUrl,
-    stats: () => snapshotStats(stats),
-    subscriptions: () => hub.streamCounts(),
-    recentEvents: (filter) => log.recent(filter),
-    onEvent: (listener) => log.onEvent(listener),
-    setTradesPerSecond: (tradesPerSecond) => {
-      checkTradesPerSecond(tradesPerSecond);
-      feed.setTradesPerSecond(tradesPerSecond);
-    },
-    faults: createFaultControls({
-      state: faults,
-      dropAll: (code) => gateway.dropAll(code),
-      sendMalformed: (count) => gateway.sendMalformed(count),
-      onReset: () => limiter.reset(),
-    }),
-    stop(): Promise<void> {
-      stopping ??= (async () => {
+  let batchTimer: NodeJS.Timeout | undefined;
+  return startVenueSim({
+    host: resolved.host,
+    port: resolved.port,
+    faults,
+    log,
+    hub,
+    feed: {
+      start: () => {
+        feed.start();
+        batchTimer = setInterval(() => {
+          for (const connection of connections) connection.flush();
+        }, resolved.batchIntervalMs);
+      },
+      stop: () => {
         feed.stop();
         clearInterval(batchTimer);
-        faults.stop();
-        log.clearListeners();
-        await host.close(() => gateway.stop(STOP_GRACE_MS));
-      })();
-      return stopping;
+      },
+      setTradesPerSecond: (tradesPerSecond) => feed.setTradesPerSecond(tradesPerSecond),
     },
-  };
-
-  function route(req: IncomingMessage, res: ServerResponse): void {
-    // Bodies are never read; drain them so keep-alive connections stay usable.
-    req.resume();
-    const url = requestUrl(req);
-    if (!url) {
-      sendText(res, 400, 'Bad Request', 'text/plain');
-    } else if (url.pathname.startsWith('/api/')) {
-      restApi.handle(req, res, url);
-    } else if (url.pathname.startsWith('/_sim/')) {
-      handleSimRequest(sim, req, res, url);
-    } else {
-      sendText(res, 404, FinnhubRestBodies.notFound, FINNHUB_JSON_CONTENT_TYPE);
-    }
-  }
-
-  return sim;
+    gateway,
+    rest: restApi,
+    notFound: (res) => sendText(res, 404, FinnhubRestBodies.notFound, FINNHUB_JSON_CONTENT_TYPE),
+    stats: () => snapshotStats(stats),
+    onReset: () => limiter.reset(),
+    faultControls: (shared) => shared,
+  });
 }

@@ -1,8 +1,13 @@
 /**
- * One Finnhub or Coinbase simulator per test with its WebSocket clients, all closed (and the
- * simulator stopped) after each test whatever its outcome. Call at the top of a test file.
+ * One simulator per test with its WebSocket clients, all closed (and the simulator stopped)
+ * after each test whatever its outcome. Call at the top of a test file.
  */
 import { TestClient } from './ws-test-client';
+
+export interface ConnectOptions {
+  /** Answer pings automatically (default true). */
+  readonly autoPong?: boolean;
+}
 
 interface Stoppable {
   readonly wsUrl: string;
@@ -12,9 +17,9 @@ interface Stoppable {
 export interface VenueFixture<O, S extends Stoppable> {
   start(options?: O): Promise<S>;
   /** Connects to `path` on the running simulator (e.g. `/?token=sim-key`); rejects on a failed handshake. */
-  connect(path: string): Promise<TestClient>;
+  connect(path: string, options?: ConnectOptions): Promise<TestClient>;
   /** Connects to a full URL (built by an adapter). */
-  connectUrl(url: string): Promise<TestClient>;
+  connectUrl(url: string, options?: ConnectOptions): Promise<TestClient>;
 }
 
 export function useVenueFixture<O extends object, S extends Stoppable>(
@@ -30,8 +35,8 @@ export function useVenueFixture<O extends object, S extends Stoppable>(
     sim = undefined;
   });
 
-  const connectUrl = async (url: string): Promise<TestClient> => {
-    const client = await TestClient.connect(url);
+  const connectUrl = async (url: string, options: ConnectOptions = {}): Promise<TestClient> => {
+    const client = await TestClient.connect(url, options);
     clients.push(client);
     return client;
   };
@@ -41,9 +46,9 @@ export function useVenueFixture<O extends object, S extends Stoppable>(
       sim = await startSim({ ...defaults, ...options });
       return sim;
     },
-    connect: async (path) => {
+    connect: async (path, options) => {
       if (!sim) throw new Error('start the simulator first');
-      return connectUrl(`${sim.wsUrl}${path}`);
+      return connectUrl(`${sim.wsUrl}${path}`, options);
     },
     connectUrl,
   };

@@ -1,4 +1,4 @@
-/** What the Finnhub and Coinbase simulators share: the handle shape, counters and close reasons. */
+/** What every simulator shares: the handle shape, counters and close reasons. */
 export type { VenueSim } from './venue-sim-api';
 export { CloseReason } from './venue-stats';
 export type { VenueSimStats } from './venue-stats';

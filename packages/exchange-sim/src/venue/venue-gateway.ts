@@ -1,19 +1,32 @@
 /**
- * The WebSocket side of the Finnhub and Coinbase simulators: applies the refuse-connections
- * fault, asks the exchange whether to accept an upgrade (path, API key), and owns the open
- * sockets for the drop / malformed / stop operations. The exchange's protocol lives in the
+ * The WebSocket side of every simulator: applies the refuse-connections fault, asks the
+ * exchange whether to accept an upgrade (path, streams, API key), and owns the open sockets for
+ * the drop / malformed / stop operations. The exchange's protocol lives in the
  * connection object it creates for each accepted socket.
  */
-import type { IncomingMessage } from 'node:http';
+import { STATUS_CODES, type IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
 import type { FaultState } from '../fault-state';
-import { MAX_INCOMING_FRAME_BYTES, SERVER_STOP_CLOSE_CODE, rejectHandshake } from '../ws-server';
 import { CloseReason, type VenueSimStats } from './venue-stats';
 import { VenueSocket } from './venue-socket';
 
+/** Largest incoming frame: a Binance SUBSCRIBE with 1024 long stream names fits with room to spare. */
+export const MAX_INCOMING_FRAME_BYTES = 1024 * 1024;
+/** Close code when the simulator stops. */
+export const SERVER_STOP_CLOSE_CODE = 1001;
+
 /** Close reason text of dropAll(code) with a code. */
 export const VENUE_DROP_CLOSE_REASON = 'Dropped by simulator';
+
+/**
+ * The frames of an exchange's malformed fault, sent in turn: its message cut short, non-JSON
+ * text (an error page from a proxy), an empty frame, and valid JSON of the wrong shape.
+ * Parsers must survive all of them.
+ */
+export function malformedFrames(truncated: string, wrongShape: string): readonly string[] {
+  return [truncated, '<html><body>upstream error</body></html>', '', wrongShape];
+}
 
 /** What to do with an upgrade request: refuse it with an HTTP status, or accept it. */
 export type UpgradeVerdict =
@@ -26,6 +39,17 @@ export interface VenueGatewayOptions {
   readonly verdict: (req: IncomingMessage) => UpgradeVerdict;
   /** Frames of the sendMalformed fault, sent in turn. */
   readonly malformedFrames: readonly string[];
+  /** Sees every upgrade request first, whatever becomes of it (Binance counts attempts). */
+  readonly onUpgradeRequest?: () => void;
+}
+
+/** Answers an upgrade request with a plain HTTP error instead of switching protocols. */
+export function rejectHandshake(socket: Duplex, status: number): void {
+  const text = STATUS_CODES[status] ?? 'Error';
+  socket.once('finish', () => socket.destroy());
+  socket.end(
+    `HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Type: text/plain\r\nContent-Length: ${Buffer.byteLength(text)}\r\n\r\n${text}`,
+  );
 }
 
 export class VenueGateway {
@@ -50,6 +74,7 @@ export class VenueGateway {
     // Until the ws library takes over, a reset socket must not crash the process.
     socket.on('error', () => undefined);
     const { stats, faults } = this.options;
+    this.options.onUpgradeRequest?.();
     if (this.stopping) {
       socket.destroy();
       return;

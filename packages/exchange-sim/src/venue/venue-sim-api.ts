@@ -1,12 +1,12 @@
 /**
- * The handle of a running Finnhub or Coinbase simulator: the same shape as the Binance one
- * (ExchangeSim) where it applies, so tests and the testkit drive every exchange alike.
+ * The handle of a running simulator, the same for every exchange, so tests and the testkit
+ * drive them alike; `S` adds the exchange's counters and `F` its own faults.
  */
 import type { EventFilter, SimEvent } from '../event-log';
-import type { SimFaults } from '../sim-api';
+import type { SimFaults } from '../fault-controls';
 import type { VenueSimStats } from './venue-stats';
 
-export interface VenueSim<S extends VenueSimStats = VenueSimStats> {
+export interface VenueSim<S extends VenueSimStats = VenueSimStats, F extends SimFaults = SimFaults> {
   readonly port: number;
   /** REST base, e.g. http://127.0.0.1:PORT. */
   readonly url: string;
@@ -23,7 +23,7 @@ export interface VenueSim<S extends VenueSimStats = VenueSimStats> {
   recentEvents(filter?: EventFilter): SimEvent[];
   /** Calls `listener` synchronously for every generated event; returns the unsubscribe function. */
   onEvent(listener: (e: SimEvent) => void): () => void;
-  readonly faults: SimFaults;
+  readonly faults: F;
   /**
    * Changes the trades per second per symbol of the running feed (0 stops trading). Throws
    * RangeError outside [0, MAX_TRADES_PER_SECOND].

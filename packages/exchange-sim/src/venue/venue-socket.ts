@@ -1,11 +1,28 @@
 /**
- * One accepted WebSocket of the Finnhub or Coinbase simulator, below the exchange's protocol:
+ * One accepted WebSocket of any simulator, below the exchange's protocol:
  * counted open and closed (with the reason), text frames in, text frames out with the
  * slow-consumer cut, and the two ways to end it (a close frame, or a cut without one).
  */
-import type { WebSocket } from 'ws';
-import { isSendableCloseCode, MAX_CLIENT_BUFFER_BYTES, rawDataToString } from '../ws-connection';
+import type { RawData, WebSocket } from 'ws';
 import { CloseReason, type VenueSimStats } from './venue-stats';
+
+/**
+ * A client that lets this much data pile up unread is cut (terminated and counted) instead of
+ * growing the simulator's memory without bound.
+ */
+export const MAX_CLIENT_BUFFER_BYTES = 64 * 1024 * 1024;
+
+/** A received frame as UTF-8 text. */
+export function rawDataToString(data: RawData): string {
+  if (Buffer.isBuffer(data)) return data.toString('utf8');
+  if (Array.isArray(data)) return Buffer.concat(data).toString('utf8');
+  return Buffer.from(data).toString('utf8');
+}
+
+/** Close codes an endpoint may put in a close frame (RFC 6455 7.4). */
+export function isSendableCloseCode(code: number): boolean {
+  return (code >= 1000 && code <= 1003) || (code >= 1007 && code <= 1014) || (code >= 3000 && code <= 4999);
+}
 
 export class VenueSocket {
   /** Resolves once the socket is closed and every close callback has run. */

@@ -1,7 +1,4 @@
-/**
- * Counters the Finnhub and Coinbase simulators share (GET /_sim/stats); each adds its own on
- * top. Binance keeps its older SimStats shape.
- */
+/** Counters every simulator shares (GET /_sim/stats); each adds its own on top. */
 
 /** Why a connection ended; the keys of `closesByReason`. */
 export const CloseReason = {
@@ -17,8 +14,16 @@ export const CloseReason = {
   DUPLICATE_TOKEN: 'duplicate-token',
   /** Coinbase: no subscribe within the deadline. */
   SUBSCRIBE_DEADLINE: 'subscribe-deadline',
-  /** Coinbase: too many client messages per second. */
+  /** Binance and Coinbase: too many client messages per second (close 1008). */
   RATE_LIMIT: 'rate-limit',
+  /** Binance: more streams than a connection may hold, named in the URL (close 1008). */
+  TOO_MANY_STREAMS: 'too-many-streams',
+  /** Binance, unknownStreamMode 'error-close': a stream the simulator does not serve (close 1008). */
+  INVALID_STREAM: 'invalid-stream',
+  /** Binance: the connection reached its maximum age (close 1001). */
+  MAX_AGE: 'max-age',
+  /** Binance: a ping stayed unanswered past the pong timeout (cut without a close frame). */
+  PONG_TIMEOUT: 'pong-timeout',
 } as const;
 export type CloseReason = (typeof CloseReason)[keyof typeof CloseReason];
 
@@ -31,7 +36,7 @@ export interface VenueSimStats {
   rejectedHandshakes: number;
   /** Upgrade requests reset by the refuseConnections fault. */
   refusedConnections: number;
-  /** Client text frames received, valid or not. */
+  /** Client frames received, valid or not (Binance: pings and pongs too). */
   messagesIn: number;
   /** Client frames that were not a request the simulator understands. */
   malformedMessagesIn: number;
@@ -43,7 +48,10 @@ export interface VenueSimStats {
   errorsSent: number;
   /** Text frames sent (data, acknowledgements, errors, pings, malformed frames). */
   framesSent: number;
-  /** Subscriptions open now, summed over connections (Finnhub: symbols; Coinbase: channel x product). */
+  /**
+   * Subscriptions open now, summed over connections (Binance: streams; Finnhub: symbols;
+   * Coinbase: channel x product).
+   */
   subscriptions: number;
   /** Connections ended, by CloseReason. */
   closesByReason: Record<string, number>;

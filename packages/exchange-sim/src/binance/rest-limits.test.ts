@@ -1,4 +1,4 @@
-import { MAX_BAN_MS, RestRateLimiter } from './rate-limiter';
+import { MAX_BAN_MS, RestRateLimiter } from './rest-limits';
 
 describe('REST weight limiter', () => {
   const options = { weightLimit: 10, windowMs: 60_000, banAfter429s: 2, banMs: 120_000 };

@@ -1,6 +1,6 @@
 import { startExchangeSim, type ExchangeSim } from './index';
-import { TestClient, sleep, withTimeout, type Json } from './test-support/ws-test-client';
-import { FAST_SIM, useSimFixture } from './test-support/sim-fixture';
+import { TestClient, sleep, withTimeout, type Json } from '../test-support/ws-test-client';
+import { FAST_SIM, useSimFixture } from '../test-support/sim-fixture';
 
 const { start, connect } = useSimFixture();
 

@@ -4,7 +4,7 @@
  * updated per trade. `x` is true only on the snapshot that closes the candle.
  */
 import { candleBounds, type KlineInterval } from './kline-intervals';
-import { mergeAggregate, tradeAsAggregate, type TradeBucket, type WindowTrade } from './rolling-window';
+import { mergeAggregate, tradeAsAggregate, type TradeBucket, type WindowTrade } from '../rolling-window';
 
 /** A candle at one moment. firstId/lastId are -1 while the candle has no trade (as on Binance). */
 export interface CandleSnapshot {

@@ -1,5 +1,5 @@
-import { httpGet, httpPost, until, type TestClient } from './test-support/ws-test-client';
-import { useSimFixture } from './test-support/sim-fixture';
+import { httpGet, httpPost, until, type TestClient } from '../test-support/ws-test-client';
+import { useSimFixture } from '../test-support/sim-fixture';
 
 jest.setTimeout(10_000);
 

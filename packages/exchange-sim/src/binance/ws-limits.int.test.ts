@@ -1,5 +1,5 @@
-import { sleep } from './test-support/ws-test-client';
-import { useSimFixture } from './test-support/sim-fixture';
+import { sleep } from '../test-support/ws-test-client';
+import { useSimFixture } from '../test-support/sim-fixture';
 
 const { start, connect } = useSimFixture({ tradesPerSecond: 0 });
 

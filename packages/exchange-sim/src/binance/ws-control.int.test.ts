@@ -1,5 +1,5 @@
-import { TestClient } from './test-support/ws-test-client';
-import { useSimFixture } from './test-support/sim-fixture';
+import { TestClient } from '../test-support/ws-test-client';
+import { useSimFixture } from '../test-support/sim-fixture';
 
 const { start, connect } = useSimFixture();
 

@@ -5,10 +5,10 @@
  * https://developers.binance.com/docs/binance-spot-api-docs/web-socket-streams
  */
 import type { CandleSnapshot } from './candle';
-import { UNITS_PER_ONE, divideRounded, formatPercent3, formatUnits } from './fixed-point';
-import type { BookTop, MarketSnapshot, Trade } from './market-state';
-import { ROLLING_WINDOW_MS } from './rolling-window';
-import type { SymbolSpec } from './symbol-catalog';
+import { UNITS_PER_ONE, divideRounded, formatPercent3, formatUnits } from '../fixed-point';
+import type { BookTop, MarketSnapshot, Trade } from '../market-state';
+import { ROLLING_WINDOW_MS } from '../rolling-window';
+import type { SymbolSpec } from '../symbol-catalog';
 
 /** Stream name of the shutdown notice on combined connections. */
 export const SERVER_SHUTDOWN_STREAM = '!serverShutdown';

@@ -6,9 +6,9 @@
  * subscriber (16 intervals x every symbol would otherwise dominate the work).
  */
 import { Candle } from './candle';
-import type { MarketSnapshot, SymbolMarket } from './market-state';
-import { hashString } from './prng';
-import type { StreamActivityListener } from './stream-hub';
+import type { MarketSnapshot, SymbolMarket } from '../market-state';
+import { hashString } from '../prng';
+import type { StreamActivityListener } from '../stream-hub';
 import { ALL_MINI_TICKERS_STREAM, parseStreamName } from './stream-names';
 import {
   aggTradePayload,
@@ -17,10 +17,10 @@ import {
   miniTickerPayload,
   tickerPayload,
   tradePayload,
-} from './ws-payloads';
-import { TradeScheduler } from './trade-scheduler';
+} from './payloads';
+import { TradeScheduler } from '../trade-scheduler';
 
-export { MAX_TRADES_PER_TICK, MAX_TRADE_TICK_MS, MIN_TRADE_TICK_MS } from './trade-scheduler';
+export { MAX_TRADES_PER_TICK, MAX_TRADE_TICK_MS, MIN_TRADE_TICK_MS } from '../trade-scheduler';
 
 /** Receives every generated event. */
 export type FeedSink = (stream: string, payload: object, now: number) => void;

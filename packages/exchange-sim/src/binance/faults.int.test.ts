@@ -1,6 +1,6 @@
 import { MALFORMED_FRAMES, startExchangeSim } from './index';
-import { TestClient, httpGet, httpPost, sleep, withTimeout } from './test-support/ws-test-client';
-import { FAST_SIM, useSimFixture } from './test-support/sim-fixture';
+import { TestClient, httpGet, httpPost, sleep, withTimeout } from '../test-support/ws-test-client';
+import { FAST_SIM, useSimFixture } from '../test-support/sim-fixture';
 
 const { start, connect } = useSimFixture({ tradesPerSecond: 50 });
 

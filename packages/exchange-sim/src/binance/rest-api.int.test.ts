@@ -1,5 +1,5 @@
-import { TestClient, httpGet, httpPost, sleep, type Json } from './test-support/ws-test-client';
-import { useSimFixture } from './test-support/sim-fixture';
+import { TestClient, httpGet, httpPost, sleep, type Json } from '../test-support/ws-test-client';
+import { useSimFixture } from '../test-support/sim-fixture';
 
 const { start } = useSimFixture({ tradesPerSecond: 0 });
 

@@ -4,11 +4,12 @@
  * bodies (exchanges.md 1.7). https://developers.binance.com/docs/binance-spot-api-docs/rest-api
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { FaultState, RestFaultStatus } from './fault-state';
-import { DEFAULT_FAULT_RETRY_AFTER_SEC } from './fault-state';
-import { BAD_GATEWAY_HTML, sendJson, sendText } from './http-responses';
-import type { SymbolMarket } from './market-state';
-import type { RestRateLimiter } from './rate-limiter';
+import type { FaultState, RestFaultStatus } from '../fault-state';
+import { DEFAULT_FAULT_RETRY_AFTER_SEC } from '../fault-state';
+import { BAD_GATEWAY_HTML, sendJson, sendText } from '../http-responses';
+import type { SymbolMarket } from '../market-state';
+import type { VenueRestApi } from '../venue/venue-sim';
+import type { RestRateLimiter } from './rest-limits';
 import {
   exchangeInfoBody,
   bookTickerBody,
@@ -93,7 +94,7 @@ interface Selection {
   readonly named: number | 'symbol' | 'all';
 }
 
-export class RestApi {
+export class RestApi implements VenueRestApi {
   private readonly bySymbol: ReadonlyMap<string, SymbolMarket>;
 
   constructor(
@@ -105,6 +106,11 @@ export class RestApi {
     private readonly clock: () => number = Date.now,
   ) {
     this.bySymbol = new Map(markets.map((m) => [m.spec.symbol, m]));
+  }
+
+  /** Whether this API serves `path` (the rest of the port is WebSocket and /_sim/). */
+  serves(path: string): boolean {
+    return path.startsWith('/api/');
   }
 
   /** Answers one request under /api/. */

@@ -5,7 +5,6 @@
  * serverShutdown notice first. It also carries the per-connection half of the silenceSymbol
  * fault: streams that were subscribed when the fault was set stay open but get nothing.
  */
-import type { RawData, WebSocket } from 'ws';
 import {
   ControlErrorCode,
   errorResponse,
@@ -13,12 +12,15 @@ import {
   resultResponse,
   type ControlRequest,
 } from './control-protocol';
-import type { FaultState } from './fault-state';
-import { IncomingRateWindow } from './incoming-rate-window';
+import type { FaultState } from '../fault-state';
+import { IncomingRateWindow } from '../incoming-rate-window';
+import type { HubClient, StreamHub } from '../stream-hub';
+import type { VenueSocket } from '../venue/venue-socket';
+import { CloseReason } from '../venue/venue-stats';
 import type { ResolvedSimOptions } from './options';
+import { SERVER_SHUTDOWN_STREAM, serverShutdownPayload } from './payloads';
 import type { SimStats } from './stats';
-import type { HubClient, StreamHub } from './stream-hub';
-import { SERVER_SHUTDOWN_STREAM, serverShutdownPayload } from './ws-payloads';
+import type { ConnectionRoute } from './stream-routes';
 
 /** Close code Binance uses for limit violations. */
 export const POLICY_VIOLATION_CLOSE_CODE = 1008;
@@ -33,12 +35,6 @@ export const INVALID_CONTROL_FRAME_KEY = 'invalid';
 /** Close code at the connection-age cut: "going away" (Binance's code is not documented). */
 export const MAX_AGE_CLOSE_CODE = 1001;
 export const MAX_AGE_CLOSE_REASON = 'Connection age limit reached';
-/**
- * A client that lets this much data pile up unread is cut (terminated and counted) instead of
- * growing the simulator's memory without bound.
- */
-export const MAX_CLIENT_BUFFER_BYTES = 64 * 1024 * 1024;
-
 /** What a connection needs from the simulator. */
 export interface ConnectionContext {
   readonly options: ResolvedSimOptions;
@@ -50,25 +46,12 @@ export interface ConnectionContext {
   readonly clock: () => number;
 }
 
-/** How the connection was opened: /ws (raw) or /stream (combined), and the streams in the URL. */
-export interface ConnectionRoute {
-  readonly combined: boolean;
-  readonly streams: readonly string[];
-}
-
 interface OutstandingPing {
   readonly payload: string;
   readonly sentAt: number;
 }
 
-/** A received frame as UTF-8 text. */
-export function rawDataToString(data: RawData): string {
-  if (Buffer.isBuffer(data)) return data.toString('utf8');
-  if (Array.isArray(data)) return Buffer.concat(data).toString('utf8');
-  return Buffer.from(data).toString('utf8');
-}
-
-export class SimConnection implements HubClient {
+export class BinanceConnection implements HubClient {
   combined: boolean;
   /** Insertion-ordered, so LIST_SUBSCRIPTIONS answers in subscription order. */
   private readonly streams = new Set<string>();
@@ -80,40 +63,29 @@ export class SimConnection implements HubClient {
   private pongDeadline: NodeJS.Timeout | undefined;
   private ageTimer: NodeJS.Timeout | undefined;
   private noticeTimer: NodeJS.Timeout | undefined;
-  private closing = false;
-  private gone = false;
-  private resolveClosed: () => void = () => undefined;
-  /** Resolves once the socket is closed and the connection cleaned up. */
-  readonly closed: Promise<void>;
 
   constructor(
-    private readonly ws: WebSocket,
+    readonly socket: VenueSocket,
     private readonly ctx: ConnectionContext,
     private readonly route: ConnectionRoute,
-    private readonly onGone: (connection: SimConnection) => void,
   ) {
     this.combined = route.combined;
     this.incoming = new IncomingRateWindow(ctx.options.maxIncomingPerSecond);
-    this.closed = new Promise((resolve) => {
-      this.resolveClosed = resolve;
-    });
   }
 
   /** Wires the socket, starts the timers and subscribes the URL's streams. */
   start(): void {
-    const { options, stats } = this.ctx;
-    stats.wsConnections += 1;
-    stats.wsConnectionsTotal += 1;
-    this.ws.on('message', (data) => this.onText(data));
-    this.ws.on('ping', () => this.countIncoming());
-    this.ws.on('pong', (data) => this.onPong(data));
-    this.ws.on('close', () => this.cleanUp());
-    // Errors (resets, protocol violations) are followed by 'close'; nothing else to do.
-    this.ws.on('error', () => undefined);
+    const { options } = this.ctx;
+    const { ws } = this.socket;
+    this.socket.onText((text) => this.onText(text));
+    this.socket.onClosed(() => this.cleanUp());
+    // Pings and pongs count toward the incoming limit; the socket only hands over text.
+    ws.on('ping', () => this.countIncoming());
+    ws.on('pong', (data) => this.onPong(data));
 
     this.pingTimer = setInterval(() => this.sendPing(), options.pingIntervalMs);
     this.ageTimer = setTimeout(
-      () => this.closeWith(MAX_AGE_CLOSE_CODE, MAX_AGE_CLOSE_REASON),
+      () => this.closeWith(MAX_AGE_CLOSE_CODE, MAX_AGE_CLOSE_REASON, CloseReason.MAX_AGE),
       options.maxConnectionAgeMs,
     );
     if (options.shutdownNoticeMs > 0) {
@@ -123,7 +95,7 @@ export class SimConnection implements HubClient {
 
     const unique = [...new Set(this.route.streams)];
     if (unique.length > options.maxStreamsPerConnection) {
-      this.closeWith(POLICY_VIOLATION_CLOSE_CODE, TOO_MANY_STREAMS_REASON);
+      this.closeWith(POLICY_VIOLATION_CLOSE_CODE, TOO_MANY_STREAMS_REASON, CloseReason.TOO_MANY_STREAMS);
       return;
     }
     if (options.unknownStreamMode === 'error-close') {
@@ -138,25 +110,12 @@ export class SimConnection implements HubClient {
 
   /** HubClient: one market-data frame, dropped when the client is too slow or going away. */
   sendFrame(frame: Buffer, stream: string): void {
-    if (this.closing || this.ws.readyState !== this.ws.OPEN) return;
+    if (!this.socket.isOpen) return;
     if (this.silenced.size > 0 && this.silenced.has(stream)) {
       this.ctx.stats.silencedFramesDropped += 1;
       return;
     }
-    if (this.ws.bufferedAmount > MAX_CLIENT_BUFFER_BYTES) {
-      this.ctx.stats.slowConsumersCut += 1;
-      this.terminate();
-      return;
-    }
-    this.ws.send(frame, { binary: false });
-    this.ctx.stats.framesSent += 1;
-  }
-
-  /** Sends a text frame outside the market-data fan-out (responses, notices, malformed frames). */
-  sendText(text: string): void {
-    if (this.closing || this.ws.readyState !== this.ws.OPEN) return;
-    this.ws.send(text);
-    this.ctx.stats.framesSent += 1;
+    this.socket.send(frame);
   }
 
   /**
@@ -175,47 +134,36 @@ export class SimConnection implements HubClient {
     for (const stream of [...this.silenced]) if (stream.startsWith(prefix)) this.silenced.delete(stream);
   }
 
-  /** Closes with a close frame; codes that cannot be sent on the wire (1005, 1006...) terminate. */
-  closeWith(code: number, reason: string): void {
-    if (this.closing) return;
-    if (!isSendableCloseCode(code)) {
-      this.terminate();
-      return;
-    }
-    this.closing = true;
+  /** A close this connection decides on: its timers stop at once, and 1008s are counted. */
+  private closeWith(code: number, text: string, reason: CloseReason): void {
+    if (!this.socket.isOpen) return;
     this.clearTimers();
     if (code === POLICY_VIOLATION_CLOSE_CODE) this.ctx.stats.closed1008 += 1;
-    this.ws.close(code, reason);
-  }
-
-  /** Drops the TCP connection without a close frame (the client sees 1006). */
-  terminate(): void {
-    this.closing = true;
-    this.clearTimers();
-    this.ws.terminate();
+    this.socket.closeWith(code, text, reason);
   }
 
   private countIncoming(): boolean {
     const { stats } = this.ctx;
     stats.messagesIn += 1;
-    if (this.closing) return false;
+    if (!this.socket.isOpen) return false;
     const withinLimit = this.incoming.hit(this.ctx.clock());
     if (this.incoming.lastCount > stats.maxIncomingPerSecondSeen) {
       stats.maxIncomingPerSecondSeen = this.incoming.lastCount;
     }
     if (!withinLimit) {
-      this.closeWith(POLICY_VIOLATION_CLOSE_CODE, TOO_MANY_REQUESTS_REASON);
+      this.closeWith(POLICY_VIOLATION_CLOSE_CODE, TOO_MANY_REQUESTS_REASON, CloseReason.RATE_LIMIT);
       return false;
     }
     return true;
   }
 
-  private onText(data: RawData): void {
+  private onText(text: string): void {
     if (!this.countIncoming()) return;
-    const outcome = parseControlMessage(rawDataToString(data));
+    const outcome = parseControlMessage(text);
     this.countControlFrame(outcome.ok ? outcome.request.method : INVALID_CONTROL_FRAME_KEY);
     if (!outcome.ok) {
-      this.sendText(outcome.response);
+      this.ctx.stats.malformedMessagesIn += 1;
+      this.sendError(outcome.response);
       return;
     }
     this.apply(outcome.request);
@@ -227,8 +175,13 @@ export class SimConnection implements HubClient {
     stats.controlFramesByMethod[method] = (stats.controlFramesByMethod[method] ?? 0) + 1;
   }
 
+  private sendError(response: string): void {
+    this.ctx.stats.errorsSent += 1;
+    this.socket.send(response);
+  }
+
   private apply(request: ControlRequest): void {
-    const { options } = this.ctx;
+    const { options, stats } = this.ctx;
     switch (request.method) {
       case 'SUBSCRIBE': {
         const fresh = [...new Set(request.params)].filter((s) => !this.streams.has(s));
@@ -240,33 +193,35 @@ export class SimConnection implements HubClient {
           }
         }
         if (this.streams.size + fresh.length > options.maxStreamsPerConnection) {
-          this.sendText(
+          this.sendError(
             errorResponse(ControlErrorCode.TOO_MANY_SUBSCRIPTIONS, 'Too many subscriptions', request.id),
           );
           return;
         }
+        stats.subscribes += 1;
         // Subscribing again to a silenced stream is how a client revives it.
         for (const stream of request.params) this.silenced.delete(stream);
         for (const stream of fresh) this.addStream(stream);
-        this.sendText(resultResponse('null', request.id));
+        this.socket.send(resultResponse('null', request.id));
         return;
       }
       case 'UNSUBSCRIBE':
+        stats.unsubscribes += 1;
         for (const stream of request.params) {
           this.silenced.delete(stream);
           if (this.streams.delete(stream)) this.ctx.hub.unsubscribe(this, stream);
         }
-        this.sendText(resultResponse('null', request.id));
+        this.socket.send(resultResponse('null', request.id));
         return;
       case 'LIST_SUBSCRIPTIONS':
-        this.sendText(resultResponse(JSON.stringify([...this.streams]), request.id));
+        this.socket.send(resultResponse(JSON.stringify([...this.streams]), request.id));
         return;
       case 'SET_PROPERTY':
         this.combined = request.value;
-        this.sendText(resultResponse('null', request.id));
+        this.socket.send(resultResponse('null', request.id));
         return;
       case 'GET_PROPERTY':
-        this.sendText(resultResponse(String(this.combined), request.id));
+        this.socket.send(resultResponse(String(this.combined), request.id));
         return;
     }
   }
@@ -279,18 +234,18 @@ export class SimConnection implements HubClient {
 
   /** 'error-close' mode: the reported Binance answer to a nonexistent stream, then close. */
   private refuseStream(stream: string, id: string): void {
-    this.sendText(
+    this.sendError(
       errorResponse(ControlErrorCode.INVALID_REQUEST, 'Invalid request: invalid stream', id, stream),
     );
-    this.closeWith(POLICY_VIOLATION_CLOSE_CODE, INVALID_STREAM_REASON);
+    this.closeWith(POLICY_VIOLATION_CLOSE_CODE, INVALID_STREAM_REASON, CloseReason.INVALID_STREAM);
   }
 
   private sendPing(): void {
     // A stalled feed is silent: no data and no pings (the client's watchdog must notice).
-    if (this.closing || this.ctx.faults.stalled) return;
+    if (!this.socket.isOpen || this.ctx.faults.stalled) return;
     const now = this.ctx.clock();
     const payload = String(now);
-    this.ws.ping(payload);
+    this.socket.ws.ping(payload);
     this.ctx.stats.pingsSent += 1;
     this.outstandingPings.push({ payload, sentAt: now });
     if (!this.pongDeadline) this.armPongDeadline();
@@ -316,14 +271,16 @@ export class SimConnection implements HubClient {
     const delay = Math.max(0, oldest.sentAt + this.ctx.options.pongTimeoutMs - this.ctx.clock());
     this.pongDeadline = setTimeout(() => {
       this.pongDeadline = undefined;
-      this.terminate();
+      if (!this.socket.isOpen) return;
+      this.clearTimers();
+      this.socket.terminate(CloseReason.PONG_TIMEOUT);
     }, delay);
   }
 
   private sendShutdownNotice(): void {
     this.noticeTimer = undefined;
     const payload = JSON.stringify(serverShutdownPayload(this.ctx.clock()));
-    this.sendText(
+    this.socket.send(
       this.combined ? `{"stream":${JSON.stringify(SERVER_SHUTDOWN_STREAM)},"data":${payload}}` : payload,
     );
   }
@@ -340,20 +297,9 @@ export class SimConnection implements HubClient {
   }
 
   private cleanUp(): void {
-    if (this.gone) return;
-    this.gone = true;
-    this.closing = true;
     this.clearTimers();
     for (const stream of this.streams) this.ctx.hub.unsubscribe(this, stream);
     this.streams.clear();
     this.silenced.clear();
-    this.ctx.stats.wsConnections -= 1;
-    this.onGone(this);
-    this.resolveClosed();
   }
-}
-
-/** Close codes an endpoint may put in a close frame (RFC 6455 7.4). */
-export function isSendableCloseCode(code: number): boolean {
-  return (code >= 1000 && code <= 1003) || (code >= 1007 && code <= 1014) || (code >= 3000 && code <= 4999);
 }

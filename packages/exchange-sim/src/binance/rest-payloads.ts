@@ -2,9 +2,9 @@
  * Binance Spot REST bodies, keys in the documented order, rendered from the same market
  * snapshots as the WebSocket payloads (so REST and WS agree at any moment).
  */
-import type { MarketSnapshot, SymbolMarket } from './market-state';
-import { formatUnits } from './fixed-point';
-import { priceText, tickerFigures } from './ws-payloads';
+import type { MarketSnapshot, SymbolMarket } from '../market-state';
+import { formatUnits } from '../fixed-point';
+import { priceText, tickerFigures } from './payloads';
 
 export type TickerType = 'FULL' | 'MINI';
 
