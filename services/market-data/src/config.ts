@@ -184,7 +184,8 @@ export const CONFIG_DOCS: ConfigDocs<Config> = {
   REDIS_SENTINELS: 'Sentinel seeds `host:port,host:port`; selects the Redis engine through Sentinel.',
   REDIS_SENTINEL_MASTER: 'Master group name the Sentinels monitor (required with `REDIS_SENTINELS`).',
   REDIS_CLUSTER_NODES: 'Redis Cluster seeds `host:port,host:port`; selects the Redis engine on a Cluster.',
-  REDIS_PASSWORD: 'Password for Sentinel or Cluster nodes (a standalone URL carries its own).',
+  REDIS_PASSWORD:
+    'Password of the Redis servers behind Sentinel, or of the Cluster nodes (a standalone URL carries its own; the sentinels themselves are reached without one).',
   REDIS_NAMESPACE:
     'Key prefix and hash tag: keys are `<ns>:{<ns>}:leader`, `...:px`, `...:ticks`; pods of one cluster share it.',
   STREAM_RETENTION_BATCHES:
@@ -197,11 +198,11 @@ export const CONFIG_DOCS: ConfigDocs<Config> = {
   LEADER_RETRY_MS:
     "Interval between a follower's attempts to acquire the lock (ms); a release triggers one at once.",
   UPSTREAM_WATCHDOG_MS:
-    'Reconnect when the exchange sent no data frame for this long (ms); streams with a cadence report `silent` (`degraded`) after 3 missed pushes, well before.',
+    'Reconnect when the exchange sent no frame for this long (ms). Streams the exchange pushes on a cadence (Binance `@ticker`/`@miniTicker` every second, klines every 1–2 s; Coinbase `heartbeat` every second) tell silence sooner: after 3 missed pushes (about 3 s) the connection reports `silent` and the pod `degraded`, until the next frame; the watchdog still does the reconnecting. Finnhub sends trades only, so there only the watchdog notices.',
   UPSTREAM_BACKOFF_BASE_MS: 'First reconnect delay before jitter (ms); doubles per failure (full jitter).',
   UPSTREAM_BACKOFF_MAX_MS: 'Cap of the reconnect delay (ms).',
   UPSTREAM_BREAKER_FAILURES:
-    'Failed connects within a minute that open the connect circuit breaker (opossum), counted afresh once it closes; successful connects between them do not count; while open no connect is tried.',
+    'Failed connects (refused, failed or timed-out handshakes, every shard of the exchange together) within a rolling minute that open the connect circuit breaker (opossum): the 5th opens it, however many connects succeeded before or between; once a trial closes it, counting starts afresh. While open no connect is tried.',
   UPSTREAM_BREAKER_RESET_MS:
     'How long the open breaker waits before one trial connect (half-open); success closes it (ms).',
   UPSTREAM_ROTATE_AFTER_MS:
