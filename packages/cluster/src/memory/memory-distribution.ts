@@ -5,6 +5,8 @@
  */
 import type { Ticker } from '@tickwire/core';
 import type { BatchListener, Distribution, DistributionConnection, ReplayResult, TickBatch } from '../engine';
+import { parseEventId } from '../event-id';
+import { replayAfter } from '../replay-after';
 import { compareStreamIds, parseStreamId, StreamIdGenerator, type StreamId } from '../stream-id';
 
 export interface MemoryDistributionOptions {
@@ -64,14 +66,13 @@ export class MemoryDistribution implements Distribution {
   }
 
   async replaySince(lastEventId: string): Promise<ReplayResult> {
-    const position = parseStreamId(lastEventId);
-    const oldest = this.retained[0];
+    const position = parseEventId(lastEventId);
     if (!position) return { recovered: false };
-    if (!oldest) return { recovered: false };
-    // The id must be one we still hold (or the one just before the oldest we hold): anything
-    // older means batches were dropped, anything unknown may come from another process's life.
-    const index = this.retained.findIndex((entry) => compareStreamIds(entry.position, position) === 0);
+    // The entry must be one we still hold: anything older means batches were dropped, anything
+    // unknown may come from another process's life.
+    const index = this.retained.findIndex((entry) => compareStreamIds(entry.position, position.entry) === 0);
     if (index === -1) return { recovered: false };
-    return { recovered: true, batches: this.retained.slice(index + 1).map((entry) => entry.batch) };
+    const later = this.retained.slice(index + 1).map((entry) => entry.batch);
+    return replayAfter(position, this.retained[index]!.batch, later);
   }
 }
