@@ -93,6 +93,7 @@ export function engineContract(harness: EngineHarness): void {
   });
 
   it('delivers published batches in order with increasing ids, and keeps the latest per symbol', async () => {
+    expect(await engine.distribution.snapshot()).toEqual({ id: undefined, tickers: [] });
     const received = collect(engine, 3);
     const ids = [
       await engine.distribution.publish([ticker('BTCUSDT', '1.00', 1)]),
@@ -103,7 +104,8 @@ export function engineContract(harness: EngineHarness): void {
     expect(batches.map((b) => b.id)).toEqual(ids);
     expect(batches[1]!.tickers.map((t) => t.last)).toEqual(['2.00', '1.10']);
     const snapshot = await engine.distribution.snapshot();
-    const bySymbol = Object.fromEntries(snapshot.map((t) => [t.symbol, t.last]));
+    expect(snapshot.id).toBe(ids[2]);
+    const bySymbol = Object.fromEntries(snapshot.tickers.map((t) => [t.symbol, t.last]));
     expect(bySymbol).toEqual({ BTCUSDT: '0.10000000', ETHUSDT: '2.00' });
   });
 

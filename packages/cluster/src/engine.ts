@@ -25,6 +25,13 @@ export interface TickBatch {
   resync?: boolean;
 }
 
+/** The latest table, and the entry it is exact as of (what a client given it resumes after). */
+export interface DistributionSnapshot {
+  /** Undefined while the stream has no entry. */
+  id: string | undefined;
+  tickers: Ticker[];
+}
+
 /** The result of asking for every event after a client's Last-Event-ID. */
 export type ReplayResult =
   /** The first batch may be the rest of the entry the id points into (`firstIndex` > 0). */
@@ -44,7 +51,7 @@ export interface Distribution extends Lifecycle {
   /** Every pod: batches in stream order, starting after the snapshot taken at start(). */
   onBatch(listener: BatchListener): () => void;
   /** The latest ticker of every symbol (the table a new pod or a reconnecting client starts from). */
-  snapshot(): Promise<Ticker[]>;
+  snapshot(): Promise<DistributionSnapshot>;
   /**
    * Exactly the events after `lastEventId` (any event id a pod issued: see event-id.ts), as
    * batches, if the stream still holds the entry it names and everything after it.

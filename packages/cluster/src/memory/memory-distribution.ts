@@ -4,7 +4,14 @@
  * replay semantics.
  */
 import type { Ticker } from '@tickwire/core';
-import type { BatchListener, Distribution, DistributionConnection, ReplayResult, TickBatch } from '../engine';
+import type {
+  BatchListener,
+  Distribution,
+  DistributionConnection,
+  DistributionSnapshot,
+  ReplayResult,
+  TickBatch,
+} from '../engine';
 import { parseEventId } from '../event-id';
 import { replayAfter } from '../replay-after';
 import { compareStreamIds, parseStreamId, StreamIdGenerator, type StreamId } from '../stream-id';
@@ -31,6 +38,7 @@ export class MemoryDistribution implements Distribution {
   private readonly retained: RetainedBatch[] = [];
   private readonly listeners = new Set<BatchListener>();
   private readonly ids = new StreamIdGenerator();
+  private lastId: string | undefined;
 
   constructor(options: Partial<MemoryDistributionOptions> = {}) {
     this.options = { ...DEFAULT_MEMORY_DISTRIBUTION_OPTIONS, ...options };
@@ -44,6 +52,7 @@ export class MemoryDistribution implements Distribution {
 
   async publish(tickers: Ticker[]): Promise<string> {
     const id = this.ids.next(this.options.now());
+    this.lastId = id;
     const batch: TickBatch = { id, tickers };
     for (const ticker of tickers) this.latest.set(ticker.symbol, ticker);
     this.retained.push({ batch, position: parseStreamId(id)! });
@@ -57,8 +66,8 @@ export class MemoryDistribution implements Distribution {
     return () => this.listeners.delete(listener);
   }
 
-  async snapshot(): Promise<Ticker[]> {
-    return [...this.latest.values()];
+  async snapshot(): Promise<DistributionSnapshot> {
+    return { id: this.lastId, tickers: [...this.latest.values()] };
   }
 
   connection(): DistributionConnection {

@@ -4,7 +4,14 @@
  * any pod: the stream id is the SSE event id everywhere).
  */
 import type { Ticker } from '@tickwire/core';
-import type { BatchListener, Distribution, DistributionConnection, ReplayResult, TickBatch } from '../engine';
+import type {
+  BatchListener,
+  Distribution,
+  DistributionConnection,
+  DistributionSnapshot,
+  ReplayResult,
+  TickBatch,
+} from '../engine';
 import type { ClusterLogger } from '../logger';
 import { parseEventId } from '../event-id';
 import { replayAfter } from '../replay-after';
@@ -74,7 +81,7 @@ export class RedisDistribution implements Distribution {
   }
 
   /** The follower's table: no Redis round trip, consistent with the batches handed on so far. */
-  async snapshot(): Promise<Ticker[]> {
+  async snapshot(): Promise<DistributionSnapshot> {
     return this.follower.table();
   }
 

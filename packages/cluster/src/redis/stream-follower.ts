@@ -6,7 +6,7 @@
  * the table and hands it on as one resync batch, so the hub and its clients catch up.
  */
 import type { Ticker } from '@tickwire/core';
-import type { DistributionConnection, TickBatch } from '../engine';
+import type { DistributionConnection, DistributionSnapshot, TickBatch } from '../engine';
 import type { ClusterLogger } from '../logger';
 import { decodeEntry, decodeTicker, type StreamEntry } from './batch-codec';
 import type { ClusterKeys } from './keys';
@@ -58,9 +58,9 @@ export class StreamFollower {
     await this.loop;
   }
 
-  /** The latest ticker per symbol, as of the last batch handed on. */
-  table(): Ticker[] {
-    return [...this.latest.values()];
+  /** The latest ticker per symbol, as of the last entry read (and handed on). */
+  table(): DistributionSnapshot {
+    return { id: this.lastId === STREAM_START ? undefined : this.lastId, tickers: [...this.latest.values()] };
   }
 
   connection(): DistributionConnection {
@@ -133,7 +133,7 @@ export class StreamFollower {
     this.options.logger.warn({ previous, resumedAt: this.lastId }, 'stream lost our position; resynced');
     if (this.lastId === STREAM_START || this.latest.size === 0) return;
     // Whole tickers, not trades: drop tradeQty so candles do not count a trade twice.
-    const tickers = this.table().map(({ tradeQty: _, ...ticker }) => ticker);
+    const tickers = this.table().tickers.map(({ tradeQty: _, ...ticker }) => ticker);
     this.emit({ id: this.lastId, tickers, resync: true });
   }
 

@@ -48,11 +48,11 @@ export function streamRoute(ctx: ApiContext, prices: PriceCache, meter: RouteMet
   let replaysInFlight = 0;
 
   /**
-   * Writes the snapshot and a status, both with the id of the position the snapshot reflects (the
-   * last batch applied), so a client that got no tick yet still resumes exactly; returns that id.
+   * Writes the snapshot and a status, both with the id of the stream position the snapshot is
+   * exact as of, so a client that got no tick yet still resumes exactly; returns that id.
    */
   const writeSnapshot = (client: SseClient, status: object): string | undefined => {
-    const id = ctx.hub.lastBatchInfo()?.id;
+    const id = ctx.hub.position();
     const data = `{"tickers":${prices.jsonArray(client.symbols)}}`;
     client.writeNow(SseFrame.fromText(eventText('snapshot', data, id)));
     client.writeNow(encodeEvent('status', status, id));

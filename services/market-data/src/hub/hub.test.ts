@@ -264,6 +264,19 @@ describe('Hub', () => {
     ]);
   });
 
+  it('takes the position of a loaded snapshot for status events, until a batch moves it on', () => {
+    const { hub, subscribe } = setup();
+    hub.load({ id: '3-0', tickers: [ticker('BTCUSDT', '1.0')] });
+    expect(hub.position()).toBe('3-0');
+    const client = subscribe(['BTCUSDT']);
+    hub.broadcastStatus({ state: 'live' });
+    hub.applyBatch({ id: '4-0', tickers: [ticker('BTCUSDT', '1.1')] });
+    hub.broadcastStatus({ state: 'degraded' });
+    hub.flushNow();
+    expect(events(client.text()).map((e) => e.id)).toEqual(['3-0', '4-0.0', '4-0']);
+    expect(hub.ticker('BTCUSDT')?.last).toBe('1.1');
+  });
+
   it('replays every missed event to a client, and only the latest per symbol to a throttled one', () => {
     const { hub, subscribe } = setup();
     const live = subscribe(['BTCUSDT', 'ETHUSDT']);

@@ -13,7 +13,7 @@ import {
   type Lifecycle,
   type Ticker,
 } from '@tickwire/core';
-import type { TickBatch } from '@tickwire/cluster';
+import type { DistributionSnapshot, TickBatch } from '@tickwire/cluster';
 import type { Logger } from '@tickwire/observability';
 import type { PodMetrics } from '../metrics';
 import { BatchController } from './batch-controller';
@@ -102,6 +102,8 @@ export class Hub implements Lifecycle {
   /** Counts applied batches and broadcasts: a client's snapshot covers everything up to its value. */
   private seq = 0;
   private lastBatch: { id: string; appliedAt: number } | undefined;
+  /** The stream entry the latest table is exact as of (the id of snapshots and status events). */
+  private streamPosition: string | undefined;
   private heartbeatTimer: NodeJS.Timeout | undefined;
   private heartbeatSlice: NodeJS.Immediate | undefined;
   private sweepTimer: NodeJS.Timeout | undefined;
@@ -164,8 +166,9 @@ export class Hub implements Lifecycle {
   }
 
   /** Seeds the latest table (a snapshot from the distribution) without notifying anyone. */
-  load(tickers: Iterable<Ticker>): void {
-    for (const ticker of tickers) this.latest.set(ticker.symbol, ticker);
+  load(snapshot: DistributionSnapshot): void {
+    for (const ticker of snapshot.tickers) this.latest.set(ticker.symbol, ticker);
+    this.streamPosition = snapshot.id ?? this.streamPosition;
   }
 
   applyBatch(batch: TickBatch): void {
@@ -177,6 +180,7 @@ export class Hub implements Lifecycle {
       this.options.metrics.tickLatency.observe(Math.max(0, now - ticker.eventTime) / 1000);
     }
     this.lastBatch = { id: batch.id, appliedAt: now };
+    this.streamPosition = batch.id;
     this.seq += 1;
     const events = tickEvents([batch], this.groupsBySymbol);
     for (const { ticker, id } of events) {
@@ -246,13 +250,13 @@ export class Hub implements Lifecycle {
 
   /**
    * Sends one status event to every client (conflated: a slow client only gets the newest). It
-   * carries the position of the last batch applied: every client gets it after that batch's ticks,
-   * so resuming from it is exact too.
+   * carries the stream position: every client gets it after the ticks up to there, so resuming
+   * from it is exact too.
    */
   broadcastStatus(status: unknown): void {
     if (this.clients.size === 0) return;
     this.seq += 1;
-    const id = this.lastBatch?.id;
+    const id = this.streamPosition;
     const event: PendingEvent = {
       key: STATUS_KEY,
       id,
@@ -293,6 +297,11 @@ export class Hub implements Lifecycle {
   /** Symbols at least one stream on this pod subscribes to (what the pod registers as wanted). */
   subscribedSymbols(): IterableIterator<string> {
     return this.groupsBySymbol.keys();
+  }
+
+  /** The stream entry the latest table is exact as of: what a snapshot of it resumes after. */
+  position(): string | undefined {
+    return this.streamPosition;
   }
 
   lastBatchInfo(): { id: string; appliedAt: number } | undefined {
