@@ -248,7 +248,7 @@ describe('market-data pod streaming from the simulator', () => {
     source.addEventListener('open', () => (connections += 1));
     for (const type of ['snapshot', 'status', 'tick']) {
       source.addEventListener(type, (event) => {
-        const { lastEventId, data } = event as MessageEvent;
+        const { lastEventId, data } = event;
         received.push({ type, id: lastEventId, data: String(data), connection: connections });
       });
     }

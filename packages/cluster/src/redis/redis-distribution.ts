@@ -10,7 +10,6 @@ import type {
   DistributionConnection,
   DistributionSnapshot,
   ReplayResult,
-  TickBatch,
 } from '../engine';
 import type { ClusterLogger } from '../logger';
 import { parseEventId } from '../event-id';
@@ -115,6 +114,10 @@ export class RedisDistribution implements Distribution {
     if (!heldEntry || later.length > limit) return { recovered: false };
     // An entry that is not a batch was skipped by every follower: it has no events.
     const heldBatch = decodeEntry(heldEntry) ?? { id: entryId, tickers: [] };
-    return replayAfter(position, heldBatch, later.map(decodeEntry).filter((batch) => batch !== undefined));
+    return replayAfter(
+      position,
+      heldBatch,
+      later.map(decodeEntry).filter((batch) => batch !== undefined),
+    );
   }
 }
