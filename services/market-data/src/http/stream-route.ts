@@ -5,9 +5,10 @@
  * stream still holds it) and a `status`, or a `snapshot` and a `status` (saying it was not
  * recovered, when the client asked), then live `tick`s and comment heartbeats. Every event but a
  * stream's last words carries the id of its stream position (event-id.ts in the cluster package),
- * so a client resumes exactly from whichever it received last. Snapshots are joined from the pre-encoded
- * prices, so a storm of reconnecting clients costs no JSON encoding and no engine round trip;
- * replays (one engine round trip each) are limited in number, beyond which clients get a snapshot.
+ * so a client resumes exactly from whichever it received last. Snapshots are joined from the
+ * pre-encoded prices, so a storm of reconnecting clients costs no JSON encoding and no engine
+ * round trip; replays (one engine round trip each) are limited in number, beyond which clients
+ * get a snapshot.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ReplayResult } from '@tickwire/cluster';
