@@ -1,26 +1,32 @@
 /**
- * Resume on another pod: an SSE client that reconnects with Last-Event-ID to a *different*
- * pod gets exactly the events it missed, in order, without duplicates, byte for byte what the
- * stream holds; when the stream no longer holds its id, it gets a snapshot and a status saying
- * it was not recovered.
+ * Resume on another pod: an SSE client that read part of a batch and reconnects with the id of
+ * the last event it read to a *different* pod gets exactly the events after it, in order, without
+ * duplicates, byte for byte what the Redis stream holds; when the stream no longer holds its id,
+ * it gets a snapshot and a status saying it was not recovered.
  */
 import { Redis } from 'ioredis';
-import { openSse, waitFor, type SseEvent } from '@tickwire/testkit';
+import { midBatchTick, openSse, waitFor, type SseEvent } from '@tickwire/testkit';
 import { startCluster, type ClusterFixture } from './support/cluster-fixture';
 
 jest.setTimeout(60_000);
 
 const ticks = (events: SseEvent[]) => events.filter((e) => e.event === 'tick');
 
-/** The tick events a pod sends for stream entries: per entry, the latest ticker of each symbol. */
+/**
+ * The tick events a pod sends for stream entries, worked out from the entries alone: per entry,
+ * the latest ticker of each symbol, in the order of those tickers, each with the entry id and its
+ * index in the entry.
+ */
 function expectedTicks(entries: [string, string[]][]): { id: string; data: string }[] {
   const out: { id: string; data: string }[] = [];
   for (const [id, fields] of entries) {
-    const latest = new Map<string, string>();
-    for (const ticker of JSON.parse(fields[fields.indexOf('b') + 1]!) as { symbol: string }[]) {
-      latest.set(ticker.symbol, JSON.stringify(ticker));
-    }
-    for (const data of latest.values()) out.push({ id, data });
+    const latest = new Map<string, { id: string; data: string }>();
+    const tickers = JSON.parse(fields[fields.indexOf('b') + 1]!) as { symbol: string }[];
+    tickers.forEach((ticker, index) => {
+      latest.delete(ticker.symbol);
+      latest.set(ticker.symbol, { id: `${id}.${index}`, data: JSON.stringify(ticker) });
+    });
+    out.push(...latest.values());
   }
   return out;
 }
@@ -37,29 +43,37 @@ describe('resuming a stream on another pod', () => {
 
   const ticksKey = (c: ClusterFixture) => `${c.namespace}:{${c.namespace}}:ticks`;
 
-  it('replays exactly the missed events, in order, with no duplicates, from a different pod', async () => {
+  it('gives a client that left in the middle of a batch exactly the events after the last it read, from a different pod', async () => {
     cluster = await startCluster({ pods: 3 });
     await cluster.leader();
     const [podA, podB] = cluster.pods as [(typeof cluster.pods)[0], (typeof cluster.pods)[0]];
     const first = await openSse(`${podA.url}/v1/stream`);
-    await first.waitForEvents((events) => ticks(events).length >= 10, 5_000);
+    await first.waitForEvents((events) => midBatchTick(events) !== undefined, 10_000);
     first.close();
-    const lastEventId = first.lastEventId!;
-    await new Promise((resolve) => setTimeout(resolve, 1_000)); // the client is away; ticks go on
+    // The client read this tick and not the next one of its batch.
+    const leftAt = midBatchTick(first.events)!;
+    const [entryId] = leftAt.id!.split('.');
+    admin = new Redis(cluster.redis!.url);
+    const key = ticksKey(cluster);
+    // The client is away while later batches go out.
+    await waitFor(async () => (await admin!.xrange(key, `(${entryId}`, '+')).length >= 5, {
+      timeoutMs: 10_000,
+      what: 'five batches after the one the client left',
+    });
 
-    const second = await openSse(`${podB.url}/v1/stream`, { 'Last-Event-ID': lastEventId });
+    const second = await openSse(`${podB.url}/v1/stream`, { 'Last-Event-ID': leftAt.id! });
     try {
-      await second.waitForEvents((events) => ticks(events).length >= 30, 5_000);
+      await second.waitForEvents((events) => ticks(events).length >= 30, 10_000);
       const received = ticks(second.events).map((e) => ({ id: e.id!, data: e.data }));
-      const lastReceived = received.at(-1)!.id;
-      admin = new Redis(cluster.redis!.url);
-      const missed = (await admin.xrange(ticksKey(cluster), `(${lastEventId}`, lastReceived)) as [
-        string,
-        string[],
-      ][];
+      const lastEntryId = received.at(-1)!.id.split('.')[0]!;
+      const entries = (await admin.xrange(key, entryId!, lastEntryId)) as [string, string[]][];
+      const stream = expectedTicks(entries);
+      const from = stream.findIndex((tick) => tick.id === leftAt.id);
+      const upTo = stream.findIndex((tick) => tick.id === received.at(-1)!.id);
+      expect(from).toBeGreaterThanOrEqual(0);
+      expect(stream[from + 1]!.id.split('.')[0]).toBe(entryId); // the rest of its batch is missed too
       expect(second.events.some((e) => e.event === 'snapshot')).toBe(false);
-      expect(received).toEqual(expectedTicks(missed));
-      expect(missed.length).toBeGreaterThan(5);
+      expect(received).toEqual(stream.slice(from + 1, upTo + 1));
     } finally {
       second.close();
     }
@@ -73,9 +87,10 @@ describe('resuming a stream on another pod', () => {
     await first.waitForEvents((events) => ticks(events).length >= 1, 5_000);
     first.close();
     const lastEventId = first.lastEventId!;
+    const [entryId] = lastEventId.split('.');
     admin = new Redis(cluster.redis!.url);
     const key = ticksKey(cluster);
-    await waitFor(async () => (await admin!.xrange(key, lastEventId, lastEventId)).length === 0, {
+    await waitFor(async () => (await admin!.xrange(key, entryId!, entryId!)).length === 0, {
       timeoutMs: 20_000,
       intervalMs: 100,
       what: 'the stream to trim the client id away',
@@ -87,6 +102,9 @@ describe('resuming a stream on another pod', () => {
       const [snapshot, status] = second.events.filter((e) => e.event !== 'tick');
       expect(snapshot?.event).toBe('snapshot');
       expect(JSON.parse(status!.data)).toMatchObject({ recovered: false });
+      // Both carry the position the snapshot reflects: the client can resume from either.
+      expect(snapshot!.id).toMatch(/^\d+-\d+$/);
+      expect(status!.id).toBe(snapshot!.id);
     } finally {
       second.close();
     }

@@ -4,6 +4,7 @@
  */
 import type { Ticker } from '@tickwire/core';
 import type { Engine, TickBatch } from './engine';
+import { tickEventId } from './event-id';
 import { MAX_INTEREST_SYMBOLS_PER_TOUCH, MAX_INTEREST_TTL_MS } from './interest-validation';
 
 export interface EngineHarness {
@@ -92,6 +93,7 @@ export function engineContract(harness: EngineHarness): void {
   });
 
   it('delivers published batches in order with increasing ids, and keeps the latest per symbol', async () => {
+    expect(await engine.distribution.snapshot()).toEqual({ id: undefined, tickers: [] });
     const received = collect(engine, 3);
     const ids = [
       await engine.distribution.publish([ticker('BTCUSDT', '1.00', 1)]),
@@ -102,7 +104,8 @@ export function engineContract(harness: EngineHarness): void {
     expect(batches.map((b) => b.id)).toEqual(ids);
     expect(batches[1]!.tickers.map((t) => t.last)).toEqual(['2.00', '1.10']);
     const snapshot = await engine.distribution.snapshot();
-    const bySymbol = Object.fromEntries(snapshot.map((t) => [t.symbol, t.last]));
+    expect(snapshot.id).toBe(ids[2]);
+    const bySymbol = Object.fromEntries(snapshot.tickers.map((t) => [t.symbol, t.last]));
     expect(bySymbol).toEqual({ BTCUSDT: '0.10000000', ETHUSDT: '2.00' });
   });
 
@@ -118,6 +121,55 @@ export function engineContract(harness: EngineHarness): void {
     expect(await engine.distribution.replaySince(third)).toEqual({ recovered: true, batches: [] });
     expect(await engine.distribution.replaySince('not-an-id')).toEqual({ recovered: false });
     expect(await engine.distribution.replaySince('1-0')).toEqual({ recovered: false });
+  });
+
+  it('replays from an event inside a batch exactly the rest of that batch, then every later batch', async () => {
+    const tickers = [ticker('BTCUSDT', '1', 1), ticker('ETHUSDT', '2', 2), ticker('SOLUSDT', '3', 3)];
+    const first = await engine.distribution.publish(tickers);
+    const second = await engine.distribution.publish([ticker('BTCUSDT', '4', 4)]);
+    const secondBatch = { id: second, tickers: [ticker('BTCUSDT', '4', 4)] };
+    expect(await engine.distribution.replaySince(tickEventId(first, 0))).toEqual({
+      recovered: true,
+      batches: [{ id: first, tickers: tickers.slice(1), firstIndex: 1 }, secondBatch],
+    });
+    expect(await engine.distribution.replaySince(tickEventId(first, 1))).toEqual({
+      recovered: true,
+      batches: [{ id: first, tickers: tickers.slice(2), firstIndex: 2 }, secondBatch],
+    });
+    // The last event of a batch and the batch's own id (a snapshot's) both mean "after the batch".
+    const afterFirst = { recovered: true, batches: [secondBatch] };
+    expect(await engine.distribution.replaySince(tickEventId(first, 2))).toEqual(afterFirst);
+    expect(await engine.distribution.replaySince(first)).toEqual(afterFirst);
+    expect(await engine.distribution.replaySince(tickEventId(second, 0))).toEqual({
+      recovered: true,
+      batches: [],
+    });
+  });
+
+  it('refuses event ids it did not issue without throwing', async () => {
+    const id = await engine.distribution.publish([ticker('BTCUSDT', '1', 1), ticker('ETHUSDT', '2', 2)]);
+    const refused = [
+      tickEventId(id, 2), // past the batch's end
+      `${id}.`,
+      `${id}.x`,
+      `${id}.-1`,
+      `${id}.0.0`,
+      `${id}.1234567890`,
+      `${id}:0`,
+      `(${id}`,
+      `${id} `,
+      '-',
+      '+',
+      '0-0.0',
+      `${'9'.repeat(17)}-0`,
+      '',
+    ];
+    for (const lastEventId of refused) {
+      expect([lastEventId, await engine.distribution.replaySince(lastEventId)]).toEqual([
+        lastEventId,
+        { recovered: false },
+      ]);
+    }
   });
 
   describe('interest', () => {

@@ -5,14 +5,36 @@
  */
 import type { Lifecycle, Ticker } from '@tickwire/core';
 
-/** One published batch: its position in the stream (the SSE event id) and its tickers, in order. */
+/**
+ * One published batch: its stream entry id and its tickers, in order. Each ticker's SSE event id
+ * is the entry id and its index in the entry (event-id.ts).
+ */
 export interface TickBatch {
   id: string;
   tickers: Ticker[];
+  /**
+   * The index in the entry of `tickers[0]`: absent (0) for a whole entry, more for the rest of an
+   * entry that a replay began inside of.
+   */
+  firstIndex?: number;
+  /**
+   * Set when the batch is not an entry but a follower's catch-up from the latest table, after the
+   * stream lost its place (trimmed, or Redis lost its data): its tickers have no position to
+   * resume from.
+   */
+  resync?: boolean;
 }
 
-/** The result of asking for everything after a client's Last-Event-ID. */
+/** The latest table, and the entry it is exact as of (what a client given it resumes after). */
+export interface DistributionSnapshot {
+  /** Undefined while the stream has no entry. */
+  id: string | undefined;
+  tickers: Ticker[];
+}
+
+/** The result of asking for every event after a client's Last-Event-ID. */
 export type ReplayResult =
+  /** The first batch may be the rest of the entry the id points into (`firstIndex` > 0). */
   | { recovered: true; batches: TickBatch[] }
   /** The id is older than what the stream still holds, or unknown: the client needs a snapshot. */
   | { recovered: false };
@@ -29,8 +51,11 @@ export interface Distribution extends Lifecycle {
   /** Every pod: batches in stream order, starting after the snapshot taken at start(). */
   onBatch(listener: BatchListener): () => void;
   /** The latest ticker of every symbol (the table a new pod or a reconnecting client starts from). */
-  snapshot(): Promise<Ticker[]>;
-  /** Batches after `lastEventId` if the stream still holds them all. */
+  snapshot(): Promise<DistributionSnapshot>;
+  /**
+   * Exactly the events after `lastEventId` (any event id a pod issued: see event-id.ts), as
+   * batches, if the stream still holds the entry it names and everything after it.
+   */
   replaySince(lastEventId: string): Promise<ReplayResult>;
   /** Whether this pod is following the stream right now (false while Redis is unreachable). */
   connection(): DistributionConnection;

@@ -1,4 +1,5 @@
 export * from './engine';
+export * from './event-id';
 export * from './interest-validation';
 export * from './stream-id';
 export * from './logger';

@@ -1,5 +1,6 @@
 export * from './wait-for';
 export * from './sse-test-client';
+export * from './sse-resume';
 export * from './pod-process';
 export * from './redis-server';
 export * from './redis-cluster';

@@ -212,7 +212,7 @@ export const CONFIG_DOCS: ConfigDocs<Config> = {
   UPSTREAM_SYMBOL_STALE_MS:
     'A symbol whose open stream delivered nothing this long is unsubscribed and subscribed again (ms).',
   REST_FALLBACK_POLL_MS:
-    'While the exchange WebSocket is down (or its breaker open), poll the REST tickers of every symbol in one request this often (ms), within half the exchange\'s weight budget (from exchangeInfo and `x-mbx-used-weight-1m`); 429 waits `Retry-After`, 418 stops polling until the ban lifts. Prices from it carry `source: "rest"`.',
+    'While the exchange WebSocket is down (or its breaker open), poll the REST tickers this often (ms): every symbol in one request where the exchange allows it (Binance), else one request per symbol (Finnhub, Coinbase). Every REST request of the pod (this fallback and the symbol lists) spends from one budget per exchange, half of the exchange\'s limit (Binance: weight from exchangeInfo and `x-mbx-used-weight-1m`; Finnhub, Coinbase: requests per second and minute); 429 holds every request to that exchange exactly `Retry-After`, 418 stops them until the ban lifts. Prices from it carry `source: "rest"`.',
   STALE_AFTER_MS: 'A price older than this is served flagged `stale: true` and fails `/health` (ms).',
   PUBLISH_BATCH_MS: 'How long the leader gathers ticks into one batch (ms; 0 = next event-loop turn).',
   SSE_HEARTBEAT_MS: 'Interval of SSE comment heartbeats that keep proxies from closing idle streams (ms).',

@@ -2,7 +2,16 @@
  * A pod and the Binance simulator over real sockets: what SSE clients receive, and how the
  * upstream survives drops, stalls, pings and malformed frames.
  */
-import { openSse, sampleValue, waitFor, type SseConnection } from '@tickwire/testkit';
+import { EventSource, type FetchLike } from 'eventsource';
+import { compareEventPositions, parseEventId } from '@tickwire/cluster';
+import {
+  midBatchTick,
+  openSse,
+  sampleValue,
+  ticksAfter,
+  waitFor,
+  type SseConnection,
+} from '@tickwire/testkit';
 import type { SimEvent } from '@tickwire/exchange-sim';
 import { startPodHarness, type PodHarness } from './testing/pod-harness';
 
@@ -60,9 +69,12 @@ describe('market-data pod streaming from the simulator', () => {
         expect(tick.last).toMatch(/^\d+\.\d{8}$/);
         expect(sentPrices.has(`${tick.symbol}:${tick.last}`)).toBe(true);
       }
-      // Event ids increase, so Last-Event-ID always points at the newest event.
-      const ids = ticks(sse).map((e) => e.id!);
-      expect(ids.every((id) => /^\d+-\d+$/.test(id))).toBe(true);
+      // Every event has an id, and they only go up: Last-Event-ID always points at the newest event.
+      const positions = sse.events.map((e) => parseEventId(e.id ?? ''));
+      expect(positions.every((position) => position !== undefined)).toBe(true);
+      positions.slice(1).forEach((position, i) => {
+        expect(compareEventPositions(position!, positions[i]!)).toBeGreaterThanOrEqual(0);
+      });
       // The open stream left node's HTTP server (http-detach.ts), counted in /metrics.
       const metrics = await harness.metrics();
       expect(sampleValue(metrics, 'tickwire_sse_detach_total', { outcome: 'detached' })).toBe(1);
@@ -145,32 +157,122 @@ describe('market-data pod streaming from the simulator', () => {
     expect(harness.logs.some((line) => line.msg === 'malformed exchange frame dropped')).toBe(true);
   });
 
-  it('resumes a reconnecting client from Last-Event-ID with exactly the events it missed', async () => {
-    harness = await startPodHarness();
-    sse = await openSse(`${harness.url}/v1/stream?symbols=BTCUSDT`);
-    await sse.waitForEvents((events) => events.filter((e) => e.event === 'tick').length >= 3, 5_000);
-    const lastId = sse.lastEventId!;
-    sse.close();
-    await new Promise((resolve) => setTimeout(resolve, 500));
-    const resumed = await openSse(`${harness.url}/v1/stream?symbols=BTCUSDT`, { 'Last-Event-ID': lastId });
-    const live = await openSse(`${harness.url}/v1/stream?symbols=BTCUSDT`);
-    try {
-      await resumed.waitForEvents((events) => events.filter((e) => e.event === 'tick').length >= 8, 5_000);
-      expect(resumed.events.some((e) => e.event === 'snapshot')).toBe(false);
-      const resumedIds = resumed.events.filter((e) => e.event === 'tick').map((e) => e.id!);
-      expect(new Set(resumedIds).size).toBe(resumedIds.length);
-      const [lastMs, lastSeq] = lastId.split('-').map(Number);
-      const [firstMs, firstSeq] = resumedIds[0]!.split('-').map(Number);
-      expect(firstMs! > lastMs! || (firstMs === lastMs && firstSeq! > lastSeq!)).toBe(true);
+  /** A client reconnecting with the id of the last event it read, as a browser or a polyfill does. */
+  const reconnect = {
+    'the Last-Event-ID header': (url: string, id: string) => openSse(url, { 'Last-Event-ID': id }),
+    'the lastEventId query parameter': (url: string, id: string) =>
+      openSse(`${url}&lastEventId=${encodeURIComponent(id)}`),
+  };
 
-      const stale = await openSse(`${harness.url}/v1/stream?symbols=BTCUSDT`, { 'Last-Event-ID': '1-0' });
-      await stale.waitForEvents((events) => events.some((e) => e.event === 'status'), 5_000);
-      expect(stale.events[0]!.event).toBe('snapshot');
-      expect(JSON.parse(stale.events[1]!.data)).toMatchObject({ recovered: false });
-      stale.close();
+  it.each(Object.keys(reconnect) as (keyof typeof reconnect)[])(
+    'resumes a client that left in the middle of a batch, from %s, with exactly the events after the last it read',
+    async (via) => {
+      harness = await startPodHarness();
+      const url = `${harness.url}/v1/stream?symbols=BTCUSDT,ETHUSDT`;
+      // Connected all along: what the resumed client must get, event for event.
+      const reference = await openSse(url);
+      const first = await openSse(url);
+      let resumed: SseConnection | undefined;
+      try {
+        await first.waitForEvents((events) => midBatchTick(events) !== undefined, 10_000);
+        const leftAt = midBatchTick(first.events)!;
+        first.close();
+        // The client is away while the batch's other ticks and later batches go out.
+        await reference.waitForEvents((events) => ticksAfter(events, leftAt, 10) !== undefined, 10_000);
+        resumed = await reconnect[via](url, leftAt.id!);
+        await resumed.waitForEvents(
+          (events) => events.filter((e) => e.event === 'tick').length >= 20,
+          10_000,
+        );
+        const received = ticks(resumed).map(({ id, data }) => ({ id, data }));
+        const expected = await waitFor(() => ticksAfter(reference.events, leftAt, received.length), {
+          timeoutMs: 5_000,
+          what: 'the reference client to receive as many ticks',
+        });
+        expect(received).toEqual(expected);
+        expect(resumed.events.some((e) => e.event === 'snapshot')).toBe(false);
+        const status = resumed.events.find((e) => e.event === 'status')!;
+        expect(JSON.parse(status.data)).not.toHaveProperty('recovered');
+        expect(status.id).toMatch(/^\d+-\d+(\.\d+)?$/);
+      } finally {
+        reference.close();
+        first.close();
+        resumed?.close();
+      }
+    },
+  );
+
+  it('answers an id it cannot resume from with a snapshot and recovered: false, both carrying the current position', async () => {
+    harness = await startPodHarness();
+    const url = `${harness.url}/v1/stream?symbols=BTCUSDT`;
+    sse = await openSse(url);
+    await sse.waitForEvents((events) => events.some((e) => e.event === 'tick'), 5_000);
+    const issued = ticks(sse)[0]!.id!;
+    const refused = [
+      '1-0', // well formed, but not in the stream
+      `${issued.split('.')[0]}.99`, // an event the batch does not have
+      'not-an-id',
+      `${issued}.0`,
+      '9'.repeat(200),
+    ];
+    for (const [i, lastEventId] of refused.entries()) {
+      // Every other one through the query parameter.
+      const stale =
+        i % 2 === 0
+          ? await openSse(url, { 'Last-Event-ID': lastEventId })
+          : await openSse(`${url}&lastEventId=${encodeURIComponent(lastEventId)}`);
+      try {
+        await stale.waitForEvents((events) => events.some((e) => e.event === 'status'), 5_000);
+        const [snapshot, status] = stale.events;
+        expect([lastEventId, snapshot!.event, status!.event]).toEqual([lastEventId, 'snapshot', 'status']);
+        expect(JSON.parse(status!.data)).toMatchObject({ recovered: false });
+        expect(snapshot!.id).toMatch(/^\d+-\d+$/);
+        expect(status!.id).toBe(snapshot!.id);
+      } finally {
+        stale.close();
+      }
+    }
+    expect((await harness.get('/livez')).status).toBe(200);
+  });
+
+  it('lets the eventsource package resume exactly after its connection broke in the middle of a batch', async () => {
+    harness = await startPodHarness({ SSE_RETRY_MS: '100' });
+    // Before the first batch there is no position to resume from, so no id to report.
+    await waitFor(async () => (await harness.get('/v1/prices/ETHUSDT')).status === 200, { timeoutMs: 5_000 });
+    const url = `${harness.url}/v1/stream?symbols=BTCUSDT,ETHUSDT`;
+    const reference = await openSse(url);
+    const cut = breakMidBatchOnce();
+    const source = new EventSource(url, { fetch: cut.fetch });
+    const received: { type: string; id: string; data: string; connection: number }[] = [];
+    let connections = 0;
+    source.addEventListener('open', () => (connections += 1));
+    for (const type of ['snapshot', 'status', 'tick']) {
+      source.addEventListener(type, (event) => {
+        const { lastEventId, data } = event;
+        received.push({ type, id: lastEventId, data: String(data), connection: connections });
+      });
+    }
+    try {
+      await waitFor(() => received.filter((e) => e.type === 'tick' && e.connection === 2).length >= 10, {
+        timeoutMs: 10_000,
+        what: 'ten ticks after the reconnect',
+      });
+      // It reconnected by itself, sending the id of the last event it had read.
+      expect(cut.requests).toEqual([undefined, cut.brokeAfter]);
+      // The ids it reported are the ones the pod sent: every event had one.
+      expect(received.filter((e) => e.id === '')).toEqual([]);
+      const ticksReceived = received.filter((e) => e.type === 'tick').map(({ id, data }) => ({ id, data }));
+      const first = ticksReceived[0]!;
+      const expected = await waitFor(
+        () =>
+          ticksAfter(reference.events, { ...first, event: 'tick', receivedAt: 0 }, ticksReceived.length - 1),
+        { timeoutMs: 5_000, what: 'the reference client to receive as many ticks' },
+      );
+      expect(ticksReceived).toEqual([first, ...expected]);
+      expect(received.filter((e) => e.type === 'snapshot')).toHaveLength(1);
     } finally {
-      resumed.close();
-      live.close();
+      source.close();
+      reference.close();
     }
   });
 
@@ -195,3 +297,57 @@ describe('market-data pod streaming from the simulator', () => {
     expect(count).toBeLessThanOrEqual(5);
   });
 });
+
+/**
+ * A fetch for the eventsource package whose first stream ends right after a tick that has another
+ * tick of its batch behind it, as if the connection broke there; later streams pass untouched.
+ * Records the Last-Event-ID of every request.
+ */
+function breakMidBatchOnce() {
+  const requests: (string | undefined)[] = [];
+  let brokeAfter: string | undefined;
+  const entryOf = (block: string) => /^id: ([^.\n]+)/m.exec(block)?.[1];
+  const isTick = (block: string) => /^event: tick$/m.test(block);
+  const fetchOnce: FetchLike = async (url, init) => {
+    requests.push(init.headers['Last-Event-ID']);
+    const response = await fetch(url, init);
+    if (requests.length > 1) return response;
+    const upstream = response.body!.getReader();
+    const decoder = new TextDecoder();
+    const encoder = new TextEncoder();
+    let text = '';
+    const body = new ReadableStream<Uint8Array>({
+      // Passes on one whole event at a time, looking at the next before it decides.
+      async pull(controller) {
+        for (;;) {
+          const end = text.indexOf('\n\n');
+          const nextEnd = end === -1 ? -1 : text.indexOf('\n\n', end + 2);
+          if (nextEnd !== -1) {
+            const block = text.slice(0, end + 2);
+            const next = text.slice(end + 2, nextEnd);
+            text = text.slice(end + 2);
+            controller.enqueue(encoder.encode(block));
+            if (isTick(block) && isTick(next) && entryOf(block) === entryOf(next)) {
+              brokeAfter = /^id: (.*)$/m.exec(block)![1];
+              controller.close();
+              await upstream.cancel();
+            }
+            return;
+          }
+          const { done, value } = await upstream.read();
+          if (done) return controller.close();
+          text += decoder.decode(value, { stream: true });
+        }
+      },
+      cancel: () => upstream.cancel(),
+    });
+    return { body, url: response.url, status: response.status, redirected: false, headers: response.headers };
+  };
+  return {
+    fetch: fetchOnce,
+    requests,
+    get brokeAfter() {
+      return brokeAfter;
+    },
+  };
+}

@@ -4,7 +4,16 @@
  * replay semantics.
  */
 import type { Ticker } from '@tickwire/core';
-import type { BatchListener, Distribution, DistributionConnection, ReplayResult, TickBatch } from '../engine';
+import type {
+  BatchListener,
+  Distribution,
+  DistributionConnection,
+  DistributionSnapshot,
+  ReplayResult,
+  TickBatch,
+} from '../engine';
+import { parseEventId } from '../event-id';
+import { replayAfter } from '../replay-after';
 import { compareStreamIds, parseStreamId, StreamIdGenerator, type StreamId } from '../stream-id';
 
 export interface MemoryDistributionOptions {
@@ -29,6 +38,7 @@ export class MemoryDistribution implements Distribution {
   private readonly retained: RetainedBatch[] = [];
   private readonly listeners = new Set<BatchListener>();
   private readonly ids = new StreamIdGenerator();
+  private lastId: string | undefined;
 
   constructor(options: Partial<MemoryDistributionOptions> = {}) {
     this.options = { ...DEFAULT_MEMORY_DISTRIBUTION_OPTIONS, ...options };
@@ -42,6 +52,7 @@ export class MemoryDistribution implements Distribution {
 
   async publish(tickers: Ticker[]): Promise<string> {
     const id = this.ids.next(this.options.now());
+    this.lastId = id;
     const batch: TickBatch = { id, tickers };
     for (const ticker of tickers) this.latest.set(ticker.symbol, ticker);
     this.retained.push({ batch, position: parseStreamId(id)! });
@@ -55,8 +66,8 @@ export class MemoryDistribution implements Distribution {
     return () => this.listeners.delete(listener);
   }
 
-  async snapshot(): Promise<Ticker[]> {
-    return [...this.latest.values()];
+  async snapshot(): Promise<DistributionSnapshot> {
+    return { id: this.lastId, tickers: [...this.latest.values()] };
   }
 
   connection(): DistributionConnection {
@@ -64,14 +75,13 @@ export class MemoryDistribution implements Distribution {
   }
 
   async replaySince(lastEventId: string): Promise<ReplayResult> {
-    const position = parseStreamId(lastEventId);
-    const oldest = this.retained[0];
+    const position = parseEventId(lastEventId);
     if (!position) return { recovered: false };
-    if (!oldest) return { recovered: false };
-    // The id must be one we still hold (or the one just before the oldest we hold): anything
-    // older means batches were dropped, anything unknown may come from another process's life.
-    const index = this.retained.findIndex((entry) => compareStreamIds(entry.position, position) === 0);
+    // The entry must be one we still hold: anything older means batches were dropped, anything
+    // unknown may come from another process's life.
+    const index = this.retained.findIndex((entry) => compareStreamIds(entry.position, position.entry) === 0);
     if (index === -1) return { recovered: false };
-    return { recovered: true, batches: this.retained.slice(index + 1).map((entry) => entry.batch) };
+    const later = this.retained.slice(index + 1).map((entry) => entry.batch);
+    return replayAfter(position, this.retained[index]!.batch, later);
   }
 }

@@ -3,6 +3,10 @@
  * as a JSON array of those strings joined, and the hash holds the latest string per symbol.
  */
 import type { Ticker } from '@tickwire/core';
+import type { TickBatch } from '../engine';
+
+/** A stream entry as XRANGE and XREAD return it. */
+export type StreamEntry = [id: string, fields: string[]];
 
 export interface EncodedBatch {
   /** Field `b` of the stream entry. */
@@ -29,6 +33,12 @@ export function decodeBatch(batchJson: string): Ticker[] | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** A stream entry as a batch; undefined when it is not one (never throws). */
+export function decodeEntry([id, fields]: StreamEntry): TickBatch | undefined {
+  const tickers = decodeBatch(entryField(fields, 'b') ?? '');
+  return tickers && { id, tickers };
 }
 
 /** Parses one hash value; undefined when it is not a ticker. */

@@ -4,10 +4,17 @@
  * any pod: the stream id is the SSE event id everywhere).
  */
 import type { Ticker } from '@tickwire/core';
-import type { BatchListener, Distribution, DistributionConnection, ReplayResult, TickBatch } from '../engine';
+import type {
+  BatchListener,
+  Distribution,
+  DistributionConnection,
+  DistributionSnapshot,
+  ReplayResult,
+} from '../engine';
 import type { ClusterLogger } from '../logger';
-import { parseStreamId } from '../stream-id';
-import { decodeBatch, encodeBatch, entryField } from './batch-codec';
+import { parseEventId } from '../event-id';
+import { replayAfter } from '../replay-after';
+import { decodeEntry, encodeBatch, type StreamEntry } from './batch-codec';
 import { NotLeaderError } from './errors';
 import type { ClusterKeys } from './keys';
 import type { RedisClient } from './redis-client';
@@ -73,7 +80,7 @@ export class RedisDistribution implements Distribution {
   }
 
   /** The follower's table: no Redis round trip, consistent with the batches handed on so far. */
-  async snapshot(): Promise<Ticker[]> {
+  async snapshot(): Promise<DistributionSnapshot> {
     return this.follower.table();
   }
 
@@ -82,30 +89,35 @@ export class RedisDistribution implements Distribution {
   }
 
   /**
-   * Everything after `lastEventId`, if the stream still holds that entry (so nothing between
-   * it and the tail was trimmed). One transaction: the check and the read see the same stream.
+   * The events after `lastEventId`, if the stream still holds the entry it names (so nothing
+   * between it and the tail was trimmed). One transaction: the check and the read see the same
+   * stream.
    */
   async replaySince(lastEventId: string): Promise<ReplayResult> {
-    if (!parseStreamId(lastEventId)) return { recovered: false };
+    const position = parseEventId(lastEventId);
+    if (!position) return { recovered: false };
+    const { entryId } = position;
     const { ticks } = this.options.keys;
     const limit = this.options.retainedBatches * 2;
     const results = await this.options.commands
       .multi()
-      .xrange(ticks, lastEventId, lastEventId)
-      .xrange(ticks, `(${lastEventId}`, '+', 'COUNT', limit + 1)
+      .xrange(ticks, entryId, entryId)
+      .xrange(ticks, `(${entryId}`, '+', 'COUNT', limit + 1)
       .exec();
     if (!results) return { recovered: false };
-    const [[keptError, kept], [afterError, after]] = results as [
-      [Error | null, [string, string[]][]],
-      [Error | null, [string, string[]][]],
+    const [[heldError, held], [laterError, later]] = results as [
+      [Error | null, StreamEntry[]],
+      [Error | null, StreamEntry[]],
     ];
-    if (keptError ?? afterError) throw (keptError ?? afterError)!;
-    if (kept.length === 0 || after.length > limit) return { recovered: false };
-    const batches: TickBatch[] = [];
-    for (const [id, fields] of after) {
-      const tickers = decodeBatch(entryField(fields, 'b') ?? '');
-      if (tickers) batches.push({ id, tickers });
-    }
-    return { recovered: true, batches };
+    if (heldError ?? laterError) throw (heldError ?? laterError)!;
+    const [heldEntry] = held;
+    if (!heldEntry || later.length > limit) return { recovered: false };
+    // An entry that is not a batch was skipped by every follower: it has no events.
+    const heldBatch = decodeEntry(heldEntry) ?? { id: entryId, tickers: [] };
+    return replayAfter(
+      position,
+      heldBatch,
+      later.map(decodeEntry).filter((batch) => batch !== undefined),
+    );
   }
 }

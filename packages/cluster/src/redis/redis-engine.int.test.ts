@@ -209,7 +209,7 @@ describe.each([
       expect(received).toEqual(ids);
       const replay = await follower.distribution.replaySince(ids[4]!);
       expect(replay.recovered && replay.batches.map((b) => b.id)).toEqual(ids.slice(5));
-      expect((await follower.distribution.snapshot()).map((t) => t.last)).toEqual(['19']);
+      expect((await follower.distribution.snapshot()).tickers.map((t) => t.last)).toEqual(['19']);
     });
 
     it('cannot recover ids the stream trimmed away', async () => {
@@ -401,7 +401,7 @@ describe('Redis engine through a Redis outage (own redis-server process)', () =>
     }
     const [one, two] = engines as [RedisEngine, RedisEngine];
     await one.distribution.publish([ticker('BTCUSDT', '1')]);
-    await waitFor(() => two.distribution.snapshot().then((t) => t.length === 1), {
+    await waitFor(() => two.distribution.snapshot().then((s) => s.tickers.length === 1), {
       timeoutMs: 3_000,
       what: 'follower table',
     });
@@ -417,7 +417,7 @@ describe('Redis engine through a Redis outage (own redis-server process)', () =>
       what: 'follower to notice',
     });
     // Both keep the table they had.
-    expect((await two.distribution.snapshot()).map((t) => t.last)).toEqual(['1']);
+    expect((await two.distribution.snapshot()).tickers.map((t) => t.last)).toEqual(['1']);
 
     await redis.restart!();
     await waitFor(() => engines.some((e) => e.election.state().role === 'leader'), {

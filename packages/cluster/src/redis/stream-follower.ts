@@ -6,9 +6,9 @@
  * the table and hands it on as one resync batch, so the hub and its clients catch up.
  */
 import type { Ticker } from '@tickwire/core';
-import type { DistributionConnection, TickBatch } from '../engine';
+import type { DistributionConnection, DistributionSnapshot, TickBatch } from '../engine';
 import type { ClusterLogger } from '../logger';
-import { decodeBatch, decodeTicker, entryField } from './batch-codec';
+import { decodeEntry, decodeTicker, type StreamEntry } from './batch-codec';
 import type { ClusterKeys } from './keys';
 import { connectRedis, type RedisClient } from './redis-client';
 
@@ -29,8 +29,6 @@ const RETRY_BASE_MS = 100;
 const RETRY_MAX_MS = 1_000;
 /** Before the first entry, XREAD starts from the beginning. */
 const STREAM_START = '0-0';
-
-type StreamEntry = [id: string, fields: string[]];
 
 export class StreamFollower {
   private readonly latest = new Map<string, Ticker>();
@@ -60,9 +58,9 @@ export class StreamFollower {
     await this.loop;
   }
 
-  /** The latest ticker per symbol, as of the last batch handed on. */
-  table(): Ticker[] {
-    return [...this.latest.values()];
+  /** The latest ticker per symbol, as of the last entry read (and handed on). */
+  table(): DistributionSnapshot {
+    return { id: this.lastId === STREAM_START ? undefined : this.lastId, tickers: [...this.latest.values()] };
   }
 
   connection(): DistributionConnection {
@@ -109,16 +107,17 @@ export class StreamFollower {
     }
   }
 
-  private deliver([id, fields]: StreamEntry): void {
+  private deliver(entry: StreamEntry): void {
+    const [id] = entry;
     this.lastId = id;
-    const tickers = decodeBatch(entryField(fields, 'b') ?? '');
-    if (!tickers) {
+    const batch = decodeEntry(entry);
+    if (!batch) {
       this.malformedEntries += 1;
       this.options.logger.warn({ id }, 'skipped a stream entry that is not a batch');
       return;
     }
-    for (const ticker of tickers) this.latest.set(ticker.symbol, ticker);
-    this.emit({ id, tickers });
+    for (const ticker of batch.tickers) this.latest.set(ticker.symbol, ticker);
+    this.emit(batch);
   }
 
   /** After an outage: go on from lastId if the stream still holds it, else resync from the table. */
@@ -134,8 +133,8 @@ export class StreamFollower {
     this.options.logger.warn({ previous, resumedAt: this.lastId }, 'stream lost our position; resynced');
     if (this.lastId === STREAM_START || this.latest.size === 0) return;
     // Whole tickers, not trades: drop tradeQty so candles do not count a trade twice.
-    const tickers = this.table().map(({ tradeQty: _, ...ticker }) => ticker);
-    this.emit({ id: this.lastId, tickers });
+    const tickers = this.table().tickers.map(({ tradeQty: _, ...ticker }) => ticker);
+    this.emit({ id: this.lastId, tickers, resync: true });
   }
 
   /** The hash and the stream's last id in one transaction: the table is exactly as of that id. */

@@ -1,11 +1,14 @@
 /**
  * `GET /v1/stream?symbols=A,B[&throttle=ms]`: Server-Sent Events, served before express (see
  * app.ts) so an idle stream holds node's request and response and nothing more. The stream opens
- * with a jittered `retry:` hint, then either the events the client missed (when its Last-Event-ID
- * is still in the stream) or a `snapshot` (with a `status` saying it was not recovered), then a
- * `status`, then live `tick`s and comment heartbeats. Snapshots are joined from the pre-encoded
- * prices, so a storm of reconnecting clients costs no JSON encoding and no engine round trip;
- * replays (one engine round trip each) are limited in number, beyond which clients get a snapshot.
+ * with a jittered `retry:` hint, then either the events after the client's Last-Event-ID (when the
+ * stream still holds it) and a `status`, or a `snapshot` and a `status` (saying it was not
+ * recovered, when the client asked), then live `tick`s and comment heartbeats. Every event but a
+ * stream's last words carries the id of its stream position (event-id.ts in the cluster package),
+ * so a client resumes exactly from whichever it received last. Snapshots are joined from the
+ * pre-encoded prices, so a storm of reconnecting clients costs no JSON encoding and no engine
+ * round trip; replays (one engine round trip each) are limited in number, beyond which clients
+ * get a snapshot.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ReplayResult } from '@tickwire/cluster';
@@ -25,8 +28,6 @@ const MAX_THROTTLE_MS = 60_000;
 /** A refused client is told to come back after 1 to 5 s, spread so they do not return together. */
 const CAPACITY_RETRY_MIN_SECONDS = 1;
 const CAPACITY_RETRY_SPREAD_SECONDS = 4;
-/** Last-Event-ID longer than this is not an id we issued. */
-const MAX_LAST_EVENT_ID_LENGTH = 64;
 /**
  * Replays in flight at once (each is an engine round trip). In a reconnect storm the rest get a
  * snapshot from the latest table and `recovered: false`, instead of queueing on Redis.
@@ -50,11 +51,15 @@ export interface StreamRoute {
 export function streamRoute(ctx: ApiContext, prices: PriceCache, meter: RouteMeter): StreamRoute {
   let replaysInFlight = 0;
 
-  /** Writes the snapshot; returns the batch id it reflects (later events are newer). */
-  const writeSnapshot = (client: SseClient): string | undefined => {
-    const id = ctx.hub.lastBatchInfo()?.id;
+  /**
+   * Writes the snapshot and a status, both with the id of the stream position the snapshot is
+   * exact as of, so a client that got no tick yet still resumes exactly; returns that id.
+   */
+  const writeSnapshot = (client: SseClient, status: object): string | undefined => {
+    const id = ctx.hub.position();
     const data = `{"tickers":${prices.jsonArray(client.symbols)}}`;
     client.writeNow(SseFrame.fromText(eventText('snapshot', data, id)));
+    client.writeNow(encodeEvent('status', status, id));
     return id;
   };
 
@@ -76,15 +81,15 @@ export function streamRoute(ctx: ApiContext, prices: PriceCache, meter: RouteMet
     }
     if (client.isClosed) return;
     if (replay.recovered) {
-      const frames = replay.batches.flatMap((batch) => ctx.hub.replayFrame(batch, client.symbols) ?? []);
-      if (frames.length > 0) client.writeNow(SseFrame.join(frames));
-      client.resume(replay.batches.at(-1)?.id ?? lastEventId);
-      client.writeNow(encodeEvent('status', ctx.streamStatus()));
+      const frame = ctx.hub.replayFrame(replay.batches, client);
+      if (frame) client.writeNow(frame);
+      // The status marks where the replay ended; what arrived live meanwhile follows it.
+      const upTo = replay.batches.at(-1)?.id ?? lastEventId;
+      client.writeNow(encodeEvent('status', ctx.streamStatus(), upTo));
+      client.resume(upTo);
       return;
     }
-    const upTo = writeSnapshot(client);
-    client.writeNow(encodeEvent('status', { ...ctx.streamStatus(), recovered: false }));
-    client.resume(upTo);
+    client.resume(writeSnapshot(client, { ...ctx.streamStatus(), recovered: false }));
   };
 
   /** Writes the preamble (retry hint, then a replay or a snapshot, then a status). */
@@ -100,8 +105,7 @@ export function streamRoute(ctx: ApiContext, prices: PriceCache, meter: RouteMet
       });
       return;
     }
-    writeSnapshot(client);
-    client.writeNow(encodeEvent('status', ctx.streamStatus()));
+    writeSnapshot(client, ctx.streamStatus());
   };
 
   return (req, res, query) => {
@@ -152,10 +156,13 @@ export function streamRoute(ctx: ApiContext, prices: PriceCache, meter: RouteMet
   };
 }
 
-/** Browsers send the Last-Event-ID header; polyfills that cannot set headers use `?lastEventId=`. */
+/**
+ * Browsers send the Last-Event-ID header; polyfills that cannot set headers use `?lastEventId=`.
+ * Whatever it holds goes to the engine, which refuses what it did not issue without a round trip:
+ * a malformed id gets a snapshot and `recovered: false`, like an id the stream no longer holds.
+ */
 function readLastEventId(req: IncomingMessage, query: Record<string, unknown>): string | undefined {
   const header = req.headers['last-event-id'];
   const value = typeof header === 'string' ? header : singleParam(query, 'lastEventId');
-  if (value === undefined || value === '' || value.length > MAX_LAST_EVENT_ID_LENGTH) return undefined;
-  return value;
+  return value === '' ? undefined : value;
 }

@@ -18,6 +18,18 @@ const ticker = (symbol: string, last: string): Ticker => ({
 let batchNumber = 0;
 const batch = (...tickers: Ticker[]): TickBatch => ({ id: `${(batchNumber += 1)}-0`, tickers });
 
+/** Every event in `text`: its id, its name, and the price when it is a tick. */
+const events = (text: string) =>
+  text
+    .split('\n\n')
+    .filter((block) => block.includes('event: '))
+    .map((block) => {
+      const field = (name: string) => new RegExp(`^${name}: (.*)$`, 'm').exec(block)?.[1];
+      const event = field('event')!;
+      const data = JSON.parse(field('data')!) as { last?: string };
+      return { id: field('id') ?? undefined, event, last: event === 'tick' ? data.last : undefined };
+    });
+
 /** The `data:` lines of the tick events in `text`, parsed. */
 const ticks = (text: string) =>
   [...text.matchAll(/event: tick\ndata: (.*)\n/g)].map(
@@ -211,6 +223,97 @@ describe('Hub', () => {
     expect(client.writes).toHaveLength(0);
     client.client.resume('10-0');
     expect(ticks(client.text()).map((t) => t.last)).toEqual(['1.1']);
+  });
+
+  it('gives every tick of a batch its own id, in stream order, the latest of a symbol standing for it', () => {
+    const { hub, subscribe } = setup();
+    const both = subscribe(['BTCUSDT', 'ETHUSDT']);
+    const eth = subscribe(['ETHUSDT']);
+    hub.applyBatch({
+      id: '7-0',
+      tickers: [ticker('BTCUSDT', '1.0'), ticker('ETHUSDT', '2.0'), ticker('BTCUSDT', '1.1')],
+    });
+    hub.flushNow();
+    expect(events(both.text())).toEqual([
+      { id: '7-0.1', event: 'tick', last: '2.0' },
+      { id: '7-0.2', event: 'tick', last: '1.1' },
+    ]);
+    expect(events(eth.text())).toEqual([{ id: '7-0.1', event: 'tick', last: '2.0' }]);
+  });
+
+  it('sends ticks of a resync from the table without ids: they have no position to resume from', () => {
+    const { hub, subscribe } = setup();
+    const client = subscribe(['BTCUSDT']);
+    hub.applyBatch({ id: '8-0', tickers: [ticker('BTCUSDT', '1.0')], resync: true });
+    hub.flushNow();
+    expect(events(client.text())).toEqual([{ id: undefined, event: 'tick', last: '1.0' }]);
+  });
+
+  it('gives status events the position of the last batch, but not the final status of a stream', async () => {
+    const { hub, subscribe } = setup();
+    const client = subscribe(['BTCUSDT']);
+    hub.broadcastStatus({ state: 'live' });
+    hub.applyBatch({ id: '9-0', tickers: [ticker('ETHUSDT', '2.0'), ticker('BTCUSDT', '1.0')] });
+    hub.broadcastStatus({ state: 'degraded' });
+    await hub.stop();
+    expect(events(client.text())).toEqual([
+      { id: undefined, event: 'status', last: undefined },
+      { id: '9-0.1', event: 'tick', last: '1.0' },
+      { id: '9-0', event: 'status', last: undefined },
+      { id: undefined, event: 'status', last: undefined },
+    ]);
+  });
+
+  it('takes the position of a loaded snapshot for status events, until a batch moves it on', () => {
+    const { hub, subscribe } = setup();
+    hub.load({ id: '3-0', tickers: [ticker('BTCUSDT', '1.0')] });
+    expect(hub.position()).toBe('3-0');
+    const client = subscribe(['BTCUSDT']);
+    hub.broadcastStatus({ state: 'live' });
+    hub.applyBatch({ id: '4-0', tickers: [ticker('BTCUSDT', '1.1')] });
+    hub.broadcastStatus({ state: 'degraded' });
+    hub.flushNow();
+    expect(events(client.text()).map((e) => e.id)).toEqual(['3-0', '4-0.0', '4-0']);
+    expect(hub.ticker('BTCUSDT')?.last).toBe('1.1');
+  });
+
+  it('replays every missed event to a client, and only the latest per symbol to a throttled one', () => {
+    const { hub, subscribe } = setup();
+    const live = subscribe(['BTCUSDT', 'ETHUSDT']);
+    const throttled = subscribe(['BTCUSDT', 'ETHUSDT'], 1_000);
+    const missed: TickBatch[] = [
+      {
+        id: '5-0',
+        tickers: [ticker('SOLUSDT', '3.0'), ticker('BTCUSDT', '1.1'), ticker('ETHUSDT', '2.1')],
+        firstIndex: 1,
+      },
+      { id: '6-0', tickers: [ticker('BTCUSDT', '1.2')] },
+    ];
+    const text = (client: typeof live) => hub.replayFrame(missed, client.client)!.identity.toString();
+    expect(events(text(live))).toEqual([
+      { id: '5-0.2', event: 'tick', last: '1.1' },
+      { id: '5-0.3', event: 'tick', last: '2.1' },
+      { id: '6-0.0', event: 'tick', last: '1.2' },
+    ]);
+    expect(events(text(throttled))).toEqual([
+      { id: '5-0.3', event: 'tick', last: '2.1' },
+      { id: '6-0.0', event: 'tick', last: '1.2' },
+    ]);
+    expect(hub.replayFrame(missed, subscribe(['XRPUSDT']).client)).toBeUndefined();
+  });
+
+  it('skips the live ticks of a batch up to the event a resumed client had, and sends the rest', () => {
+    const { hub, subscribe } = setup();
+    const client = subscribe(['BTCUSDT', 'ETHUSDT', 'SOLUSDT']);
+    client.client.pause();
+    // The replay found nothing after 12-0.0 in the stream: this pod's hub had not applied 12-0 yet.
+    client.client.resume('12-0.0');
+    hub.applyBatch({
+      id: '12-0',
+      tickers: [ticker('BTCUSDT', '1.0'), ticker('ETHUSDT', '2.0'), ticker('SOLUSDT', '3.0')],
+    });
+    hub.flushNow();
+    expect(events(client.text()).map((e) => e.id)).toEqual(['12-0.1', '12-0.2']);
   });
 
   it('ends every stream with a closing status when it stops', async () => {

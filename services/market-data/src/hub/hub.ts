@@ -13,7 +13,7 @@ import {
   type Lifecycle,
   type Ticker,
 } from '@tickwire/core';
-import type { TickBatch } from '@tickwire/cluster';
+import type { DistributionSnapshot, TickBatch } from '@tickwire/cluster';
 import type { Logger } from '@tickwire/observability';
 import type { PodMetrics } from '../metrics';
 import { BatchController } from './batch-controller';
@@ -22,10 +22,11 @@ import { FanoutQueue, type WriteTally } from './fanout-queue';
 import { FlushLoop } from './flush-loop';
 import type { DetachOutcome } from './http-detach';
 import { SseClient, type SseClientOptions } from './sse-client';
-import { encodeEvent, eventText, HEARTBEAT_FRAME } from './sse-encoding';
+import { encodeEvent, HEARTBEAT_FRAME } from './sse-encoding';
 import { SseFrame } from './sse-frame';
 import { SseWriter } from './sse-writer';
 import { STATUS_KEY, SubscriberGroup, type PendingEvent } from './subscriber-group';
+import { tickEvents } from './tick-events';
 
 /**
  * Least time between two flushes of one group (ms). A few ms adds little latency and lets a
@@ -102,6 +103,8 @@ export class Hub implements Lifecycle {
   /** Counts applied batches and broadcasts: a client's snapshot covers everything up to its value. */
   private seq = 0;
   private lastBatch: { id: string; appliedAt: number } | undefined;
+  /** The stream entry the latest table is exact as of (the id of snapshots and status events). */
+  private streamPosition: string | undefined;
   private heartbeatTimer: NodeJS.Timeout | undefined;
   private heartbeatSlice: NodeJS.Immediate | undefined;
   private sweepTimer: NodeJS.Timeout | undefined;
@@ -153,6 +156,8 @@ export class Hub implements Lifecycle {
     this.heartbeatSlice = undefined;
     this.loop.stop();
     this.flushNow();
+    // No id: a client still holding kept events never gets them, so it must resume from the last
+    // event it did get, not from here.
     const goodbye = encodeEvent('status', STREAM_ENDINGS.serverShutdown);
     for (const client of [...this.clients]) {
       client.writeNow(goodbye);
@@ -162,48 +167,50 @@ export class Hub implements Lifecycle {
   }
 
   /** Seeds the latest table (a snapshot from the distribution) without notifying anyone. */
-  load(tickers: Iterable<Ticker>): void {
-    for (const ticker of tickers) this.latest.set(ticker.symbol, ticker);
+  load(snapshot: DistributionSnapshot): void {
+    for (const ticker of snapshot.tickers) this.latest.set(ticker.symbol, ticker);
+    this.streamPosition = snapshot.id ?? this.streamPosition;
   }
 
   applyBatch(batch: TickBatch): void {
     const now = this.now();
-    const touched = new Map<string, Ticker>();
     for (const ticker of batch.tickers) {
       this.latest.set(ticker.symbol, ticker);
-      touched.set(ticker.symbol, ticker);
       if (ticker.last !== undefined)
         this.candles.apply(ticker.symbol, ticker.last, ticker.tradeQty, ticker.eventTime);
       this.options.metrics.tickLatency.observe(Math.max(0, now - ticker.eventTime) / 1000);
     }
     this.lastBatch = { id: batch.id, appliedAt: now };
+    this.streamPosition = batch.id;
     this.seq += 1;
-    let news = false;
-    for (const [symbol, ticker] of touched) {
-      const groups = this.groupsBySymbol.get(symbol);
-      if (!groups) continue;
+    const events = tickEvents([batch], this.groupsBySymbol);
+    for (const { ticker, id } of events) {
       const event: PendingEvent = {
-        key: symbol,
-        id: batch.id,
-        frame: SseFrame.fromText(eventText('tick', JSON.stringify(ticker), batch.id)),
+        key: ticker.symbol,
+        id,
+        frame: encodeEvent('tick', ticker, id),
         seq: this.seq,
         at: now,
       };
-      for (const group of groups) {
+      for (const group of this.groupsBySymbol.get(ticker.symbol)!) {
         group.add(event);
         this.queue.add(group);
       }
-      news = true;
     }
-    if (news) this.loop.wake();
+    if (events.length > 0) this.loop.wake();
   }
 
-  /** The tick events of a replayed batch that concern `symbols`, as one frame (undefined: none). */
-  replayFrame(batch: TickBatch, symbols: ReadonlySet<string>): SseFrame | undefined {
-    const last = new Map<string, Ticker>();
-    for (const ticker of batch.tickers) if (symbols.has(ticker.symbol)) last.set(ticker.symbol, ticker);
-    if (last.size === 0) return undefined;
-    return SseFrame.join([...last.values()].map((ticker) => encodeEvent('tick', ticker, batch.id)));
+  /**
+   * The tick events of replayed batches that concern `client`, as one frame (undefined: none).
+   * A throttled client gets what its stream would have sent: the latest event of each symbol.
+   */
+  replayFrame(batches: readonly TickBatch[], client: SseClient): SseFrame | undefined {
+    const events =
+      client.group.throttleMs > 0
+        ? tickEvents(batches, client.symbols)
+        : batches.flatMap((batch) => tickEvents([batch], client.symbols));
+    if (events.length === 0) return undefined;
+    return SseFrame.join(events.map(({ ticker, id }) => encodeEvent('tick', ticker, id)));
   }
 
   /**
@@ -242,14 +249,19 @@ export class Hub implements Lifecycle {
     this.options.metrics.sseClients.set(this.clients.size);
   }
 
-  /** Sends one status event to every client (conflated: a slow client only gets the newest). */
+  /**
+   * Sends one status event to every client (conflated: a slow client only gets the newest). It
+   * carries the stream position: every client gets it after the ticks up to there, so resuming
+   * from it is exact too.
+   */
   broadcastStatus(status: unknown): void {
     if (this.clients.size === 0) return;
     this.seq += 1;
+    const id = this.streamPosition;
     const event: PendingEvent = {
       key: STATUS_KEY,
-      id: undefined,
-      frame: encodeEvent('status', status),
+      id,
+      frame: encodeEvent('status', status, id),
       seq: this.seq,
       at: this.now(),
     };
@@ -286,6 +298,11 @@ export class Hub implements Lifecycle {
   /** Symbols at least one stream on this pod subscribes to (what the pod registers as wanted). */
   subscribedSymbols(): IterableIterator<string> {
     return this.groupsBySymbol.keys();
+  }
+
+  /** The stream entry the latest table is exact as of: what a snapshot of it resumes after. */
+  position(): string | undefined {
+    return this.streamPosition;
   }
 
   lastBatchInfo(): { id: string; appliedAt: number } | undefined {
@@ -373,7 +390,8 @@ export class Hub implements Lifecycle {
       stuck += 1;
       if (now - client.stuckSince < this.options.stuckClientMs) continue;
       cut += 1;
-      // Queued behind what it did not read: a client that is merely slow may still see why.
+      // Queued behind what it did not read: a client that is merely slow may still see why. No id,
+      // as at shutdown: its kept events are dropped, so it resumes from the last one it read.
       client.writeNow(encodeEvent('status', STREAM_ENDINGS.slowConsumer));
       this.remove(client);
       client.writer.end(END_GRACE_MS);

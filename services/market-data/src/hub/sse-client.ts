@@ -10,7 +10,7 @@
  * its replay already carried: the replay reads the stream in Redis, which this pod's hub may not
  * have caught up with yet, so such an event can still arrive live after the replay was written.
  */
-import { compareStreamIds, parseStreamId, type StreamId } from '@tickwire/cluster';
+import { compareEventPositions, parseEventId, type EventPosition } from '@tickwire/cluster';
 import { SseFrame } from './sse-frame';
 import type { SseWriter } from './sse-writer';
 import type { PendingEvent, SubscriberGroup } from './subscriber-group';
@@ -35,7 +35,7 @@ export class SseClient {
   /** Latest event per key once over the limit, in the order of their last update. */
   private latest: Map<string, PendingEvent> | undefined;
   /** Stream position its replay (or snapshot) reached; cleared by the first newer event. */
-  private replayedUpTo: StreamId | undefined;
+  private replayedUpTo: EventPosition | undefined;
 
   constructor(
     readonly writer: SseWriter,
@@ -92,7 +92,7 @@ export class SseClient {
   resume(replayedUpTo: string | undefined): void {
     if (!this.paused) return;
     this.paused = false;
-    this.replayedUpTo = replayedUpTo === undefined ? undefined : parseStreamId(replayedUpTo);
+    this.replayedUpTo = replayedUpTo === undefined ? undefined : parseEventId(replayedUpTo);
     if (this.kept) {
       this.kept = this.withoutReplayed(this.kept);
       this.keptBytes = this.kept.reduce((bytes, event) => bytes + event.frame.identity.length, 0);
@@ -130,15 +130,15 @@ export class SseClient {
   }
 
   /**
-   * `events` without those at or before the replayed position (events without an id, status,
-   * always pass). Stream ids only go up, so once an event past it is seen, nothing is skipped again.
+   * `events` without those at or before the replayed position (events without an id always pass).
+   * Event ids only go up, so once an event past it is seen, nothing is skipped again.
    */
   private withoutReplayed(events: readonly PendingEvent[]): PendingEvent[] {
     const limit = this.replayedUpTo;
     if (limit === undefined) return events as PendingEvent[];
     const fresh = events.filter((event) => {
-      const position = event.id === undefined ? undefined : parseStreamId(event.id);
-      return position === undefined || compareStreamIds(position, limit) > 0;
+      const position = event.id === undefined ? undefined : parseEventId(event.id);
+      return position === undefined || compareEventPositions(position, limit) > 0;
     });
     if (fresh.some((event) => event.id !== undefined)) this.replayedUpTo = undefined;
     return fresh;

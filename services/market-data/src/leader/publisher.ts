@@ -45,7 +45,8 @@ export class Publisher implements Lifecycle {
   /** Starts from the distribution's latest table, so merges continue where the last leader stopped. */
   async start(): Promise<void> {
     if (this.running) return;
-    for (const ticker of await this.options.distribution.snapshot()) this.latest.set(ticker.symbol, ticker);
+    for (const ticker of (await this.options.distribution.snapshot()).tickers)
+      this.latest.set(ticker.symbol, ticker);
     this.running = true;
   }
 
