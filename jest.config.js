@@ -8,7 +8,9 @@ const shared = {
     // ESM-only dependencies: node 20.19+ loads them with require(esm), jest before node 24.9 cannot.
     '/node_modules/.+\\.js$': ['@swc/jest', { jsc: { target: 'es2022' }, module: { type: 'commonjs' } }],
   },
-  transformIgnorePatterns: ['/node_modules/(?!(\\.pnpm/trading-signals@[^/]+/node_modules/)?trading-signals/)'],
+  transformIgnorePatterns: [
+    '/node_modules/(?!(\\.pnpm/trading-signals@[^/]+/node_modules/)?trading-signals/)',
+  ],
   moduleNameMapper: {
     '^@tickwire/(core|exchanges|exchange-sim|cluster|observability|testkit|service)$':
       '<rootDir>/packages/$1/src/index.ts',
