@@ -47,8 +47,8 @@ function startDemo(): { child: ChildProcess; lines: DemoLine[]; output: string[]
     const match = LINE_RE.exec(line);
     if (match) lines.push({ name: match[1]!, url: match[2]!, pid: Number(match[3]), state: match[4]! });
   };
-  createInterface({ input: child.stdout! }).on('line', collect);
-  createInterface({ input: child.stderr! }).on('line', (line) => output.push(line));
+  createInterface({ input: child.stdout }).on('line', collect);
+  createInterface({ input: child.stderr }).on('line', (line) => output.push(line));
   return { child, lines, output };
 }
 

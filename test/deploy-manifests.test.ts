@@ -6,6 +6,7 @@
  * promtool (check and unit tests), and `promtool check metrics` on a real pod's scrape, whose
  * names must also cover every metric the alerts and the dashboard use.
  */
+/* eslint-disable @typescript-eslint/no-explicit-any -- manifests are untyped YAML trees, read by path */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -222,13 +223,13 @@ describe('Kubernetes manifests', () => {
 describe('docker-compose.yml', () => {
   it('follows the Compose Specification', () => {
     const validate = composeValidator();
-    const compose = parseYaml(readFileSync(at('docker-compose.yml'), 'utf8'), { merge: true }) as any;
+    const compose = parseYaml(readFileSync(at('docker-compose.yml'), 'utf8'), { merge: true });
     expect(validate(compose) ? [] : validate.errors).toEqual([]);
     expect(validate({ services: { redis: { image: 'redis', imagee: 'typo' } } })).toBe(false);
   });
 
   it('waits for healthy dependencies and runs three market-data replicas and the simulator offline', () => {
-    const compose = parseYaml(readFileSync(at('docker-compose.yml'), 'utf8'), { merge: true }) as any;
+    const compose = parseYaml(readFileSync(at('docker-compose.yml'), 'utf8'), { merge: true });
     expect(compose.services['market-data'].deploy.replicas).toBe(3);
     expect(compose.services['market-data'].depends_on.redis.condition).toBe('service_healthy');
     expect(compose.services.redis.command).toContain('--appendonly');
@@ -318,7 +319,7 @@ describe('railway.json', () => {
     );
     expect(services).toContain('market-data');
     for (const service of services) {
-      const config = JSON.parse(readFileSync(at('services', service, 'railway.json'), 'utf8')) as any;
+      const config = JSON.parse(readFileSync(at('services', service, 'railway.json'), 'utf8'));
       expect([service, validate(config) ? [] : validate.errors]).toEqual([service, []]);
       expect(existsSync(at(config.build.dockerfilePath))).toBe(true);
     }
