@@ -196,12 +196,12 @@ describe('pnpm demo', () => {
         { timeoutMs: 20_000, intervalMs: 50, what: `${name} to be restarted` },
       );
       // As a Deployment's minReadySeconds does: the clients the pod had are back before the next goes.
-      await waitFor(() => all.every((client) => client.current !== undefined && !client.current.closed), {
+      await waitFor(() => all.every((client) => clients!.isSettled(client)), {
         timeoutMs: 20_000,
         intervalMs: 100,
         what: `every client to stream again after ${name} restarted`,
       }).catch((error: Error) => {
-        const down = all.filter((client) => client.current === undefined || client.current.closed);
+        const down = all.filter((client) => !clients!.isSettled(client));
         throw new Error(
           `${error.message}: ${down.length} not streaming; the demo said:\n${output.slice(-30).join('\n')}`,
         );

@@ -66,6 +66,17 @@ export class ResumingSseClients {
     this.timer = setInterval(() => this.sweep(), SWEEP_INTERVAL_MS);
   }
 
+  /**
+   * Whether the client streams from an open connection whose preamble (snapshot or replay, then
+   * a status event) has arrived, so it no longer depends on anything in flight.
+   */
+  isSettled(client: ResumingClient): boolean {
+    const connection = client.current;
+    return (
+      connection !== undefined && !connection.closed && connection.events.some((e) => e.event === 'status')
+    );
+  }
+
   /** Every tick a client holds: those of closed connections and of the open one. */
   ticksOf(client: ResumingClient): ReceivedTick[] {
     return [...client.ticks, ...ticksIn(client.current)];
