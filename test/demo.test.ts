@@ -65,22 +65,32 @@ function isAlive(pid: number): boolean {
   }
 }
 
-/** Stream ids compare as (ms, seq). */
+/** Event ids `<ms>-<seq>[.<index>]` compare as (ms, seq, index), the end of an entry after its events. */
 function idAtLeast(id: string, floor: string): boolean {
-  const [ms, seq] = id.split('-').map(Number) as [number, number];
-  const [floorMs, floorSeq] = floor.split('-').map(Number) as [number, number];
-  return ms > floorMs || (ms === floorMs && seq >= floorSeq);
+  const key = (text: string): [number, number, number] => {
+    const [entry, index] = text.split('.') as [string, string | undefined];
+    const [ms, seq] = entry.split('-').map(Number) as [number, number];
+    return [ms, seq, index === undefined ? Number.POSITIVE_INFINITY : Number(index)];
+  };
+  const [a, b] = [key(id), key(floor)];
+  for (let i = 0; i < 3; i += 1) if (a[i] !== b[i]) return a[i]! > b[i]!;
+  return true;
 }
 
-/** The tick events a pod sends for stream entries: per entry, the latest ticker of each symbol. */
+/**
+ * The tick events a pod sends for stream entries: per entry, the latest ticker of each symbol,
+ * in the order of those latest tickers, each with the id `<entry id>.<its index in the entry>`.
+ */
 function expectedTicks(entries: [string, string[]][]): ReceivedTick[] {
   const out: ReceivedTick[] = [];
   for (const [id, fields] of entries) {
-    const latestBySymbol = new Map<string, string>();
-    for (const ticker of JSON.parse(fields[fields.indexOf('b') + 1]!) as { symbol: string }[]) {
-      latestBySymbol.set(ticker.symbol, JSON.stringify(ticker));
-    }
-    for (const data of latestBySymbol.values()) out.push({ id, data });
+    const latestBySymbol = new Map<string, { index: number; data: string }>();
+    const tickers = JSON.parse(fields[fields.indexOf('b') + 1]!) as { symbol: string }[];
+    tickers.forEach((ticker, index) => {
+      latestBySymbol.delete(ticker.symbol);
+      latestBySymbol.set(ticker.symbol, { index, data: JSON.stringify(ticker) });
+    });
+    for (const { index, data } of latestBySymbol.values()) out.push({ id: `${id}.${index}`, data });
   }
   return out;
 }
