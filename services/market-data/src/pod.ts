@@ -216,7 +216,7 @@ export class Pod {
   }
 
   private apiContext(): ApiContext {
-    const { config, symbols, board } = this;
+    const { config } = this;
     return {
       limits: {
         maxSymbolsPerRequest: config.MAX_SYMBOLS_PER_REQUEST,
@@ -230,17 +230,8 @@ export class Pod {
       metrics: this.metrics,
       logger: this.deps.logger.child({ component: 'http' }),
       corsOrigins: config.CORS_ORIGINS,
-      symbols: config.SYMBOLS,
-      canonicalSymbol: (raw) => symbols.canonical(raw),
-      lookupSymbol: (symbol) => symbols.lookup(symbol),
-      wantSymbols: (wanted) => symbols.want(wanted),
-      isStale: (ticker) => board.isStale(ticker),
-      status: () => board.status(),
-      streamStatus: () => board.check(),
-      health: () => board.health(),
-      isReady: () => board.isReady(),
-      isShuttingDown: () => board.isShuttingDown(),
-      now: () => Date.now(),
+      symbols: this.symbols,
+      pod: this.board,
     };
   }
 }

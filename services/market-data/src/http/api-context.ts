@@ -1,4 +1,7 @@
-/** What the HTTP layer needs from the pod; the pod builds it, routes only read it. */
+/**
+ * What the HTTP layer reads from the pod's components, as narrow interfaces: each route takes
+ * only the part it uses (`Pick<ApiContext, ...>`), so no route reaches into the pod.
+ */
 import type { Registry } from 'prom-client';
 import type { Ticker } from '@tickwire/core';
 import type { Distribution } from '@tickwire/cluster';
@@ -15,28 +18,20 @@ export interface ApiLimits {
   candleHistory: number;
 }
 
-export interface ApiContext {
-  limits: ApiLimits;
-  hub: Hub;
-  distribution: Distribution;
-  registry: Registry;
-  metrics: PodMetrics;
-  logger: Logger;
-  /** Browser origins allowed to read the API (CORS_ORIGINS; `*` for any). */
-  corsOrigins: readonly string[];
+/** Which symbols a request may name; naming one tells the cluster that clients want it. */
+export interface SymbolGate {
   /** The configured symbols, in configured order (what a request without `symbols=` gets). */
-  symbols: readonly string[];
+  readonly configured: readonly string[];
   /** A symbol as a client wrote it, made canonical (`coinbase:btc-usd` -> `COINBASE:BTC-USD`). */
-  canonicalSymbol(raw: string): string | undefined;
+  canonical(raw: string): string | undefined;
   /** Whether the cluster can serve a canonical symbol (`unavailable`: the exchange's list is not loaded). */
-  lookupSymbol(symbol: string): SymbolLookup;
+  lookup(symbol: string): SymbolLookup;
   /** Clients want these (known) symbols: the cluster subscribes them if it does not already. */
-  wantSymbols(symbols: Iterable<string>): void;
-  /**
-   * Whether a ticker is served flagged stale: too old, or this pod is cut off from the
-   * distribution (Redis away) and cannot know whether a newer price exists.
-   */
-  isStale(ticker: Ticker): boolean;
+  want(symbols: Iterable<string>): void;
+}
+
+/** What the pod says about itself (the status board). */
+export interface PodView {
   status(): PodStatus;
   /** The status streams were last told, brought up to date first (so a new stream agrees with the rest). */
   streamStatus(): StreamStatus;
@@ -44,5 +39,22 @@ export interface ApiContext {
   /** False until the pod has started and again once it is shutting down. */
   isReady(): boolean;
   isShuttingDown(): boolean;
-  now(): number;
+  /**
+   * Whether a ticker is served flagged stale: too old, or this pod is cut off from the
+   * distribution (Redis away) and cannot know whether a newer price exists.
+   */
+  isStale(ticker: Ticker): boolean;
+}
+
+export interface ApiContext {
+  limits: ApiLimits;
+  hub: Hub;
+  distribution: Pick<Distribution, 'replaySince'>;
+  registry: Registry;
+  metrics: PodMetrics;
+  logger: Logger;
+  /** Browser origins allowed to read the API (CORS_ORIGINS; `*` for any). */
+  corsOrigins: readonly string[];
+  symbols: SymbolGate;
+  pod: PodView;
 }

@@ -59,7 +59,7 @@ function matchHotRoute(rawPath: string): HotRoute | undefined {
 export function createApp(ctx: ApiContext): RequestListener {
   const cors = new CorsPolicy(ctx.corsOrigins);
   const app = expressApp(ctx, cors);
-  const prices = new PriceCache(ctx.hub, (ticker) => ctx.isStale(ticker));
+  const prices = new PriceCache(ctx.hub, (ticker) => ctx.pod.isStale(ticker));
   const meters = {
     stream: new RouteMeter(ctx.metrics, STREAM_PATH),
     list: new RouteMeter(ctx.metrics, PRICES_PATH),
@@ -103,13 +103,14 @@ export function createApp(ctx: ApiContext): RequestListener {
 }
 
 function expressApp(ctx: ApiContext, cors: CorsPolicy): Express {
-  const readiness = () => (ctx.isReady() ? 'ready' : ctx.isShuttingDown() ? 'shutting-down' : 'starting');
+  const { pod } = ctx;
+  const readiness = () => (pod.isReady() ? 'ready' : pod.isShuttingDown() ? 'shutting-down' : 'starting');
   return createServiceApp({
     before: [requestMetrics(ctx.metrics)],
     routers: [
       candlesRoute(ctx, cors),
-      opsRoutes({ readiness, health: () => ctx.health(), registry: ctx.registry, cors }),
-      statusRoute(ctx, cors),
+      opsRoutes({ readiness, health: () => pod.health(), registry: ctx.registry, cors }),
+      statusRoute(pod, cors),
     ],
     logger: ctx.logger,
   });

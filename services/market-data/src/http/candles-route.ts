@@ -5,11 +5,11 @@ import type { ApiContext } from './api-context';
 import { PRICES_CACHE_CONTROL } from './prices-routes';
 import { parseIntegerParam, parseIntervalParam, parseSymbolPath, singleParam } from './query';
 
-export function candlesRoute(ctx: ApiContext, cors: CorsPolicy): Router {
+export function candlesRoute(ctx: Pick<ApiContext, 'symbols' | 'limits' | 'hub'>, cors: CorsPolicy): Router {
   const router = Router();
   readRoute(router, '/v1/candles/:symbol', { params: ['interval', 'limit'], cors }, (req, res) => {
     const query = req.query as Record<string, unknown>;
-    const symbol = parseSymbolPath(req.params.symbol as string, ctx);
+    const symbol = parseSymbolPath(req.params.symbol as string, ctx.symbols);
     const interval = parseIntervalParam(singleParam(query, 'interval'), '1m');
     const limit = parseIntegerParam(singleParam(query, 'limit'), 'limit', {
       min: 1,

@@ -19,15 +19,15 @@ export const PRICE_PARAMS: readonly string[] = [];
 
 /** GET /v1/prices/:symbol, `rawSymbol` still percent-encoded; throws HttpError. Returns the status sent. */
 export function servePrice(
-  ctx: ApiContext,
+  ctx: Pick<ApiContext, 'symbols'>,
   cache: PriceCache,
   req: IncomingMessage,
   res: ServerResponse,
   rawSymbol: string,
 ): number {
-  const symbol = parseSymbolPath(decodeURIComponent(rawSymbol), ctx);
+  const symbol = parseSymbolPath(decodeURIComponent(rawSymbol), ctx.symbols);
   // A poller keeps a symbol subscribed as a stream would (and asking for a new one subscribes it).
-  ctx.wantSymbols([symbol]);
+  ctx.symbols.want([symbol]);
   const price = cache.get(symbol);
   if (!price) throw httpErrors.priceUnavailable(symbol);
   return send(req, res, price);
@@ -35,7 +35,7 @@ export function servePrice(
 
 /** GET /v1/prices[?symbols=A,B]; throws HttpError. Returns the status sent. */
 export function servePriceList(
-  ctx: ApiContext,
+  ctx: Pick<ApiContext, 'symbols' | 'limits'>,
   cache: PriceCache,
   req: IncomingMessage,
   res: ServerResponse,
@@ -44,9 +44,9 @@ export function servePriceList(
   const raw = singleParam(query, 'symbols');
   const symbols =
     raw === undefined
-      ? ctx.symbols
-      : parseSymbolsParam(raw, { max: ctx.limits.maxSymbolsPerRequest, resolver: ctx });
-  if (raw !== undefined) ctx.wantSymbols(symbols);
+      ? ctx.symbols.configured
+      : parseSymbolsParam(raw, { max: ctx.limits.maxSymbolsPerRequest, resolver: ctx.symbols });
+  if (raw !== undefined) ctx.symbols.want(symbols);
   return send(req, res, cache.list(symbols));
 }
 

@@ -9,8 +9,8 @@ import {
 } from './query';
 
 const resolver: SymbolResolver = {
-  canonicalSymbol,
-  lookupSymbol: (symbol) =>
+  canonical: canonicalSymbol,
+  lookup: (symbol) =>
     ['BTCUSDT', 'ETHUSDT'].includes(symbol) ? 'known' : symbol === 'LATER' ? 'unavailable' : 'unknown',
 };
 

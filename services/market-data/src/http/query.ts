@@ -3,14 +3,11 @@
  * array when repeated, an object with `a[b]=`); anything but one plain string is a 400.
  */
 import { isCandleInterval, type CandleInterval } from '@tickwire/core';
-import type { SymbolLookup } from '../symbols';
+import type { SymbolGate } from './api-context';
 import { httpErrors } from './errors';
 
 /** How routes turn what a client wrote into a symbol the cluster serves. */
-export interface SymbolResolver {
-  canonicalSymbol(raw: string): string | undefined;
-  lookupSymbol(symbol: string): SymbolLookup;
-}
+export type SymbolResolver = Pick<SymbolGate, 'canonical' | 'lookup'>;
 
 /** One optional string parameter; a repeated or nested parameter is rejected. */
 export function singleParam(query: Record<string, unknown>, name: string): string | undefined {
@@ -28,7 +25,7 @@ export function parseSymbolsParam(raw: string, options: { max: number; resolver:
   const unique = new Set<string>();
   for (const part of raw.split(',')) {
     if (part.trim() === '') continue;
-    const symbol = options.resolver.canonicalSymbol(part);
+    const symbol = options.resolver.canonical(part);
     if (symbol === undefined) throw httpErrors.invalidSymbol(part);
     unique.add(symbol);
   }
@@ -42,14 +39,14 @@ export function parseSymbolsParam(raw: string, options: { max: number; resolver:
 
 /** A path symbol: canonical and known. */
 export function parseSymbolPath(raw: string, resolver: SymbolResolver): string {
-  const symbol = resolver.canonicalSymbol(raw);
+  const symbol = resolver.canonical(raw);
   if (symbol === undefined) throw httpErrors.invalidSymbol(raw);
   checkKnown(symbol, resolver);
   return symbol;
 }
 
 function checkKnown(symbol: string, resolver: SymbolResolver): void {
-  switch (resolver.lookupSymbol(symbol)) {
+  switch (resolver.lookup(symbol)) {
     case 'known':
       return;
     case 'unknown':

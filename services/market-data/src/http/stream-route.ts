@@ -48,7 +48,11 @@ export interface StreamRoute {
   (req: IncomingMessage, res: ServerResponse, query: Record<string, unknown>): void;
 }
 
-export function streamRoute(ctx: ApiContext, prices: PriceCache, meter: RouteMeter): StreamRoute {
+export function streamRoute(
+  ctx: Pick<ApiContext, 'hub' | 'distribution' | 'limits' | 'logger' | 'metrics' | 'symbols' | 'pod'>,
+  prices: PriceCache,
+  meter: RouteMeter,
+): StreamRoute {
   let replaysInFlight = 0;
 
   /**
@@ -85,18 +89,18 @@ export function streamRoute(ctx: ApiContext, prices: PriceCache, meter: RouteMet
       if (frame) client.writeNow(frame);
       // The status marks where the replay ended; what arrived live meanwhile follows it.
       const upTo = replay.batches.at(-1)?.id ?? lastEventId;
-      client.writeNow(encodeEvent('status', ctx.streamStatus(), upTo));
+      client.writeNow(encodeEvent('status', ctx.pod.streamStatus(), upTo));
       client.resume(upTo);
       return;
     }
-    client.resume(writeSnapshot(client, { ...ctx.streamStatus(), recovered: false }));
+    client.resume(writeSnapshot(client, { ...ctx.pod.streamStatus(), recovered: false }));
   };
 
   /** Writes the preamble (retry hint, then a replay or a snapshot, then a status). */
   const open = (client: SseClient, lastEventId: string | undefined): void => {
     client.writer.onceClosed(() => ctx.hub.remove(client));
     // Symbols nobody streamed before get subscribed upstream; their ticks follow the snapshot.
-    ctx.wantSymbols(client.symbols);
+    ctx.symbols.want(client.symbols);
     client.writeNow(encodeRetry(ctx.limits.sseRetryMs));
     if (lastEventId !== undefined) {
       resume(client, lastEventId).catch((error: unknown) => {
@@ -105,17 +109,17 @@ export function streamRoute(ctx: ApiContext, prices: PriceCache, meter: RouteMet
       });
       return;
     }
-    writeSnapshot(client, ctx.streamStatus());
+    writeSnapshot(client, ctx.pod.streamStatus());
   };
 
   return (req, res, query) => {
     const startedAt = process.hrtime.bigint();
-    if (ctx.isShuttingDown()) throw httpErrors.shuttingDown();
+    if (ctx.pod.isShuttingDown()) throw httpErrors.shuttingDown();
     const rawSymbols = singleParam(query, 'symbols');
     const symbols = new Set(
       rawSymbols === undefined
-        ? ctx.symbols
-        : parseSymbolsParam(rawSymbols, { max: ctx.limits.maxSymbolsPerRequest, resolver: ctx }),
+        ? ctx.symbols.configured
+        : parseSymbolsParam(rawSymbols, { max: ctx.limits.maxSymbolsPerRequest, resolver: ctx.symbols }),
     );
     const throttleMs = parseIntegerParam(singleParam(query, 'throttle'), 'throttle', {
       min: 0,

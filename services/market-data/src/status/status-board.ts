@@ -84,6 +84,11 @@ export class StatusBoard implements Lifecycle {
     return stream;
   }
 
+  /** The stream status, brought up to date first (so a new stream agrees with the rest). */
+  streamStatus(): StreamStatus {
+    return this.check();
+  }
+
   /**
    * Whether a ticker is served flagged stale: too old, or this pod is cut off from the
    * distribution (Redis away) and cannot know whether a newer price exists.
