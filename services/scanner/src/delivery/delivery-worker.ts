@@ -85,7 +85,8 @@ export class DeliveryWorker {
   /** Destinations whose last round failed on Redis: not served again before this (ms since the epoch). */
   private readonly pausedUntil = new Map<string, number>();
   private timer: NodeJS.Timeout | undefined;
-  private ticking = false;
+  /** The tick running now, if any: `stop()` waits for it, so no round starts after it returns. */
+  private ticking: Promise<void> | undefined;
   /** A wake-up came during a tick: the next tick follows at once. */
   private wokenWhileTicking = false;
   private running = false;
@@ -109,29 +110,39 @@ export class DeliveryWorker {
     this.running = false;
     if (this.timer !== undefined) clearTimeout(this.timer);
     this.timer = undefined;
+    await this.ticking;
     await Promise.allSettled([...this.inFlight.values()]);
   }
 
   /** Looks for due destinations now (a signal was just queued, a round just ended). */
   wake(): void {
     if (!this.running) return;
-    if (this.ticking) {
+    if (this.ticking !== undefined) {
       this.wokenWhileTicking = true;
       return;
     }
     if (this.timer !== undefined) clearTimeout(this.timer);
-    this.timer = setTimeout(() => void this.tick(), 0);
+    this.timer = setTimeout(() => this.tick(), 0);
   }
 
-  private async tick(): Promise<void> {
+  private tick(): void {
     this.timer = undefined;
-    this.ticking = true;
+    this.ticking = this.startDueRounds().finally(() => {
+      this.ticking = undefined;
+      const delayMs = this.wokenWhileTicking ? 0 : this.options.pollMs;
+      this.wokenWhileTicking = false;
+      if (this.running && this.timer === undefined) this.timer = setTimeout(() => this.tick(), delayMs);
+    });
+  }
+
+  private async startDueRounds(): Promise<void> {
     try {
       const free = this.options.maxDestinationsInFlight - this.inFlight.size;
       if (free > 0) {
         const now = Date.now();
         const due = await this.options.queue.dueDestinations(now, this.options.maxDestinationsInFlight + this.inFlight.size);
         for (const destinationId of due) {
+          if (!this.running) break;
           if (this.inFlight.size >= this.options.maxDestinationsInFlight) break;
           if (this.inFlight.has(destinationId) || (this.pausedUntil.get(destinationId) ?? 0) > now) continue;
           this.pausedUntil.delete(destinationId);
@@ -144,11 +155,6 @@ export class DeliveryWorker {
       }
     } catch (error) {
       this.log.warn({ err: errorMessage(error) }, 'could not read the due destinations; trying again');
-    } finally {
-      this.ticking = false;
-      const delayMs = this.wokenWhileTicking ? 0 : this.options.pollMs;
-      this.wokenWhileTicking = false;
-      if (this.running && this.timer === undefined) this.timer = setTimeout(() => void this.tick(), delayMs);
     }
   }
 
