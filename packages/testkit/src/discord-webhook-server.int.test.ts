@@ -55,9 +55,15 @@ describe('Discord-compatible webhook server', () => {
     ['more than 10 embeds', { embeds: Array.from({ length: 11 }, () => ({ title: 't' })) }],
     ['a title over 256', { embeds: [{ title: 'x'.repeat(257) }] }],
     ['a description over 4096', { embeds: [{ description: 'x'.repeat(4_097) }] }],
-    ['more than 25 fields', { embeds: [{ fields: Array.from({ length: 26 }, () => ({ name: 'n', value: 'v' })) }] }],
+    [
+      'more than 25 fields',
+      { embeds: [{ fields: Array.from({ length: 26 }, () => ({ name: 'n', value: 'v' })) }] },
+    ],
     ['a field value over 1024', { embeds: [{ fields: [{ name: 'n', value: 'x'.repeat(1_025) }] }] }],
-    ['embed text over 6000 in all', { embeds: Array.from({ length: 2 }, () => ({ description: 'x'.repeat(3_001) })) }],
+    [
+      'embed text over 6000 in all',
+      { embeds: Array.from({ length: 2 }, () => ({ description: 'x'.repeat(3_001) })) },
+    ],
   ])('refuses %s with a 400', async (_name, body) => {
     const webhook = server.createWebhook();
     expect((await post(webhook.url, body)).status).toBe(400);

@@ -84,7 +84,9 @@ interface WebhookState {
   requests: WebhookRequestRecord[];
 }
 
-export async function startDiscordWebhookServer(options: DiscordWebhookServerOptions = {}): Promise<DiscordWebhookServer> {
+export async function startDiscordWebhookServer(
+  options: DiscordWebhookServerOptions = {},
+): Promise<DiscordWebhookServer> {
   const bucketLimit = options.bucketLimit ?? 5;
   const bucketWindowMs = options.bucketWindowMs ?? 2_000;
   const webhooks = new Map<string, WebhookState>();
@@ -108,7 +110,8 @@ export async function startDiscordWebhookServer(options: DiscordWebhookServerOpt
     const path = new URL(request.url ?? '/', origin).pathname;
     const match = WEBHOOK_PATH_RE.exec(path);
     const state = match === null ? undefined : webhooks.get(match[1]!);
-    if (match === null || request.method !== 'POST') return json(response, 404, { message: '404: Not Found', code: 0 });
+    if (match === null || request.method !== 'POST')
+      return json(response, 404, { message: '404: Not Found', code: 0 });
     const webhookId = match[1]!;
     const record = (status: number) => state?.requests.push({ webhookId, status, at: Date.now() });
     if (state === undefined || state.deleted) {
@@ -126,19 +129,25 @@ export async function startDiscordWebhookServer(options: DiscordWebhookServerOpt
     }
     const now = Date.now();
     if (options.globalLimit !== undefined) {
-      if (now >= global.resetAt) Object.assign(global, { used: 0, resetAt: now + options.globalLimit.windowMs });
+      if (now >= global.resetAt)
+        Object.assign(global, { used: 0, resetAt: now + options.globalLimit.windowMs });
       if (global.used >= options.globalLimit.requests) {
         record(429);
         const retryAfter = seconds(global.resetAt - now);
         response.setHeader('x-ratelimit-global', 'true');
         response.setHeader('x-ratelimit-scope', 'global');
         response.setHeader('retry-after', String(Math.ceil(retryAfter)));
-        return json(response, 429, { message: 'You are being rate limited.', retry_after: retryAfter, global: true });
+        return json(response, 429, {
+          message: 'You are being rate limited.',
+          retry_after: retryAfter,
+          global: true,
+        });
       }
       global.used += 1;
     }
     const bucket = state.bucket;
-    if (now >= bucket.resetAt) Object.assign(bucket, { remaining: bucketLimit, resetAt: now + bucketWindowMs });
+    if (now >= bucket.resetAt)
+      Object.assign(bucket, { remaining: bucketLimit, resetAt: now + bucketWindowMs });
     const limited = bucket.remaining <= 0;
     if (!limited) bucket.remaining -= 1;
     response.setHeader('x-ratelimit-limit', String(bucketLimit));
@@ -151,7 +160,11 @@ export async function startDiscordWebhookServer(options: DiscordWebhookServerOpt
       const retryAfter = seconds(bucket.resetAt - now);
       response.setHeader('x-ratelimit-scope', 'user');
       response.setHeader('retry-after', String(Math.ceil(retryAfter)));
-      return json(response, 429, { message: 'You are being rate limited.', retry_after: retryAfter, global: false });
+      return json(response, 429, {
+        message: 'You are being rate limited.',
+        retry_after: retryAfter,
+        global: false,
+      });
     }
     if (state.fault === 'error') {
       record(500);
@@ -233,8 +246,10 @@ function messageProblem(message: DiscordMessageBody): object | undefined {
   const content = message.content ?? '';
   const embeds = message.embeds ?? [];
   if (content === '' && embeds.length === 0) return { message: 'Cannot send an empty message', code: 50006 };
-  if ([...content].length > LIMITS.content) return invalid('content', `Must be ${LIMITS.content} or fewer in length.`);
-  if ((message.username ?? '').length > LIMITS.username) return invalid('username', 'Must be 80 or fewer in length.');
+  if ([...content].length > LIMITS.content)
+    return invalid('content', `Must be ${LIMITS.content} or fewer in length.`);
+  if ((message.username ?? '').length > LIMITS.username)
+    return invalid('username', 'Must be 80 or fewer in length.');
   if (embeds.length > LIMITS.embeds) return invalid('embeds', `Must be ${LIMITS.embeds} or fewer in length.`);
   let total = 0;
   for (const [i, embed] of embeds.entries()) {
@@ -245,10 +260,15 @@ function messageProblem(message: DiscordMessageBody): object | undefined {
       ['author.name', embed.author?.name, LIMITS.authorName],
     ];
     const fields = embed.fields ?? [];
-    if (fields.length > LIMITS.fields) return invalid(`embeds.${i}.fields`, `Must be ${LIMITS.fields} or fewer in length.`);
+    if (fields.length > LIMITS.fields)
+      return invalid(`embeds.${i}.fields`, `Must be ${LIMITS.fields} or fewer in length.`);
     for (const [j, field] of fields.entries()) {
-      if (field.value === '' || field.name === '') return invalid(`embeds.${i}.fields.${j}`, 'This field is required');
-      checks.push([`fields.${j}.name`, field.name, LIMITS.fieldName], [`fields.${j}.value`, field.value, LIMITS.fieldValue]);
+      if (field.value === '' || field.name === '')
+        return invalid(`embeds.${i}.fields.${j}`, 'This field is required');
+      checks.push(
+        [`fields.${j}.name`, field.name, LIMITS.fieldName],
+        [`fields.${j}.value`, field.value, LIMITS.fieldValue],
+      );
     }
     for (const [name, text, max] of checks) {
       const length = [...(text ?? '')].length;
@@ -256,7 +276,8 @@ function messageProblem(message: DiscordMessageBody): object | undefined {
       total += length;
     }
   }
-  if (total > LIMITS.embedText) return invalid('embeds', `Embed size exceeds maximum size of ${LIMITS.embedText}`);
+  if (total > LIMITS.embedText)
+    return invalid('embeds', `Embed size exceeds maximum size of ${LIMITS.embedText}`);
   return undefined;
 }
 
@@ -266,7 +287,9 @@ function seconds(ms: number): number {
 
 function json(response: ServerResponse, status: number, body: object): void {
   const text = JSON.stringify(body);
-  response.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) }).end(text);
+  response
+    .writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) })
+    .end(text);
 }
 
 function readBody(request: IncomingMessage): Promise<string> {

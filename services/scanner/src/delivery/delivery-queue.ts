@@ -100,7 +100,12 @@ export class DeliveryQueue {
    * ended before a restart), then entries another consumer left idle for `claimIdleMs` (it
    * died or lost Redis mid-delivery), then new ones.
    */
-  async take(destinationId: string, consumer: string, count: number, claimIdleMs: number): Promise<QueuedEntry[]> {
+  async take(
+    destinationId: string,
+    consumer: string,
+    count: number,
+    claimIdleMs: number,
+  ): Promise<QueuedEntry[]> {
     const queue = this.keys.queue(destinationId);
     const taken: QueuedEntry[] = [];
     const gone: string[] = [];
@@ -143,7 +148,11 @@ export class DeliveryQueue {
   }
 
   /** Ends entries Discord accepted; returns how many were still queued. */
-  async settleDelivered(destinationId: string, entries: readonly QueuedEntry[], now = Date.now()): Promise<number> {
+  async settleDelivered(
+    destinationId: string,
+    entries: readonly QueuedEntry[],
+    now = Date.now(),
+  ): Promise<number> {
     return this.settle(destinationId, entries, 'delivered', '', '', now);
   }
 
@@ -276,8 +285,13 @@ export class DeliveryQueue {
     return Number(reply);
   }
 
-  private async readGroup(queue: string, consumer: string, count: number, from: '0' | '>'): Promise<StreamEntry[]> {
-    const reply = (await this.redis.xreadgroup(
+  private async readGroup(
+    queue: string,
+    consumer: string,
+    count: number,
+    from: '0' | '>',
+  ): Promise<StreamEntry[]> {
+    const reply = await this.redis.xreadgroup(
       'GROUP',
       DELIVERY_GROUP,
       consumer,
@@ -286,7 +300,7 @@ export class DeliveryQueue {
       'STREAMS',
       queue,
       from,
-    )) as [string, StreamEntry[]][] | null;
+    );
     return reply?.[0]?.[1] ?? [];
   }
 

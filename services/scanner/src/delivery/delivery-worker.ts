@@ -67,16 +67,17 @@ type DefaultedOption =
   | 'retryBaseMs'
   | 'retryMaxMs';
 
-export const DEFAULT_DELIVERY_WORKER_OPTIONS: Readonly<Pick<DeliveryWorkerOptions, DefaultedOption>> = Object.freeze({
-  allowedWebhookHosts: DISCORD_WEBHOOK_HOSTS,
-  maxDestinationsInFlight: 16,
-  pollMs: 250,
-  // Well above a request's timeout, so a live consumer's entries are never taken mid-request.
-  claimIdleMs: 60_000,
-  maxAttempts: 5,
-  retryBaseMs: 1_000,
-  retryMaxMs: 60_000,
-});
+export const DEFAULT_DELIVERY_WORKER_OPTIONS: Readonly<Pick<DeliveryWorkerOptions, DefaultedOption>> =
+  Object.freeze({
+    allowedWebhookHosts: DISCORD_WEBHOOK_HOSTS,
+    maxDestinationsInFlight: 16,
+    pollMs: 250,
+    // Well above a request's timeout, so a live consumer's entries are never taken mid-request.
+    claimIdleMs: 60_000,
+    maxAttempts: 5,
+    retryBaseMs: 1_000,
+    retryMaxMs: 60_000,
+  });
 
 export class DeliveryWorker {
   private readonly options: DeliveryWorkerOptions;
@@ -91,7 +92,10 @@ export class DeliveryWorker {
   private wokenWhileTicking = false;
   private running = false;
 
-  constructor(options: Pick<DeliveryWorkerOptions, 'queue' | 'sender' | 'directory' | 'consumer' | 'logger'> & Partial<DeliveryWorkerOptions>) {
+  constructor(
+    options: Pick<DeliveryWorkerOptions, 'queue' | 'sender' | 'directory' | 'consumer' | 'logger'> &
+      Partial<DeliveryWorkerOptions>,
+  ) {
     this.options = { ...DEFAULT_DELIVERY_WORKER_OPTIONS, ...options };
     this.log = options.logger.child({ component: 'delivery', consumer: options.consumer });
   }
@@ -140,7 +144,10 @@ export class DeliveryWorker {
       const free = this.options.maxDestinationsInFlight - this.inFlight.size;
       if (free > 0) {
         const now = Date.now();
-        const due = await this.options.queue.dueDestinations(now, this.options.maxDestinationsInFlight + this.inFlight.size);
+        const due = await this.options.queue.dueDestinations(
+          now,
+          this.options.maxDestinationsInFlight + this.inFlight.size,
+        );
         for (const destinationId of due) {
           if (!this.running) break;
           if (this.inFlight.size >= this.options.maxDestinationsInFlight) break;
@@ -164,7 +171,10 @@ export class DeliveryWorker {
       await this.round(destinationId);
     } catch (error) {
       this.pausedUntil.set(destinationId, Date.now() + this.options.retryBaseMs);
-      this.log.warn({ destination: destinationId, err: errorMessage(error) }, 'delivery round failed; trying again');
+      this.log.warn(
+        { destination: destinationId, err: errorMessage(error) },
+        'delivery round failed; trying again',
+      );
     }
   }
 
@@ -172,7 +182,12 @@ export class DeliveryWorker {
     const { queue, sender, directory } = this.options;
     const url = await directory.webhookUrl(destinationId);
     if (url === undefined) {
-      await this.drop(destinationId, DeliveryReason.DestinationRemoved, 'the destination no longer exists', false);
+      await this.drop(
+        destinationId,
+        DeliveryReason.DestinationRemoved,
+        'the destination no longer exists',
+        false,
+      );
       return;
     }
     const check = checkWebhookUrl(url, this.options.allowedWebhookHosts);
@@ -187,16 +202,24 @@ export class DeliveryWorker {
       await queue.reschedule(destinationId, readyAt);
       return;
     }
-    const taken = await queue.take(destinationId, this.options.consumer, MAX_SIGNALS_PER_MESSAGE, this.options.claimIdleMs);
+    const taken = await queue.take(
+      destinationId,
+      this.options.consumer,
+      MAX_SIGNALS_PER_MESSAGE,
+      this.options.claimIdleMs,
+    );
     const entries = await this.withoutEnded(destinationId, taken);
     if (entries.length === 0) {
       // Empty: forgotten. Otherwise what is left is pending at a live consumer: look again once it could be claimed.
       await queue.reschedule(destinationId, taken.length > 0 ? now : now + this.options.claimIdleMs / 2);
       return;
     }
-    const { message, signalCount } = buildDiscordMessage(entries.map((entry) => entry.signal), {
-      ...(this.options.username === undefined ? {} : { username: this.options.username }),
-    });
+    const { message, signalCount } = buildDiscordMessage(
+      entries.map((entry) => entry.signal),
+      {
+        ...(this.options.username === undefined ? {} : { username: this.options.username }),
+      },
+    );
     const batch = entries.slice(0, signalCount);
     const fields = { destination: destinationId, webhook: target.redacted, signals: batch.length };
     const outcome = await sender.send(url, target, message);
@@ -224,7 +247,10 @@ export class DeliveryWorker {
         return;
       case 'rejected':
         metrics?.messages.inc({ outcome: DeliveryOutcome.Rejected });
-        this.log.error({ ...fields, reason: outcome.reason }, 'Discord refused a message; its signals are dead-lettered');
+        this.log.error(
+          { ...fields, reason: outcome.reason },
+          'Discord refused a message; its signals are dead-lettered',
+        );
         await this.deadLetter(destinationId, batch, DeliveryReason.PayloadRejected, outcome.reason);
         await queue.reschedule(destinationId, Date.now());
         return;
@@ -243,7 +269,10 @@ export class DeliveryWorker {
           maxMs: this.options.retryMaxMs,
           ...(this.options.random === undefined ? {} : { random: this.options.random }),
         });
-        this.log.warn({ ...fields, reason: outcome.reason, attempts, retryInMs: delayMs }, 'webhook request failed; retrying');
+        this.log.warn(
+          { ...fields, reason: outcome.reason, attempts, retryInMs: delayMs },
+          'webhook request failed; retrying',
+        );
         await queue.reschedule(destinationId, Date.now() + delayMs);
         return;
       }
@@ -259,7 +288,10 @@ export class DeliveryWorker {
     entries: readonly QueuedEntry[],
   ): Promise<(QueuedEntry & { signal: Signal })[]> {
     const { queue } = this.options;
-    const delivered = await queue.deliveredAlready(destinationId, entries.map((entry) => entry.signalId));
+    const delivered = await queue.deliveredAlready(
+      destinationId,
+      entries.map((entry) => entry.signalId),
+    );
     const already = entries.filter((_, i) => delivered[i] === true);
     if (already.length > 0) await queue.settleDelivered(destinationId, already);
     const readable: (QueuedEntry & { signal: Signal })[] = [];
@@ -271,7 +303,12 @@ export class DeliveryWorker {
       else readable.push({ ...entry, signal });
     }
     if (unreadable.length > 0) {
-      await this.deadLetter(destinationId, unreadable, DeliveryReason.PayloadRejected, 'the queued signal is not readable JSON');
+      await this.deadLetter(
+        destinationId,
+        unreadable,
+        DeliveryReason.PayloadRejected,
+        'the queued signal is not readable JSON',
+      );
     }
     return readable;
   }
@@ -286,12 +323,19 @@ export class DeliveryWorker {
     this.options.metrics?.deadLetters.inc({ code }, ended);
   }
 
-  private async drop(destinationId: string, code: DeliveryReason, reason: string, disable: boolean): Promise<void> {
+  private async drop(
+    destinationId: string,
+    code: DeliveryReason,
+    reason: string,
+    disable: boolean,
+  ): Promise<void> {
     const dropped = await this.options.queue.drop(destinationId, code, reason, disable);
     if (dropped > 0) this.options.metrics?.deadLetters.inc({ code }, dropped);
     this.log.error(
       { destination: destinationId, code, reason, deadLettered: dropped },
-      disable ? 'destination disabled for good; its queue is dead-lettered' : 'destination gone; its queue is dead-lettered',
+      disable
+        ? 'destination disabled for good; its queue is dead-lettered'
+        : 'destination gone; its queue is dead-lettered',
     );
   }
 }
@@ -299,7 +343,9 @@ export class DeliveryWorker {
 function parseSignal(json: string): Signal | undefined {
   try {
     const value = JSON.parse(json) as Partial<Signal> | null;
-    return value !== null && typeof value === 'object' && typeof value.id === 'string' ? (value as Signal) : undefined;
+    return value !== null && typeof value === 'object' && typeof value.id === 'string'
+      ? (value as Signal)
+      : undefined;
   } catch {
     return undefined;
   }

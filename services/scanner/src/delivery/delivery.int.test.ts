@@ -101,7 +101,9 @@ describe('signal delivery to Discord webhooks (real Redis, local Discord-compati
 
   /** Signal ids the webhook received, one per embed, in order. */
   const receivedIds = (webhook: TestWebhook) =>
-    server.messages(webhook.id).flatMap((message) => (message.embeds ?? []).map((embed) => embed.footer!.text));
+    server
+      .messages(webhook.id)
+      .flatMap((message) => (message.embeds ?? []).map((embed) => embed.footer!.text));
   const statuses = (webhook: TestWebhook) => server.requests(webhook.id).map((request) => request.status);
 
   it('drains 100 queued signals to one webhook as 10 messages within its rate limit, in order, with no 429', async () => {
@@ -113,7 +115,10 @@ describe('signal delivery to Discord webhooks (real Redis, local Discord-compati
 
     const started = performance.now();
     const { registry } = await startWorker('consumer-a');
-    await waitFor(() => receivedIds(webhook).length === 100, { timeoutMs: 15_000, what: '100 signals delivered' });
+    await waitFor(() => receivedIds(webhook).length === 100, {
+      timeoutMs: 15_000,
+      what: '100 signals delivered',
+    });
     const drainMs = performance.now() - started;
     await waitFor(async () => (await queue.length(dest)) === 0, { timeoutMs: 5_000, what: 'queue empty' });
 
@@ -150,7 +155,10 @@ describe('signal delivery to Discord webhooks (real Redis, local Discord-compati
     for (let i = 0; i < 25; i++) await queue.enqueue(dest, testSignal(i));
     await startWorker('consumer-a');
 
-    const disabled = await waitFor(() => queue.disabled(dest), { timeoutMs: 5_000, what: 'destination disabled' });
+    const disabled = await waitFor(() => queue.disabled(dest), {
+      timeoutMs: 5_000,
+      what: 'destination disabled',
+    });
     expect(disabled.code).toBe(DeliveryReason.WebhookGone);
     expect(disabled.reason).toMatch(/HTTP 404: Unknown Webhook \(code 10015\)/);
     const dead = await queue.deadLetters(dest);
@@ -161,7 +169,10 @@ describe('signal delivery to Discord webhooks (real Redis, local Discord-compati
     // The worker goes on serving: once another destination got its signal, it has had rounds to make a mistake in.
     const witness = server.createWebhook();
     await queue.enqueue(destination('dest-witness', witness), testSignal(1));
-    await waitFor(() => receivedIds(witness).length === 1, { timeoutMs: 5_000, what: 'a later delivery elsewhere' });
+    await waitFor(() => receivedIds(witness).length === 1, {
+      timeoutMs: 5_000,
+      what: 'a later delivery elsewhere',
+    });
     expect(statuses(webhook)).toEqual([404]);
     expect(await queue.length(dest)).toBe(0);
   });
@@ -174,10 +185,13 @@ describe('signal delivery to Discord webhooks (real Redis, local Discord-compati
     for (let i = 0; i < 3; i++) await queue.enqueue(dest, testSignal(i));
     await startWorker('consumer-a', { maxAttempts: 3 });
 
-    const dead = await waitFor(async () => ((await queue.deadLetters(dest)).length === 3 ? queue.deadLetters(dest) : undefined), {
-      timeoutMs: 10_000,
-      what: 'three dead letters',
-    });
+    const dead = await waitFor(
+      async () => ((await queue.deadLetters(dest)).length === 3 ? queue.deadLetters(dest) : undefined),
+      {
+        timeoutMs: 10_000,
+        what: 'three dead letters',
+      },
+    );
     expect(dead.every((letter) => letter.code === DeliveryReason.AttemptsExhausted)).toBe(true);
     expect(dead[0]!.reason).toMatch(/^3 attempts failed; the last: cannot reach the webhook/);
     expect(statuses(webhook)).toEqual([0, 0, 0]);
@@ -193,7 +207,11 @@ describe('signal delivery to Discord webhooks (real Redis, local Discord-compati
     const free = server.createWebhook();
     // Someone else spent the busy webhook's bucket: the scanner's first request meets a 429.
     for (let i = 0; i < 5; i++) {
-      await fetch(busy.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"content":"x"}' });
+      await fetch(busy.url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: '{"content":"x"}',
+      });
     }
     const queue = await queueOn('producer');
     const busyDest = destination('dest-busy', busy);
@@ -206,12 +224,20 @@ describe('signal delivery to Discord webhooks (real Redis, local Discord-compati
 
     await waitFor(() => statuses(busy).includes(429), { timeoutMs: 5_000, what: 'the 429' });
     const limitedAt = server.requests(busy.id).find((request) => request.status === 429)!.at;
-    await waitFor(() => receivedIds(free).length === 20, { timeoutMs: 5_000, what: 'the free webhook drained' });
+    await waitFor(() => receivedIds(free).length === 20, {
+      timeoutMs: 5_000,
+      what: 'the free webhook drained',
+    });
     // The free webhook's two messages went out while the busy one was still held by its 429.
     const freeDoneAt = Math.max(...server.requests(free.id).map((request) => request.at));
-    const busyResumedAt = server.requests(busy.id).find((request) => request.status === 204 && request.at > limitedAt);
+    const busyResumedAt = server
+      .requests(busy.id)
+      .find((request) => request.status === 204 && request.at > limitedAt);
     expect(busyResumedAt === undefined || freeDoneAt <= busyResumedAt.at).toBe(true);
-    await waitFor(() => receivedIds(busy).length === 20, { timeoutMs: 8_000, what: 'the busy webhook drained' });
+    await waitFor(() => receivedIds(busy).length === 20, {
+      timeoutMs: 8_000,
+      what: 'the busy webhook drained',
+    });
     expect(statuses(busy).filter((status) => status === 429)).toHaveLength(1);
   });
 
@@ -236,12 +262,17 @@ describe('signal delivery to Discord webhooks (real Redis, local Discord-compati
     });
     await waitFor(() => frozen, { timeoutMs: 5_000, what: 'consumer A mid-delivery' });
     aClient.disconnect();
-    const pending = (await (await connect('inspector')).xpending(deliveryKeys(namespace).queue(dest), 'delivery')) as [number];
+    const pending = (await (
+      await connect('inspector')
+    ).xpending(deliveryKeys(namespace).queue(dest), 'delivery')) as [number];
     expect(pending[0]).toBe(10);
 
     // Consumer B claims A's ten once they are idle and sends everything exactly once.
     await startWorker('consumer-b');
-    await waitFor(() => receivedIds(webhook).length >= 30, { timeoutMs: 15_000, what: '30 signals delivered' });
+    await waitFor(() => receivedIds(webhook).length >= 30, {
+      timeoutMs: 15_000,
+      what: '30 signals delivered',
+    });
     await waitFor(async () => (await producer.length(dest)) === 0, { timeoutMs: 5_000, what: 'queue empty' });
     const ids = receivedIds(webhook);
     expect(ids).toHaveLength(30);

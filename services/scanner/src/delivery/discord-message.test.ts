@@ -1,20 +1,32 @@
 import { testSignal } from '../testing/signal-fixtures';
-import { buildDiscordMessage, DISCORD_MESSAGE_LIMITS, embedTextLength, MAX_SIGNALS_PER_MESSAGE } from './discord-message';
+import {
+  buildDiscordMessage,
+  DISCORD_MESSAGE_LIMITS,
+  embedTextLength,
+  MAX_SIGNALS_PER_MESSAGE,
+} from './discord-message';
 
 const huge = (n: number) => 'x'.repeat(n);
 
 describe('Discord message builder', () => {
   it('sends one signal as content plus one embed, and never lets it ping anyone', () => {
-    const { message, signalCount } = buildDiscordMessage([testSignal(1, { strategyName: '@everyone look' })], {
-      username: 'Tickwire',
-    });
+    const { message, signalCount } = buildDiscordMessage(
+      [testSignal(1, { strategyName: '@everyone look' })],
+      {
+        username: 'Tickwire',
+      },
+    );
     expect(signalCount).toBe(1);
     expect(message.content).toBe('@everyone look: BTCUSDT 1m at 64012.55');
     expect(message.allowed_mentions).toEqual({ parse: [] });
     expect(message.username).toBe('Tickwire');
     expect(message.embeds).toHaveLength(1);
     expect(message.embeds[0]!.footer.text).toBe(testSignal(1).id);
-    expect(message.embeds[0]!.fields[0]).toEqual({ name: 'met: rsi', value: 'rsi: 27.4\nbelow: 30', inline: true });
+    expect(message.embeds[0]!.fields[0]).toEqual({
+      name: 'met: rsi',
+      value: 'rsi: 27.4\nbelow: 30',
+      inline: true,
+    });
   });
 
   it('carries at most ten signals, one embed each, in their order', () => {
@@ -27,7 +39,7 @@ describe('Discord message builder', () => {
 
   it('keeps ten oversized signals within every limit of Discord', () => {
     const facts = Array.from({ length: 40 }, (_, i) => ({
-      type: 'threshold' as const,
+      type: 'price' as const,
       met: true,
       values: { [`value${i}`]: huge(2_000) },
     }));
@@ -58,7 +70,11 @@ describe('Discord message builder', () => {
   });
 
   it('says how many conditions a signal had beyond those it shows', () => {
-    const facts = Array.from({ length: 12 }, () => ({ type: 'rsi' as const, met: true, values: { rsi: 20 } }));
+    const facts = Array.from({ length: 12 }, () => ({
+      type: 'rsi' as const,
+      met: true,
+      values: { rsi: 20 },
+    }));
     const { message } = buildDiscordMessage([testSignal(1, { facts })]);
     expect(message.embeds[0]!.fields).toHaveLength(10);
     expect(message.embeds[0]!.footer.text).toBe(`${testSignal(1).id} · 2 more conditions`);

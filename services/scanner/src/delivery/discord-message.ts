@@ -104,7 +104,10 @@ function signalEmbed(signal: Signal): DiscordEmbed {
   const shown = signal.facts.slice(0, MAX_FIELDS_PER_SIGNAL);
   const hidden = signal.facts.length - shown.length;
   return {
-    title: truncate(`${signal.symbol} ${signal.interval} · ${signal.strategyName}`, DISCORD_MESSAGE_LIMITS.titleChars),
+    title: truncate(
+      `${signal.symbol} ${signal.interval} · ${signal.strategyName}`,
+      DISCORD_MESSAGE_LIMITS.titleChars,
+    ),
     description: truncate(
       `Close ${signal.close} on the ${state} opened ${candle}`,
       DISCORD_MESSAGE_LIMITS.descriptionChars,

@@ -56,7 +56,10 @@ describe('Discord webhook sender', () => {
     });
     const webhook = server.createWebhook();
     const tooLong = { ...message, content: 'x'.repeat(2_001) };
-    expect(await sender.send(webhook.url, targetOf(webhook.url), tooLong)).toMatchObject({ kind: 'rejected', status: 400 });
+    expect(await sender.send(webhook.url, targetOf(webhook.url), tooLong)).toMatchObject({
+      kind: 'rejected',
+      status: 400,
+    });
     server.setFault(webhook.id, 'error');
     expect(await sender.send(webhook.url, targetOf(webhook.url), message)).toMatchObject({ kind: 'failed' });
   });

@@ -100,13 +100,20 @@ export class DiscordWebhookSender {
           headers: { 'content-type': 'application/json', accept: 'application/json' },
           body: JSON.stringify(message),
         },
-        { fetch: this.fetchImpl, timeoutMs: this.options.timeoutMs, maxBodyBytes: MAX_ANSWER_BODY_BYTES, signal },
+        {
+          fetch: this.fetchImpl,
+          timeoutMs: this.options.timeoutMs,
+          maxBodyBytes: MAX_ANSWER_BODY_BYTES,
+          signal,
+        },
       );
     } catch (error) {
       if (!(error instanceof HttpExchangeError)) throw error;
       const { failure } = error;
-      if (failure.kind === 'timeout') return { kind: 'failed', reason: `no answer within ${this.options.timeoutMs} ms` };
-      if (failure.kind === 'network') return { kind: 'failed', reason: `cannot reach the webhook: ${failure.cause}` };
+      if (failure.kind === 'timeout')
+        return { kind: 'failed', reason: `no answer within ${this.options.timeoutMs} ms` };
+      if (failure.kind === 'network')
+        return { kind: 'failed', reason: `cannot reach the webhook: ${failure.cause}` };
       // An oversized 2xx body: the message was accepted all the same.
       return { kind: 'delivered', status: failure.status };
     }
@@ -117,7 +124,8 @@ export class DiscordWebhookSender {
     if (status === HTTP_TOO_MANY_REQUESTS) return this.rateLimited(target, answer, receivedAt);
     const reason = `Discord answered HTTP ${status}${describeError(answer.bodyText)}`;
     if (status === HTTP_UNAUTHORIZED || status === HTTP_NOT_FOUND) return { kind: 'gone', status, reason };
-    if (status === HTTP_REQUEST_TIMEOUT || status >= HTTP_SERVER_ERRORS_FROM) return { kind: 'failed', reason };
+    if (status === HTTP_REQUEST_TIMEOUT || status >= HTTP_SERVER_ERRORS_FROM)
+      return { kind: 'failed', reason };
     return { kind: 'rejected', status, reason };
   }
 
@@ -125,7 +133,12 @@ export class DiscordWebhookSender {
   private learnBucket(target: WebhookTarget, answer: HttpAnswer, receivedAt: number): void {
     const remaining = Number(answer.headers['x-ratelimit-remaining']);
     const resetAfterSeconds = Number(answer.headers['x-ratelimit-reset-after']);
-    if (!Number.isFinite(remaining) || !Number.isFinite(resetAfterSeconds) || answer.headers['x-ratelimit-remaining'] === undefined) return;
+    if (
+      !Number.isFinite(remaining) ||
+      !Number.isFinite(resetAfterSeconds) ||
+      answer.headers['x-ratelimit-remaining'] === undefined
+    )
+      return;
     this.buckets.set(target.webhookId, {
       remaining,
       resetAt: receivedAt + Math.ceil(resetAfterSeconds * MS_PER_SECOND),
@@ -155,7 +168,8 @@ export class DiscordWebhookSender {
 function parseRateLimitBody(bodyText: string): { retryAfterSeconds: number | undefined; global: boolean } {
   try {
     const body = JSON.parse(bodyText) as { retry_after?: unknown; global?: unknown };
-    const retryAfter = typeof body.retry_after === 'number' && body.retry_after >= 0 ? body.retry_after : undefined;
+    const retryAfter =
+      typeof body.retry_after === 'number' && body.retry_after >= 0 ? body.retry_after : undefined;
     return { retryAfterSeconds: retryAfter, global: body.global === true };
   } catch {
     return { retryAfterSeconds: undefined, global: false };

@@ -35,7 +35,10 @@ export type WebhookUrlCheck = { ok: true; target: WebhookTarget } | { ok: false;
  * (`discord.com`), or an origin with a scheme, allowed as written (`http://127.0.0.1:8080`, or
  * `http://127.0.0.1` for any port of that host), for local tests and proxies.
  */
-export function checkWebhookUrl(url: string, allowedHosts: readonly string[] = DISCORD_WEBHOOK_HOSTS): WebhookUrlCheck {
+export function checkWebhookUrl(
+  url: string,
+  allowedHosts: readonly string[] = DISCORD_WEBHOOK_HOSTS,
+): WebhookUrlCheck {
   let parsed: URL;
   try {
     parsed = new URL(url);
