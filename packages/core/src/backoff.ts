@@ -10,6 +10,15 @@ export interface BackoffOptions {
   random?: () => number;
 }
 
+/**
+ * The delay before the attempt after `failures` failures, for callers that keep the count
+ * elsewhere (a durable queue counts failures in Redis, across restarts).
+ */
+export function fullJitterDelay(failures: number, options: BackoffOptions): number {
+  const ceiling = Math.min(options.maxMs, options.baseMs * 2 ** Math.min(Math.max(0, failures), 30));
+  return Math.floor((options.random ?? Math.random)() * ceiling);
+}
+
 export class FullJitterBackoff {
   private attempt = 0;
   private readonly random: () => number;
@@ -20,9 +29,9 @@ export class FullJitterBackoff {
 
   /** The delay before the next attempt; each call counts one more failure. */
   next(): number {
-    const ceiling = Math.min(this.options.maxMs, this.options.baseMs * 2 ** Math.min(this.attempt, 30));
+    const delay = fullJitterDelay(this.attempt, { ...this.options, random: this.random });
     this.attempt += 1;
-    return Math.floor(this.random() * ceiling);
+    return delay;
   }
 
   /** Failures since the last success. */

@@ -9,3 +9,4 @@ export * from './prometheus-text';
 export { startExchangeSim, type ExchangeSim, type SimOptions } from '@tickwire/exchange-sim';
 export { startCoinbaseSim, startFinnhubSim, type CoinbaseSim, type FinnhubSim } from '@tickwire/exchange-sim';
 export * from './json-keys';
+export * from './discord-webhook-server';

@@ -15,4 +15,5 @@ export type {
 } from './rest-venue';
 export type { VenueStatus, VenueWindowStatus } from './venue-budget';
 export { retryAfterMs } from './retry-after';
-export { safeUrl } from './http-exchange';
+export { HttpExchangeError, httpExchange, safeUrl } from './http-exchange';
+export type { HttpAnswer, HttpExchangeOptions, HttpFailure, HttpRequest } from './http-exchange';
