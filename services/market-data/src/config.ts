@@ -5,7 +5,9 @@
  */
 import { z } from 'zod';
 import {
+  checkElectionConfig,
   checkRedisConfig,
+  electionConfigShape,
   envFlag,
   envInteger,
   envList,
@@ -74,10 +76,7 @@ const shape = {
   REDIS_NAMESPACE: envNamespace().default('tw'),
   SCANNER_NAMESPACE: envNamespace().optional(),
   STREAM_RETENTION_BATCHES: envInteger(100, 10_000_000).default(10_000),
-  LEADER_LEASE_MS: envMilliseconds(100, 600_000).default(5_000),
-  LEADER_RENEW_MS: envMilliseconds(10, 600_000).default(1_250),
-  LEADER_RENEW_DEADLINE_MS: envMilliseconds(50, 600_000).default(3_500),
-  LEADER_RETRY_MS: envMilliseconds(10, 600_000).default(1_000),
+  ...electionConfigShape(),
   UPSTREAM_WATCHDOG_MS: envMilliseconds(1_000, 600_000).default(15_000),
   UPSTREAM_BACKOFF_BASE_MS: envMilliseconds(10, 60_000).default(500),
   UPSTREAM_BACKOFF_MAX_MS: envMilliseconds(100, 600_000).default(30_000),
@@ -118,13 +117,7 @@ const checkedSchema = schema.superRefine((config, ctx) => {
   if (exchanges.has('finnhub') && config.FINNHUB_API_KEY === undefined) {
     problem('FINNHUB_API_KEY', 'is required when EXCHANGES includes finnhub');
   }
-  const { LEADER_RENEW_MS: renew, LEADER_RENEW_DEADLINE_MS: deadline, LEADER_LEASE_MS: lease } = config;
-  if (!(renew < deadline && deadline < lease)) {
-    problem(
-      'LEADER_RENEW_DEADLINE_MS',
-      `needs LEADER_RENEW_MS (${renew}) < LEADER_RENEW_DEADLINE_MS (${deadline}) < LEADER_LEASE_MS (${lease})`,
-    );
-  }
+  checkElectionConfig(config, problem);
 });
 
 /** Symbols become canonical (`coinbase:btc-usd` -> `COINBASE:BTC-USD`) once they are known to be valid. */

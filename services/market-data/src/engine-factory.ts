@@ -5,7 +5,7 @@
  */
 import { MemoryEngine, RedisEngine, ScannerHeartbeatWatch, type Engine } from '@tickwire/cluster';
 import type { Logger } from '@tickwire/observability';
-import { redisConnectionFrom } from '@tickwire/service';
+import { electionTimingsFrom, redisConnectionFrom } from '@tickwire/service';
 import type { Config } from './config';
 
 /** How often a pod reads the scanner's heartbeat for `/health` (ms). */
@@ -24,12 +24,7 @@ export async function createEngine(config: Config, logger: Logger): Promise<Engi
     connection,
     namespace: config.REDIS_NAMESPACE,
     retainedBatches: config.STREAM_RETENTION_BATCHES,
-    timings: {
-      leaseMs: config.LEADER_LEASE_MS,
-      renewMs: config.LEADER_RENEW_MS,
-      renewDeadlineMs: config.LEADER_RENEW_DEADLINE_MS,
-      retryMs: config.LEADER_RETRY_MS,
-    },
+    timings: electionTimingsFrom(config),
     logger: logger.child({ component: 'cluster', mode: connection.mode }),
   });
 }

@@ -6,3 +6,4 @@ export * from './config-table';
 export * from './sync-config-tables';
 export * from './service-config';
 export * from './redis-config';
+export * from './election-config';
