@@ -4,7 +4,7 @@
  */
 import type { Request } from 'express';
 import type { z } from 'zod';
-import { readJsonBody } from '@tickwire/service';
+import { readJsonBody, type FieldProblem } from '@tickwire/service';
 import { toProblem } from '../strategy';
 import { recordId, type CatalogStore, type Owner } from '../store';
 import { httpErrors, OWNER_HEADER } from './api-errors';
@@ -27,8 +27,19 @@ export async function requireOwner(req: Request, catalog: CatalogStore): Promise
 /** The body parsed by `schema`; a 400 naming every field at fault otherwise. */
 export async function readBody<Schema extends z.ZodType>(req: Request, schema: Schema): Promise<z.output<Schema>> {
   const parsed = schema.safeParse(await readJsonBody(req, MAX_BODY_BYTES));
-  if (!parsed.success) throw httpErrors.invalidFields(parsed.error.issues.map(toProblem));
+  if (!parsed.success) throw httpErrors.invalidFields(parsed.error.issues.flatMap(bodyProblems));
   return parsed.data;
+}
+
+/** Zod's issues as field problems; an unknown field is named itself, one problem each. */
+export function bodyProblems(issue: z.core.$ZodIssue): FieldProblem[] {
+  if (issue.code === 'unrecognized_keys')
+    return issue.keys.map((key) => ({
+      field: [...issue.path.map(String), key].join('.'),
+      message: 'is not a field of this request; remove it',
+    }));
+  const problem = toProblem(issue);
+  return [problem.field === '(document)' ? { ...problem, field: '(body)' } : problem];
 }
 
 /** The `:id` of the path; an id that cannot exist is as missing as one that does not. */

@@ -32,8 +32,10 @@ import type { CatalogOperation, ScannerScripts } from './scanner-scripts';
 import { StoreError } from './store-errors';
 import { webhookUrlProblem } from './webhook-url';
 
-/** A write that keeps meeting concurrent writes gives up after this many attempts. */
-const MAX_WRITE_ATTEMPTS = 5;
+/** A write that keeps meeting other replicas' writes gives up after this many attempts ... */
+const MAX_WRITE_ATTEMPTS = 10;
+/** ... waiting up to this long, at random, before the next (ms): replicas drift apart instead of colliding again. */
+const MAX_RETRY_DELAY_MS = 20;
 
 export interface Page {
   offset: number;
@@ -68,6 +70,8 @@ export class CatalogStore {
   private readonly keys: ScannerKeys;
   private readonly now: () => number;
   private readonly newId: () => string;
+  /** This process's writes, one at a time: they never conflict with each other, only with other replicas'. */
+  private writes: Promise<unknown> = Promise.resolve();
 
   constructor(private readonly options: CatalogStoreOptions) {
     this.client = options.client;
@@ -313,7 +317,13 @@ export class CatalogStore {
 
   // Helpers
 
-  private async write<T>(operation: string, plan: () => Promise<Plan<T>>): Promise<T> {
+  private write<T>(operation: string, plan: () => Promise<Plan<T>>): Promise<T> {
+    const next = this.writes.then(() => this.attemptWrite(operation, plan));
+    this.writes = next.catch(() => undefined);
+    return next;
+  }
+
+  private async attemptWrite<T>(operation: string, plan: () => Promise<Plan<T>>): Promise<T> {
     for (let attempt = 1; ; attempt++) {
       const version = await this.version();
       const { operations, result } = await plan();
@@ -322,7 +332,10 @@ export class CatalogStore {
         return result;
       } catch (error) {
         const conflict = error instanceof StoreError && error.code === 'CONFLICT';
-        if (!conflict || attempt >= MAX_WRITE_ATTEMPTS) throw error;
+        if (!conflict) throw error;
+        if (attempt >= MAX_WRITE_ATTEMPTS)
+          throw new StoreError('CONFLICT', `${operation}: the catalog kept changing meanwhile; retry`);
+        await new Promise((resolve) => setTimeout(resolve, Math.random() * MAX_RETRY_DELAY_MS));
       }
     }
   }
