@@ -5,7 +5,13 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { HealthReport } from '@tickwire/observability';
-import { startScannerProcess, startTestRedis, waitFor, type PodProcess, type TestRedis } from '@tickwire/testkit';
+import {
+  startScannerProcess,
+  startTestRedis,
+  waitFor,
+  type PodProcess,
+  type TestRedis,
+} from '@tickwire/testkit';
 
 jest.setTimeout(60_000);
 
@@ -99,16 +105,28 @@ describe('scanner replicas', () => {
   });
 
   it('stops on SIGTERM, releasing the lease so the standby takes over at once', async () => {
-    const env = { REDIS_URL: redis.url, SCANNER_NAMESPACE: `e${randomUUID().slice(0, 8)}`, ...TIMINGS, LEADER_LEASE_MS: '30000', LEADER_RENEW_DEADLINE_MS: '20000' };
+    const env = {
+      REDIS_URL: redis.url,
+      SCANNER_NAMESPACE: `e${randomUUID().slice(0, 8)}`,
+      ...TIMINGS,
+      LEADER_LEASE_MS: '30000',
+      LEADER_RENEW_DEADLINE_MS: '20000',
+    };
     const first = await startScannerProcess({ ...env, INSTANCE_ID: 'scanner-a' });
     replicas.push(first);
-    await waitFor(async () => (await role(first)) === 'active', { timeoutMs: 5_000, what: 'the first replica to be active' });
+    await waitFor(async () => (await role(first)) === 'active', {
+      timeoutMs: 5_000,
+      what: 'the first replica to be active',
+    });
     const second = await startScannerProcess({ ...env, INSTANCE_ID: 'scanner-b' });
     replicas.push(second);
     expect(await role(second)).toBe('standby');
     first.kill('SIGTERM');
     expect((await first.exited(10_000)).code).toBe(0);
     // Well within the 30 s lease: the release told the standby.
-    await waitFor(async () => (await role(second)) === 'active', { timeoutMs: 5_000, what: 'the standby to take over' });
+    await waitFor(async () => (await role(second)) === 'active', {
+      timeoutMs: 5_000,
+      what: 'the standby to take over',
+    });
   });
 });

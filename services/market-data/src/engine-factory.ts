@@ -30,7 +30,9 @@ export async function createEngine(config: Config, logger: Logger): Promise<Engi
 }
 
 /** The watch on the scanner's heartbeat, when SCANNER_NAMESPACE names one (config.ts requires Redis then). */
-export async function createScannerHeartbeatWatch(config: Config): Promise<ScannerHeartbeatWatch | undefined> {
+export async function createScannerHeartbeatWatch(
+  config: Config,
+): Promise<ScannerHeartbeatWatch | undefined> {
   const connection = redisConnectionFrom(config);
   if (config.SCANNER_NAMESPACE === undefined || connection === undefined) return undefined;
   return ScannerHeartbeatWatch.connect(connection, {

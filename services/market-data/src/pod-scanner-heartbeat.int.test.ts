@@ -41,7 +41,14 @@ describe("a pod's /health and the scanner's heartbeat", () => {
     await scanner.election.start();
     const beat = (lastScanAt: Date) =>
       scanner!.writeHeartbeat(
-        { lastScanAt: lastScanAt.toISOString(), signalsDetected: 1, status: 'ok', instanceId: 'scanner-1', epoch: 1, scanIntervalMs: 60_000 },
+        {
+          lastScanAt: lastScanAt.toISOString(),
+          signalsDetected: 1,
+          status: 'ok',
+          instanceId: 'scanner-1',
+          epoch: 1,
+          scanIntervalMs: 60_000,
+        },
         600_000,
       );
     await beat(new Date());

@@ -59,7 +59,7 @@ export const CONFIG_DOCS: ConfigDocs<Config> = {
   SCAN_INTERVAL_MS:
     'How often the active scanner evaluates every strategy (ms); `/health` warns when the last scan is older than two intervals.',
   DEFAULT_EXCHANGE:
-    'Exchange of bare watchlist symbols (`BTCUSDT`): `binance`, `coinbase` or `finnhub`; keep it the pods\' first `EXCHANGES`. Prefixed symbols (`COINBASE:BTC-USD`) name their own.',
+    "Exchange of bare watchlist symbols (`BTCUSDT`): `binance`, `coinbase` or `finnhub`; keep it the pods' first `EXCHANGES`. Prefixed symbols (`COINBASE:BTC-USD`) name their own.",
   WEBHOOK_HOST_ALLOWLIST:
     "Hosts besides Discord's (`discord.com`, `discordapp.com`, `canary.discord.com`, `ptb.discord.com`) that webhook destinations may point at (comma list, e.g. a relay); always over https.",
 };

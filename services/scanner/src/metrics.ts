@@ -13,7 +13,11 @@ const SCAN_BUCKETS_SECONDS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 
 export function createScannerMetrics(registry: Registry) {
   const registers = [registry];
   return {
-    active: new Gauge({ name: name('active'), help: '1 while this replica is the active scanner.', registers }),
+    active: new Gauge({
+      name: name('active'),
+      help: '1 while this replica is the active scanner.',
+      registers,
+    }),
     epoch: new Gauge({ name: name('epoch'), help: 'Election epoch this replica last saw.', registers }),
     roleChanges: new Counter({
       name: name('role_changes_total'),

@@ -220,7 +220,9 @@ export async function openRedisClients<Purpose extends ConnectionPurpose>(
   const all = Object.values<RedisClient>(clients);
   try {
     await Promise.all(
-      purposes.filter((purpose) => purpose !== 'stream-reader').map((purpose) => connectRedis(clients[purpose])),
+      purposes
+        .filter((purpose) => purpose !== 'stream-reader')
+        .map((purpose) => connectRedis(clients[purpose])),
     );
   } catch (error) {
     // connectRedis disconnected the one that failed; the others would keep retrying.

@@ -45,7 +45,11 @@ export class RedisEngine implements Engine {
   static async create(options: RedisEngineOptions): Promise<RedisEngine> {
     const logger = options.logger ?? silentLogger;
     const keys = clusterKeys(options.namespace ?? DEFAULT_NAMESPACE);
-    const { commands, 'stream-reader': reader, subscriber } = await openRedisClients(
+    const {
+      commands,
+      'stream-reader': reader,
+      subscriber,
+    } = await openRedisClients(
       options.connection,
       {
         instanceId: options.instanceId,

@@ -19,7 +19,10 @@ export function notFoundHandler(): RequestHandler {
 }
 
 /** Renders every error as JSON (after `mapError`); a response already under way is cut instead. */
-export function errorHandler(logger: Logger, mapError: (error: unknown) => unknown = (error) => error): ErrorRequestHandler {
+export function errorHandler(
+  logger: Logger,
+  mapError: (error: unknown) => unknown = (error) => error,
+): ErrorRequestHandler {
   return (error: unknown, req, res, _next) => {
     const httpError = toHttpError(mapError(error), logger, req.path);
     if (res.headersSent) {

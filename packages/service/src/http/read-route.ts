@@ -14,6 +14,11 @@ export interface ReadRouteOptions {
 
 export type ReadHandler = RouteHandler;
 
-export function readRoute(router: Router, path: string, options: ReadRouteOptions, handler: ReadHandler): void {
+export function readRoute(
+  router: Router,
+  path: string,
+  options: ReadRouteOptions,
+  handler: ReadHandler,
+): void {
   resourceRoute(router, path, { cors: options.cors, methods: { GET: { params: options.params, handler } } });
 }

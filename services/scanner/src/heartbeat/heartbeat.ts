@@ -2,7 +2,12 @@
  * The active scanner's heartbeat (key and format in packages/cluster, which the pods read too):
  * written fenced after each scan, read by every replica for `/health`.
  */
-import { readScannerHeartbeat, type RedisLeadership, type ScannerHeartbeat, type ScannerStatus } from '@tickwire/cluster';
+import {
+  readScannerHeartbeat,
+  type RedisLeadership,
+  type ScannerHeartbeat,
+  type ScannerStatus,
+} from '@tickwire/cluster';
 
 /** A heartbeat lives this many scan intervals ... */
 const HEARTBEAT_TTL_INTERVALS = 10;

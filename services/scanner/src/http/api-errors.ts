@@ -21,8 +21,7 @@ export const httpErrors = {
   recordNotFound: (message: string) => new HttpError(404, 'NOT_FOUND', message),
   limitReached: (message: string) => new HttpError(409, 'LIMIT_REACHED', message),
   inUse: (message: string) => new HttpError(409, 'IN_USE', message),
-  conflict: (message: string) =>
-    new HttpError(409, 'CONFLICT', message, { 'Retry-After': '1' }),
+  conflict: (message: string) => new HttpError(409, 'CONFLICT', message, { 'Retry-After': '1' }),
 };
 
 /** The answer to a store error; anything else is not the request's fault. */

@@ -18,7 +18,12 @@ export function createApp(ctx: ApiContext): RequestListener {
   const cors = new CorsPolicy(ctx.corsOrigins);
   const app = createServiceApp({
     routers: [
-      opsRoutes({ readiness: () => ctx.readiness(), health: () => ctx.health(), registry: ctx.registry, cors }),
+      opsRoutes({
+        readiness: () => ctx.readiness(),
+        health: () => ctx.health(),
+        registry: ctx.registry,
+        cors,
+      }),
       ownersRoutes(ctx, cors),
       watchlistsRoutes(ctx, cors),
       strategiesRoutes(ctx, cors),

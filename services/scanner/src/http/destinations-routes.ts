@@ -4,7 +4,13 @@
  */
 import { Router } from 'express';
 import { resourceRoute, type CorsPolicy } from '@tickwire/service';
-import { destinationInput, destinationPatch, redactWebhookUrl, type Destination, type PublicDestination } from '../store';
+import {
+  destinationInput,
+  destinationPatch,
+  redactWebhookUrl,
+  type Destination,
+  type PublicDestination,
+} from '../store';
 import type { ApiContext } from './api-context';
 import { PAGE_PARAMS, pathId, readBody, readPage, requireOwner } from './request-input';
 

@@ -25,7 +25,10 @@ export async function requireOwner(req: Request, catalog: CatalogStore): Promise
 }
 
 /** The body parsed by `schema`; a 400 naming every field at fault otherwise. */
-export async function readBody<Schema extends z.ZodType>(req: Request, schema: Schema): Promise<z.output<Schema>> {
+export async function readBody<Schema extends z.ZodType>(
+  req: Request,
+  schema: Schema,
+): Promise<z.output<Schema>> {
   const parsed = schema.safeParse(await readJsonBody(req, MAX_BODY_BYTES));
   if (!parsed.success) throw httpErrors.invalidFields(parsed.error.issues.flatMap(bodyProblems));
   return parsed.data;

@@ -56,11 +56,16 @@ describe('the scanner API', () => {
     const owner = await createOwner('alice');
     const { watchlist, strategy } = await ownerWithStrategy(owner);
     expect(watchlist.symbols).toEqual(['BTCUSDT', 'COINBASE:ETH-USD']);
-    const list = await json<{ strategies: { id: string; enabled: boolean; document: { cooldownMs: number } }[]; total: number }>(
-      await api.request('GET', '/v1/strategies?limit=10', { owner }),
-    );
+    const list = await json<{
+      strategies: { id: string; enabled: boolean; document: { cooldownMs: number } }[];
+      total: number;
+    }>(await api.request('GET', '/v1/strategies?limit=10', { owner }));
     expect(list.total).toBe(1);
-    expect(list.strategies[0]).toMatchObject({ id: strategy.id, enabled: true, document: { cooldownMs: 3_600_000 } });
+    expect(list.strategies[0]).toMatchObject({
+      id: strategy.id,
+      enabled: true,
+      document: { cooldownMs: 3_600_000 },
+    });
     const watching = await api.scanner.catalog.strategiesFor('COINBASE:ETH-USD', '1h');
     expect(watching.map((s) => s.id)).toEqual([strategy.id]);
   });
@@ -78,21 +83,32 @@ describe('the scanner API', () => {
     expect(fields).toEqual(['name', 'colour']);
 
     const symbol = await json<ErrorBody>(
-      await api.request('POST', '/v1/watchlists', { owner, body: { name: 'x', symbols: ['BTCUSDT', 'coinbase:nope'] } }),
+      await api.request('POST', '/v1/watchlists', {
+        owner,
+        body: { name: 'x', symbols: ['BTCUSDT', 'coinbase:nope'] },
+      }),
     );
-    expect(symbol.error.fields).toEqual([{ field: 'symbols.1', message: expect.stringContaining('coinbase:nope') }]);
+    expect(symbol.error.fields).toEqual([
+      { field: 'symbols.1', message: expect.stringContaining('coinbase:nope') },
+    ]);
 
     const { watchlist } = await ownerWithStrategy(owner);
     const badDocument = await json<ErrorBody>(
       await api.request('POST', '/v1/strategies', {
         owner,
-        body: { watchlistId: watchlist.id, document: { ...DOCUMENT, when: { type: 'rsi', period: 1, op: 'below', value: 30 } } },
+        body: {
+          watchlistId: watchlist.id,
+          document: { ...DOCUMENT, when: { type: 'rsi', period: 1, op: 'below', value: 30 } },
+        },
       }),
     );
     expect(badDocument.error.fields?.[0]?.field).toBe('document.when.period');
 
     const badUrl = await json<ErrorBody>(
-      await api.request('POST', '/v1/destinations', { owner, body: { name: 'x', url: 'http://discord.com/api/webhooks/1/a' } }),
+      await api.request('POST', '/v1/destinations', {
+        owner,
+        body: { name: 'x', url: 'http://discord.com/api/webhooks/1/a' },
+      }),
     );
     expect(badUrl.error.fields).toEqual([{ field: 'url', message: 'must start with https://' }]);
     const elsewhere = await api.request('POST', '/v1/destinations', {
@@ -107,37 +123,58 @@ describe('the scanner API', () => {
     expect(allowed.status).toBe(201);
 
     const unknownParam = await api.request('GET', '/v1/watchlists?limt=5', { owner });
-    expect([unknownParam.status, (await json<ErrorBody>(unknownParam)).error.code]).toEqual([400, 'UNKNOWN_PARAMETER']);
+    expect([unknownParam.status, (await json<ErrorBody>(unknownParam)).error.code]).toEqual([
+      400,
+      'UNKNOWN_PARAMETER',
+    ]);
     const limit = await api.request('GET', '/v1/watchlists?limit=1000', { owner });
     expect((await json<ErrorBody>(limit)).error.message).toContain('limit');
-    const notJson = await api.request('POST', '/v1/watchlists', { owner, body: '{"name":', });
+    const notJson = await api.request('POST', '/v1/watchlists', { owner, body: '{"name":' });
     expect((await json<ErrorBody>(notJson)).error.code).toBe('INVALID_JSON');
-    const untyped = await api.request('POST', '/v1/watchlists', { owner, headers: { 'Content-Type': 'text/plain' }, body: '{}' });
+    const untyped = await api.request('POST', '/v1/watchlists', {
+      owner,
+      headers: { 'Content-Type': 'text/plain' },
+      body: '{}',
+    });
     expect(untyped.status).toBe(415);
-    const huge = await api.request('POST', '/v1/watchlists', { owner, body: { name: 'x'.repeat(70_000), symbols: [] } });
+    const huge = await api.request('POST', '/v1/watchlists', {
+      owner,
+      body: { name: 'x'.repeat(70_000), symbols: [] },
+    });
     expect([huge.status, (await json<ErrorBody>(huge)).error.code]).toEqual([413, 'PAYLOAD_TOO_LARGE']);
     const put = await api.request('PUT', '/v1/watchlists', { owner });
     expect([put.status, put.headers.get('allow')]).toEqual([405, 'GET, HEAD, POST, OPTIONS']);
   });
 
-  it('acts for the owner X-Owner-Id names, and only on that owner\'s records', async () => {
+  it("acts for the owner X-Owner-Id names, and only on that owner's records", async () => {
     const alice = await createOwner('alice');
     const mallory = await createOwner('mallory');
     const { watchlist, destination, strategy } = await ownerWithStrategy(alice);
 
     expect((await api.request('GET', '/v1/watchlists')).status).toBe(401);
     expect((await api.request('GET', '/v1/watchlists', { owner: 'not-an-id' })).status).toBe(401);
-    expect((await api.request('GET', '/v1/watchlists', { owner: '00000000-0000-4000-8000-000000000000' })).status).toBe(403);
+    expect(
+      (await api.request('GET', '/v1/watchlists', { owner: '00000000-0000-4000-8000-000000000000' })).status,
+    ).toBe(403);
 
-    for (const path of [`/v1/watchlists/${watchlist.id}`, `/v1/strategies/${strategy.id}`, `/v1/destinations/${destination.id}`]) {
+    for (const path of [
+      `/v1/watchlists/${watchlist.id}`,
+      `/v1/strategies/${strategy.id}`,
+      `/v1/destinations/${destination.id}`,
+    ]) {
       expect((await api.request('GET', path, { owner: mallory })).status).toBe(404);
-      expect((await api.request('PATCH', path, { owner: mallory, body: { enabled: false } })).status).toBeGreaterThanOrEqual(400);
+      expect(
+        (await api.request('PATCH', path, { owner: mallory, body: { enabled: false } })).status,
+      ).toBeGreaterThanOrEqual(400);
       expect((await api.request('DELETE', path, { owner: mallory })).status).toBe(404);
       expect((await api.request('GET', path, { owner: alice })).status).toBe(200);
     }
     // Mallory cannot point her strategy at Alice's watchlist or destination.
     const own = await json<{ id: string }>(
-      await api.request('POST', '/v1/watchlists', { owner: mallory, body: { name: 'm', symbols: ['ETHUSDT'] } }),
+      await api.request('POST', '/v1/watchlists', {
+        owner: mallory,
+        body: { name: 'm', symbols: ['ETHUSDT'] },
+      }),
     );
     const stolen = await api.request('POST', '/v1/strategies', {
       owner: mallory,
@@ -146,7 +183,9 @@ describe('the scanner API', () => {
     expect((await json<ErrorBody>(stolen)).error.fields).toEqual([
       { field: 'destinationIds.0', message: expect.stringContaining('no destination') },
     ]);
-    const lists = await json<{ watchlists: { id: string }[] }>(await api.request('GET', '/v1/watchlists', { owner: mallory }));
+    const lists = await json<{ watchlists: { id: string }[] }>(
+      await api.request('GET', '/v1/watchlists', { owner: mallory }),
+    );
     expect(lists.watchlists.map((w) => w.id)).toEqual([own.id]);
   });
 
@@ -182,13 +221,14 @@ describe('the scanner API', () => {
     expect((await api.request('DELETE', `/v1/destinations/${destination.id}`, { owner })).status).toBe(204);
   });
 
-  it('serves an owner\'s signals, newest first, filtered and paged', async () => {
+  it("serves an owner's signals, newest first, filtered and paged", async () => {
     const alice = await createOwner('alice');
     const bob = await createOwner('bob');
     const signal = (ownerId: string, symbol: string, candleOpenTime: number) => ({
       id: `${ownerId}:${symbol}:1h:${candleOpenTime}`,
       ownerId,
-      strategyId: ownerId === alice ? '11111111-1111-4111-8111-111111111111' : '22222222-2222-4222-8222-222222222222',
+      strategyId:
+        ownerId === alice ? '11111111-1111-4111-8111-111111111111' : '22222222-2222-4222-8222-222222222222',
       strategyName: 'dip',
       symbol,
       interval: '1h' as const,
@@ -198,7 +238,8 @@ describe('the scanner API', () => {
       facts: [],
       detectedAt: candleOpenTime + 3_600_000,
     });
-    for (let i = 0; i < 5; i++) await api.scanner.signals.append(signal(alice, i % 2 ? 'ETHUSDT' : 'BTCUSDT', i * 3_600_000));
+    for (let i = 0; i < 5; i++)
+      await api.scanner.signals.append(signal(alice, i % 2 ? 'ETHUSDT' : 'BTCUSDT', i * 3_600_000));
     await api.scanner.signals.append(signal(bob, 'BTCUSDT', 0));
 
     const first = await json<{ signals: { candleOpenTime: number; ownerId: string }[]; nextCursor: string }>(
@@ -214,7 +255,9 @@ describe('the scanner API', () => {
       await api.request('GET', '/v1/signals?symbol=ethusdt', { owner: alice }),
     );
     expect(eth.signals.map((s) => s.symbol)).toEqual(['ETHUSDT', 'ETHUSDT']);
-    const bobs = await json<{ signals: { ownerId: string }[] }>(await api.request('GET', '/v1/signals', { owner: bob }));
+    const bobs = await json<{ signals: { ownerId: string }[] }>(
+      await api.request('GET', '/v1/signals', { owner: bob }),
+    );
     expect(bobs.signals.map((s) => s.ownerId)).toEqual([bob]);
     const badSince = await api.request('GET', '/v1/signals?since=yesterday', { owner: alice });
     expect((await json<ErrorBody>(badSince)).error.message).toContain('since');

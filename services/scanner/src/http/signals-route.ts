@@ -42,7 +42,8 @@ export function signalsRoute(ctx: ApiContext, cors: CorsPolicy): Router {
 function text(query: Record<string, unknown>, name: string): string | undefined {
   const value = query[name];
   if (value === undefined) return undefined;
-  if (typeof value !== 'string' || value === '') throw httpErrors.badRequest(`${name} must be given once, not empty`);
+  if (typeof value !== 'string' || value === '')
+    throw httpErrors.badRequest(`${name} must be given once, not empty`);
   return value;
 }
 
@@ -51,6 +52,8 @@ function sinceOf(raw: string | undefined): number | undefined {
   if (raw === undefined) return undefined;
   const value = /^\d+$/.test(raw) ? Number(raw) : Date.parse(raw);
   if (!Number.isSafeInteger(value) || value < 0)
-    throw httpErrors.badRequest('since must be ms since the epoch or an ISO 8601 time (2026-12-06T10:00:00Z)');
+    throw httpErrors.badRequest(
+      'since must be ms since the epoch or an ISO 8601 time (2026-12-06T10:00:00Z)',
+    );
   return value;
 }

@@ -32,7 +32,10 @@ export class ScannerRole {
     metrics.epoch.set(state.epoch);
     if (state.role !== this.lastRole) metrics.roleChanges.inc({ role: roleName(state.role) });
     this.lastRole = state.role;
-    this.log.info({ role: roleName(state.role), leaderId: state.leaderId, epoch: state.epoch }, 'role changed');
+    this.log.info(
+      { role: roleName(state.role), leaderId: state.leaderId, epoch: state.epoch },
+      'role changed',
+    );
     this.chain = this.chain.then(async () => {
       if (state.role === 'leader' && !this.closed) await this.startWork();
       else await this.stopWork();

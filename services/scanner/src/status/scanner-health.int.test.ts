@@ -44,7 +44,10 @@ describe("a scanner's /health", () => {
       );
       expect(fresh.status).toBe('pass');
       expect(fresh.checks['redis:connection']?.[0]?.status).toBe('pass');
-      expect(fresh.checks['scanner:election']?.[0]).toMatchObject({ status: 'pass', observedValue: 'active' });
+      expect(fresh.checks['scanner:election']?.[0]).toMatchObject({
+        status: 'pass',
+        observedValue: 'active',
+      });
       const heartbeat = await harness.scanner.heartbeat.read();
       expect(heartbeat).toMatchObject({ signalsDetected: 2, status: 'ok', epoch: 1, scanIntervalMs: 1_000 });
 

@@ -8,7 +8,11 @@ import { MAX_WATCHLISTS_PER_OWNER } from './records';
 import { ScannerScripts } from './scanner-scripts';
 
 const document = (interval: '1m' | '1h'): StrategyDocument => {
-  const parsed = parseStrategyDocument({ name: 'x', interval, when: { type: 'price', op: 'above', value: '1' } });
+  const parsed = parseStrategyDocument({
+    name: 'x',
+    interval,
+    when: { type: 'price', op: 'above', value: '1' },
+  });
   if (!parsed.ok) throw new Error('bad test document');
   return parsed.value;
 };
@@ -19,7 +23,10 @@ describe('the catalog store', () => {
 
   beforeAll(async () => {
     redis = await startTestRedis();
-    client = createRedisClient({ mode: 'standalone', url: redis.url }, { instanceId: 'test', purpose: 'commands', commandTimeoutMs: 2_000 });
+    client = createRedisClient(
+      { mode: 'standalone', url: redis.url },
+      { instanceId: 'test', purpose: 'commands', commandTimeoutMs: 2_000 },
+    );
     await connectRedis(client);
   });
   afterAll(async () => {
@@ -77,7 +84,9 @@ describe('the catalog store', () => {
     const owner = await catalog.createOwner('bob');
     for (let i = 0; i < MAX_WATCHLISTS_PER_OWNER; i++)
       await catalog.createWatchlist(owner.id, { name: `w${i}`, symbols: ['BTCUSDT'] });
-    await expect(catalog.createWatchlist(owner.id, { name: 'one more', symbols: ['BTCUSDT'] })).rejects.toMatchObject({
+    await expect(
+      catalog.createWatchlist(owner.id, { name: 'one more', symbols: ['BTCUSDT'] }),
+    ).rejects.toMatchObject({
       code: 'LIMIT_REACHED',
     });
     const page = await catalog.listWatchlists(owner.id, { offset: 15, limit: 10 });

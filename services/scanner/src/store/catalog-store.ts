@@ -131,7 +131,9 @@ export class CatalogStore {
       const after: Watchlist = { ...before, ...patch, updatedAt: this.isoNow() };
       const operations: CatalogOperation[] = [['SET', this.keys.watchlist(id), JSON.stringify(after)]];
       for (const strategy of await this.strategiesOfWatchlist(id)) {
-        operations.push(...this.watchChanges(strategy.id, watchPairs(strategy, before), watchPairs(strategy, after)));
+        operations.push(
+          ...this.watchChanges(strategy.id, watchPairs(strategy, before), watchPairs(strategy, after)),
+        );
       }
       return { operations, result: after };
     });
@@ -157,7 +159,12 @@ export class CatalogStore {
   async createStrategy(ownerId: string, input: StrategyInput): Promise<Strategy> {
     return this.write('create strategy', async () => {
       await this.checkRoom(this.keys.ownerStrategies(ownerId), MAX_STRATEGIES_PER_OWNER, 'strategies');
-      const watchlist = await this.referenced<Watchlist>('watchlist', ownerId, input.watchlistId, 'watchlistId');
+      const watchlist = await this.referenced<Watchlist>(
+        'watchlist',
+        ownerId,
+        input.watchlistId,
+        'watchlistId',
+      );
       const destinationIds = await this.referencedDestinations(ownerId, input.destinationIds);
       const now = this.isoNow();
       const strategy: Strategy = {
@@ -244,7 +251,13 @@ export class CatalogStore {
     return this.write('create destination', async () => {
       await this.checkRoom(this.keys.ownerDestinations(ownerId), MAX_DESTINATIONS_PER_OWNER, 'destinations');
       const now = this.isoNow();
-      const destination: Destination = { id: this.newId(), ownerId, ...input, createdAt: now, updatedAt: now };
+      const destination: Destination = {
+        id: this.newId(),
+        ownerId,
+        ...input,
+        createdAt: now,
+        updatedAt: now,
+      };
       return {
         operations: [
           ['SET', this.keys.destination(destination.id), JSON.stringify(destination)],
@@ -353,9 +366,14 @@ export class CatalogStore {
   }
 
   /** The owner's record; another owner's is as missing as one that does not exist. */
-  private async ownRecord<T extends { ownerId: string }>(kind: RecordKind, ownerId: string, id: string): Promise<T> {
+  private async ownRecord<T extends { ownerId: string }>(
+    kind: RecordKind,
+    ownerId: string,
+    id: string,
+  ): Promise<T> {
     const record = parse<T>(await this.client.get(this.key(kind, id)));
-    if (record === undefined || record.ownerId !== ownerId) throw new StoreError('NOT_FOUND', `no ${kind} ${id}`);
+    if (record === undefined || record.ownerId !== ownerId)
+      throw new StoreError('NOT_FOUND', `no ${kind} ${id}`);
     return record;
   }
 
@@ -421,7 +439,11 @@ export class CatalogStore {
   }
 
   /** The watchlist and destination indexes of a strategy, moved from `before` to `after`. */
-  private referenceChanges(id: string, before: Strategy | undefined, after: Strategy | undefined): CatalogOperation[] {
+  private referenceChanges(
+    id: string,
+    before: Strategy | undefined,
+    after: Strategy | undefined,
+  ): CatalogOperation[] {
     const operations: CatalogOperation[] = [];
     if (before?.watchlistId !== after?.watchlistId) {
       if (before) operations.push(['SREM', this.keys.watchlistStrategies(before.watchlistId), id]);
@@ -430,25 +452,37 @@ export class CatalogStore {
     const kept = new Set(after?.destinationIds ?? []);
     const had = new Set(before?.destinationIds ?? []);
     for (const destinationId of had)
-      if (!kept.has(destinationId)) operations.push(['SREM', this.keys.destinationStrategies(destinationId), id]);
+      if (!kept.has(destinationId))
+        operations.push(['SREM', this.keys.destinationStrategies(destinationId), id]);
     for (const destinationId of kept)
-      if (!had.has(destinationId)) operations.push(['SADD', this.keys.destinationStrategies(destinationId), id]);
+      if (!had.has(destinationId))
+        operations.push(['SADD', this.keys.destinationStrategies(destinationId), id]);
     return operations;
   }
 
   /** The watch index of a strategy, moved from the pairs it watched to those it watches. */
-  private watchChanges(id: string, before: readonly WatchPair[], after: readonly WatchPair[]): CatalogOperation[] {
+  private watchChanges(
+    id: string,
+    before: readonly WatchPair[],
+    after: readonly WatchPair[],
+  ): CatalogOperation[] {
     const operations: CatalogOperation[] = [];
     const keyOf = ([interval, symbol]: WatchPair) => watchedField(interval, symbol);
     const had = new Set(before.map(keyOf));
     const has = new Set(after.map(keyOf));
     for (const pair of before) {
       if (has.has(keyOf(pair))) continue;
-      operations.push(['SREM', this.keys.watching(...pair), id], ['HINCRBY', this.keys.watched, keyOf(pair), -1]);
+      operations.push(
+        ['SREM', this.keys.watching(...pair), id],
+        ['HINCRBY', this.keys.watched, keyOf(pair), -1],
+      );
     }
     for (const pair of after) {
       if (had.has(keyOf(pair))) continue;
-      operations.push(['SADD', this.keys.watching(...pair), id], ['HINCRBY', this.keys.watched, keyOf(pair), 1]);
+      operations.push(
+        ['SADD', this.keys.watching(...pair), id],
+        ['HINCRBY', this.keys.watched, keyOf(pair), 1],
+      );
     }
     return operations;
   }
@@ -465,4 +499,3 @@ function watchPairs(strategy: Strategy, watchlist: Watchlist): WatchPair[] {
 function parse<T>(raw: string | null): T | undefined {
   return raw === null ? undefined : (JSON.parse(raw) as T);
 }
-

@@ -91,7 +91,10 @@ export const destinationInput = z.strictObject({
   name,
   url: z.string().max(MAX_WEBHOOK_URL_LENGTH),
 });
-export const destinationPatch = z.strictObject({ name: name.optional(), url: destinationInput.shape.url.optional() });
+export const destinationPatch = z.strictObject({
+  name: name.optional(),
+  url: destinationInput.shape.url.optional(),
+});
 
 export type WatchlistInput = z.infer<typeof watchlistInput>;
 export type WatchlistPatch = z.infer<typeof watchlistPatch>;

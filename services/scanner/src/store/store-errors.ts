@@ -7,12 +7,7 @@ import { TickwireError } from '@tickwire/core';
 import { NotLeaderError } from '@tickwire/cluster';
 
 export type StoreErrorCode =
-  | 'NOT_FOUND'
-  | 'LIMIT_REACHED'
-  | 'IN_USE'
-  | 'INVALID_REFERENCE'
-  | 'CONFLICT'
-  | 'SCRIPT_FAILED';
+  'NOT_FOUND' | 'LIMIT_REACHED' | 'IN_USE' | 'INVALID_REFERENCE' | 'CONFLICT' | 'SCRIPT_FAILED';
 
 export class StoreError extends TickwireError<StoreErrorCode> {
   constructor(

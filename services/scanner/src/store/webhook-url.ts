@@ -29,7 +29,8 @@ export function webhookUrlProblem(raw: string, allowedHosts: readonly string[]):
   const host = url.hostname.toLowerCase();
   if (DISCORD_WEBHOOK_HOSTS.includes(host)) {
     if (url.port !== '') return 'must not name a port';
-    if (!DISCORD_WEBHOOK_PATH.test(url.pathname)) return 'must be a Discord webhook: /api/webhooks/<id>/<token>';
+    if (!DISCORD_WEBHOOK_PATH.test(url.pathname))
+      return 'must be a Discord webhook: /api/webhooks/<id>/<token>';
     return undefined;
   }
   if (!allowedHosts.includes(host))
