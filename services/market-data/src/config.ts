@@ -174,11 +174,11 @@ export const CONFIG_DOCS: ConfigDocs<Config> = {
   LEADER_RETRY_MS:
     "Interval between a follower's attempts to acquire the lock (ms); a release triggers one at once.",
   UPSTREAM_WATCHDOG_MS:
-    'Reconnect when the exchange sent no data frame for this long (ms); streams with a cadence report `silent` (`degraded`) after 3 missed pushes, well before.',
+    'Reconnect when the exchange sent no frame for this long (ms). Streams the exchange pushes on a cadence (Binance `@ticker`/`@miniTicker` every second, klines every 1–2 s; Coinbase `heartbeat` every second) tell silence sooner: after 3 missed pushes (about 3 s) the connection reports `silent` and the pod `degraded`, until the next frame; the watchdog still does the reconnecting. Finnhub sends trades only, so there only the watchdog notices.',
   UPSTREAM_BACKOFF_BASE_MS: 'First reconnect delay before jitter (ms); doubles per failure (full jitter).',
   UPSTREAM_BACKOFF_MAX_MS: 'Cap of the reconnect delay (ms).',
   UPSTREAM_BREAKER_FAILURES:
-    'Failed connects within a minute that open the connect circuit breaker (opossum), counted afresh once it closes; successful connects between them do not count; while open no connect is tried.',
+    'Failed connects (refused, failed or timed-out handshakes, every shard of the exchange together) within a rolling minute that open the connect circuit breaker (opossum): the 5th opens it, however many connects succeeded before or between; once a trial closes it, counting starts afresh. While open no connect is tried.',
   UPSTREAM_BREAKER_RESET_MS:
     'How long the open breaker waits before one trial connect (half-open); success closes it (ms).',
   UPSTREAM_ROTATE_AFTER_MS:
@@ -188,7 +188,7 @@ export const CONFIG_DOCS: ConfigDocs<Config> = {
   UPSTREAM_SYMBOL_STALE_MS:
     'A symbol whose open stream delivered nothing this long is unsubscribed and subscribed again (ms).',
   REST_FALLBACK_POLL_MS:
-    'While the exchange WebSocket is down (or its breaker open), poll the REST tickers of every symbol in one request this often (ms), within half the exchange\'s weight budget (from exchangeInfo and `x-mbx-used-weight-1m`); 429 waits `Retry-After`, 418 stops polling until the ban lifts. Prices from it carry `source: "rest"`.',
+    'While the exchange WebSocket is down (or its breaker open), poll the REST tickers this often (ms): every symbol in one request where the exchange allows it (Binance), else one request per symbol (Finnhub, Coinbase). Every REST request of the pod (this fallback and the symbol lists) spends from one budget per exchange, half of the exchange\'s limit (Binance: weight from exchangeInfo and `x-mbx-used-weight-1m`; Finnhub, Coinbase: requests per second and minute); 429 holds every request to that exchange exactly `Retry-After`, 418 stops them until the ban lifts. Prices from it carry `source: "rest"`.',
   STALE_AFTER_MS: 'A price older than this is served flagged `stale: true` and fails `/health` (ms).',
   PUBLISH_BATCH_MS: 'How long the leader gathers ticks into one batch (ms; 0 = next event-loop turn).',
   SSE_HEARTBEAT_MS: 'Interval of SSE comment heartbeats that keep proxies from closing idle streams (ms).',
