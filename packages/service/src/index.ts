@@ -5,3 +5,4 @@ export * from './http';
 export * from './ops';
 export * from './lifecycle';
 export * from './rest-client';
+export * from './health';

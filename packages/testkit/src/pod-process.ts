@@ -1,7 +1,8 @@
 /**
- * Starts a real market-data pod as a child process (the built `dist/main.js`), waits for its
- * "listening" log line, and kills it for real. Every pod started here is killed by `stop()`.
- * `spawnPodProcess` starts one without waiting, for tests of a pod that must not get that far.
+ * Starts a real service as a child process (the built `dist/main.js` of market-data or the
+ * scanner), waits for its "listening" log line, and kills it for real. Every process started
+ * here is killed by `stop()`. `spawnPodProcess` starts one without waiting, for tests of a pod
+ * that must not get that far.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { resolve } from 'node:path';
@@ -9,6 +10,7 @@ import { createInterface } from 'node:readline';
 import { WaitAborted, waitFor } from './wait-for';
 
 export const POD_MAIN = resolve(__dirname, '../../../services/market-data/dist/main.js');
+export const SCANNER_MAIN = resolve(__dirname, '../../../services/scanner/dist/main.js');
 
 export interface PodProcess extends SpawnedPod {
   readonly port: number;
@@ -30,7 +32,12 @@ export interface SpawnedPod {
 
 /** Starts a pod and returns at once; `stop()` it in a finally. */
 export function spawnPodProcess(env: Record<string, string>): SpawnedPod {
-  const child = spawn(process.execPath, [POD_MAIN], {
+  return spawnServiceProcess(POD_MAIN, env);
+}
+
+/** Starts the service whose entry point is `main` and returns at once; `stop()` it in a finally. */
+export function spawnServiceProcess(main: string, env: Record<string, string>): SpawnedPod {
+  const child = spawn(process.execPath, [main], {
     env: { PATH: process.env.PATH ?? '', PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -54,17 +61,34 @@ export function spawnPodProcess(env: Record<string, string>): SpawnedPod {
     kill: (signal) => {
       if (!exit) child.kill(signal);
     },
-    exited: (ms) => waitFor(() => exit, { timeoutMs: ms, what: 'pod exit' }),
+    exited: (ms) => waitFor(() => exit, { timeoutMs: ms, what: 'process exit' }),
     stop: async () => {
       if (exit) return;
       child.kill('SIGKILL');
-      await waitFor(() => exit, { timeoutMs: 5_000, what: 'pod exit after SIGKILL' });
+      await waitFor(() => exit, { timeoutMs: 5_000, what: 'process exit after SIGKILL' });
     },
   };
 }
 
 export async function startPodProcess(env: Record<string, string>, timeoutMs = 10_000): Promise<PodProcess> {
-  const pod = spawnPodProcess(env);
+  return startServiceProcess(POD_MAIN, env, timeoutMs);
+}
+
+/** Starts a scanner (`services/scanner/dist/main.js`) and waits until it listens. */
+export async function startScannerProcess(
+  env: Record<string, string>,
+  timeoutMs = 10_000,
+): Promise<PodProcess> {
+  return startServiceProcess(SCANNER_MAIN, env, timeoutMs);
+}
+
+/** Starts the service whose entry point is `main` and waits for its "listening" log line. */
+export async function startServiceProcess(
+  main: string,
+  env: Record<string, string>,
+  timeoutMs = 10_000,
+): Promise<PodProcess> {
+  const pod = spawnServiceProcess(main, env);
   const { logs } = pod;
   try {
     const port = await waitFor(
@@ -74,12 +98,12 @@ export async function startPodProcess(env: Record<string, string>, timeoutMs = 1
           // A failed start is logged as a fatal line; a crash before the logger exists, on stderr.
           const fatal = logs.find((entry) => entry.level === 'fatal')?.msg;
           const reason = typeof fatal === 'string' ? fatal : pod.stderr().slice(0, 2_000);
-          throw new WaitAborted(`pod exited early (${exit}): ${reason}`);
+          throw new WaitAborted(`process exited early (${exit}): ${reason}`);
         }
         const line = logs.find((entry) => entry.msg === 'listening');
         return typeof line?.port === 'number' ? line.port : undefined;
       },
-      { timeoutMs, what: 'pod "listening" log line' },
+      { timeoutMs, what: '"listening" log line' },
     );
     return { ...pod, port, url: `http://127.0.0.1:${port}` };
   } catch (error) {

@@ -5,12 +5,19 @@
  */
 import { z } from 'zod';
 import {
+  checkElectionConfig,
+  checkRedisConfig,
+  electionConfigShape,
   envFlag,
   envInteger,
   envList,
   envMilliseconds,
+  envNamespace,
   envUrl,
   readEnv,
+  redisConfigShape,
+  redisConnectionFrom,
+  REDIS_CONFIG_DOCS,
   schemaDefaults,
   serviceConfigShape,
   SERVICE_CONFIG_DOCS,
@@ -18,7 +25,6 @@ import {
   type ConfigTable,
 } from '@tickwire/service';
 import { parseSymbolList } from '@tickwire/core';
-import { parseRedisAddresses } from '@tickwire/cluster';
 import { fromCanonicalSymbol, resolveSymbol } from '@tickwire/exchanges';
 
 /** The top 8 USDT pairs by volume, subscribed when SYMBOLS is not set. */
@@ -66,20 +72,11 @@ const shape = {
   SYMBOL_GRACE_MS: envMilliseconds(1_000, 86_400_000).default(60_000),
   SYMBOL_DEBOUNCE_MS: envMilliseconds(0, 60_000).default(300),
   SYMBOL_CATALOG_REFRESH_MS: envMilliseconds(10_000, 86_400_000).default(3_600_000),
-  REDIS_URL: envUrl(['redis:', 'rediss:']).optional(),
-  REDIS_SENTINELS: z.string().optional(),
-  REDIS_SENTINEL_MASTER: z.string().min(1).optional(),
-  REDIS_CLUSTER_NODES: z.string().optional(),
-  REDIS_PASSWORD: z.string().optional(),
-  REDIS_NAMESPACE: z
-    .string()
-    .regex(/^[A-Za-z0-9_.-]{1,64}$/, 'letters, digits, _ . - (at most 64)')
-    .default('tw'),
+  ...redisConfigShape(),
+  REDIS_NAMESPACE: envNamespace().default('tw'),
+  SCANNER_NAMESPACE: envNamespace().optional(),
   STREAM_RETENTION_BATCHES: envInteger(100, 10_000_000).default(10_000),
-  LEADER_LEASE_MS: envMilliseconds(100, 600_000).default(5_000),
-  LEADER_RENEW_MS: envMilliseconds(10, 600_000).default(1_250),
-  LEADER_RENEW_DEADLINE_MS: envMilliseconds(50, 600_000).default(3_500),
-  LEADER_RETRY_MS: envMilliseconds(10, 600_000).default(1_000),
+  ...electionConfigShape(),
   UPSTREAM_WATCHDOG_MS: envMilliseconds(1_000, 600_000).default(15_000),
   UPSTREAM_BACKOFF_BASE_MS: envMilliseconds(10, 60_000).default(500),
   UPSTREAM_BACKOFF_MAX_MS: envMilliseconds(100, 600_000).default(30_000),
@@ -105,22 +102,9 @@ const schema = z.object(shape);
 /** Rules across variables, reported with the others. */
 const checkedSchema = schema.superRefine((config, ctx) => {
   const problem = (path: string, message: string) => ctx.addIssue({ code: 'custom', path: [path], message });
-  const engines = ['REDIS_URL', 'REDIS_SENTINELS', 'REDIS_CLUSTER_NODES'] as const;
-  const chosen = engines.filter((key) => config[key] !== undefined);
-  if (chosen.length > 1)
-    problem(chosen[1]!, `set only one of ${engines.join(', ')} (got ${chosen.join(' and ')})`);
-  if (config.REDIS_SENTINELS !== undefined && config.REDIS_SENTINEL_MASTER === undefined) {
-    problem('REDIS_SENTINEL_MASTER', 'is required with REDIS_SENTINELS');
-  }
-  for (const key of ['REDIS_SENTINELS', 'REDIS_CLUSTER_NODES'] as const) {
-    const list = config[key];
-    if (list === undefined) continue;
-    try {
-      if (parseRedisAddresses(list).length === 0) problem(key, 'needs at least one host:port');
-    } catch (error) {
-      problem(key, (error as Error).message);
-    }
-  }
+  checkRedisConfig(config, problem, { required: false });
+  if (config.SCANNER_NAMESPACE !== undefined && redisConnectionFrom(config) === undefined)
+    problem('SCANNER_NAMESPACE', 'needs Redis (REDIS_URL, REDIS_SENTINELS or REDIS_CLUSTER_NODES)');
   const exchanges = new Set(config.EXCHANGES);
   const defaultExchange = config.EXCHANGES[0] ?? 'binance';
   for (const symbol of config.SYMBOLS) {
@@ -133,13 +117,7 @@ const checkedSchema = schema.superRefine((config, ctx) => {
   if (exchanges.has('finnhub') && config.FINNHUB_API_KEY === undefined) {
     problem('FINNHUB_API_KEY', 'is required when EXCHANGES includes finnhub');
   }
-  const { LEADER_RENEW_MS: renew, LEADER_RENEW_DEADLINE_MS: deadline, LEADER_LEASE_MS: lease } = config;
-  if (!(renew < deadline && deadline < lease)) {
-    problem(
-      'LEADER_RENEW_DEADLINE_MS',
-      `needs LEADER_RENEW_MS (${renew}) < LEADER_RENEW_DEADLINE_MS (${deadline}) < LEADER_LEASE_MS (${lease})`,
-    );
-  }
+  checkElectionConfig(config, problem);
 });
 
 /** Symbols become canonical (`coinbase:btc-usd` -> `COINBASE:BTC-USD`) once they are known to be valid. */
@@ -179,15 +157,13 @@ export const CONFIG_DOCS: ConfigDocs<Config> = {
     'A symbol clients asked for stays subscribed this long after the last client of any pod left (ms).',
   SYMBOL_DEBOUNCE_MS: 'The leader gathers symbol changes this long before subscribing them together (ms).',
   SYMBOL_CATALOG_REFRESH_MS: "How often each pod reloads the exchanges' symbol lists (ms).",
+  ...REDIS_CONFIG_DOCS,
   REDIS_URL:
     'Standalone Redis (`redis://` or `rediss://`). With none of `REDIS_URL`, `REDIS_SENTINELS`, `REDIS_CLUSTER_NODES` set, the pod runs the memory engine (one pod, always leader).',
-  REDIS_SENTINELS: 'Sentinel seeds `host:port,host:port`; selects the Redis engine through Sentinel.',
-  REDIS_SENTINEL_MASTER: 'Master group name the Sentinels monitor (required with `REDIS_SENTINELS`).',
-  REDIS_CLUSTER_NODES: 'Redis Cluster seeds `host:port,host:port`; selects the Redis engine on a Cluster.',
-  REDIS_PASSWORD:
-    'Password of the Redis servers behind Sentinel, or of the Cluster nodes (a standalone URL carries its own; the sentinels themselves are reached without one).',
   REDIS_NAMESPACE:
     'Key prefix and hash tag: keys are `<ns>:{<ns>}:leader`, `...:px`, `...:ticks`; pods of one cluster share it.',
+  SCANNER_NAMESPACE:
+    "The [scanner](#scanner)'s `SCANNER_NAMESPACE`: `/health` then reports its heartbeat (`scanner:heartbeat`). Unset: no such check.",
   STREAM_RETENTION_BATCHES:
     'Batches kept in the stream (approximate `MAXLEN`): how far back `Last-Event-ID` can resume.',
   LEADER_LEASE_MS:

@@ -1,33 +1,15 @@
 /**
  * Picks the pod's engine from its configuration: the memory engine by default, the Redis
- * engine when one of REDIS_URL, REDIS_SENTINELS or REDIS_CLUSTER_NODES is set.
+ * engine when one of REDIS_URL, REDIS_SENTINELS or REDIS_CLUSTER_NODES is set; and the watch
+ * on the scanner's heartbeat when SCANNER_NAMESPACE is set.
  */
-import {
-  MemoryEngine,
-  parseRedisAddresses,
-  RedisEngine,
-  type Engine,
-  type RedisConnectionOptions,
-} from '@tickwire/cluster';
+import { MemoryEngine, RedisEngine, ScannerHeartbeatWatch, type Engine } from '@tickwire/cluster';
 import type { Logger } from '@tickwire/observability';
+import { electionTimingsFrom, redisConnectionFrom } from '@tickwire/service';
 import type { Config } from './config';
 
-export function redisConnectionFrom(config: Config): RedisConnectionOptions | undefined {
-  const password = config.REDIS_PASSWORD === undefined ? {} : { password: config.REDIS_PASSWORD };
-  if (config.REDIS_URL !== undefined) return { mode: 'standalone', url: config.REDIS_URL };
-  if (config.REDIS_SENTINELS !== undefined) {
-    return {
-      mode: 'sentinel',
-      sentinels: parseRedisAddresses(config.REDIS_SENTINELS),
-      masterName: config.REDIS_SENTINEL_MASTER!,
-      ...password,
-    };
-  }
-  if (config.REDIS_CLUSTER_NODES !== undefined) {
-    return { mode: 'cluster', nodes: parseRedisAddresses(config.REDIS_CLUSTER_NODES), ...password };
-  }
-  return undefined;
-}
+/** How often a pod reads the scanner's heartbeat for `/health` (ms). */
+const SCANNER_HEARTBEAT_POLL_MS = 5_000;
 
 export async function createEngine(config: Config, logger: Logger): Promise<Engine> {
   const connection = redisConnectionFrom(config);
@@ -42,12 +24,20 @@ export async function createEngine(config: Config, logger: Logger): Promise<Engi
     connection,
     namespace: config.REDIS_NAMESPACE,
     retainedBatches: config.STREAM_RETENTION_BATCHES,
-    timings: {
-      leaseMs: config.LEADER_LEASE_MS,
-      renewMs: config.LEADER_RENEW_MS,
-      renewDeadlineMs: config.LEADER_RENEW_DEADLINE_MS,
-      retryMs: config.LEADER_RETRY_MS,
-    },
+    timings: electionTimingsFrom(config),
     logger: logger.child({ component: 'cluster', mode: connection.mode }),
+  });
+}
+
+/** The watch on the scanner's heartbeat, when SCANNER_NAMESPACE names one (config.ts requires Redis then). */
+export async function createScannerHeartbeatWatch(
+  config: Config,
+): Promise<ScannerHeartbeatWatch | undefined> {
+  const connection = redisConnectionFrom(config);
+  if (config.SCANNER_NAMESPACE === undefined || connection === undefined) return undefined;
+  return ScannerHeartbeatWatch.connect(connection, {
+    instanceId: config.INSTANCE_ID,
+    namespace: config.SCANNER_NAMESPACE,
+    pollMs: SCANNER_HEARTBEAT_POLL_MS,
   });
 }

@@ -4,7 +4,7 @@
  */
 import { runService } from '@tickwire/service';
 import { loadConfig } from './config';
-import { createEngine } from './engine-factory';
+import { createEngine, createScannerHeartbeatWatch } from './engine-factory';
 import { exchangeEndpoints } from './exchange-endpoints';
 import { Pod } from './pod';
 
@@ -18,5 +18,6 @@ runService({
       registry,
       exchanges: exchangeEndpoints(config),
       engine: await createEngine(config, logger),
+      scannerHeartbeat: await createScannerHeartbeatWatch(config),
     }),
 });

@@ -8,7 +8,7 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Registry } from 'prom-client';
-import type { Engine } from '@tickwire/cluster';
+import type { Engine, ScannerHeartbeatWatch } from '@tickwire/cluster';
 import type { Logger } from '@tickwire/observability';
 import { createServiceServer } from '@tickwire/service';
 import { RestClient } from '@tickwire/service';
@@ -33,6 +33,8 @@ export interface PodDependencies {
   exchanges: readonly ExchangeEndpoint[];
   /** From `createEngine`; the pod owns it from here and closes it on stop. */
   engine: Engine;
+  /** From `createScannerHeartbeatWatch` when a scanner is configured; the pod starts and stops it. */
+  scannerHeartbeat?: ScannerHeartbeatWatch | undefined;
 }
 
 /** A pod starts serving after this long even when an exchange's symbol list has not loaded (ms). */
@@ -125,6 +127,7 @@ export class Pod {
       staleAfterMs: config.STALE_AFTER_MS,
       ownUpstreams: () => this.leader.upstreamStatuses(),
       catalog: () => this.catalog?.state() ?? null,
+      ...(deps.scannerHeartbeat ? { scannerHeartbeat: () => deps.scannerHeartbeat!.last() } : {}),
     });
     this.server = createServiceServer(createApp(this.apiContext()));
     this.server.requestTimeout = REQUEST_TIMEOUT_MS;
@@ -149,6 +152,7 @@ export class Pod {
         return own ? encodeLeaderReport(own) : '';
       });
       await election.start();
+      await this.deps.scannerHeartbeat?.start();
       await this.board.start();
       this.log.info(
         { port: this.port(), engine: this.engine.kind, symbols: this.config.SYMBOLS },
@@ -191,6 +195,7 @@ export class Pod {
       await this.engine.interest.stop();
       for (const unsubscribe of this.unsubscribers) unsubscribe();
       await this.engine.distribution.stop();
+      await this.deps.scannerHeartbeat?.stop();
       await this.engine.close();
     } finally {
       clearTimeout(grace);

@@ -10,12 +10,28 @@ export { RedisInterest, parseInterestEvent } from './redis-interest';
 export {
   createRedisClient,
   connectRedis,
+  openRedisClients,
+  closeRedisClients,
   parseRedisAddresses,
   STARTUP_CONNECT_TIMEOUT_MS,
   type RedisClient,
   type RedisAddress,
   type RedisConnectionOptions,
 } from './redis-client';
-export { clusterKeys, DEFAULT_NAMESPACE, type ClusterKeys } from './keys';
+export { clusterKeys, keyPrefix, DEFAULT_NAMESPACE, type ClusterKeys } from './keys';
 export { ClusterError, NotLeaderError, RedisConnectError, isNotLeaderError } from './errors';
 export { decodeBatch } from './batch-codec';
+export { defineLuaCommands, type LuaFunction } from './lua-commands';
+export { checkScriptReply, SCRIPT_ERROR_CODES } from './errors';
+export { RedisLeadership, type RedisLeadershipOptions } from './redis-leadership';
+export {
+  encodeScannerHeartbeat,
+  parseScannerHeartbeat,
+  readScannerHeartbeat,
+  ScannerHeartbeatWatch,
+  SCANNER_STATUSES,
+  type HeartbeatReading,
+  type ScannerHeartbeat,
+  type ScannerHeartbeatWatchOptions,
+  type ScannerStatus,
+} from './scanner-heartbeat';

@@ -27,13 +27,15 @@ export interface ClusterKeys {
   readonly wanted: string;
   /** Pub/sub channel: a JSON array of the symbols a touch added (nobody wanted them before). */
   readonly interestEvents: string;
+  /**
+   * String (JSON, see scanner-heartbeat.ts): the leader's heartbeat, written fenced. The scanner
+   * writes it in its own namespace; the pods read it from there.
+   */
+  readonly heartbeat: string;
 }
 
 export function clusterKeys(namespace: string = DEFAULT_NAMESPACE): ClusterKeys {
-  if (!NAMESPACE_RE.test(namespace)) {
-    throw new TypeError(`namespace must match ${NAMESPACE_RE.source}, got ${JSON.stringify(namespace)}`);
-  }
-  const prefix = `${namespace}:{${namespace}}:`;
+  const prefix = keyPrefix(namespace);
   return {
     namespace,
     leader: `${prefix}leader`,
@@ -44,5 +46,17 @@ export function clusterKeys(namespace: string = DEFAULT_NAMESPACE): ClusterKeys 
     leaderEvents: `${prefix}leader-events`,
     wanted: `${prefix}wanted`,
     interestEvents: `${prefix}interest-events`,
+    heartbeat: `${prefix}heartbeat`,
   };
+}
+
+/**
+ * `<ns>:{<ns>}:`, the start of every key of a namespace; a service that keeps its own keys beside
+ * the election's (the scanner) builds them on it, so they share the hash tag.
+ */
+export function keyPrefix(namespace: string): string {
+  if (!NAMESPACE_RE.test(namespace)) {
+    throw new TypeError(`namespace must match ${NAMESPACE_RE.source}, got ${JSON.stringify(namespace)}`);
+  }
+  return `${namespace}:{${namespace}}:`;
 }

@@ -198,3 +198,52 @@ export function parseRedisAddresses(list: string): RedisAddress[] {
       return { host: item.slice(0, colon).replace(/^\[|\]$/g, ''), port };
     });
 }
+
+/**
+ * Creates one connection per purpose and connects them (bounded in time, see `connectRedis`);
+ * the stream reader connects on its first read. On failure every one is disconnected and the
+ * RedisConnectError thrown. Outages after start are reported by the components, not as
+ * ioredis 'error' events (emitted on every failed reconnect).
+ */
+export async function openRedisClients<Purpose extends ConnectionPurpose>(
+  connection: RedisConnectionOptions,
+  options: Omit<RedisClientOptions, 'purpose'>,
+  purposes: readonly Purpose[],
+): Promise<Record<Purpose, RedisClient>> {
+  const clients = Object.fromEntries(
+    purposes.map((purpose) => {
+      const client = createRedisClient(connection, { ...options, purpose });
+      client.on('error', () => undefined);
+      return [purpose, client];
+    }),
+  ) as Record<Purpose, RedisClient>;
+  const all = Object.values<RedisClient>(clients);
+  try {
+    await Promise.all(
+      purposes
+        .filter((purpose) => purpose !== 'stream-reader')
+        .map((purpose) => connectRedis(clients[purpose])),
+    );
+  } catch (error) {
+    // connectRedis disconnected the one that failed; the others would keep retrying.
+    for (const client of all) if (client.status !== 'end') client.disconnect();
+    throw error;
+  }
+  return clients;
+}
+
+/** Quits every client; one already closed is left alone. */
+export async function closeRedisClients(clients: readonly RedisClient[]): Promise<void> {
+  await Promise.all(
+    clients
+      // Already closed (the stream follower's stop() disconnects its reader): disconnecting
+      // again would make ioredis arm a 2 s timer on the old socket, holding the process open.
+      .filter((client) => client.status !== 'end')
+      .map((client) =>
+        client.quit().then(
+          () => undefined,
+          () => client.disconnect(),
+        ),
+      ),
+  );
+}

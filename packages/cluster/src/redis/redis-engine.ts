@@ -7,9 +7,9 @@ import type { Engine } from '../engine';
 import { silentLogger, type ClusterLogger } from '../logger';
 import { clusterKeys, DEFAULT_NAMESPACE } from './keys';
 import {
-  connectRedis,
-  createRedisClient,
+  closeRedisClients,
   DEFAULT_COMMAND_TIMEOUT_MS,
+  openRedisClients,
   type RedisClient,
   type RedisConnectionOptions,
 } from './redis-client';
@@ -45,27 +45,19 @@ export class RedisEngine implements Engine {
   static async create(options: RedisEngineOptions): Promise<RedisEngine> {
     const logger = options.logger ?? silentLogger;
     const keys = clusterKeys(options.namespace ?? DEFAULT_NAMESPACE);
-    const clientFor = (purpose: 'commands' | 'stream-reader' | 'subscriber') => {
-      const client = createRedisClient(options.connection, {
+    const {
+      commands,
+      'stream-reader': reader,
+      subscriber,
+    } = await openRedisClients(
+      options.connection,
+      {
         instanceId: options.instanceId,
-        purpose,
         commandTimeoutMs: options.commandTimeoutMs ?? DEFAULT_COMMAND_TIMEOUT_MS,
-      });
-      // ioredis emits 'error' on every failed reconnect; the components report outages.
-      client.on('error', () => undefined);
-      return client;
-    };
-    const commands = clientFor('commands');
-    const reader = clientFor('stream-reader');
-    const subscriber = clientFor('subscriber');
+      },
+      ['commands', 'stream-reader', 'subscriber'],
+    );
     const clients = [commands, reader, subscriber];
-    try {
-      await Promise.all([connectRedis(commands), connectRedis(subscriber)]);
-    } catch (error) {
-      // connectRedis disconnected the one that failed; the others would keep retrying.
-      for (const client of clients) if (client.status !== 'end') client.disconnect();
-      throw error;
-    }
     const scripts = new ClusterScripts(commands, keys);
     const election = new RedisElection({
       ...DEFAULT_ELECTION_TIMINGS,
@@ -91,17 +83,6 @@ export class RedisEngine implements Engine {
   }
 
   async close(): Promise<void> {
-    await Promise.all(
-      this.clients
-        // Already closed (the stream follower's stop() disconnects its reader): disconnecting
-        // again would make ioredis arm a 2 s timer on the old socket, holding the process open.
-        .filter((client) => client.status !== 'end')
-        .map((client) =>
-          client.quit().then(
-            () => undefined,
-            () => client.disconnect(),
-          ),
-        ),
-    );
+    await closeRedisClients(this.clients);
   }
 }

@@ -3,11 +3,11 @@
  * file is read once, registered with `defineCommand` once per connection (ioredis then uses
  * EVALSHA and falls back to EVAL after a Redis restart), and its reply checked here.
  */
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { RedisClient } from './redis-client';
 import { checkScriptReply, ClusterError } from './errors';
 import type { ClusterKeys } from './keys';
+import { defineLuaCommands, type LuaFunction } from './lua-commands';
 
 /** File name `<name>-<number of keys>.lua`, as in bullmq. */
 const SCRIPT_FILES = {
@@ -15,25 +15,12 @@ const SCRIPT_FILES = {
   renewLeader: 'renew-leader-2.lua',
   releaseLeader: 'release-leader-2.lua',
   fencedPublish: 'fenced-publish-3.lua',
+  fencedHeartbeat: 'fenced-heartbeat-2.lua',
   touchInterest: 'touch-interest-1.lua',
   wantedInterest: 'wanted-interest-1.lua',
 } as const;
 
 type ScriptName = keyof typeof SCRIPT_FILES;
-type ScriptFunction = (...args: (string | number)[]) => Promise<unknown>;
-
-const sources = new Map<ScriptName, { lua: string; numberOfKeys: number }>();
-
-function source(name: ScriptName): { lua: string; numberOfKeys: number } {
-  let entry = sources.get(name);
-  if (!entry) {
-    const file = SCRIPT_FILES[name];
-    const numberOfKeys = Number(/-(\d+)\.lua$/.exec(file)![1]);
-    entry = { lua: readFileSync(join(__dirname, 'lua', file), 'utf8'), numberOfKeys };
-    sources.set(name, entry);
-  }
-  return entry;
-}
 
 export type AcquireResult =
   { acquired: true; value: string } | { acquired: false; holder: string; report: string | undefined };
@@ -56,13 +43,13 @@ function stringList(reply: unknown, operation: string): string[] {
 }
 
 export class ClusterScripts {
+  private readonly scripts: Record<ScriptName, LuaFunction>;
+
   constructor(
-    private readonly client: RedisClient,
+    client: RedisClient,
     private readonly keys: ClusterKeys,
   ) {
-    for (const name of Object.keys(SCRIPT_FILES) as ScriptName[]) {
-      if (!(name in client)) client.defineCommand(name, source(name));
-    }
+    this.scripts = defineLuaCommands(client, join(__dirname, 'lua'), SCRIPT_FILES);
   }
 
   async acquireLeader(instanceId: string, leaseMs: number, seenEpoch: number): Promise<AcquireResult> {
@@ -123,6 +110,18 @@ export class ClusterScripts {
     return checkScriptReply(reply, 'publish', value) as string;
   }
 
+  /** Writes the leader's heartbeat for `ttlMs`. Throws NotLeaderError when fenced off. */
+  async fencedHeartbeat(value: string, heartbeatJson: string, ttlMs: number): Promise<void> {
+    const reply = await this.call('fencedHeartbeat')(
+      this.keys.leader,
+      this.keys.heartbeat,
+      value,
+      heartbeatJson,
+      ttlMs,
+    );
+    checkScriptReply(reply, 'heartbeat', value);
+  }
+
   /**
    * Marks `symbols` wanted until Redis's now + `ttlMs`; returns those nobody wanted before, which
    * the script also publishes on the interest events channel.
@@ -142,8 +141,7 @@ export class ClusterScripts {
     return stringList(await this.call('wantedInterest')(this.keys.wanted), 'list interest');
   }
 
-  private call(name: ScriptName): ScriptFunction {
-    const fn = (this.client as unknown as Record<ScriptName, ScriptFunction>)[name];
-    return fn.bind(this.client);
+  private call(name: ScriptName): LuaFunction {
+    return this.scripts[name];
   }
 }

@@ -67,3 +67,21 @@ function isOrigin(value: string): boolean {
     return false;
   }
 }
+
+/** Host names (`hooks.example.com`), lower-cased; no scheme, port or path. */
+export function envHostnames() {
+  return envList()
+    .transform((hosts) => hosts.map((host) => host.toLowerCase()))
+    .superRefine((hosts, ctx) => {
+      for (const host of hosts) {
+        if (!HOSTNAME_PATTERN.test(host))
+          ctx.addIssue({
+            code: 'custom',
+            message: `"${host}" is not a host name: write it without scheme, port or path (hooks.example.com)`,
+          });
+      }
+    });
+}
+
+const HOSTNAME_PATTERN =
+  /^(?=.{1,253}$)[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*$/;

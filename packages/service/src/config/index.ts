@@ -5,3 +5,5 @@ export * from './read-env';
 export * from './config-table';
 export * from './sync-config-tables';
 export * from './service-config';
+export * from './redis-config';
+export * from './election-config';

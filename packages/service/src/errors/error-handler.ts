@@ -18,10 +18,13 @@ export function notFoundHandler(): RequestHandler {
   return (req, _res, next) => next(commonHttpErrors.notFound(req.path));
 }
 
-/** Renders every error as JSON; a response already under way is cut instead. */
-export function errorHandler(logger: Logger): ErrorRequestHandler {
+/** Renders every error as JSON (after `mapError`); a response already under way is cut instead. */
+export function errorHandler(
+  logger: Logger,
+  mapError: (error: unknown) => unknown = (error) => error,
+): ErrorRequestHandler {
   return (error: unknown, req, res, _next) => {
-    const httpError = toHttpError(error, logger, req.path);
+    const httpError = toHttpError(mapError(error), logger, req.path);
     if (res.headersSent) {
       res.destroy();
       return;

@@ -7,12 +7,20 @@ import { TickwireError } from '@tickwire/core';
 
 export const JSON_CONTENT_TYPE = 'application/json; charset=utf-8';
 
+/** One problem of a request body: the field's path (`when.all.0.period`) and what is wrong. */
+export interface FieldProblem {
+  field: string;
+  message: string;
+}
+
 export class HttpError extends TickwireError {
   constructor(
     readonly status: number,
     code: string,
     message: string,
     readonly headers: Readonly<Record<string, string>> = {},
+    /** Every field at fault, rendered as `error.fields` so a client can mark each one. */
+    readonly fields?: readonly FieldProblem[],
   ) {
     super(code, message);
   }
@@ -20,7 +28,8 @@ export class HttpError extends TickwireError {
 
 /** The body every error is sent with. */
 export function errorBody(error: HttpError): string {
-  return JSON.stringify({ error: { code: error.code, message: error.message } });
+  const fields = error.fields === undefined ? {} : { fields: error.fields };
+  return JSON.stringify({ error: { code: error.code, message: error.message, ...fields } });
 }
 
 /** Writes an error with node's API, so routes served outside express render errors the same way. */

@@ -2,13 +2,22 @@
  * The HTTP errors every service can answer with, each with its stable code. A service's own
  * catalog spreads this one and adds its domain errors, so one code always means one thing.
  */
-import { HttpError } from './http-error';
+import { HttpError, type FieldProblem } from './http-error';
 
 /** Paths and names echoed in messages are cut to this length: a message is not a mirror. */
 const MAX_ECHO_LENGTH = 128;
 
 function echo(text: string): string {
   return text.length > MAX_ECHO_LENGTH ? `${text.slice(0, MAX_ECHO_LENGTH)}...` : text;
+}
+
+/** Problems named in an INVALID_FIELD message; `fields` carries them all. */
+const MAX_PROBLEMS_IN_MESSAGE = 5;
+
+function describeProblems(problems: readonly FieldProblem[]): string {
+  const shown = problems.slice(0, MAX_PROBLEMS_IN_MESSAGE).map((p) => `${p.field}: ${p.message}`);
+  const more = problems.length - shown.length;
+  return `${shown.join('; ')}${more > 0 ? `; and ${more} more (see fields)` : ''}`;
 }
 
 function list(names: readonly string[]): string {
@@ -23,6 +32,18 @@ export const commonHttpErrors = {
       'UNKNOWN_PARAMETER',
       `unknown query parameter "${echo(name)}": this route takes ${list(allowed)}`,
     ),
+  invalidFields: (problems: readonly FieldProblem[]) =>
+    new HttpError(400, 'INVALID_FIELD', describeProblems(problems), {}, problems),
+  invalidJson: (detail: string) =>
+    new HttpError(400, 'INVALID_JSON', `the body is not JSON (${echo(detail)}); send one JSON object`),
+  unsupportedMediaType: (contentType: string | undefined) =>
+    new HttpError(
+      415,
+      'UNSUPPORTED_MEDIA_TYPE',
+      `the body is ${contentType === undefined ? 'untyped' : `"${echo(contentType)}"`}; send it as application/json`,
+    ),
+  bodyTooLarge: (limitBytes: number) =>
+    new HttpError(413, 'PAYLOAD_TOO_LARGE', `the request body exceeds ${limitBytes} bytes; send less`),
   notFound: (path: string) =>
     new HttpError(404, 'NOT_FOUND', `no route for ${echo(path)}; see the API in the README`),
   methodNotAllowed: (method: string, path: string, allow: readonly string[]) =>

@@ -5,5 +5,7 @@ export * from './client-errors';
 export * from './other-methods';
 export * from './strict-query';
 export * from './read-route';
+export * from './resource-route';
+export * from './json-body';
 export * from './service-app';
 export * from './service-server';

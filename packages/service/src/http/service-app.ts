@@ -11,6 +11,8 @@ export interface ServiceAppOptions {
   before?: Handler[];
   routers: Router[];
   logger: Logger;
+  /** Turns a service's own errors (say, a store's) into the HttpErrors they mean; others pass. */
+  mapError?: (error: unknown) => unknown;
 }
 
 export function createServiceApp(options: ServiceAppOptions): Express {
@@ -21,6 +23,6 @@ export function createServiceApp(options: ServiceAppOptions): Express {
   for (const middleware of options.before ?? []) app.use(middleware);
   for (const router of options.routers) app.use(router);
   app.use(notFoundHandler());
-  app.use(errorHandler(options.logger));
+  app.use(errorHandler(options.logger, options.mapError));
   return app;
 }

@@ -1,10 +1,13 @@
 /**
  * `/health` of a pod, for uptime monitors: Redis reachable (Redis engine only), every
- * exchange's upstream open (or idle: nobody asked for its symbols), and the configured symbols'
- * prices fresh. The overall status is the worst check; `fail` answers 503.
+ * exchange's upstream open (or idle: nobody asked for its symbols), the configured symbols'
+ * prices fresh, and, when a scanner is configured, its heartbeat. The overall status is the
+ * worst check; `fail` answers 503.
  */
+import type { HeartbeatReading } from '@tickwire/cluster';
 import type { ExchangeId } from '@tickwire/core';
 import { buildHealthReport, type HealthCheck, type HealthReport } from '@tickwire/observability';
+import { scannerHeartbeatCheck } from '@tickwire/service';
 import type { PodStatus } from './pod-status';
 
 export interface PodHealthInputs {
@@ -15,7 +18,11 @@ export interface PodHealthInputs {
   /** Configured symbols without a price newer than `staleAfterMs`. */
   staleSymbols: readonly string[];
   staleAfterMs: number;
-  /** ISO time stamped on every check. */
+  /** The scanner's heartbeat as last read; undefined when no scanner is configured. */
+  scannerHeartbeat: HeartbeatReading | undefined;
+  /** Now (ms since the epoch), stamped on every check. */
+  now: number;
+  /** `now` as ISO time. */
   time: string;
 }
 
@@ -25,6 +32,8 @@ export function podHealth(inputs: PodHealthInputs): HealthReport {
   if (status.engine === 'redis') checks['redis:connection'] = [redisCheck(inputs)];
   checks['upstream:connection'] = upstreamChecks(inputs);
   checks['prices:freshness'] = [freshnessCheck(inputs)];
+  if (inputs.scannerHeartbeat !== undefined)
+    checks['scanner:heartbeat'] = [scannerHeartbeatCheck(inputs.scannerHeartbeat, inputs.now)];
   return buildHealthReport(status.instanceId, 'tickwire market-data pod', checks);
 }
 

@@ -3,7 +3,7 @@
  * it changes, `/health`, readiness, and whether a price is served flagged stale. The cluster's
  * upstream is this pod's own while it leads, else the leader's report read from the election.
  */
-import type { Engine } from '@tickwire/cluster';
+import type { Engine, HeartbeatReading } from '@tickwire/cluster';
 import type { ExchangeId, Lifecycle, Ticker } from '@tickwire/core';
 import type { HealthReport } from '@tickwire/observability';
 import type { SymbolCatalogState } from '../symbols';
@@ -33,6 +33,8 @@ export interface StatusBoardOptions {
   /** This pod's own upstreams while it leads. */
   ownUpstreams(): UpstreamStatus[] | undefined;
   catalog(): SymbolCatalogState | null;
+  /** The scanner's heartbeat as last read, when a scanner is configured (SCANNER_NAMESPACE). */
+  scannerHeartbeat?: () => HeartbeatReading;
   now?: () => number;
 }
 
@@ -159,6 +161,8 @@ export class StatusBoard implements Lifecycle {
       symbolCount: symbols.length,
       staleSymbols,
       staleAfterMs,
+      scannerHeartbeat: this.options.scannerHeartbeat?.(),
+      now,
       time: new Date(now).toISOString(),
     });
   }

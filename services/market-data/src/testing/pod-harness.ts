@@ -6,7 +6,7 @@ import { Writable } from 'node:stream';
 import { createLogger, createMetricsRegistry } from '@tickwire/observability';
 import { parsePrometheusText, startExchangeSim, type ExchangeSim, type SimOptions } from '@tickwire/testkit';
 import { loadConfig, type Config } from '../config';
-import { createEngine } from '../engine-factory';
+import { createEngine, createScannerHeartbeatWatch } from '../engine-factory';
 import { exchangeEndpoints } from '../exchange-endpoints';
 import { Pod } from '../pod';
 
@@ -65,6 +65,7 @@ export async function startPodHarness(
       registry,
       exchanges: exchangeEndpoints(config),
       engine: await createEngine(config, logger),
+      scannerHeartbeat: await createScannerHeartbeatWatch(config),
     });
     await pod.start();
   } catch (error) {

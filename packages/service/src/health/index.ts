@@ -1,0 +1,2 @@
+/** Health checks more than one service reports. */
+export * from './scanner-heartbeat-check';

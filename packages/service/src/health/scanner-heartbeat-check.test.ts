@@ -1,0 +1,36 @@
+import type { ScannerHeartbeat } from '@tickwire/cluster';
+import { scannerHeartbeatCheck } from './scanner-heartbeat-check';
+
+const NOW = Date.parse('2026-12-06T10:00:00.000Z');
+const heartbeat = (ageMs: number, status: ScannerHeartbeat['status'] = 'ok'): ScannerHeartbeat => ({
+  lastScanAt: new Date(NOW - ageMs).toISOString(),
+  signalsDetected: 0,
+  status,
+  instanceId: 'scanner-1',
+  epoch: 3,
+  scanIntervalMs: 60_000,
+});
+
+describe('the scanner:heartbeat check', () => {
+  it('passes within two scan intervals and warns after them', () => {
+    expect(scannerHeartbeatCheck({ state: 'read', heartbeat: heartbeat(120_000) }, NOW)).toMatchObject({
+      status: 'pass',
+      observedValue: 120_000,
+    });
+    const late = scannerHeartbeatCheck({ state: 'read', heartbeat: heartbeat(120_001) }, NOW);
+    expect(late).toMatchObject({ status: 'warn', observedValue: 120_001 });
+    expect(late.output).toContain('more than 120000 ms');
+  });
+
+  it('warns when there is no heartbeat, it cannot be read, or the scan was degraded', () => {
+    expect(scannerHeartbeatCheck({ state: 'read', heartbeat: undefined }, NOW).output).toContain(
+      'no scanner heartbeat',
+    );
+    expect(scannerHeartbeatCheck({ state: 'unreachable', error: 'ECONNREFUSED' }, NOW).output).toContain(
+      'ECONNREFUSED',
+    );
+    expect(scannerHeartbeatCheck({ state: 'read', heartbeat: heartbeat(0, 'degraded') }, NOW).status).toBe(
+      'warn',
+    );
+  });
+});

@@ -1,0 +1,79 @@
+/**
+ * The scanner's configuration, read once from the environment at the edge. Every variable is
+ * documented here with its unit and default, and every error is reported at once. The README's
+ * configuration table is generated from CONFIG_DOCS (`pnpm docs:config`).
+ */
+import { z } from 'zod';
+import {
+  checkElectionConfig,
+  checkRedisConfig,
+  electionConfigShape,
+  ELECTION_CONFIG_DOCS,
+  envHostnames,
+  envMilliseconds,
+  envNamespace,
+  readEnv,
+  redisConfigShape,
+  REDIS_CONFIG_DOCS,
+  schemaDefaults,
+  serviceConfigShape,
+  SERVICE_CONFIG_DOCS,
+  type ConfigDocs,
+  type ConfigTable,
+} from '@tickwire/service';
+
+/** Exchanges whose symbols a watchlist may hold; bare symbols belong to DEFAULT_EXCHANGE. */
+export const EXCHANGE_IDS = ['binance', 'coinbase', 'finnhub'] as const;
+
+const shape = {
+  ...serviceConfigShape({ port: 8090 }),
+  ...redisConfigShape(),
+  SCANNER_NAMESPACE: envNamespace().default('tws'),
+  ...electionConfigShape(),
+  SCAN_INTERVAL_MS: envMilliseconds(1_000, 3_600_000).default(60_000),
+  DEFAULT_EXCHANGE: z.enum(EXCHANGE_IDS).default('binance'),
+  WEBHOOK_HOST_ALLOWLIST: envHostnames().default([]),
+};
+const schema = z.object(shape);
+
+const configSchema = schema.superRefine((config, ctx) => {
+  const problem = (path: string, message: string) => ctx.addIssue({ code: 'custom', path: [path], message });
+  checkRedisConfig(config, problem, { required: true });
+  checkElectionConfig(config, problem);
+});
+
+export type Config = z.infer<typeof schema>;
+
+/** Every variable the scanner reads. */
+export const CONFIG_KEYS = Object.keys(shape) as (keyof Config)[];
+
+export const CONFIG_DOCS: ConfigDocs<Config> = {
+  ...SERVICE_CONFIG_DOCS,
+  PORT: 'HTTP port of the scanner API (0 picks a free one).',
+  ...REDIS_CONFIG_DOCS,
+  REDIS_URL:
+    'Standalone Redis (`redis://` or `rediss://`); the scanner needs Redis: set this, `REDIS_SENTINELS` or `REDIS_CLUSTER_NODES`.',
+  SCANNER_NAMESPACE:
+    "Key prefix and hash tag of the scanner's keys (`<ns>:{<ns>}:leader`, `...:strategy:<id>`, `...:signals`); replicas of one scanner share it. Keep it apart from the pods' `REDIS_NAMESPACE`, and give the pods the same value to see the scanner's heartbeat in their `/health`.",
+  ...ELECTION_CONFIG_DOCS,
+  SCAN_INTERVAL_MS:
+    'How often the active scanner evaluates every strategy (ms); `/health` warns when the last scan is older than two intervals.',
+  DEFAULT_EXCHANGE:
+    "Exchange of bare watchlist symbols (`BTCUSDT`): `binance`, `coinbase` or `finnhub`; keep it the pods' first `EXCHANGES`. Prefixed symbols (`COINBASE:BTC-USD`) name their own.",
+  WEBHOOK_HOST_ALLOWLIST:
+    "Hosts besides Discord's (`discord.com`, `discordapp.com`, `canary.discord.com`, `ptb.discord.com`) that webhook destinations may point at (comma list, e.g. a relay); always over https.",
+};
+
+/** The README's configuration table of the scanner (`pnpm docs:config`). */
+export const CONFIG_TABLE: ConfigTable = {
+  marker: 'scanner',
+  docs: CONFIG_DOCS,
+  defaults: schemaDefaults(shape),
+};
+
+/** Reads the environment once; throws one ConfigError listing every problem. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  return readEnv(CONFIG_KEYS, configSchema, env);
+}
+
+export { ConfigError } from '@tickwire/service';

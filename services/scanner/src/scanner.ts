@@ -1,0 +1,181 @@
+/**
+ * A scanner replica, assembled: the election (under the scanner's namespace) with the Redis
+ * connection the stores share, the catalog and signal log, the active replica's work (started
+ * and stopped by the election), the heartbeat watch for `/health`, and the HTTP API. Every
+ * replica serves the API; only the active one scans. Stops in reverse order, the active work
+ * before the lease is released, so two replicas never scan at once.
+ */
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Registry } from 'prom-client';
+import { ScannerHeartbeatWatch, type RedisLeadership } from '@tickwire/cluster';
+import type { Lifecycle } from '@tickwire/core';
+import type { Logger } from '@tickwire/observability';
+import { createServiceServer, type Readiness } from '@tickwire/service';
+import type { Config } from './config';
+import { Heartbeat } from './heartbeat/heartbeat';
+import { createApp } from './http/app';
+import { createScannerMetrics, type ScannerMetrics } from './metrics';
+import { ScanLoop, ScannerRole, type Scan } from './role';
+import { SignalLog } from './signals/signal-log';
+import { scannerHealth } from './status';
+import { CatalogStore, ScannerScripts, scannerKeys } from './store';
+
+export interface ScannerDependencies {
+  config: Config;
+  logger: Logger;
+  registry: Registry;
+  /** From `RedisLeadership.create`; the scanner owns it from here and closes it on stop. */
+  leadership: RedisLeadership;
+  /** One scan of every strategy. Until evaluation is wired in, a scan finds nothing. */
+  scan?: Scan;
+}
+
+/** How often a replica reads the heartbeat for `/health`, at most (ms). */
+const MAX_HEARTBEAT_POLL_MS = 5_000;
+const nothingToScan: Scan = async () => ({ signalsDetected: 0, status: 'ok' });
+
+export class Scanner implements Lifecycle {
+  readonly catalog: CatalogStore;
+  readonly signals: SignalLog;
+  readonly heartbeat: Heartbeat;
+  private readonly log: Logger;
+  private readonly metrics: ScannerMetrics;
+  private readonly role: ScannerRole;
+  private readonly heartbeatWatch: ScannerHeartbeatWatch;
+  private readonly server: Server;
+  private phase: Readiness = 'starting';
+  private stopped: Promise<void> | undefined;
+  private unsubscribe: (() => void) | undefined;
+
+  constructor(private readonly deps: ScannerDependencies) {
+    const { config, logger, leadership } = deps;
+    this.log = logger.child({ component: 'scanner' });
+    this.metrics = createScannerMetrics(deps.registry);
+    const keys = scannerKeys(config.SCANNER_NAMESPACE);
+    const scripts = new ScannerScripts(leadership.commands, keys);
+    this.catalog = new CatalogStore({
+      client: leadership.commands,
+      keys,
+      scripts,
+      webhookHosts: config.WEBHOOK_HOST_ALLOWLIST,
+    });
+    this.signals = new SignalLog({
+      client: leadership.commands,
+      keys,
+      scripts,
+      fence: () => leadership.election.fence(),
+    });
+    this.heartbeat = new Heartbeat(leadership, {
+      instanceId: config.INSTANCE_ID,
+      scanIntervalMs: config.SCAN_INTERVAL_MS,
+    });
+    this.heartbeatWatch = new ScannerHeartbeatWatch({
+      client: leadership.commands,
+      namespace: config.SCANNER_NAMESPACE,
+      pollMs: Math.min(MAX_HEARTBEAT_POLL_MS, config.SCAN_INTERVAL_MS),
+    });
+    this.role = new ScannerRole({
+      logger,
+      metrics: this.metrics,
+      onActive: () =>
+        new ScanLoop({
+          scan: deps.scan ?? nothingToScan,
+          intervalMs: config.SCAN_INTERVAL_MS,
+          heartbeat: this.heartbeat,
+          onFenced: (reason) => leadership.election.stepDown(reason),
+          logger: logger.child({ component: 'scan-loop' }),
+          metrics: this.metrics,
+        }),
+    });
+    this.server = createServiceServer(
+      createApp({
+        catalog: this.catalog,
+        signals: this.signals,
+        defaultExchange: config.DEFAULT_EXCHANGE,
+        registry: deps.registry,
+        logger: logger.child({ component: 'http' }),
+        corsOrigins: config.CORS_ORIGINS,
+        health: () => this.health(),
+        readiness: () => this.phase,
+      }),
+    );
+  }
+
+  /** Resolves once the replica serves HTTP and knows its role; undoes what it started if a step fails. */
+  async start(): Promise<void> {
+    const { election } = this.deps.leadership;
+    try {
+      await this.heartbeatWatch.start();
+      await this.listen();
+      this.unsubscribe = election.onChange((state) => this.role.onLeadership(state));
+      await election.start();
+      this.phase = 'ready';
+      this.log.info(
+        { port: this.port(), namespace: this.deps.config.SCANNER_NAMESPACE, role: election.state().role },
+        'scanner started',
+      );
+    } catch (error) {
+      await this.stop();
+      throw error;
+    }
+  }
+
+  /** Idempotent: stops scanning, releases the lease, then closes HTTP within the grace period. */
+  stop(): Promise<void> {
+    this.stopped ??= this.shutdown();
+    return this.stopped;
+  }
+
+  port(): number {
+    return (this.server.address() as AddressInfo | null)?.port ?? 0;
+  }
+
+  health() {
+    const { election } = this.deps.leadership;
+    return scannerHealth({
+      election: election.state(),
+      lease: election.lease(),
+      heartbeat: this.heartbeatWatch.last(),
+      now: Date.now(),
+    });
+  }
+
+  private async shutdown(): Promise<void> {
+    this.phase = 'shutting-down';
+    const grace = setTimeout(() => {
+      this.log.warn('grace period over; closing remaining connections');
+      this.server.closeAllConnections();
+    }, this.deps.config.SHUTDOWN_GRACE_MS);
+    try {
+      await this.role.stop();
+      await this.deps.leadership.election.stop();
+      this.unsubscribe?.();
+      const closed = this.closeServer();
+      this.server.closeIdleConnections();
+      await closed;
+      await this.heartbeatWatch.stop();
+      await this.deps.leadership.close();
+    } finally {
+      clearTimeout(grace);
+    }
+    this.log.info('scanner stopped');
+  }
+
+  private listen(): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.server.once('error', reject);
+      this.server.listen({ port: this.deps.config.PORT, host: this.deps.config.HOST }, () => {
+        this.server.off('error', reject);
+        resolve();
+      });
+    });
+  }
+
+  private closeServer(): Promise<void> {
+    return new Promise((resolve) => {
+      if (!this.server.listening) return resolve();
+      this.server.close(() => resolve());
+    });
+  }
+}

@@ -1,0 +1,93 @@
+import { RedisLeadership } from '@tickwire/cluster';
+import { startTestRedis, type TestRedis } from '@tickwire/testkit';
+import { scannerKeys, ScannerScripts } from '../store';
+import { freshNamespace } from '../testing/scanner-harness';
+import { signalId, type Signal } from './signal';
+import { SignalLog } from './signal-log';
+
+/** Slow renews: nothing but the script can tell the old scanner its epoch is over during a test. */
+const TIMINGS = { leaseMs: 60_000, renewMs: 20_000, renewDeadlineMs: 40_000, retryMs: 20_000 };
+
+const signal = (candleOpenTime: number): Signal => ({
+  id: signalId('strategy-1', 'BTCUSDT', '1m', candleOpenTime),
+  ownerId: 'owner-1',
+  strategyId: 'strategy-1',
+  strategyName: 'dip',
+  symbol: 'BTCUSDT',
+  interval: '1m',
+  candleOpenTime,
+  candleClosed: true,
+  close: '97000.5',
+  facts: [],
+  detectedAt: candleOpenTime + 60_000,
+});
+
+describe('the signal log', () => {
+  let redis: TestRedis;
+  const opened: RedisLeadership[] = [];
+
+  beforeAll(async () => {
+    redis = await startTestRedis();
+  });
+  afterAll(async () => {
+    await redis.stop();
+  });
+  afterEach(async () => {
+    for (const leadership of opened.splice(0)) {
+      await leadership.election.stop();
+      await leadership.close();
+    }
+  });
+
+  async function replica(namespace: string, instanceId: string) {
+    const leadership = await RedisLeadership.create({
+      instanceId,
+      connection: { mode: 'standalone', url: redis.url },
+      namespace,
+      timings: TIMINGS,
+    });
+    opened.push(leadership);
+    const keys = scannerKeys(namespace);
+    const log = new SignalLog({
+      client: leadership.commands,
+      keys,
+      scripts: new ScannerScripts(leadership.commands, keys),
+      fence: () => leadership.election.fence(),
+    });
+    return { leadership, log, keys };
+  }
+
+  it('stores a signal once, however often the active scanner appends it', async () => {
+    const { leadership, log, keys } = await replica(freshNamespace(), 'a');
+    await leadership.election.start();
+    expect(leadership.election.state().role).toBe('leader');
+    const first = await log.append(signal(0));
+    const again = await log.append(signal(0));
+    const other = await log.append(signal(60_000));
+    expect([first.stored, again.stored, other.stored]).toEqual([true, false, true]);
+    expect(await leadership.commands.xlen(keys.signals)).toBe(2);
+    const ttl = await leadership.commands.pttl(keys.signalSeen(signal(0).id));
+    expect(ttl).toBeGreaterThan(29 * 86_400_000);
+  });
+
+  it('refuses an append from a scanner whose epoch is over, writing nothing', async () => {
+    const namespace = freshNamespace();
+    const old = await replica(namespace, 'old');
+    await old.leadership.election.start();
+    expect(old.leadership.election.fence()?.epoch).toBe(1);
+    // The old scanner was paused past its lease and another was elected with epoch 2.
+    await old.leadership.commands.set(old.keys.election.leader, 'next:2', 'PX', 60_000);
+    await old.leadership.commands.set(old.keys.election.epoch, '2');
+
+    // The old one still believes it leads (no renew has told it otherwise): only the script refuses it.
+    expect(old.leadership.election.fence()?.value).toBe('old:1');
+    await expect(old.log.append(signal(0))).rejects.toMatchObject({ code: 'NOT_LEADER' });
+    expect(await old.leadership.commands.exists(old.keys.signalSeen(signal(0).id))).toBe(0);
+    expect(await old.leadership.commands.exists(old.keys.signals)).toBe(0);
+  });
+
+  it('refuses an append from a standby replica', async () => {
+    const { log } = await replica(freshNamespace(), 'standby');
+    await expect(log.append(signal(0))).rejects.toMatchObject({ code: 'NOT_LEADER' });
+  });
+});

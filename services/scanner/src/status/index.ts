@@ -1,0 +1,2 @@
+/** What a scanner replica says about itself. */
+export { scannerHealth, type ScannerHealthInputs } from './scanner-health';
