@@ -9,7 +9,7 @@ import {
   checkRedisConfig,
   electionConfigShape,
   ELECTION_CONFIG_DOCS,
-  envHostnames,
+  envList,
   envMilliseconds,
   envNamespace,
   readEnv,
@@ -32,7 +32,7 @@ const shape = {
   ...electionConfigShape(),
   SCAN_INTERVAL_MS: envMilliseconds(1_000, 3_600_000).default(60_000),
   DEFAULT_EXCHANGE: z.enum(EXCHANGE_IDS).default('binance'),
-  WEBHOOK_HOST_ALLOWLIST: envHostnames().default([]),
+  WEBHOOK_HOST_ALLOWLIST: envWebhookHosts().default([]),
 };
 const schema = z.object(shape);
 
@@ -61,7 +61,7 @@ export const CONFIG_DOCS: ConfigDocs<Config> = {
   DEFAULT_EXCHANGE:
     "Exchange of bare watchlist symbols (`BTCUSDT`): `binance`, `coinbase` or `finnhub`; keep it the pods' first `EXCHANGES`. Prefixed symbols (`COINBASE:BTC-USD`) name their own.",
   WEBHOOK_HOST_ALLOWLIST:
-    "Hosts besides Discord's (`discord.com`, `discordapp.com`, `canary.discord.com`, `ptb.discord.com`) that webhook destinations may point at (comma list, e.g. a relay); always over https.",
+    "Hosts besides Discord's (`discord.com`, `discordapp.com`, `canary.discord.com`, `ptb.discord.com`) that webhook destinations may point at (comma list, e.g. a relay), over https; an entry with a scheme is an origin allowed as written (`http://127.0.0.1:9000`, a local relay or test server). The URL keeps Discord's path `/api/webhooks/<id>/<token>`.",
 };
 
 /** The README's configuration table of the scanner (`pnpm docs:config`). */
@@ -77,3 +77,30 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
 }
 
 export { ConfigError } from '@tickwire/service';
+
+/** Host names (https) or origins with a scheme (`http://127.0.0.1:9000`), as `checkWebhookUrl` reads them. */
+function envWebhookHosts() {
+  return envList().superRefine((entries, ctx) => {
+    for (const entry of entries) {
+      if (entry.includes('://') ? isOrigin(entry) : HOST_NAME.test(entry)) continue;
+      ctx.addIssue({
+        code: 'custom',
+        message: `"${entry}" is neither a host name (hooks.example.com) nor an origin (http://127.0.0.1:9000)`,
+      });
+    }
+  });
+}
+
+const HOST_NAME =
+  /^(?=.{1,253}$)[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*$/i;
+
+function isOrigin(entry: string): boolean {
+  try {
+    const url = new URL(entry);
+    return (
+      (url.protocol === 'http:' || url.protocol === 'https:') && url.pathname === '/' && url.search === ''
+    );
+  } catch {
+    return false;
+  }
+}

@@ -17,6 +17,7 @@ import type { SseClient } from '../hub/sse-client';
 import { encodeEvent, encodeRetry, eventText } from '../hub/sse-encoding';
 import { SseFrame } from '../hub/sse-frame';
 import type { ApiContext } from './api-context';
+import { ReplayGate } from './replay-gate';
 import { httpErrors } from './errors';
 import type { PriceCache } from './price-cache';
 import { parseIntegerParam, parseSymbolsParam, singleParam } from './query';
@@ -29,10 +30,13 @@ const MAX_THROTTLE_MS = 60_000;
 const CAPACITY_RETRY_MIN_SECONDS = 1;
 const CAPACITY_RETRY_SPREAD_SECONDS = 4;
 /**
- * Replays in flight at once (each is an engine round trip). In a reconnect storm the rest get a
- * snapshot from the latest table and `recovered: false`, instead of queueing on Redis.
+ * Replays in flight at once (each is an engine round trip); past it resuming clients wait in
+ * line, at most MAX_QUEUED_REPLAYS of them for at most MAX_REPLAY_WAIT_MS, and only then get a
+ * snapshot from the latest table and `recovered: false` (replay-gate.ts).
  */
 export const MAX_CONCURRENT_REPLAYS = 64;
+export const MAX_QUEUED_REPLAYS = 10_000;
+export const MAX_REPLAY_WAIT_MS = 5_000;
 
 export const SSE_HEADERS = {
   'Content-Type': 'text/event-stream; charset=utf-8',
@@ -53,7 +57,11 @@ export function streamRoute(
   prices: PriceCache,
   meter: RouteMeter,
 ): StreamRoute {
-  let replaysInFlight = 0;
+  const replays = new ReplayGate({
+    maxInFlight: MAX_CONCURRENT_REPLAYS,
+    maxQueued: MAX_QUEUED_REPLAYS,
+    maxWaitMs: MAX_REPLAY_WAIT_MS,
+  });
 
   /**
    * Writes the snapshot and a status, both with the id of the stream position the snapshot is
@@ -70,14 +78,14 @@ export function streamRoute(
   const resume = async (client: SseClient, lastEventId: string): Promise<void> => {
     client.pause();
     let replay: ReplayResult = { recovered: false };
-    if (replaysInFlight < MAX_CONCURRENT_REPLAYS) {
-      replaysInFlight += 1;
+    if (await replays.acquire()) {
       try {
-        replay = await ctx.distribution.replaySince(lastEventId);
+        // A client that left while it waited in line costs no round trip.
+        if (!client.isClosed) replay = await ctx.distribution.replaySince(lastEventId);
       } catch (error) {
         ctx.logger.warn({ err: (error as Error).message }, 'replay failed; sending a snapshot instead');
       } finally {
-        replaysInFlight -= 1;
+        replays.release();
       }
       ctx.metrics.sseResumes.inc({ result: replay.recovered ? 'replayed' : 'not-recovered' });
     } else {

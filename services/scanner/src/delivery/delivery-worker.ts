@@ -24,7 +24,7 @@ import type { DeliveryQueue, QueuedEntry } from './delivery-queue';
 import { DeliveryReason } from './delivery-reasons';
 import { buildDiscordMessage, MAX_SIGNALS_PER_MESSAGE } from './discord-message';
 import type { DiscordWebhookSender } from './discord-webhook-sender';
-import { checkWebhookUrl, DISCORD_WEBHOOK_HOSTS } from './webhook-url';
+import { checkWebhookUrl, DISCORD_WEBHOOK_HOSTS } from '../webhook-url';
 
 /** Where a destination's webhook URL is kept (the destination store). */
 export interface WebhookDirectory {

@@ -2,7 +2,7 @@ import { startDiscordWebhookServer, type DiscordWebhookServer } from '@tickwire/
 import { testSignal } from '../testing/signal-fixtures';
 import { buildDiscordMessage } from './discord-message';
 import { DiscordWebhookSender } from './discord-webhook-sender';
-import { checkWebhookUrl, type WebhookTarget } from './webhook-url';
+import { checkWebhookUrl, type WebhookTarget } from '../webhook-url';
 
 describe('Discord webhook sender', () => {
   let server: DiscordWebhookServer;

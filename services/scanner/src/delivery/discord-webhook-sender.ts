@@ -13,7 +13,7 @@
  */
 import { httpExchange, HttpExchangeError, retryAfterMs, type HttpAnswer } from '@tickwire/service';
 import type { DiscordMessage } from './discord-message';
-import type { WebhookTarget } from './webhook-url';
+import type { WebhookTarget } from '../webhook-url';
 
 export interface DiscordWebhookSenderOptions {
   /** One request, answer included, gets this long (ms). */

@@ -42,4 +42,4 @@ export {
   SHOWN_TOKEN_CHARS,
   type WebhookTarget,
   type WebhookUrlCheck,
-} from './webhook-url';
+} from '../webhook-url';

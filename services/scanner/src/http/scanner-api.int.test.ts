@@ -192,7 +192,7 @@ describe('the scanner API', () => {
   it('never returns a webhook URL whole', async () => {
     const owner = await createOwner('carol');
     const { destination } = await ownerWithStrategy(owner);
-    expect(destination.url).toBe('https://discord.com/api/webhooks/123456789012345678/***');
+    expect(destination.url).toBe('https://discord.com/api/webhooks/123456789012345678/SeCr…');
     const answers = [
       await api.request('GET', '/v1/destinations', { owner }),
       await api.request('GET', `/v1/destinations/${destination.id}`, { owner }),

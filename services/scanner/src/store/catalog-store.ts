@@ -30,7 +30,7 @@ import {
 } from './records';
 import type { CatalogOperation, ScannerScripts } from './scanner-scripts';
 import { StoreError } from './store-errors';
-import { webhookUrlProblem } from './webhook-url';
+import { checkWebhookUrl, DISCORD_WEBHOOK_HOSTS } from '../webhook-url';
 
 /** A write that keeps meeting other replicas' writes gives up after this many attempts ... */
 const MAX_WRITE_ATTEMPTS = 10;
@@ -434,8 +434,9 @@ export class CatalogStore {
   }
 
   private checkWebhookUrl(url: string): void {
-    const problem = webhookUrlProblem(url, this.options.webhookHosts);
-    if (problem !== undefined) throw new StoreError('INVALID_REFERENCE', problem, 'url');
+    // Discord's hosts always; WEBHOOK_HOST_ALLOWLIST adds others (a proxy, a local test server).
+    const check = checkWebhookUrl(url, [...DISCORD_WEBHOOK_HOSTS, ...this.options.webhookHosts]);
+    if (!check.ok) throw new StoreError('INVALID_REFERENCE', check.problem, 'url');
   }
 
   /** The watchlist and destination indexes of a strategy, moved from `before` to `after`. */

@@ -4,4 +4,4 @@ export * from './records';
 export { CatalogStore, type CatalogStoreOptions, type Page, type PageOf } from './catalog-store';
 export { ScannerScripts, type CatalogOperation } from './scanner-scripts';
 export { StoreError, type StoreErrorCode } from './store-errors';
-export { DISCORD_WEBHOOK_HOSTS, redactWebhookUrl, webhookUrlProblem } from './webhook-url';
+export { DISCORD_WEBHOOK_HOSTS, redactWebhookUrl } from '../webhook-url';
