@@ -80,15 +80,18 @@ export { ConfigError } from '@tickwire/service';
 
 /** Host names (https) or origins with a scheme (`http://127.0.0.1:9000`), as `checkWebhookUrl` reads them. */
 function envWebhookHosts() {
-  return envList().superRefine((entries, ctx) => {
-    for (const entry of entries) {
-      if (entry.includes('://') ? isOrigin(entry) : HOST_NAME.test(entry)) continue;
-      ctx.addIssue({
-        code: 'custom',
-        message: `"${entry}" is neither a host name (hooks.example.com) nor an origin (http://127.0.0.1:9000)`,
-      });
-    }
-  });
+  // Host names compare case-insensitively; origins are lower-cased the way URL parsing does.
+  return envList()
+    .transform((entries) => entries.map((entry) => entry.toLowerCase()))
+    .superRefine((entries, ctx) => {
+      for (const entry of entries) {
+        if (entry.includes('://') ? isOrigin(entry) : HOST_NAME.test(entry)) continue;
+        ctx.addIssue({
+          code: 'custom',
+          message: `"${entry}" is neither a host name (hooks.example.com) nor an origin (http://127.0.0.1:9000)`,
+        });
+      }
+    });
 }
 
 const HOST_NAME =
