@@ -123,20 +123,41 @@ export async function startCluster(options: ClusterFixtureOptions): Promise<Clus
           return undefined; // killed or frozen
         }
       },
-      leader: async (timeoutMs = 10_000) =>
-        waitFor(
-          async () => {
-            const alive = pods.filter(
-              (pod) => pod.process.exitCode === null && pod.process.signalCode === null,
-            );
-            const statuses = await Promise.all(alive.map((pod) => fixture.status(pod)));
-            const leaders = alive.filter(
-              (_, i) => statuses[i]?.role === 'leader' && statuses[i]?.upstreamHeldHere,
-            );
-            return leaders.length === 1 && sim.stats().wsConnections === 1 ? leaders[0] : undefined;
-          },
-          { timeoutMs, intervalMs: 20, what: 'exactly one leader holding the upstream' },
-        ),
+      leader: async (timeoutMs = 10_000) => {
+        let seen = '';
+        try {
+          return await waitFor(
+            async () => {
+              const alive = pods.filter(
+                (pod) => pod.process.exitCode === null && pod.process.signalCode === null,
+              );
+              const statuses = await Promise.all(alive.map((pod) => fixture.status(pod)));
+              const leaders = alive.filter(
+                (_, i) => statuses[i]?.role === 'leader' && statuses[i]?.upstreamHeldHere,
+              );
+              const connections = sim.stats().wsConnections;
+              seen = `sim connections ${connections}; ${alive
+                .map(
+                  (pod, i) => `${pod.url}: ${statuses[i]?.role ?? 'no answer'}/${statuses[i]?.state ?? '-'}`,
+                )
+                .join(', ')}`;
+              return leaders.length === 1 && connections === 1 ? leaders[0] : undefined;
+            },
+            { timeoutMs, intervalMs: 20, what: 'exactly one leader holding the upstream' },
+          );
+        } catch (error) {
+          // What the pods said last, so a failure on a loaded machine can be told from a bug.
+          const recent = pods.flatMap((pod) =>
+            pod.logs
+              .filter((entry) => entry.level === 'warn' || entry.level === 'error' || entry.level === 'fatal')
+              .slice(-5)
+              .map((entry) => `${pod.url}: ${String(entry.msg)} ${JSON.stringify(entry.err ?? null)}`),
+          );
+          throw new Error(`${(error as Error).message}; last seen: ${seen}\n${recent.join('\n')}`, {
+            cause: error,
+          });
+        }
+      },
       stop,
     };
     await Promise.all(Array.from({ length: options.pods }, () => fixture.addPod()));
