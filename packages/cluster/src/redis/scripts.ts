@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { RedisClient } from './redis-client';
 import { checkScriptReply, ClusterError } from './errors';
-import type { ClusterKeys } from './keys';
+import { candleSeriesField, type ClusterKeys } from './keys';
 
 /** File name `<name>-<number of keys>.lua`, as in bullmq. */
 const SCRIPT_FILES = {
@@ -15,6 +15,7 @@ const SCRIPT_FILES = {
   renewLeader: 'renew-leader-2.lua',
   releaseLeader: 'release-leader-2.lua',
   fencedPublish: 'fenced-publish-3.lua',
+  fencedAppendCandles: 'fenced-append-candles-5.lua',
   touchInterest: 'touch-interest-1.lua',
   wantedInterest: 'wanted-interest-1.lua',
 } as const;
@@ -121,6 +122,37 @@ export class ClusterScripts {
       ...latestBySymbol,
     );
     return checkScriptReply(reply, 'publish', value) as string;
+  }
+
+  /**
+   * Stores the closed candles of one series that it does not hold yet and records the covered
+   * range; returns the JSON of those stored. Throws NotLeaderError when fenced off.
+   */
+  async fencedAppendCandles(
+    value: string,
+    series: { symbol: string; interval: string; intervalMs: number; source: 'close' | 'backfill' },
+    limits: { retainedCandles: number; retainedCloses: number },
+    covers: { from: number; to: number },
+    candles: readonly { openTime: number; json: string }[],
+  ): Promise<string[]> {
+    const reply = await this.call('fencedAppendCandles')(
+      this.keys.leader,
+      this.keys.candles(series.symbol, series.interval),
+      this.keys.candleCloses,
+      this.keys.candleCovered,
+      this.keys.candleBackfillRequests,
+      value,
+      limits.retainedCandles,
+      limits.retainedCloses,
+      candleSeriesField(series.symbol, series.interval),
+      covers.from,
+      covers.to,
+      series.intervalMs,
+      series.source,
+      this.keys.candleCloseEvents,
+      ...candles.flatMap((candle) => [candle.openTime, candle.json]),
+    );
+    return stringList(checkScriptReply(reply, 'append candles', value), 'append candles');
   }
 
   /**
