@@ -35,6 +35,7 @@ export async function createEngine(config: Config, logger: Logger): Promise<Engi
     return new MemoryEngine({
       instanceId: config.INSTANCE_ID,
       distribution: { retainedBatches: config.STREAM_RETENTION_BATCHES },
+      candles: { retainedCandles: config.CANDLE_HISTORY },
     });
   }
   return RedisEngine.create({
@@ -42,6 +43,7 @@ export async function createEngine(config: Config, logger: Logger): Promise<Engi
     connection,
     namespace: config.REDIS_NAMESPACE,
     retainedBatches: config.STREAM_RETENTION_BATCHES,
+    retainedCandles: config.CANDLE_HISTORY,
     timings: {
       leaseMs: config.LEADER_LEASE_MS,
       renewMs: config.LEADER_RENEW_MS,

@@ -43,7 +43,6 @@ function setup(options: Partial<HubOptions> = {}) {
     heartbeatMs: 60_000,
     maxClientBufferBytes: 1_000,
     stuckClientMs: 5_000,
-    candleHistory: 10,
     logger: createLogger({ level: 'silent', service: 'test' }),
     metrics,
     ...options,

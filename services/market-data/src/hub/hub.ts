@@ -1,18 +1,12 @@
 /**
- * The fan-out hub (every pod): the latest table, candles, and the subscribers, grouped by
+ * The fan-out hub (every pod): the latest table and the subscribers, grouped by
  * subscription. Each batch from the distribution is applied once; each symbol's new ticker is
  * encoded once; each group joins what changed for it into one frame per flush; every member
  * gets that same frame in one socket write. Flushes are paced and sliced by a FlushLoop. The
  * hub knows nothing of the upstream: it only sees batches.
  */
 import type { ServerResponse } from 'node:http';
-import {
-  CandleAggregator,
-  type Candle,
-  type CandleInterval,
-  type Lifecycle,
-  type Ticker,
-} from '@tickwire/core';
+import type { Lifecycle, Ticker } from '@tickwire/core';
 import type { DistributionSnapshot, TickBatch } from '@tickwire/cluster';
 import type { Logger } from '@tickwire/observability';
 import type { PodMetrics } from '../metrics';
@@ -69,7 +63,6 @@ export interface HubOptions {
   maxClientBufferBytes: number;
   /** A client over its buffer limit this long is cut (ms). */
   stuckClientMs: number;
-  candleHistory: number;
   logger: Logger;
   metrics: PodMetrics;
   /** Default DEFAULT_FLUSH_INTERVAL_MS; 0 writes news on the next turn of the event loop. */
@@ -95,7 +88,6 @@ export class Hub implements Lifecycle {
   private readonly groupsBySymbol = new Map<string, Set<SubscriberGroup>>();
   private readonly queue: FanoutQueue;
   private readonly clients = new Set<SseClient>();
-  private readonly candles: CandleAggregator;
   private readonly now: () => number;
   private readonly loop: FlushLoop;
   private readonly batching: BatchController;
@@ -111,7 +103,6 @@ export class Hub implements Lifecycle {
   private warnedUndetached = false;
 
   constructor(private readonly options: HubOptions) {
-    this.candles = new CandleAggregator({ historyLimit: options.candleHistory });
     this.now = options.now ?? Date.now;
     const metrics = options.metrics;
     this.clientOptions = {
@@ -176,8 +167,6 @@ export class Hub implements Lifecycle {
     const now = this.now();
     for (const ticker of batch.tickers) {
       this.latest.set(ticker.symbol, ticker);
-      if (ticker.last !== undefined)
-        this.candles.apply(ticker.symbol, ticker.last, ticker.tradeQty, ticker.eventTime);
       this.options.metrics.tickLatency.observe(Math.max(0, now - ticker.eventTime) / 1000);
     }
     this.lastBatch = { id: batch.id, appliedAt: now };
@@ -285,10 +274,6 @@ export class Hub implements Lifecycle {
 
   tickers(): Ticker[] {
     return [...this.latest.values()];
-  }
-
-  candleHistory(symbol: string, interval: CandleInterval, limit: number): Candle[] {
-    return this.candles.candles(symbol, interval, limit);
   }
 
   clientCount(): number {

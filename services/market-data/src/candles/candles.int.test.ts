@@ -1,0 +1,80 @@
+/** /v1/candles on a pod fed by the simulator: history backfilled once, within the REST budget. */
+import { sampleValue, waitFor } from '@tickwire/testkit';
+import { startPodHarness, type PodHarness } from '../testing/pod-harness';
+
+jest.setTimeout(20_000);
+
+interface CandlesBody {
+  symbol: string;
+  interval: string;
+  backfill: string;
+  candles: {
+    openTime: number;
+    closeTime: number;
+    open: string;
+    close: string;
+    volume: string;
+    ticks: number;
+  }[];
+}
+
+describe('candle history on a pod', () => {
+  let harness: PodHarness;
+
+  beforeEach(async () => {
+    harness = await startPodHarness({ CANDLE_HISTORY: '120' });
+  });
+
+  afterEach(async () => {
+    await harness?.stop();
+  });
+
+  async function candles(path: string): Promise<CandlesBody> {
+    const res = await harness.get(path);
+    expect(res.status).toBe(200);
+    return (await res.json()) as CandlesBody;
+  }
+
+  it('backfills a series from the exchange once, single-flight, then serves it whole', async () => {
+    const before = harness.sim.stats();
+    // Several clients ask at once: one backfill, one request per page.
+    const first = await Promise.all([1, 2, 3].map(() => candles('/v1/candles/BTCUSDT?interval=1m')));
+    for (const body of first) expect(body.backfill).toBe('pending');
+    let whole: CandlesBody | undefined;
+    await waitFor(
+      async () => {
+        whole = await candles('/v1/candles/BTCUSDT?interval=1m');
+        return whole.backfill === 'complete';
+      },
+      { timeoutMs: 10_000, what: 'the backfill to complete' },
+    );
+    const closed = whole!.candles.filter((candle) => candle.closeTime < Date.now() - 5_000);
+    // The simulator's 24 h window holds far more than CANDLE_HISTORY minutes.
+    expect(closed.length).toBeGreaterThanOrEqual(110);
+    expect(whole!.candles.length).toBeLessThanOrEqual(120);
+    for (const candle of whole!.candles) {
+      expect(candle.open).toMatch(/^\d+\.\d{8}$/);
+      expect(candle.volume).toMatch(/^\d+\.\d{8}$/);
+      expect(candle.closeTime - candle.openTime).toBe(59_999);
+    }
+    const openTimes = whole!.candles.map((candle) => candle.openTime);
+    expect(openTimes).toEqual([...openTimes].sort((a, b) => a - b));
+    expect(new Set(openTimes).size).toBe(openTimes.length);
+
+    // Asked again and for another interval: nothing fetched twice, weight 2 per klines request.
+    await candles('/v1/candles/BTCUSDT?interval=1m&limit=5');
+    await waitFor(async () => (await candles('/v1/candles/BTCUSDT?interval=5m')).backfill === 'complete', {
+      timeoutMs: 10_000,
+      what: 'the 5m backfill',
+    });
+    const after = harness.sim.stats();
+    const metrics = await harness.metrics();
+    const sent = sampleValue(metrics, 'tickwire_rest_requests_total', {
+      caller: 'candle-backfill',
+      outcome: 'ok',
+    });
+    expect(sent).toBe(2); // one page of at most 1000 per series
+    expect(after.restWeightTotal - before.restWeightTotal).toBeGreaterThanOrEqual(4);
+    expect(after.rest429).toBe(0);
+  });
+});
