@@ -156,6 +156,7 @@ export class Pod {
       this.hub.load(await distribution.snapshot());
       await this.hub.start();
       await candles.start();
+      this.unsubscribers.push(candles.onClose((candle) => this.hub.broadcastCandle(candle)));
       await this.candleBook.start();
       await interest.start();
       await this.catalog?.start();

@@ -64,7 +64,7 @@ export class MemoryCandleHistory implements CandleHistory {
     if (!this.isLeader()) throw new NotLeaderError('append candles', 'memory');
     const field = fieldOf(append);
     let candles = this.series.get(field);
-    if (!candles) this.series.set(field, (candles = new Map()));
+    if (!candles) this.series.set(field, (candles = new Map<number, Candle>()));
     const stored: Candle[] = [];
     for (const candle of append.candles) {
       if (candles.has(candle.openTime)) continue;

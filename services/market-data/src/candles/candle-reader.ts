@@ -24,7 +24,25 @@ export interface CandleAnswer {
 }
 
 export class CandleReader {
+  /** Series whose history this pod has had checked: a stream asking for them again costs nothing. */
+  private readonly checked = new Set<string>();
+
   constructor(private readonly options: CandleReaderOptions) {}
+
+  /**
+   * A stream asked for closes of these series: the first time in this pod's life, their history
+   * is checked (and backfill requested when incomplete), so strategies reading `/v1/candles`
+   * later find it whole. Later closes keep it whole (the leader stores them).
+   */
+  want(series: readonly CandleSeriesKey[]): Promise<void> {
+    const fresh = series.filter((one) => {
+      const key = `${one.interval}|${one.symbol}`;
+      if (this.checked.has(key)) return false;
+      this.checked.add(key);
+      return true;
+    });
+    return Promise.all(fresh.map((one) => this.backfillState(one))).then(() => undefined);
+  }
 
   /** Up to `limit` candles, oldest first, the open one last. */
   async read(series: CandleSeriesKey, limit: number): Promise<CandleAnswer> {

@@ -1,5 +1,6 @@
 /** /v1/candles on a pod fed by the simulator: history backfilled once, within the REST budget. */
-import { sampleValue, waitFor } from '@tickwire/testkit';
+import type { Engine } from '@tickwire/cluster';
+import { openSse, sampleValue, waitFor } from '@tickwire/testkit';
 import { startPodHarness, type PodHarness } from '../testing/pod-harness';
 
 jest.setTimeout(20_000);
@@ -76,5 +77,48 @@ describe('candle history on a pod', () => {
     expect(sent).toBe(2); // one page of at most 1000 per series
     expect(after.restWeightTotal - before.restWeightTotal).toBeGreaterThanOrEqual(4);
     expect(after.rest429).toBe(0);
+  });
+
+  it('sends each stored close as a candle event without an id to streams that asked for it', async () => {
+    const bad = await harness.get('/v1/stream?symbols=BTCUSDT&candles=1m,7m');
+    expect(bad.status).toBe(400);
+    expect(((await bad.json()) as { error: { message: string } }).error.message).toMatch(/"candles".*"7m"/);
+    const stream = await openSse(`${harness.url}/v1/stream?symbols=BTCUSDT&candles=1m`);
+    const ticksOnly = await openSse(`${harness.url}/v1/stream?symbols=BTCUSDT`);
+    try {
+      await stream.waitForEvents((events) => events.some((event) => event.event === 'tick'), 5_000);
+      // What the leader's candle writer does when its book closes a candle (the pod leads).
+      const engine = (harness.pod as unknown as { engine: Engine }).engine;
+      const candle = {
+        symbol: 'BTCUSDT',
+        interval: '1m' as const,
+        openTime: 60_000,
+        closeTime: 119_999,
+        open: '1.00000000',
+        high: '1.00000000',
+        low: '1.00000000',
+        close: '1.00000000',
+        volume: '0.00000000',
+        ticks: 1,
+      };
+      await engine.candles.appendClosed({
+        symbol: 'BTCUSDT',
+        interval: '1m',
+        candles: [candle],
+        source: 'close',
+      });
+      const events = await stream.waitForEvents(
+        (all) => all.some((event) => event.event === 'candle'),
+        5_000,
+      );
+      const event = events.find((one) => one.event === 'candle')!;
+      expect(event.id).toBeUndefined();
+      expect(JSON.parse(event.data)).toEqual(candle);
+      await stream.waitForEvents((all) => all.filter((one) => one.event === 'tick').length >= 3, 5_000);
+      expect(ticksOnly.events.some((one) => one.event === 'candle')).toBe(false);
+    } finally {
+      stream.close();
+      ticksOnly.close();
+    }
   });
 });

@@ -59,5 +59,5 @@ export interface ApiContext {
   symbols: SymbolGate;
   pod: PodView;
   /** The cluster's candle history and this pod's open candles. */
-  candles: Pick<CandleReader, 'read'>;
+  candles: Pick<CandleReader, 'read' | 'want'>;
 }

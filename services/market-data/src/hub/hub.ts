@@ -6,7 +6,7 @@
  * hub knows nothing of the upstream: it only sees batches.
  */
 import type { ServerResponse } from 'node:http';
-import type { Lifecycle, Ticker } from '@tickwire/core';
+import type { Candle, CandleInterval, Lifecycle, Ticker } from '@tickwire/core';
 import type { DistributionSnapshot, TickBatch } from '@tickwire/cluster';
 import type { Logger } from '@tickwire/observability';
 import type { PodMetrics } from '../metrics';
@@ -79,6 +79,8 @@ export interface HubOptions {
 export interface SubscribeOptions {
   symbols: ReadonlySet<string>;
   throttleMs: number;
+  /** Intervals whose candle closes the client gets as `candle` events (none by default). */
+  candleIntervals?: ReadonlySet<CandleInterval>;
 }
 
 export class Hub implements Lifecycle {
@@ -208,7 +210,7 @@ export class Hub implements Lifecycle {
    */
   subscribe(response: ServerResponse, options: SubscribeOptions): SseClient {
     const metrics = this.options.metrics;
-    const group = this.groupFor(options.symbols, options.throttleMs);
+    const group = this.groupFor(options.symbols, options.throttleMs, options.candleIntervals ?? new Set());
     const writer = new SseWriter(response, this.onDetach);
     const client = new SseClient(writer, group, this.seq, this.clientOptions);
     group.members.add(client);
@@ -263,6 +265,32 @@ export class Hub implements Lifecycle {
     this.loop.wake();
   }
 
+  /**
+   * Sends a closed candle as a `candle` event to the clients that asked for its symbol and
+   * interval. No id: a candle close is not a position in the tick stream, so a client resuming
+   * with Last-Event-ID keeps the id of the last tick or status it read (EventSource keeps its
+   * last id across events without one); closes it missed are in `/v1/candles`.
+   */
+  broadcastCandle(candle: Candle): void {
+    const groups = [...(this.groupsBySymbol.get(candle.symbol) ?? [])].filter((group) =>
+      group.candleIntervals.has(candle.interval),
+    );
+    if (groups.length === 0) return;
+    this.seq += 1;
+    const event: PendingEvent = {
+      key: `#candle ${candle.interval} ${candle.symbol}`,
+      id: undefined,
+      frame: encodeEvent('candle', candle),
+      seq: this.seq,
+      at: this.now(),
+    };
+    for (const group of groups) {
+      group.add(event);
+      this.queue.add(group);
+    }
+    this.loop.wake();
+  }
+
   /** Writes everything pending now, throttles and intervals aside (shutdown, tests). */
   flushNow(): void {
     while (this.queue.slice(Number.MAX_SAFE_INTEGER, this.now(), true).more);
@@ -295,8 +323,12 @@ export class Hub implements Lifecycle {
   }
 
   /** A group of the subscription with room for one more member, created if none has. */
-  private groupFor(symbols: ReadonlySet<string>, throttleMs: number): SubscriberGroup {
-    const key = SubscriberGroup.keyOf(symbols, throttleMs);
+  private groupFor(
+    symbols: ReadonlySet<string>,
+    throttleMs: number,
+    candleIntervals: ReadonlySet<CandleInterval>,
+  ): SubscriberGroup {
+    const key = SubscriberGroup.keyOf(symbols, throttleMs, candleIntervals);
     const maxMembers = this.options.maxGroupMembers ?? MAX_GROUP_MEMBERS;
     let groups = this.groups.get(key);
     const open = groups?.find((group) => group.members.size < maxMembers);
@@ -313,6 +345,7 @@ export class Hub implements Lifecycle {
       this.options.maxClientBufferBytes,
       (n) => metrics.sseConflated.inc(n),
       phase,
+      candleIntervals,
     );
     groups.push(group);
     groups.sort((a, b) => a.phase - b.phase);
