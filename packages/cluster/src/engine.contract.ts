@@ -2,9 +2,11 @@
  * The contract every engine passes (STYLE rule 5): the memory engine runs it in its unit
  * tests, the Redis engine against a real Redis. Call inside a `describe`.
  */
-import type { Ticker } from '@tickwire/core';
+import type { Candle, Ticker } from '@tickwire/core';
 import type { Engine, TickBatch } from './engine';
 import { tickEventId } from './event-id';
+import { DEFAULT_RETAINED_CANDLES } from './candle-history-options';
+import { isNotLeaderError } from './redis/errors';
 import { MAX_INTEREST_SYMBOLS_PER_TOUCH, MAX_INTEREST_TTL_MS } from './interest-validation';
 
 export interface EngineHarness {
@@ -70,12 +72,14 @@ export function engineContract(harness: EngineHarness): void {
   beforeEach(async () => {
     engine = await harness.create('pod-a');
     await engine.distribution.start();
+    await engine.candles.start();
     await engine.election.start();
     await engine.interest.start();
   });
 
   afterEach(async () => {
     await engine.interest.stop();
+    await engine.candles.stop();
     await engine.election.stop();
     await engine.distribution.stop();
     await engine.close();
@@ -263,6 +267,139 @@ export function engineContract(harness: EngineHarness): void {
         'OANDA:EUR/USD',
       ]);
       expect(await engine.interest.touch(['ONE_MS'], 1)).toEqual(['ONE_MS']);
+    });
+  });
+
+  describe('candle history', () => {
+    const MINUTE = 60_000;
+    const T0 = 1_700_000_040_000 - (1_700_000_040_000 % MINUTE);
+    const candle = (n: number, close = `${100 + n}.10000000`, symbol = 'BTCUSDT'): Candle => ({
+      symbol,
+      interval: '1m',
+      openTime: T0 + n * MINUTE,
+      closeTime: T0 + (n + 1) * MINUTE - 1,
+      open: '100.00000000',
+      high: '120.50000000',
+      low: '99.00000000',
+      close,
+      volume: '0.00100000',
+      ticks: n + 1,
+    });
+    const series = { symbol: 'BTCUSDT', interval: '1m' } as const;
+
+    async function leading(): Promise<void> {
+      await until(() => engine.election.confirmLeadership(), 'leadership', 5_000);
+    }
+
+    it('stores each open time once, so a replayed or repeated append changes nothing', async () => {
+      await leading();
+      const first = await engine.candles.appendClosed({
+        ...series,
+        candles: [candle(0), candle(1)],
+        source: 'close',
+      });
+      expect(first).toEqual([candle(0), candle(1)]);
+      // The same open time with other values (another leader's view of it) is not stored again.
+      const again = await engine.candles.appendClosed({
+        ...series,
+        candles: [candle(1, '999.00000000'), candle(2)],
+        source: 'close',
+      });
+      expect(again).toEqual([candle(2)]);
+      expect(await engine.candles.closed(series, 10)).toEqual([candle(0), candle(1), candle(2)]);
+      expect(await engine.candles.closed(series, 2)).toEqual([candle(1), candle(2)]);
+      expect(await engine.candles.closed({ symbol: 'BTCUSDT', interval: '5m' }, 10)).toEqual([]);
+      expect(await engine.candles.closed({ symbol: 'ETHUSDT', interval: '1m' }, 10)).toEqual([]);
+    });
+
+    it('keeps only the newest retained candles of a series, whatever order they came in', async () => {
+      await leading();
+      const retained = engine.candles.retainedCandles;
+      expect(retained).toBe(DEFAULT_RETAINED_CANDLES);
+      const all = Array.from({ length: retained + 20 }, (_, n) => candle(n));
+      await engine.candles.appendClosed({ ...series, candles: all.slice(10).reverse(), source: 'backfill' });
+      await engine.candles.appendClosed({ ...series, candles: all.slice(0, 10), source: 'backfill' });
+      const kept = await engine.candles.closed(series, retained + 100);
+      expect(kept).toHaveLength(retained);
+      expect(kept[0]).toEqual(all[20]);
+      expect(kept.at(-1)).toEqual(all.at(-1));
+    });
+
+    it('refuses appends from a pod that no longer leads, and stores nothing', async () => {
+      await leading();
+      await engine.candles.appendClosed({ ...series, candles: [candle(0)], source: 'close' });
+      await engine.election.stop();
+      const error = await engine.candles
+        .appendClosed({
+          ...series,
+          candles: [candle(1)],
+          source: 'close',
+          covers: { from: T0, to: T0 + 9 * MINUTE },
+        })
+        .catch((e: unknown) => e);
+      expect(isNotLeaderError(error)).toBe(true);
+      expect(await engine.candles.closed(series, 10)).toEqual([candle(0)]);
+      expect(await engine.candles.covered(series)).toEqual([{ from: T0, to: T0 }]);
+      expect(await engine.candles.closesAfter(undefined, 10)).toHaveLength(1);
+    });
+
+    it('streams live closes (not backfill) to a reader that resumes after any id, and to listeners', async () => {
+      await leading();
+      const heard: Candle[] = [];
+      const off = engine.candles.onClose((closed) => heard.push(closed));
+      await engine.candles.appendClosed({ ...series, candles: [candle(0)], source: 'close' });
+      await engine.candles.appendClosed({ ...series, candles: [candle(5), candle(6)], source: 'backfill' });
+      await engine.candles.appendClosed({ ...series, candles: [candle(1)], source: 'close' });
+      await engine.candles.appendClosed({ ...series, candles: [candle(1)], source: 'close' }); // a repeat
+      const eth = candle(1, '2.00000000', 'ETHUSDT');
+      await engine.candles.appendClosed({
+        symbol: 'ETHUSDT',
+        interval: '1m',
+        candles: [eth],
+        source: 'close',
+      });
+      const all = await engine.candles.closesAfter(undefined, 100);
+      expect(all.map((entry) => entry.candle)).toEqual([candle(0), candle(1), eth]);
+      const [first, second] = all;
+      expect(await engine.candles.closesAfter(first!.id, 100)).toEqual(all.slice(1));
+      expect(await engine.candles.closesAfter(second!.id, 1)).toEqual(all.slice(2));
+      expect(await engine.candles.closesAfter(all[2]!.id, 100)).toEqual([]);
+      await expect(engine.candles.closesAfter('nonsense', 1)).rejects.toThrow(TypeError);
+      await until(() => heard.length >= 3, 'three close events');
+      off();
+      expect(heard).toEqual([candle(0), candle(1), eth]);
+    });
+
+    it('records covered ranges merged, gaps included, and clears a backfill request once covered', async () => {
+      await leading();
+      expect(await engine.candles.covered(series)).toEqual([]);
+      await engine.candles.requestBackfill(series);
+      await engine.candles.requestBackfill(series);
+      await engine.candles.requestBackfill({ symbol: 'FINNHUB:IC MARKETS:1', interval: '1h' });
+      const sortRequests = (list: { symbol: string }[]) =>
+        [...list].sort((a, b) => a.symbol.localeCompare(b.symbol));
+      expect(sortRequests(await engine.candles.backfillRequests())).toEqual([
+        { symbol: 'BTCUSDT', interval: '1m' },
+        { symbol: 'FINNHUB:IC MARKETS:1', interval: '1h' },
+      ]);
+      await engine.candles.appendClosed({ ...series, candles: [candle(10)], source: 'close' });
+      expect(await engine.candles.backfillRequests()).toHaveLength(2);
+      // An exchange sends nothing for a minute without trades: the covered range says it was asked.
+      await engine.candles.appendClosed({
+        ...series,
+        candles: [candle(2), candle(5)],
+        covers: { from: T0, to: T0 + 8 * MINUTE },
+        source: 'backfill',
+      });
+      expect(await engine.candles.covered(series)).toEqual([
+        { from: T0, to: T0 + 8 * MINUTE },
+        { from: T0 + 10 * MINUTE, to: T0 + 10 * MINUTE },
+      ]);
+      expect(await engine.candles.backfillRequests()).toEqual([
+        { symbol: 'FINNHUB:IC MARKETS:1', interval: '1h' },
+      ]);
+      await engine.candles.appendClosed({ ...series, candles: [candle(9)], source: 'close' });
+      expect(await engine.candles.covered(series)).toEqual([{ from: T0, to: T0 + 10 * MINUTE }]);
     });
   });
 }

@@ -3,7 +3,7 @@
  * leader) or the Redis engine (many pods, one elected leader). Both implement these
  * interfaces and pass one contract suite, so nothing above this package knows which it has.
  */
-import type { Lifecycle, Ticker } from '@tickwire/core';
+import type { Candle, CandleInterval, Lifecycle, Ticker } from '@tickwire/core';
 
 /**
  * One published batch: its stream entry id and its tickers, in order. Each ticker's SSE event id
@@ -144,11 +144,80 @@ export interface SymbolInterest extends Lifecycle {
   onAdded(listener: InterestListener): () => void;
 }
 
+/** One symbol's candles of one interval. */
+export interface CandleSeriesKey {
+  symbol: string;
+  interval: CandleInterval;
+}
+
+/** Open times `from` to `to` (both inclusive, ms) whose candles the store holds or knows do not exist. */
+export interface CandleRange {
+  from: number;
+  to: number;
+}
+
+/** What one fenced append writes. */
+export interface CandleAppend extends CandleSeriesKey {
+  /** Closed candles of this series, in any order; those whose open time is stored already are skipped. */
+  candles: readonly Candle[];
+  /**
+   * The open times these candles account for, gaps included (an exchange sends no candle for a
+   * minute without trades): recorded so that range is never fetched again. Default: from the
+   * first to the last candle.
+   */
+  covers?: CandleRange;
+  /**
+   * `close`: candles that just closed, each also added to the closes stream and announced to
+   * `onClose` listeners. `backfill`: history fetched from the exchange, stored only.
+   */
+  source: 'close' | 'backfill';
+}
+
+/** One entry of the closes stream: its id (resume after it) and the candle. */
+export interface CandleCloseEntry {
+  id: string;
+  candle: Candle;
+}
+
+export type CandleCloseListener = (candle: Candle) => void;
+
+/**
+ * The cluster's closed candles (the history every pod serves): bounded per series, written
+ * only by the leader through fenced appends that are idempotent by open time, so a failover or
+ * a replay never stores a candle twice. Live closes also go to a stream a reader can resume
+ * from by id (the scanner's trigger) and to `onClose` listeners on every pod (SSE events).
+ */
+export interface CandleHistory extends Lifecycle {
+  /** Candles kept per series; older ones are dropped as newer ones arrive. */
+  readonly retainedCandles: number;
+  /**
+   * Leader side: stores the candles whose open time the series does not hold yet and records
+   * `covers`. Resolves with the candles stored; rejects with a fencing error when this pod is
+   * no longer the leader (and then stores nothing).
+   */
+  appendClosed(append: CandleAppend): Promise<Candle[]>;
+  /** Up to `limit` of the newest closed candles of a series, oldest first. */
+  closed(series: CandleSeriesKey, limit: number): Promise<Candle[]>;
+  /** The recorded ranges of a series (merged, sorted), what backfill never fetches again. */
+  covered(series: CandleSeriesKey): Promise<CandleRange[]>;
+  /**
+   * Up to `count` entries of the closes stream after `afterId` (from the oldest retained entry
+   * when undefined), oldest first. A reader that stores the last id it handled resumes there.
+   */
+  closesAfter(afterId: string | undefined, count: number): Promise<CandleCloseEntry[]>;
+  /** Every pod, while started: each candle a leader's `close` append stored, soon after. Lossy. */
+  onClose(listener: CandleCloseListener): () => void;
+  /** Any pod or service: asks the leader to backfill a series (it reads `backfillRequests`). */
+  requestBackfill(series: CandleSeriesKey): Promise<void>;
+  /** The series asked for and not yet covered by a `backfill` append. */
+  backfillRequests(): Promise<CandleSeriesKey[]>;
+}
+
 export type EngineKind = 'memory' | 'redis';
 
 /**
- * A pod starts `distribution` first (to load the snapshot and wire the hub), then `election`
- * and `interest`; it stops them in reverse order and finally calls `close` to release shared
+ * A pod starts `distribution` first (to load the snapshot and wire the hub), then `candles`,
+ * `election` and `interest`; it stops them in reverse order and finally calls `close` to release shared
  * connections.
  */
 export interface Engine {
@@ -156,5 +225,6 @@ export interface Engine {
   readonly election: Election;
   readonly distribution: Distribution;
   readonly interest: SymbolInterest;
+  readonly candles: CandleHistory;
   close(): Promise<void>;
 }

@@ -1,4 +1,7 @@
 export * from './engine';
+export * from './candle-codec';
+export * from './candle-history-options';
+export * from './candle-ranges';
 export * from './event-id';
 export * from './interest-validation';
 export * from './stream-id';

@@ -56,3 +56,36 @@ describe('CandleAggregator', () => {
     expect(new CandleAggregator().candles('NONE', '1m')).toEqual([]);
   });
 });
+
+describe('CandleAggregator closes', () => {
+  it('reports a candle as closed when a tick of a later interval arrives, the first one as incomplete', () => {
+    const candles = new CandleAggregator({ intervals: ['1m'] });
+    expect(candles.apply('X', '1', '1', 30_000)).toEqual([]);
+    const first = candles.apply('X', '2', '1', MINUTE + 5);
+    expect(first).toEqual([
+      { candle: expect.objectContaining({ openTime: 0, close: '1' }), complete: false },
+    ]);
+    const second = candles.apply('X', '3', '1', 2 * MINUTE);
+    expect(second).toEqual([
+      { candle: expect.objectContaining({ openTime: MINUTE, open: '2' }), complete: true },
+    ]);
+  });
+
+  it('closes a quiet candle once its interval ended more than the grace ago, and never reports it twice', () => {
+    const candles = new CandleAggregator({ intervals: ['1m'] });
+    candles.apply('X', '1', '1', 10);
+    candles.apply('X', '2', '1', MINUTE + 10);
+    expect(candles.closeDue(2 * MINUTE - 1 + 2_000, 2_000)).toEqual([]);
+    const due = candles.closeDue(2 * MINUTE + 2_000, 2_000);
+    expect(due).toEqual([
+      { candle: expect.objectContaining({ openTime: MINUTE, close: '2' }), complete: true },
+    ]);
+    expect(candles.openCandle('X', '1m')).toBeUndefined();
+    // A late tick of the closed candle is dropped; the next interval's tick opens a complete candle.
+    expect(candles.apply('X', '9', '1', 2 * MINUTE - 5)).toEqual([]);
+    candles.apply('X', '4', '1', 3 * MINUTE + 1);
+    expect(candles.closeDue(4 * MINUTE + 2_001, 2_000)).toEqual([
+      { candle: expect.objectContaining({ openTime: 3 * MINUTE, open: '4' }), complete: true },
+    ]);
+  });
+});

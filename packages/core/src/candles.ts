@@ -53,10 +53,29 @@ export const DEFAULT_CANDLE_AGGREGATOR_OPTIONS: CandleAggregatorOptions = {
   historyLimit: DEFAULT_CANDLE_HISTORY,
 };
 
+/**
+ * Late ticks get this long after a candle's end to land in it before a timer closes it (ms):
+ * exchange event times reach a pod tens to hundreds of ms after they happened.
+ */
+export const DEFAULT_CANDLE_CLOSE_GRACE_MS = 2_000;
+
+/**
+ * A candle that just closed. `complete` is false for the first candle of a series, which began
+ * before this aggregator saw its first tick: its open, high, low and volume may miss trades.
+ */
+export interface ClosedCandle {
+  candle: Candle;
+  complete: boolean;
+}
+
 /** One symbol's candles for one interval: a ring of closed candles plus the open one. */
 class CandleSeries {
   private readonly closed: Candle[] = [];
   private current: Candle | undefined;
+  /** Whether `current` was seen from its interval's start (false for the series' first candle). */
+  private currentComplete = false;
+  /** Ticks at or before this closed candle are late: their candle was reported already. */
+  private lastClosedOpenTime: number | undefined;
 
   constructor(
     private readonly symbol: string,
@@ -64,13 +83,17 @@ class CandleSeries {
     private readonly limit: number,
   ) {}
 
-  apply(price: string, quantity: string | undefined, time: number): void {
+  /** Returns the candle this tick closed, if it opened the next one. */
+  apply(price: string, quantity: string | undefined, time: number): ClosedCandle | undefined {
     const length = CANDLE_INTERVAL_MS[this.interval];
     const openTime = time - (time % length);
     const current = this.current;
-    if (current && openTime < current.openTime) return; // late tick for a closed candle: ignored
+    // A late tick for a closed candle is ignored: that candle has been reported already.
+    if (current && openTime < current.openTime) return undefined;
+    if (this.lastClosedOpenTime !== undefined && openTime <= this.lastClosedOpenTime) return undefined;
     if (!current || openTime > current.openTime) {
-      if (current) this.close(current);
+      const closed = current ? this.close(current) : undefined;
+      this.currentComplete = current !== undefined || this.lastClosedOpenTime !== undefined;
       this.current = {
         symbol: this.symbol,
         interval: this.interval,
@@ -83,20 +106,36 @@ class CandleSeries {
         volume: quantity ?? '0',
         ticks: 1,
       };
-      return;
+      return closed;
     }
     if (compareDecimal(price, current.high) > 0) current.high = price;
     if (compareDecimal(price, current.low) < 0) current.low = price;
     current.close = price;
     if (quantity !== undefined) current.volume = addDecimal(current.volume, quantity);
     current.ticks += 1;
+    return undefined;
   }
 
-  private close(candle: Candle): void {
+  /** Closes the open candle when `now` is `graceMs` past its end and no later tick closed it. */
+  closeIfDue(now: number, graceMs: number): ClosedCandle | undefined {
+    const current = this.current;
+    if (!current || now <= current.closeTime + graceMs) return undefined;
+    this.current = undefined;
+    return this.close(current);
+  }
+
+  /** The open candle (a copy), if any. */
+  open(): Candle | undefined {
+    return this.current ? { ...this.current } : undefined;
+  }
+
+  private close(candle: Candle): ClosedCandle {
     this.closed.push(candle);
+    this.lastClosedOpenTime = candle.openTime;
     // `limit` counts the open candle too, so the API's `limit=500` returns the whole history.
     const keep = Math.max(0, this.limit - 1);
     if (this.closed.length > keep) this.closed.splice(0, this.closed.length - keep);
+    return { candle: { ...candle }, complete: this.currentComplete };
   }
 
   /** Up to `limit` candles, oldest first, the open candle last. */
@@ -115,8 +154,11 @@ export class CandleAggregator {
     this.options = { ...DEFAULT_CANDLE_AGGREGATOR_OPTIONS, ...options };
   }
 
-  /** Feeds one price observation; `quantity` is the traded size when the tick is a trade. */
-  apply(symbol: string, price: string, quantity: string | undefined, time: number): void {
+  /**
+   * Feeds one price observation; `quantity` is the traded size when the tick is a trade.
+   * Returns the candles it closed: a tick of a later interval closes the open one.
+   */
+  apply(symbol: string, price: string, quantity: string | undefined, time: number): ClosedCandle[] {
     let bySymbol = this.series.get(symbol);
     if (!bySymbol) {
       bySymbol = new Map();
@@ -125,7 +167,32 @@ export class CandleAggregator {
       }
       this.series.set(symbol, bySymbol);
     }
-    for (const series of bySymbol.values()) series.apply(price, quantity, time);
+    const closed: ClosedCandle[] = [];
+    for (const series of bySymbol.values()) {
+      const candle = series.apply(price, quantity, time);
+      if (candle) closed.push(candle);
+    }
+    return closed;
+  }
+
+  /**
+   * Closes every open candle whose interval ended more than `graceMs` before `now` without a
+   * tick of a later interval (a quiet market still closes its candles on time).
+   */
+  closeDue(now: number, graceMs: number = DEFAULT_CANDLE_CLOSE_GRACE_MS): ClosedCandle[] {
+    const closed: ClosedCandle[] = [];
+    for (const bySymbol of this.series.values()) {
+      for (const series of bySymbol.values()) {
+        const candle = series.closeIfDue(now, graceMs);
+        if (candle) closed.push(candle);
+      }
+    }
+    return closed;
+  }
+
+  /** The open candle of a series (a copy); undefined when it has none right now. */
+  openCandle(symbol: string, interval: CandleInterval): Candle | undefined {
+    return this.series.get(symbol)?.get(interval)?.open();
   }
 
   /** Candles oldest first; empty when the symbol or interval has none yet. */

@@ -22,7 +22,7 @@
  * - streams pushed on a fixed cadence, whose absence tells a silent feed within seconds
  *   ({@link ExchangeAdapter.streamCadenceMs}).
  */
-import type { ExchangeId, TickerUpdate } from '@tickwire/core';
+import type { Candle, CandleInterval, ExchangeId, TickerUpdate } from '@tickwire/core';
 import type { FeedMessage, HeartbeatMessage } from './feed-message';
 
 /**
@@ -105,6 +105,36 @@ export interface SymbolListSource {
    * `limits.restRateLimits`.
    */
   readonly requestWeight: number;
+}
+
+/**
+ * Where an exchange serves past candles (Binance klines, Coinbase product candles), for backfill;
+ * see {@link ExchangeAdapter.candleHistory}.
+ */
+export interface CandleHistorySource {
+  /** Candles one request may return (Binance: 1000; Coinbase: 300). */
+  readonly maxCandlesPerRequest: number;
+  /** What one request costs against the REST budget (Binance klines: weight 2; else 1). */
+  readonly requestWeight: number;
+  /** Whether the exchange has candles of this interval (Coinbase has no 4h). */
+  supports(interval: CandleInterval): boolean;
+  /**
+   * The request for the candles of a canonical symbol whose open times lie in `from` to `to`
+   * (inclusive, aligned to the interval, at most `maxCandlesPerRequest` of them).
+   */
+  request(
+    restBaseUrl: string,
+    symbol: string,
+    interval: CandleInterval,
+    from: number,
+    to: number,
+  ): RestRequest;
+  /**
+   * The candles of that request's answer (raw body text, so numbers keep every digit), oldest
+   * first, with the canonical symbol; `ticks` is the exchange's trade count, or 0 where it
+   * gives none. Throws the adapter's typed REST error for an error or malformed body.
+   */
+  parse(symbol: string, interval: CandleInterval, bodyText: string): Candle[];
 }
 
 /** HTTP response headers as Node gives them: lowercase names. */
@@ -233,4 +263,9 @@ export interface ExchangeAdapter {
    * cannot list its symbols.
    */
   readonly symbolList?: SymbolListSource;
+  /**
+   * Where the exchange serves past candles, for backfill. Absent: the exchange (or the plan the
+   * adapter is built for: Finnhub's free one) serves none, and history starts with the relay.
+   */
+  readonly candleHistory?: CandleHistorySource;
 }

@@ -202,7 +202,7 @@ export const CONFIG_DOCS: ConfigDocs<Config> = {
     'Least time between two writes of news to one SSE client (ms); a burst of batches inside it goes out as one write; 0 = next event-loop turn.',
   MAX_SYMBOLS_PER_REQUEST: 'Symbols one `/v1/stream` or `/v1/prices` request may name.',
   CANDLE_HISTORY:
-    'Candles kept per symbol and interval (the open one included); the most `/v1/candles` returns.',
+    'Closed candles the cluster keeps per symbol and interval (in Redis, or in memory on the memory engine), and how many intervals back a series is backfilled from the exchange; `/v1/candles` returns at most this many, the open one included.',
 };
 
 /** The README's configuration table of the pod (`pnpm docs:config`). */

@@ -17,6 +17,7 @@ export async function createEngine(config: Config, logger: Logger): Promise<Engi
     return new MemoryEngine({
       instanceId: config.INSTANCE_ID,
       distribution: { retainedBatches: config.STREAM_RETENTION_BATCHES },
+      candles: { retainedCandles: config.CANDLE_HISTORY },
     });
   }
   return RedisEngine.create({
@@ -24,6 +25,7 @@ export async function createEngine(config: Config, logger: Logger): Promise<Engi
     connection,
     namespace: config.REDIS_NAMESPACE,
     retainedBatches: config.STREAM_RETENTION_BATCHES,
+    retainedCandles: config.CANDLE_HISTORY,
     timings: electionTimingsFrom(config),
     logger: logger.child({ component: 'cluster', mode: connection.mode }),
   });

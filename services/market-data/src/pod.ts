@@ -12,6 +12,7 @@ import type { Engine, ScannerHeartbeatWatch } from '@tickwire/cluster';
 import type { Logger } from '@tickwire/observability';
 import { createServiceServer } from '@tickwire/service';
 import { RestClient } from '@tickwire/service';
+import { CandleBackfill, CandleBook, CandleReader } from './candles';
 import type { Config } from './config';
 import type { ExchangeEndpoint } from './exchange-endpoints';
 import { feedHub } from './hub/distribution-feed';
@@ -56,6 +57,8 @@ export class Pod {
   private readonly metrics: PodMetrics;
   private readonly engine: Engine;
   private readonly hub: Hub;
+  private readonly candleBook: CandleBook;
+  private readonly candleReader: CandleReader;
   /** One per process: the REST fallback and the symbol catalog spend the same budget per exchange. */
   private readonly rest: RestClient;
   private readonly catalog: SymbolCatalog | undefined;
@@ -94,7 +97,6 @@ export class Pod {
       maxClientBufferBytes: config.SSE_MAX_CLIENT_BUFFER_BYTES,
       stuckClientMs: config.SSE_STUCK_CLIENT_MS,
       flushIntervalMs: config.SSE_FLUSH_INTERVAL_MS,
-      candleHistory: config.CANDLE_HISTORY,
       logger: logger.child({ component: 'hub' }),
       metrics: this.metrics,
     });
@@ -110,10 +112,23 @@ export class Pod {
       catalog: this.catalog,
       interest: this.interest,
     });
+    this.candleBook = new CandleBook();
+    const candleBackfill = new CandleBackfill({
+      history: engine.candles,
+      rest: this.rest,
+      exchanges: deps.exchanges,
+      logger: logger.child({ component: 'candle-backfill' }),
+    });
+    this.candleReader = new CandleReader({
+      history: engine.candles,
+      book: this.candleBook,
+      backfill: candleBackfill,
+    });
     this.leader = new LeaderRole({
       config,
       exchanges: deps.exchanges,
       engine,
+      candles: { book: this.candleBook, backfill: candleBackfill },
       rest: this.rest,
       logger,
       metrics: this.metrics,
@@ -136,12 +151,16 @@ export class Pod {
 
   /** Resolves once the pod serves HTTP; undoes what it started if a step fails. */
   async start(): Promise<void> {
-    const { distribution, election, interest } = this.engine;
+    const { distribution, election, interest, candles } = this.engine;
     try {
       this.unsubscribers.push(feedHub(distribution, this.hub, this.metrics));
+      this.unsubscribers.push(distribution.onBatch((batch) => this.candleBook.applyBatch(batch)));
       await distribution.start();
       this.hub.load(await distribution.snapshot());
       await this.hub.start();
+      await candles.start();
+      this.unsubscribers.push(candles.onClose((candle) => this.hub.broadcastCandle(candle)));
+      await this.candleBook.start();
       await interest.start();
       await this.catalog?.start();
       await this.interest.start();
@@ -193,6 +212,8 @@ export class Pod {
       await this.interest.stop();
       await this.catalog?.stop();
       await this.engine.interest.stop();
+      await this.candleBook.stop();
+      await this.engine.candles.stop();
       for (const unsubscribe of this.unsubscribers) unsubscribe();
       await this.engine.distribution.stop();
       await this.deps.scannerHeartbeat?.stop();
@@ -237,6 +258,7 @@ export class Pod {
       corsOrigins: config.CORS_ORIGINS,
       symbols: this.symbols,
       pod: this.board,
+      candles: this.candleReader,
     };
   }
 }

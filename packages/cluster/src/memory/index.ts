@@ -10,3 +10,8 @@ export {
   DEFAULT_MEMORY_INTEREST_OPTIONS,
   type MemoryInterestOptions,
 } from './memory-interest';
+export {
+  MemoryCandleHistory,
+  DEFAULT_MEMORY_CANDLE_HISTORY_OPTIONS,
+  type MemoryCandleHistoryOptions,
+} from './memory-candle-history';

@@ -1,5 +1,6 @@
 /** The default engine: one pod, no Redis, always leader. */
 import type { Engine } from '../engine';
+import { MemoryCandleHistory, type MemoryCandleHistoryOptions } from './memory-candle-history';
 import { MemoryDistribution, type MemoryDistributionOptions } from './memory-distribution';
 import { MemoryElection } from './memory-election';
 import { MemoryInterest, type MemoryInterestOptions } from './memory-interest';
@@ -8,6 +9,7 @@ export interface MemoryEngineOptions {
   instanceId: string;
   distribution?: Partial<MemoryDistributionOptions>;
   interest?: Partial<MemoryInterestOptions>;
+  candles?: Partial<MemoryCandleHistoryOptions>;
 }
 
 export class MemoryEngine implements Engine {
@@ -15,11 +17,13 @@ export class MemoryEngine implements Engine {
   readonly election: MemoryElection;
   readonly distribution: MemoryDistribution;
   readonly interest: MemoryInterest;
+  readonly candles: MemoryCandleHistory;
 
   constructor(options: MemoryEngineOptions) {
     this.election = new MemoryElection(options.instanceId);
     this.distribution = new MemoryDistribution(options.distribution);
     this.interest = new MemoryInterest(options.interest);
+    this.candles = new MemoryCandleHistory(() => this.election.confirmLeadership(), options.candles);
   }
 
   async close(): Promise<void> {}

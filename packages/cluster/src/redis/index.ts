@@ -7,6 +7,7 @@ export {
 } from './redis-election';
 export { RedisDistribution, DEFAULT_RETAINED_BATCHES } from './redis-distribution';
 export { RedisInterest, parseInterestEvent } from './redis-interest';
+export { RedisCandleHistory } from './redis-candle-history';
 export {
   createRedisClient,
   connectRedis,
@@ -18,7 +19,7 @@ export {
   type RedisAddress,
   type RedisConnectionOptions,
 } from './redis-client';
-export { clusterKeys, keyPrefix, DEFAULT_NAMESPACE, type ClusterKeys } from './keys';
+export { clusterKeys, candleSeriesField, keyPrefix, DEFAULT_NAMESPACE, type ClusterKeys } from './keys';
 export { ClusterError, NotLeaderError, RedisConnectError, isNotLeaderError } from './errors';
 export { decodeBatch } from './batch-codec';
 export { defineLuaCommands, type LuaFunction } from './lua-commands';

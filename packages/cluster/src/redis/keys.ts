@@ -32,6 +32,21 @@ export interface ClusterKeys {
    * writes it in its own namespace; the pods read it from there.
    */
   readonly heartbeat: string;
+  /** Stream of live candle closes (field `c`: the candle JSON), for readers that resume by id. */
+  readonly candleCloses: string;
+  /** Pub/sub channel: the JSON of each candle a live close stored. */
+  readonly candleCloseEvents: string;
+  /** Hash `<interval>|<symbol>` -> covered open-time ranges `from:to,from:to` (ms). */
+  readonly candleCovered: string;
+  /** Set of `<interval>|<symbol>`: series some pod or service asked the leader to backfill. */
+  readonly candleBackfillRequests: string;
+  /** Sorted set of a series' closed candles: open time -> candle JSON. */
+  candles(symbol: string, interval: string): string;
+}
+
+/** The field of a series in `candleCovered` and `candleBackfillRequests` (symbols never contain `|`). */
+export function candleSeriesField(symbol: string, interval: string): string {
+  return `${interval}|${symbol}`;
 }
 
 export function clusterKeys(namespace: string = DEFAULT_NAMESPACE): ClusterKeys {
@@ -47,6 +62,11 @@ export function clusterKeys(namespace: string = DEFAULT_NAMESPACE): ClusterKeys 
     wanted: `${prefix}wanted`,
     interestEvents: `${prefix}interest-events`,
     heartbeat: `${prefix}heartbeat`,
+    candleCloses: `${prefix}candle-closes`,
+    candleCloseEvents: `${prefix}candle-close-events`,
+    candleCovered: `${prefix}candle-covered`,
+    candleBackfillRequests: `${prefix}candle-backfill-requests`,
+    candles: (symbol, interval) => `${prefix}candles:${interval}:${symbol}`,
   };
 }
 

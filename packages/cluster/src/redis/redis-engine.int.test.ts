@@ -87,6 +87,7 @@ describe.each([
     });
     engines.push(engine);
     await engine.distribution.start();
+    await engine.candles.start();
     await engine.election.start();
     await engine.interest.start();
     return engine;
@@ -96,6 +97,7 @@ describe.each([
     for (const engine of engines.splice(0)) {
       await engine.interest.stop();
       await engine.election.stop();
+      await engine.candles.stop();
       await engine.distribution.stop();
       await engine.close();
     }
@@ -160,6 +162,46 @@ describe.each([
         expect(isNotLeaderError(error)).toBe(true);
         expect(await admin.xlen(keys.ticks)).toBe(1);
         expect(JSON.parse((await admin.hget(keys.prices, 'BTCUSDT'))!)).toMatchObject({ last: '1' });
+      } finally {
+        admin.disconnect();
+      }
+    });
+
+    it('refuses a candle append from a leader whose lease was taken, and leaves the series untouched', async () => {
+      const namespace = freshNamespace();
+      const keys = clusterKeys(namespace);
+      const engine = await startEngine('old', {
+        namespace,
+        timings: { ...FAST, leaseMs: 60_000, renewMs: 30_000, renewDeadlineMs: 45_000 },
+      });
+      const candle = (openTime: number) => ({
+        symbol: 'BTCUSDT',
+        interval: '1m' as const,
+        openTime,
+        closeTime: openTime + 59_999,
+        open: '1.0',
+        high: '1.0',
+        low: '1.0',
+        close: '1.0',
+        volume: '0',
+        ticks: 1,
+      });
+      await engine.candles.appendClosed({
+        symbol: 'BTCUSDT',
+        interval: '1m',
+        candles: [candle(0)],
+        source: 'close',
+      });
+      const admin = await adminClient();
+      try {
+        // A newer leader of a later epoch holds the key: the same check as the batch write's.
+        await admin.set(keys.leader, 'intruder:999');
+        const error = await engine.candles
+          .appendClosed({ symbol: 'BTCUSDT', interval: '1m', candles: [candle(60_000)], source: 'close' })
+          .catch((e: unknown) => e);
+        expect(isNotLeaderError(error)).toBe(true);
+        expect(await admin.zcard(keys.candles('BTCUSDT', '1m'))).toBe(1);
+        expect(await admin.xlen(keys.candleCloses)).toBe(1);
       } finally {
         admin.disconnect();
       }

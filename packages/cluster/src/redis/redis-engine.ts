@@ -1,7 +1,7 @@
 /**
  * The Redis engine: many pods, one elected leader. Three connections per pod: commands
- * (scripts, replay, interest), the stream follower's blocking reads, and the subscriber (leader
- * events and interest events).
+ * (scripts, replay, interest, candles), the stream follower's blocking reads, and the subscriber
+ * (leader events, interest events and candle close events).
  */
 import type { Engine } from '../engine';
 import { silentLogger, type ClusterLogger } from '../logger';
@@ -16,6 +16,8 @@ import {
 import { DEFAULT_RETAINED_BATCHES, RedisDistribution } from './redis-distribution';
 import { DEFAULT_ELECTION_TIMINGS, RedisElection, type ElectionTimings } from './redis-election';
 import { RedisInterest } from './redis-interest';
+import { RedisCandleHistory } from './redis-candle-history';
+import { DEFAULT_RETAINED_CANDLES, DEFAULT_RETAINED_CLOSES } from '../candle-history-options';
 import { ClusterScripts } from './scripts';
 
 export interface RedisEngineOptions {
@@ -25,6 +27,10 @@ export interface RedisEngineOptions {
   namespace?: string;
   timings?: Partial<ElectionTimings>;
   retainedBatches?: number;
+  /** Closed candles kept per symbol and interval (default DEFAULT_RETAINED_CANDLES). */
+  retainedCandles?: number;
+  /** Approximate MAXLEN of the candle closes stream (default DEFAULT_RETAINED_CLOSES). */
+  retainedCloses?: number;
   commandTimeoutMs?: number;
   logger?: ClusterLogger;
   /** Monotonic ms for the election (tests skew it to play a frozen process). */
@@ -38,6 +44,7 @@ export class RedisEngine implements Engine {
     readonly election: RedisElection,
     readonly distribution: RedisDistribution,
     readonly interest: RedisInterest,
+    readonly candles: RedisCandleHistory,
     private readonly clients: RedisClient[],
   ) {}
 
@@ -79,7 +86,17 @@ export class RedisEngine implements Engine {
       retainedBatches: options.retainedBatches ?? DEFAULT_RETAINED_BATCHES,
     });
     const interest = new RedisInterest({ scripts, subscriber, keys, logger });
-    return new RedisEngine(election, distribution, interest, clients);
+    const candles = new RedisCandleHistory({
+      commands,
+      subscriber,
+      scripts,
+      keys,
+      logger,
+      fence: () => election.fence(),
+      retainedCandles: options.retainedCandles ?? DEFAULT_RETAINED_CANDLES,
+      retainedCloses: options.retainedCloses ?? DEFAULT_RETAINED_CLOSES,
+    });
+    return new RedisEngine(election, distribution, interest, candles, clients);
   }
 
   async close(): Promise<void> {

@@ -6,7 +6,7 @@
 import { join } from 'node:path';
 import type { RedisClient } from './redis-client';
 import { checkScriptReply, ClusterError } from './errors';
-import type { ClusterKeys } from './keys';
+import { candleSeriesField, type ClusterKeys } from './keys';
 import { defineLuaCommands, type LuaFunction } from './lua-commands';
 
 /** File name `<name>-<number of keys>.lua`, as in bullmq. */
@@ -16,6 +16,7 @@ const SCRIPT_FILES = {
   releaseLeader: 'release-leader-2.lua',
   fencedPublish: 'fenced-publish-3.lua',
   fencedHeartbeat: 'fenced-heartbeat-2.lua',
+  fencedAppendCandles: 'fenced-append-candles-5.lua',
   touchInterest: 'touch-interest-1.lua',
   wantedInterest: 'wanted-interest-1.lua',
 } as const;
@@ -120,6 +121,37 @@ export class ClusterScripts {
       ttlMs,
     );
     checkScriptReply(reply, 'heartbeat', value);
+  }
+
+  /**
+   * Stores the closed candles of one series that it does not hold yet and records the covered
+   * range; returns the JSON of those stored. Throws NotLeaderError when fenced off.
+   */
+  async fencedAppendCandles(
+    value: string,
+    series: { symbol: string; interval: string; intervalMs: number; source: 'close' | 'backfill' },
+    limits: { retainedCandles: number; retainedCloses: number },
+    covers: { from: number; to: number },
+    candles: readonly { openTime: number; json: string }[],
+  ): Promise<string[]> {
+    const reply = await this.call('fencedAppendCandles')(
+      this.keys.leader,
+      this.keys.candles(series.symbol, series.interval),
+      this.keys.candleCloses,
+      this.keys.candleCovered,
+      this.keys.candleBackfillRequests,
+      value,
+      limits.retainedCandles,
+      limits.retainedCloses,
+      candleSeriesField(series.symbol, series.interval),
+      covers.from,
+      covers.to,
+      series.intervalMs,
+      series.source,
+      this.keys.candleCloseEvents,
+      ...candles.flatMap((candle) => [candle.openTime, candle.json]),
+    );
+    return stringList(checkScriptReply(reply, 'append candles', value), 'append candles');
   }
 
   /**

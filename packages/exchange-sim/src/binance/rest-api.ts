@@ -18,6 +18,7 @@ import {
   type TickerType,
 } from './rest-payloads';
 import type { SimStats } from './stats';
+import { klinesBody, KLINES_WEIGHT } from './klines';
 
 /** Request weights (current Binance values, doubled on 2023-08-25). */
 export const REST_WEIGHTS = {
@@ -70,6 +71,11 @@ const Errors = {
     status: 400,
     code: -1102,
     msg: "Mandatory parameter 'symbols' was not sent, was empty/null, or malformed.",
+  }),
+  emptySymbol: (): RestError => ({
+    status: 400,
+    code: -1102,
+    msg: "Mandatory parameter 'symbol' was not sent, was empty/null, or malformed.",
   }),
   invalidSymbol: (): RestError => ({ status: 400, code: -1121, msg: 'Invalid symbol.' }),
   badCombination: (): RestError => ({
@@ -133,6 +139,7 @@ export class RestApi implements VenueRestApi {
     }
     const { weight, answer } = route(this, url, now);
     const decision = this.limiter.admit(weight, now);
+    if (decision.kind === 'ok') this.stats.restWeightTotal += weight;
     const headers = { 'x-mbx-used-weight': decision.usedWeight, 'x-mbx-used-weight-1m': decision.usedWeight };
     if (decision.kind === 'banned') {
       this.stats.rest418 += 1;
@@ -302,6 +309,18 @@ const ROUTES: Readonly<Record<string, Route>> = {
         const type: TickerType = typeParam;
         const selection = s.selection ?? { kind: 'all' };
         return { body: render(selection, api, (m) => ticker24hrBody(m.snapshot(now), now, type)) };
+      },
+    };
+  },
+  '/api/v3/klines': (api, url) => {
+    const s = api.selectSymbols(url);
+    return {
+      weight: KLINES_WEIGHT,
+      answer: () => {
+        if (s.error) return { error: s.error };
+        if (s.selection?.kind !== 'one') return { error: Errors.emptySymbol() };
+        const body = klinesBody(s.selection.market, url);
+        return Array.isArray(body) ? { body } : { error: body };
       },
     };
   },

@@ -11,6 +11,8 @@ export interface SimStats extends VenueSimStats {
   connectionAttemptsLast5m: number;
   /** Request weight used in the current weight window (the x-mbx-used-weight-1m value). */
   restWeightUsed: number;
+  /** Request weight of every request answered 200 or 4xx (not 429/418) since start. */
+  restWeightTotal: number;
   rest418: number;
   /** Connections closed with code 1008 (rate limit, too many streams, refused stream). */
   closed1008: number;
@@ -37,6 +39,7 @@ export function createStats(): SimStats {
     connectionsOpen: 0,
     connectionAttemptsLast5m: 0,
     restWeightUsed: 0,
+    restWeightTotal: 0,
     rest418: 0,
     closed1008: 0,
     pingsSent: 0,

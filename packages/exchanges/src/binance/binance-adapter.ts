@@ -3,6 +3,7 @@
  * the files of this folder. Connection behaviour lives in the market-data upstream.
  * Docs: https://developers.binance.com/docs/binance-spot-api-docs/web-socket-streams
  */
+import { CANDLE_INTERVAL_MS } from '@tickwire/core';
 import type { ExchangeAdapter } from '../exchange-adapter';
 import { subscribeFrames, unsubscribeFrames } from './control-frames';
 import { BinanceConfigError, BinanceErrorCode } from './errors';
@@ -10,6 +11,7 @@ import { parseBinanceSymbolListText } from './exchange-info';
 import { BINANCE_DOCS_URL, BINANCE_LIMITS } from './limits';
 import { parseBinanceMessage } from './parse-message';
 import { parseRestTickers } from './rest-tickers';
+import { BINANCE_KLINES_MAX_LIMIT, BINANCE_KLINES_WEIGHT, parseKlinesText } from './rest-klines';
 import { binanceStreamCadenceMs } from './stream-cadence';
 import {
   BINANCE_DEFAULT_REQUEST_WEIGHT_PER_MINUTE,
@@ -27,6 +29,7 @@ import {
   isBinanceStreamKind,
   streamName,
   exchangeInfoUrl,
+  klinesUrl,
   ticker24hrUrl,
 } from './urls';
 import type { BinanceStreamKind, ExchangeInfoUrlOptions } from './urls';
@@ -87,6 +90,24 @@ export function createBinanceAdapter(options: Partial<BinanceAdapterOptions> = {
       limitUrl: (restBaseUrl, symbols) => exchangeInfoUrl(restBaseUrl, symbols.slice(0, 1)),
       limitWeight: BINANCE_EXCHANGE_INFO_WEIGHT,
       parseLimit: binanceWeightLimitPerMinute,
+    },
+    candleHistory: {
+      maxCandlesPerRequest: BINANCE_KLINES_MAX_LIMIT,
+      requestWeight: BINANCE_KLINES_WEIGHT,
+      // Every Tickwire interval is a Binance kline interval.
+      supports: () => true,
+      request: (restBaseUrl, symbol, interval, from, to) => ({
+        url: klinesUrl(restBaseUrl, symbol, interval, {
+          startTime: from,
+          endTime: to,
+          limit: Math.min(
+            BINANCE_KLINES_MAX_LIMIT,
+            Math.floor((to - from) / CANDLE_INTERVAL_MS[interval]) + 1,
+          ),
+        }),
+        headers: { Accept: 'application/json' },
+      }),
+      parse: (symbol, interval, bodyText) => parseKlinesText(bodyText, symbol, interval),
     },
     symbolList: {
       requests: (restBaseUrl) => [

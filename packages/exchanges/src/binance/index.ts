@@ -22,6 +22,7 @@ export {
   exchangeInfoUrl,
   isBinanceKlineInterval,
   isBinanceStreamKind,
+  klinesUrl,
   streamName,
   ticker24hrUrl,
   tickerPriceUrl,
@@ -41,6 +42,7 @@ export {
 export type { BinanceControlFrame, BinanceControlMethod } from './control-frames';
 export { parseBinanceMessage, parseBinancePayload } from './parse-message';
 export { parseRestTickers } from './rest-tickers';
+export { BINANCE_KLINES_MAX_LIMIT, BINANCE_KLINES_WEIGHT, parseKlines, parseKlinesText } from './rest-klines';
 export {
   BINANCE_KLINE_UPDATE_MS,
   BINANCE_ONE_SECOND_KLINE_UPDATE_MS,

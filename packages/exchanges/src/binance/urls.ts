@@ -218,3 +218,23 @@ export function exchangeInfoUrl(
     options.showPermissionSets === undefined ? undefined : `showPermissionSets=${options.showPermissionSets}`,
   ]);
 }
+
+/**
+ * `GET /api/v3/klines` for one symbol (uppercased) and interval, open times `startTime` to
+ * `endTime` (ms, inclusive), at most `limit` (1000) candles: weight 2 whatever the limit.
+ */
+export function klinesUrl(
+  restBase: string,
+  symbol: string,
+  interval: BinanceKlineInterval,
+  range: { startTime: number; endTime: number; limit: number },
+): string {
+  checkSymbol(symbol);
+  return restUrl(restBase, '/api/v3/klines', [
+    `symbol=${symbol.toUpperCase()}`,
+    `interval=${interval}`,
+    `startTime=${range.startTime}`,
+    `endTime=${range.endTime}`,
+    `limit=${range.limit}`,
+  ]);
+}

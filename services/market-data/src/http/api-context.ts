@@ -6,6 +6,7 @@ import type { Registry } from 'prom-client';
 import type { Ticker } from '@tickwire/core';
 import type { Distribution } from '@tickwire/cluster';
 import type { HealthReport, Logger } from '@tickwire/observability';
+import type { CandleReader } from '../candles';
 import type { Hub } from '../hub/hub';
 import type { PodMetrics } from '../metrics';
 import type { PodStatus, StreamStatus } from '../status';
@@ -57,4 +58,6 @@ export interface ApiContext {
   corsOrigins: readonly string[];
   symbols: SymbolGate;
   pod: PodView;
+  /** The cluster's candle history and this pod's open candles. */
+  candles: Pick<CandleReader, 'read' | 'want'>;
 }

@@ -1,13 +1,21 @@
-/** `GET /v1/candles/:symbol?interval=1m&limit=500`: candles the hub aggregated from the ticks. */
+/**
+ * `GET /v1/candles/:symbol?interval=1m&limit=500`: the cluster's closed candles (the same on
+ * every pod, across restarts) and this pod's open candle last, with the state of the history:
+ * `complete`, `pending` (the leader is backfilling it from the exchange) or `unavailable` (the
+ * exchange serves no past candles of this interval: history starts with the relay).
+ */
 import { Router } from 'express';
 import { readRoute, type CorsPolicy } from '@tickwire/service';
 import type { ApiContext } from './api-context';
 import { PRICES_CACHE_CONTROL } from './prices-routes';
 import { parseIntegerParam, parseIntervalParam, parseSymbolPath, singleParam } from './query';
 
-export function candlesRoute(ctx: Pick<ApiContext, 'symbols' | 'limits' | 'hub'>, cors: CorsPolicy): Router {
+export function candlesRoute(
+  ctx: Pick<ApiContext, 'symbols' | 'limits' | 'candles'>,
+  cors: CorsPolicy,
+): Router {
   const router = Router();
-  readRoute(router, '/v1/candles/:symbol', { params: ['interval', 'limit'], cors }, (req, res) => {
+  readRoute(router, '/v1/candles/:symbol', { params: ['interval', 'limit'], cors }, async (req, res) => {
     const query = req.query as Record<string, unknown>;
     const symbol = parseSymbolPath(req.params.symbol as string, ctx.symbols);
     const interval = parseIntervalParam(singleParam(query, 'interval'), '1m');
@@ -16,8 +24,8 @@ export function candlesRoute(ctx: Pick<ApiContext, 'symbols' | 'limits' | 'hub'>
       max: ctx.limits.candleHistory,
       fallback: ctx.limits.candleHistory,
     });
-    const candles = ctx.hub.candleHistory(symbol, interval, limit);
-    res.set('Cache-Control', PRICES_CACHE_CONTROL).json({ symbol, interval, candles });
+    const { candles, backfill } = await ctx.candles.read({ symbol, interval }, limit);
+    res.set('Cache-Control', PRICES_CACHE_CONTROL).json({ symbol, interval, backfill, candles });
   });
   return router;
 }

@@ -78,3 +78,17 @@ export function parseIntervalParam(raw: string | undefined, fallback: CandleInte
     throw httpErrors.badRequest(`"interval" must be one of 1m, 5m, 15m, 1h, 4h, 1d`);
   return raw;
 }
+
+/** `candles=1m,1h`: the intervals whose closes a stream sends; none when absent. */
+export function parseCandleIntervalsParam(raw: string | undefined): Set<CandleInterval> {
+  const intervals = new Set<CandleInterval>();
+  if (raw === undefined) return intervals;
+  for (const part of raw.split(',')) {
+    if (!isCandleInterval(part))
+      throw httpErrors.badRequest(
+        `"candles" must be a comma list of 1m, 5m, 15m, 1h, 4h, 1d; ${JSON.stringify(part)} is none of them`,
+      );
+    intervals.add(part);
+  }
+  return intervals;
+}

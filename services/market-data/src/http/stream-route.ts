@@ -12,6 +12,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ReplayResult } from '@tickwire/cluster';
+import type { CandleInterval } from '@tickwire/core';
 import { STREAM_REFUSALS } from '../hub/disconnect-reasons';
 import type { SseClient } from '../hub/sse-client';
 import { encodeEvent, encodeRetry, eventText } from '../hub/sse-encoding';
@@ -20,11 +21,11 @@ import type { ApiContext } from './api-context';
 import { ReplayGate } from './replay-gate';
 import { httpErrors } from './errors';
 import type { PriceCache } from './price-cache';
-import { parseIntegerParam, parseSymbolsParam, singleParam } from './query';
+import { parseCandleIntervalsParam, parseIntegerParam, parseSymbolsParam, singleParam } from './query';
 import type { RouteMeter } from './request-metrics';
 
 /** The query parameters the stream takes (any other is refused). */
-export const STREAM_PARAMS: readonly string[] = ['symbols', 'throttle', 'lastEventId'];
+export const STREAM_PARAMS: readonly string[] = ['symbols', 'throttle', 'candles', 'lastEventId'];
 const MAX_THROTTLE_MS = 60_000;
 /** A refused client is told to come back after 1 to 5 s, spread so they do not return together. */
 const CAPACITY_RETRY_MIN_SECONDS = 1;
@@ -53,7 +54,10 @@ export interface StreamRoute {
 }
 
 export function streamRoute(
-  ctx: Pick<ApiContext, 'hub' | 'distribution' | 'limits' | 'logger' | 'metrics' | 'symbols' | 'pod'>,
+  ctx: Pick<
+    ApiContext,
+    'hub' | 'distribution' | 'limits' | 'logger' | 'metrics' | 'symbols' | 'pod' | 'candles'
+  >,
   prices: PriceCache,
   meter: RouteMeter,
 ): StreamRoute {
@@ -105,10 +109,22 @@ export function streamRoute(
   };
 
   /** Writes the preamble (retry hint, then a replay or a snapshot, then a status). */
-  const open = (client: SseClient, lastEventId: string | undefined): void => {
+  const open = (
+    client: SseClient,
+    lastEventId: string | undefined,
+    candleIntervals: ReadonlySet<CandleInterval>,
+  ): void => {
     client.writer.onceClosed(() => ctx.hub.remove(client));
     // Symbols nobody streamed before get subscribed upstream; their ticks follow the snapshot.
     ctx.symbols.want(client.symbols);
+    if (candleIntervals.size > 0) {
+      const series = [...client.symbols].flatMap((symbol) =>
+        [...candleIntervals].map((interval) => ({ symbol, interval })),
+      );
+      ctx.candles.want(series).catch((error: unknown) => {
+        ctx.logger.warn({ err: (error as Error).message }, 'cannot check candle history for a stream');
+      });
+    }
     client.writeNow(encodeRetry(ctx.limits.sseRetryMs));
     if (lastEventId !== undefined) {
       resume(client, lastEventId).catch((error: unknown) => {
@@ -134,6 +150,7 @@ export function streamRoute(
       max: MAX_THROTTLE_MS,
       fallback: 0,
     });
+    const candleIntervals = parseCandleIntervalsParam(singleParam(query, 'candles'));
     const lastEventId = readLastEventId(req, query);
     if (ctx.hub.clientCount() >= ctx.limits.maxSseClients) {
       ctx.metrics.sseRejected.inc({ reason: STREAM_REFUSALS.capacity });
@@ -155,8 +172,8 @@ export function streamRoute(
     let client: SseClient | undefined;
     try {
       // From here the stream's writer owns the connection (node may free `res`, see SseWriter).
-      client = ctx.hub.subscribe(res, { symbols, throttleMs });
-      open(client, lastEventId);
+      client = ctx.hub.subscribe(res, { symbols, throttleMs, candleIntervals });
+      open(client, lastEventId, candleIntervals);
       // A stream is counted when it opens; its duration is the time it took to open.
       meter.record(200, startedAt);
     } catch (error) {

@@ -1,5 +1,5 @@
 import { Registry } from 'prom-client';
-import type { Ticker } from '@tickwire/core';
+import type { Candle, CandleInterval, Ticker } from '@tickwire/core';
 import type { TickBatch } from '@tickwire/cluster';
 import { createLogger } from '@tickwire/observability';
 import { createPodMetrics } from '../metrics';
@@ -43,7 +43,6 @@ function setup(options: Partial<HubOptions> = {}) {
     heartbeatMs: 60_000,
     maxClientBufferBytes: 1_000,
     stuckClientMs: 5_000,
-    candleHistory: 10,
     logger: createLogger({ level: 'silent', service: 'test' }),
     metrics,
     ...options,
@@ -51,9 +50,14 @@ function setup(options: Partial<HubOptions> = {}) {
   const subscribe = (
     symbols: string[],
     throttleMs = 0,
+    candleIntervals: CandleInterval[] = [],
   ): FakeStream & { client: ReturnType<Hub['subscribe']> } => {
     const stream = fakeStream();
-    const client = hub.subscribe(stream.response, { symbols: new Set(symbols), throttleMs });
+    const client = hub.subscribe(stream.response, {
+      symbols: new Set(symbols),
+      throttleMs,
+      candleIntervals: new Set(candleIntervals),
+    });
     return Object.assign(stream, { client });
   };
   const counter = async (name: string) =>
@@ -63,6 +67,37 @@ function setup(options: Partial<HubOptions> = {}) {
 
 describe('Hub', () => {
   afterEach(() => jest.useRealTimers());
+
+  it('sends a candle close, without an id, only to clients that asked for its symbol and interval', () => {
+    const { hub, subscribe } = setup();
+    const candle: Candle = {
+      symbol: 'BTCUSDT',
+      interval: '1m',
+      openTime: 60_000,
+      closeTime: 119_999,
+      open: '1.00000000',
+      high: '2.00000000',
+      low: '0.50000000',
+      close: '1.50000000',
+      volume: '3.00000000',
+      ticks: 4,
+    };
+    const asked = subscribe(['BTCUSDT'], 0, ['1m', '1h']);
+    const otherInterval = subscribe(['BTCUSDT'], 0, ['1h']);
+    const otherSymbol = subscribe(['ETHUSDT'], 0, ['1m']);
+    const ticksOnly = subscribe(['BTCUSDT']);
+    hub.applyBatch(batch(ticker('BTCUSDT', '1.0')));
+    hub.broadcastCandle(candle);
+    hub.flushNow();
+    expect(events(asked.text()).map(({ id, event }) => ({ id, event }))).toEqual([
+      { id: expect.any(String), event: 'tick' },
+      { id: undefined, event: 'candle' },
+    ]);
+    expect(asked.text()).toContain(`event: candle\ndata: ${JSON.stringify(candle)}\n`);
+    for (const stream of [otherInterval, ticksOnly])
+      expect(events(stream.text()).map((e) => e.event)).toEqual(['tick']);
+    expect(otherSymbol.writes).toHaveLength(0);
+  });
 
   it('encodes a tick once and writes the very same buffer to every subscriber of the symbol', () => {
     const { hub, subscribe } = setup();

@@ -1,18 +1,12 @@
 /**
- * The fan-out hub (every pod): the latest table, candles, and the subscribers, grouped by
+ * The fan-out hub (every pod): the latest table and the subscribers, grouped by
  * subscription. Each batch from the distribution is applied once; each symbol's new ticker is
  * encoded once; each group joins what changed for it into one frame per flush; every member
  * gets that same frame in one socket write. Flushes are paced and sliced by a FlushLoop. The
  * hub knows nothing of the upstream: it only sees batches.
  */
 import type { ServerResponse } from 'node:http';
-import {
-  CandleAggregator,
-  type Candle,
-  type CandleInterval,
-  type Lifecycle,
-  type Ticker,
-} from '@tickwire/core';
+import type { Candle, CandleInterval, Lifecycle, Ticker } from '@tickwire/core';
 import type { DistributionSnapshot, TickBatch } from '@tickwire/cluster';
 import type { Logger } from '@tickwire/observability';
 import type { PodMetrics } from '../metrics';
@@ -69,7 +63,6 @@ export interface HubOptions {
   maxClientBufferBytes: number;
   /** A client over its buffer limit this long is cut (ms). */
   stuckClientMs: number;
-  candleHistory: number;
   logger: Logger;
   metrics: PodMetrics;
   /** Default DEFAULT_FLUSH_INTERVAL_MS; 0 writes news on the next turn of the event loop. */
@@ -86,6 +79,8 @@ export interface HubOptions {
 export interface SubscribeOptions {
   symbols: ReadonlySet<string>;
   throttleMs: number;
+  /** Intervals whose candle closes the client gets as `candle` events (none by default). */
+  candleIntervals?: ReadonlySet<CandleInterval>;
 }
 
 export class Hub implements Lifecycle {
@@ -95,7 +90,6 @@ export class Hub implements Lifecycle {
   private readonly groupsBySymbol = new Map<string, Set<SubscriberGroup>>();
   private readonly queue: FanoutQueue;
   private readonly clients = new Set<SseClient>();
-  private readonly candles: CandleAggregator;
   private readonly now: () => number;
   private readonly loop: FlushLoop;
   private readonly batching: BatchController;
@@ -111,7 +105,6 @@ export class Hub implements Lifecycle {
   private warnedUndetached = false;
 
   constructor(private readonly options: HubOptions) {
-    this.candles = new CandleAggregator({ historyLimit: options.candleHistory });
     this.now = options.now ?? Date.now;
     const metrics = options.metrics;
     this.clientOptions = {
@@ -176,8 +169,6 @@ export class Hub implements Lifecycle {
     const now = this.now();
     for (const ticker of batch.tickers) {
       this.latest.set(ticker.symbol, ticker);
-      if (ticker.last !== undefined)
-        this.candles.apply(ticker.symbol, ticker.last, ticker.tradeQty, ticker.eventTime);
       this.options.metrics.tickLatency.observe(Math.max(0, now - ticker.eventTime) / 1000);
     }
     this.lastBatch = { id: batch.id, appliedAt: now };
@@ -219,7 +210,7 @@ export class Hub implements Lifecycle {
    */
   subscribe(response: ServerResponse, options: SubscribeOptions): SseClient {
     const metrics = this.options.metrics;
-    const group = this.groupFor(options.symbols, options.throttleMs);
+    const group = this.groupFor(options.symbols, options.throttleMs, options.candleIntervals ?? new Set());
     const writer = new SseWriter(response, this.onDetach);
     const client = new SseClient(writer, group, this.seq, this.clientOptions);
     group.members.add(client);
@@ -274,6 +265,32 @@ export class Hub implements Lifecycle {
     this.loop.wake();
   }
 
+  /**
+   * Sends a closed candle as a `candle` event to the clients that asked for its symbol and
+   * interval. No id: a candle close is not a position in the tick stream, so a client resuming
+   * with Last-Event-ID keeps the id of the last tick or status it read (EventSource keeps its
+   * last id across events without one); closes it missed are in `/v1/candles`.
+   */
+  broadcastCandle(candle: Candle): void {
+    const groups = [...(this.groupsBySymbol.get(candle.symbol) ?? [])].filter((group) =>
+      group.candleIntervals.has(candle.interval),
+    );
+    if (groups.length === 0) return;
+    this.seq += 1;
+    const event: PendingEvent = {
+      key: `#candle ${candle.interval} ${candle.symbol}`,
+      id: undefined,
+      frame: encodeEvent('candle', candle),
+      seq: this.seq,
+      at: this.now(),
+    };
+    for (const group of groups) {
+      group.add(event);
+      this.queue.add(group);
+    }
+    this.loop.wake();
+  }
+
   /** Writes everything pending now, throttles and intervals aside (shutdown, tests). */
   flushNow(): void {
     while (this.queue.slice(Number.MAX_SAFE_INTEGER, this.now(), true).more);
@@ -285,10 +302,6 @@ export class Hub implements Lifecycle {
 
   tickers(): Ticker[] {
     return [...this.latest.values()];
-  }
-
-  candleHistory(symbol: string, interval: CandleInterval, limit: number): Candle[] {
-    return this.candles.candles(symbol, interval, limit);
   }
 
   clientCount(): number {
@@ -310,8 +323,12 @@ export class Hub implements Lifecycle {
   }
 
   /** A group of the subscription with room for one more member, created if none has. */
-  private groupFor(symbols: ReadonlySet<string>, throttleMs: number): SubscriberGroup {
-    const key = SubscriberGroup.keyOf(symbols, throttleMs);
+  private groupFor(
+    symbols: ReadonlySet<string>,
+    throttleMs: number,
+    candleIntervals: ReadonlySet<CandleInterval>,
+  ): SubscriberGroup {
+    const key = SubscriberGroup.keyOf(symbols, throttleMs, candleIntervals);
     const maxMembers = this.options.maxGroupMembers ?? MAX_GROUP_MEMBERS;
     let groups = this.groups.get(key);
     const open = groups?.find((group) => group.members.size < maxMembers);
@@ -328,6 +345,7 @@ export class Hub implements Lifecycle {
       this.options.maxClientBufferBytes,
       (n) => metrics.sseConflated.inc(n),
       phase,
+      candleIntervals,
     );
     groups.push(group);
     groups.sort((a, b) => a.phase - b.phase);

@@ -12,7 +12,10 @@ import type { SseClient } from './sse-client';
 
 /** One encoded event waiting for a flush. Shared by the group and any member that holds it. */
 export interface PendingEvent {
-  /** What conflation keeps one of: the symbol for ticks, `#status` for status events. */
+  /**
+   * What conflation keeps one of: the symbol for ticks, `#status` for status events, and
+   * `#candle <interval> <symbol>` for candle closes.
+   */
   key: string;
   /** The SSE id (a stream position), when the event has one. */
   id: string | undefined;
@@ -73,11 +76,18 @@ export class SubscriberGroup {
      * events: see `dueAt`. The hub numbers them in order of creation.
      */
     readonly phase = 0,
+    /** The candle intervals whose closes the members asked for (`candles=1m,1h`). */
+    readonly candleIntervals: ReadonlySet<string> = new Set(),
   ) {}
 
-  /** The key of a subscription: the same for the same symbols in any order. */
-  static keyOf(symbols: ReadonlySet<string>, throttleMs: number): string {
-    return `${[...symbols].sort().join(',')}|${throttleMs}`;
+  /** The key of a subscription: the same for the same symbols (and intervals) in any order. */
+  static keyOf(
+    symbols: ReadonlySet<string>,
+    throttleMs: number,
+    candleIntervals: ReadonlySet<string> = new Set(),
+  ): string {
+    const key = `${[...symbols].sort().join(',')}|${throttleMs}`;
+    return candleIntervals.size === 0 ? key : `${key}|${[...candleIntervals].sort().join(',')}`;
   }
 
   add(event: PendingEvent): void {

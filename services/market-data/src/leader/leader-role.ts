@@ -16,6 +16,8 @@ import type { Config } from '../config';
 import type { ExchangeEndpoint } from '../exchange-endpoints';
 import type { PodMetrics } from '../metrics';
 import { Upstream, type UpstreamStatus } from '../upstream/upstream';
+import type { CandleBackfill, CandleBook } from '../candles';
+import { CandleWriter } from './candle-writer';
 import { Publisher } from './publisher';
 import { SymbolDemand } from './symbol-demand';
 
@@ -23,7 +25,9 @@ export interface LeaderRoleOptions {
   config: Config;
   /** The exchanges to connect to, the default one first. */
   exchanges: readonly ExchangeEndpoint[];
-  engine: Pick<Engine, 'election' | 'distribution' | 'interest'>;
+  engine: Pick<Engine, 'election' | 'distribution' | 'interest' | 'candles'>;
+  /** This pod's candle closes (stored while leading) and the backfill (run while leading). */
+  candles: { book: Pick<CandleBook, 'onClose'>; backfill: Pick<CandleBackfill, 'fill'> };
   /** The process's REST client: the REST fallback spends the same budget as the symbol catalog. */
   rest: RestClient;
   logger: Logger;
@@ -41,6 +45,7 @@ const DEMAND_POLLS_PER_GRACE = 4;
 
 interface LeaderWork {
   publisher: Publisher;
+  candleWriter: CandleWriter;
   upstreams: Upstream[];
   demand: SymbolDemand;
 }
@@ -103,6 +108,18 @@ export class LeaderRole {
       },
     });
     await publisher.start();
+    const candleWriter = new CandleWriter({
+      book: this.options.candles.book,
+      backfill: this.options.candles.backfill,
+      history: engine.candles,
+      logger: logger.child({ component: 'candle-writer' }),
+      onRefused: (error) => {
+        if (!isNotLeaderError(error)) return;
+        metrics.fencedWrites.inc();
+        engine.election.stepDown(error.message);
+      },
+    });
+    await candleWriter.start();
     const upstreams = this.options.exchanges.map((endpoint) => this.upstream(endpoint, publisher));
     const demand = new SymbolDemand({
       interest: engine.interest,
@@ -121,7 +138,7 @@ export class LeaderRole {
           upstream.setSymbols(symbols.filter((symbol) => exchangeOf(symbol) === upstream.exchange));
       },
     });
-    this.work = { publisher, upstreams, demand };
+    this.work = { publisher, candleWriter, upstreams, demand };
     await Promise.all(upstreams.map((upstream) => upstream.start()));
     await demand.start();
     this.log.info('leading: upstream started');
@@ -162,6 +179,7 @@ export class LeaderRole {
     await work.demand.stop();
     await Promise.all(work.upstreams.map((upstream) => upstream.stop()));
     await work.publisher.stop();
+    await work.candleWriter.stop();
     this.log.info('upstream stopped');
   }
 }

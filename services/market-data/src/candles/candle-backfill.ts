@@ -1,0 +1,128 @@
+/**
+ * The leader's backfill of candle history from the exchanges' REST candles: for a series it
+ * fetches only the ranges the store has not covered yet (never the same range twice), in
+ * requests of at most the exchange's page size, one series at a time per key (single flight),
+ * through the process's one REST client, so it spends the same budget as the REST fallback and
+ * the symbol catalog (weights counted, 429 and 418 honoured). What it fetched is stored with a
+ * fenced append that records the range as covered, gaps included.
+ */
+import {
+  CANDLE_INTERVAL_MS,
+  DEFAULT_CANDLE_CLOSE_GRACE_MS,
+  type Candle,
+  type ExchangeId,
+} from '@tickwire/core';
+import {
+  uncoveredCandleRanges,
+  type CandleHistory,
+  type CandleRange,
+  type CandleSeriesKey,
+} from '@tickwire/cluster';
+import { fromCanonicalSymbol, type ExchangeAdapter } from '@tickwire/exchanges';
+import type { Logger } from '@tickwire/observability';
+import type { RestClient } from '@tickwire/service';
+import { wantedCandleRange } from './candle-window';
+
+/** What the caller of `/v1/candles` is told about a series' history. */
+export type BackfillState = 'complete' | 'pending' | 'unavailable';
+
+export interface CandleBackfillOptions {
+  history: Pick<CandleHistory, 'covered' | 'appendClosed' | 'retainedCandles'>;
+  rest: Pick<RestClient, 'request'>;
+  /** The configured exchanges' adapters and REST bases. */
+  exchanges: readonly { adapter: ExchangeAdapter; restBaseUrl: string }[];
+  logger: Logger;
+  graceMs?: number;
+  now?: () => number;
+}
+
+/** Who the REST client's metrics and logs name for these requests. */
+export const CANDLE_BACKFILL_CALLER = 'candle-backfill';
+
+export class CandleBackfill {
+  private readonly inFlight = new Map<string, Promise<void>>();
+  private readonly now: () => number;
+  private readonly graceMs: number;
+
+  constructor(private readonly options: CandleBackfillOptions) {
+    this.now = options.now ?? Date.now;
+    this.graceMs = options.graceMs ?? DEFAULT_CANDLE_CLOSE_GRACE_MS;
+  }
+
+  /** Whether the exchange of `series` serves past candles of its interval. */
+  available(series: CandleSeriesKey): boolean {
+    return this.sourceOf(series) !== undefined;
+  }
+
+  /**
+   * Fetches and stores what the series misses; a call while one runs for the same series
+   * shares it. Rejects when a request or the store fails (what was stored stays stored).
+   */
+  fill(series: CandleSeriesKey): Promise<void> {
+    const key = `${series.interval}|${series.symbol}`;
+    let running = this.inFlight.get(key);
+    if (!running) {
+      running = this.run(series).finally(() => this.inFlight.delete(key));
+      this.inFlight.set(key, running);
+    }
+    return running;
+  }
+
+  private sourceOf(series: CandleSeriesKey) {
+    const exchange: ExchangeId | undefined = fromCanonicalSymbol(series.symbol)?.exchange;
+    const endpoint = this.options.exchanges.find(({ adapter }) => adapter.id === exchange);
+    const source = endpoint?.adapter.candleHistory;
+    if (!endpoint || !source?.supports(series.interval)) return undefined;
+    return { ...endpoint, source };
+  }
+
+  private async run(series: CandleSeriesKey): Promise<void> {
+    const found = this.sourceOf(series);
+    if (!found) return;
+    const { adapter, restBaseUrl, source } = found;
+    const { history } = this.options;
+    const length = CANDLE_INTERVAL_MS[series.interval];
+    const wanted = wantedCandleRange(series.interval, history.retainedCandles, this.now(), this.graceMs);
+    const missing = uncoveredCandleRanges(await history.covered(series), wanted, length);
+    for (const range of missing) {
+      for (const page of pages(range, length, source.maxCandlesPerRequest)) {
+        const request = source.request(restBaseUrl, series.symbol, series.interval, page.from, page.to);
+        const answer = await this.options.rest.request({
+          venue: adapter.id,
+          caller: CANDLE_BACKFILL_CALLER,
+          url: request.url,
+          headers: request.headers,
+          weight: source.requestWeight,
+        });
+        const now = this.now();
+        // Only closed candles of the page: an exchange may add the open one, or neighbours.
+        const candles = source
+          .parse(series.symbol, series.interval, answer.bodyText)
+          .filter(
+            (candle: Candle) =>
+              candle.openTime >= page.from && candle.openTime <= page.to && candle.closeTime < now,
+          );
+        const stored = await history.appendClosed({ ...series, candles, covers: page, source: 'backfill' });
+        this.options.logger.info(
+          {
+            symbol: series.symbol,
+            interval: series.interval,
+            from: page.from,
+            to: page.to,
+            received: candles.length,
+            stored: stored.length,
+          },
+          'backfilled candles',
+        );
+      }
+    }
+  }
+}
+
+/** `range` cut into pages of at most `perPage` intervals, oldest first. */
+function pages(range: CandleRange, length: number, perPage: number): CandleRange[] {
+  const result: CandleRange[] = [];
+  for (let from = range.from; from <= range.to; from += perPage * length)
+    result.push({ from, to: Math.min(range.to, from + (perPage - 1) * length) });
+  return result;
+}

@@ -1,0 +1,77 @@
+/**
+ * What `/v1/candles` answers, on any pod: the closed candles of the cluster's store, this pod's
+ * open candle last, and whether the history is whole. A series the store has not covered yet is
+ * registered for the leader to backfill (any pod may ask; only the leader fetches), and the
+ * answer says `pending` meanwhile.
+ */
+import { DEFAULT_CANDLE_CLOSE_GRACE_MS, CANDLE_INTERVAL_MS, type Candle } from '@tickwire/core';
+import { uncoveredCandleRanges, type CandleHistory, type CandleSeriesKey } from '@tickwire/cluster';
+import type { BackfillState, CandleBackfill } from './candle-backfill';
+import type { CandleBook } from './candle-book';
+import { wantedCandleRange } from './candle-window';
+
+export interface CandleReaderOptions {
+  history: Pick<CandleHistory, 'closed' | 'covered' | 'requestBackfill' | 'retainedCandles'>;
+  book: Pick<CandleBook, 'open'>;
+  backfill: Pick<CandleBackfill, 'available'>;
+  graceMs?: number;
+  now?: () => number;
+}
+
+export interface CandleAnswer {
+  candles: Candle[];
+  backfill: BackfillState;
+}
+
+export class CandleReader {
+  /** Series whose history this pod has had checked: a stream asking for them again costs nothing. */
+  private readonly checked = new Set<string>();
+
+  constructor(private readonly options: CandleReaderOptions) {}
+
+  /**
+   * A stream asked for closes of these series: the first time in this pod's life, their history
+   * is checked (and backfill requested when incomplete), so strategies reading `/v1/candles`
+   * later find it whole. Later closes keep it whole (the leader stores them).
+   */
+  want(series: readonly CandleSeriesKey[]): Promise<void> {
+    const fresh = series.filter((one) => {
+      const key = `${one.interval}|${one.symbol}`;
+      if (this.checked.has(key)) return false;
+      this.checked.add(key);
+      return true;
+    });
+    return Promise.all(fresh.map((one) => this.backfillState(one))).then(() => undefined);
+  }
+
+  /** Up to `limit` candles, oldest first, the open one last. */
+  async read(series: CandleSeriesKey, limit: number): Promise<CandleAnswer> {
+    const { history, book } = this.options;
+    const [closed, backfill] = await Promise.all([history.closed(series, limit), this.backfillState(series)]);
+    const open = book.open(series.symbol, series.interval);
+    const last = closed.at(-1);
+    const candles = open && (!last || open.openTime > last.openTime) ? [...closed, open] : closed;
+    return { candles: candles.slice(Math.max(0, candles.length - limit)), backfill };
+  }
+
+  /** Whether the store covers the series' window; asks for a backfill when it does not. */
+  async backfillState(series: CandleSeriesKey): Promise<BackfillState> {
+    const { history } = this.options;
+    if (!this.options.backfill.available(series)) return 'unavailable';
+    const now = (this.options.now ?? Date.now)();
+    const wanted = wantedCandleRange(
+      series.interval,
+      history.retainedCandles,
+      now,
+      this.options.graceMs ?? DEFAULT_CANDLE_CLOSE_GRACE_MS,
+    );
+    const missing = uncoveredCandleRanges(
+      await history.covered(series),
+      wanted,
+      CANDLE_INTERVAL_MS[series.interval],
+    );
+    if (missing.length === 0) return 'complete';
+    await history.requestBackfill(series);
+    return 'pending';
+  }
+}

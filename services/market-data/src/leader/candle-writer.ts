@@ -1,0 +1,102 @@
+/**
+ * The leader's candle work: every candle this pod's book closes is stored once through the
+ * fenced append (the store skips open times it holds, so candles a previous leader stored are
+ * not doubled), and the series any pod or service asked to backfill are backfilled. A refused
+ * append means this pod no longer leads.
+ */
+import type { Candle, Lifecycle } from '@tickwire/core';
+import type { CandleHistory } from '@tickwire/cluster';
+import { RepeatedFailureLog, type Logger } from '@tickwire/observability';
+import type { CandleBackfill, CandleBook } from '../candles';
+
+export interface CandleWriterOptions {
+  book: Pick<CandleBook, 'onClose'>;
+  history: Pick<CandleHistory, 'appendClosed' | 'backfillRequests'>;
+  backfill: Pick<CandleBackfill, 'fill'>;
+  logger: Logger;
+  /** Told about every refused append (a fencing refusal means this pod must step down). */
+  onRefused(error: unknown): void;
+  /** How often backfill requests are read (ms). */
+  requestPollMs?: number;
+}
+
+/** Backfill requests are read this often (ms): a follower's `pending` answer lasts about this long. */
+export const BACKFILL_REQUEST_POLL_MS = 500;
+
+export class CandleWriter implements Lifecycle {
+  private off: (() => void) | undefined;
+  private timer: NodeJS.Timeout | undefined;
+  private writes: Promise<void> = Promise.resolve();
+  private polling = false;
+  private readonly failures: RepeatedFailureLog;
+
+  constructor(private readonly options: CandleWriterOptions) {
+    this.failures = new RepeatedFailureLog({
+      logger: options.logger,
+      message: 'candle write failed',
+      recoveredMessage: 'candle writes recovered',
+      level: 'error',
+    });
+  }
+
+  async start(): Promise<void> {
+    if (this.off) return;
+    this.off = this.options.book.onClose((candle) => this.write(candle));
+    this.timer = setInterval(
+      () => void this.pollRequests(),
+      this.options.requestPollMs ?? BACKFILL_REQUEST_POLL_MS,
+    );
+    void this.pollRequests();
+  }
+
+  /** Stops taking closes and waits for the writes already taken. */
+  async stop(): Promise<void> {
+    this.off?.();
+    this.off = undefined;
+    clearInterval(this.timer);
+    this.timer = undefined;
+    await this.writes;
+    this.failures.flush();
+  }
+
+  private write(candle: Candle): void {
+    // One after another, so closes reach the stream in the order they happened.
+    this.writes = this.writes.then(async () => {
+      try {
+        await this.options.history.appendClosed({
+          symbol: candle.symbol,
+          interval: candle.interval,
+          candles: [candle],
+          source: 'close',
+        });
+        this.failures.succeeded();
+      } catch (error) {
+        this.failures.failed(error, { symbol: candle.symbol, interval: candle.interval });
+        this.options.onRefused(error);
+      }
+    });
+  }
+
+  private async pollRequests(): Promise<void> {
+    if (this.polling || !this.off) return;
+    this.polling = true;
+    try {
+      const requests = await this.options.history.backfillRequests();
+      // One series at a time: the budget is shared with the REST fallback, which must not starve.
+      for (const series of requests) {
+        if (!this.off) break;
+        await this.options.backfill.fill(series).catch((error: unknown) => {
+          this.options.logger.warn(
+            { symbol: series.symbol, interval: series.interval, err: (error as Error).message },
+            'candle backfill failed; retrying on the next request',
+          );
+          this.options.onRefused(error);
+        });
+      }
+    } catch (error) {
+      this.options.logger.warn({ err: (error as Error).message }, 'cannot read candle backfill requests');
+    } finally {
+      this.polling = false;
+    }
+  }
+}
