@@ -23,9 +23,13 @@ describe('cluster keys', () => {
     expect(keys.ticks).toBe('tw:{tw}:ticks');
     expect(keys.wanted).toBe('tw:{tw}:wanted');
     expect(keys.interestEvents).toBe('tw:{tw}:interest-events');
-    const tags = Object.values(clusterKeys('test-1'))
-      .filter((value) => value !== 'test-1')
-      .map((key) => /\{([^}]*)\}/.exec(key)?.[1]);
+    const spelled = clusterKeys('test-1');
+    const all = [
+      ...Object.values(spelled).filter((value): value is string => typeof value === 'string'),
+      spelled.candles('BTCUSDT', '1m'),
+    ].filter((value) => value !== 'test-1');
+    expect(all.length).toBeGreaterThan(10);
+    const tags = all.map((key) => /\{([^}]*)\}/.exec(key)?.[1]);
     expect(new Set(tags)).toEqual(new Set(['test-1']));
   });
 
