@@ -11,6 +11,7 @@ export { RedisCandleHistory } from './redis-candle-history';
 export {
   createRedisClient,
   connectRedis,
+  disconnectRedis,
   openRedisClients,
   closeRedisClients,
   parseRedisAddresses,

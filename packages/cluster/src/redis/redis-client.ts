@@ -49,6 +49,31 @@ const reconnectDelay = (attempt: number) => Math.min(attempt * RECONNECT_STEP_MS
 
 /** What each client points at, for `connectRedis`'s error (ioredis keeps Cluster seeds private). */
 const targets = new WeakMap<RedisClient, string>();
+/** Clients this process closed on purpose: the only ones that may stay closed. */
+const closedOnPurpose = new WeakSet<RedisClient>();
+
+/** Closes a client for good (a later 'end' is not revived); use instead of a bare `disconnect()`. */
+export function disconnectRedis(client: RedisClient): void {
+  closedOnPurpose.add(client);
+  client.disconnect();
+}
+
+/**
+ * ioredis ends a Sentinel client for good, with no further reconnect, when the connector's
+ * connect is cut short: Sentinel's +switch-master (the failover detector) arriving while the
+ * client is between a dead master and the promoted one does that (seen: both pods of a cluster
+ * stuck "Stream isn't writeable" 10 s after a failover). A client that ends without this
+ * process closing it is connected again, so an outage always ends when Redis is back.
+ */
+function reviveWhenEndedByItself(client: Redis): void {
+  client.on('end', () => {
+    if (closedOnPurpose.has(client)) return;
+    setTimeout(() => {
+      if (closedOnPurpose.has(client) || client.status !== 'end') return;
+      client.connect().catch(() => undefined); // the next 'end' tries again
+    }, RECONNECT_MAX_MS).unref();
+  });
+}
 
 /** Creates a connection that is not connected yet: call `connectRedis` on it. */
 export function createRedisClient(
@@ -66,6 +91,7 @@ export function createRedisClient(
   };
   const client = createClient(connection, common, options.commandTimeoutMs);
   targets.set(client, describeTarget(connection));
+  if (client instanceof Redis) reviveWhenEndedByItself(client);
   return client;
 }
 
@@ -158,7 +184,7 @@ export async function connectRedis(
       client.off('sentinelError', onSentinelError);
       client.off('node error', onNodeError);
       if (failure === undefined) return resolve();
-      client.disconnect();
+      disconnectRedis(client);
       reject(new RedisConnectError(target, failure));
     };
     // A failed round of sentinels or seeds is best told by its parts; any other error (the
@@ -226,7 +252,7 @@ export async function openRedisClients<Purpose extends ConnectionPurpose>(
     );
   } catch (error) {
     // connectRedis disconnected the one that failed; the others would keep retrying.
-    for (const client of all) if (client.status !== 'end') client.disconnect();
+    for (const client of all) if (client.status !== 'end') disconnectRedis(client);
     throw error;
   }
   return clients;
@@ -239,11 +265,12 @@ export async function closeRedisClients(clients: readonly RedisClient[]): Promis
       // Already closed (the stream follower's stop() disconnects its reader): disconnecting
       // again would make ioredis arm a 2 s timer on the old socket, holding the process open.
       .filter((client) => client.status !== 'end')
-      .map((client) =>
-        client.quit().then(
+      .map((client) => {
+        closedOnPurpose.add(client);
+        return client.quit().then(
           () => undefined,
           () => client.disconnect(),
-        ),
-      ),
+        );
+      }),
   );
 }

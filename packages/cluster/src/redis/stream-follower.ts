@@ -10,7 +10,7 @@ import type { DistributionConnection, DistributionSnapshot, TickBatch } from '..
 import type { ClusterLogger } from '../logger';
 import { decodeEntry, decodeTicker, type StreamEntry } from './batch-codec';
 import type { ClusterKeys } from './keys';
-import { connectRedis, type RedisClient } from './redis-client';
+import { connectRedis, disconnectRedis, type RedisClient } from './redis-client';
 
 export interface StreamFollowerOptions {
   /** A connection used only by this follower (XREAD BLOCK holds it). */
@@ -54,7 +54,7 @@ export class StreamFollower {
     if (!this.running) return;
     this.running = false;
     // Interrupts a blocked XREAD; the loop sees running === false and ends.
-    this.options.client.disconnect();
+    disconnectRedis(this.options.client);
     await this.loop;
   }
 
