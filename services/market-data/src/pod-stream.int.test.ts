@@ -40,9 +40,12 @@ describe('market-data pod streaming from the simulator', () => {
     const sent: SimEvent[] = [];
     const off = harness.sim.onEvent((event) => sent.push(event));
     try {
-      await waitFor(async () => (await harness.get('/v1/prices/BTCUSDT')).status === 200, {
-        timeoutMs: 5_000,
-      });
+      // Both symbols have a price before the stream opens, so its snapshot must hold both.
+      for (const symbol of ['BTCUSDT', 'ETHUSDT'])
+        await waitFor(async () => (await harness.get(`/v1/prices/${symbol}`)).status === 200, {
+          timeoutMs: 5_000,
+          what: `a price for ${symbol}`,
+        });
       sse = await openSse(`${harness.url}/v1/stream?symbols=BTCUSDT,ETHUSDT`);
       expect(sse.status).toBe(200);
       expect(sse.headers['content-type']).toBe('text/event-stream; charset=utf-8');
