@@ -1,4 +1,5 @@
 export * from './engine';
+export * from './candle-book';
 export * from './candle-codec';
 export * from './candle-history-options';
 export * from './candle-ranges';

@@ -8,11 +8,11 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Registry } from 'prom-client';
-import type { Engine, ScannerHeartbeatWatch } from '@tickwire/cluster';
+import { CandleBook, type Engine, type ScannerHeartbeatWatch } from '@tickwire/cluster';
 import type { Logger } from '@tickwire/observability';
 import { createServiceServer } from '@tickwire/service';
 import { RestClient } from '@tickwire/service';
-import { CandleBackfill, CandleBook, CandleReader } from './candles';
+import { CandleBackfill, CandleReader } from './candles';
 import type { Config } from './config';
 import type { ExchangeEndpoint } from './exchange-endpoints';
 import { feedHub } from './hub/distribution-feed';

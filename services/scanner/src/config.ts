@@ -4,11 +4,13 @@
  * configuration table is generated from CONFIG_DOCS (`pnpm docs:config`).
  */
 import { z } from 'zod';
+import { DEFAULT_NAMESPACE } from '@tickwire/cluster';
 import {
   checkElectionConfig,
   checkRedisConfig,
   electionConfigShape,
   ELECTION_CONFIG_DOCS,
+  envInteger,
   envList,
   envMilliseconds,
   envNamespace,
@@ -21,6 +23,8 @@ import {
   type ConfigDocs,
   type ConfigTable,
 } from '@tickwire/service';
+import { DEFAULT_DELIVERY_WORKER_OPTIONS } from './delivery/delivery-worker';
+import { DEFAULT_DISCORD_WEBHOOK_SENDER_OPTIONS } from './delivery/discord-webhook-sender';
 
 /** Exchanges whose symbols a watchlist may hold; bare symbols belong to DEFAULT_EXCHANGE. */
 export const EXCHANGE_IDS = ['binance', 'coinbase', 'finnhub'] as const;
@@ -31,8 +35,19 @@ const shape = {
   SCANNER_NAMESPACE: envNamespace().default('tws'),
   ...electionConfigShape(),
   SCAN_INTERVAL_MS: envMilliseconds(1_000, 3_600_000).default(60_000),
+  SCAN_CONCURRENCY: envInteger(1, 1_024).default(16),
+  MARKET_DATA_NAMESPACE: envNamespace().default(DEFAULT_NAMESPACE),
   DEFAULT_EXCHANGE: z.enum(EXCHANGE_IDS).default('binance'),
   WEBHOOK_HOST_ALLOWLIST: envWebhookHosts().default([]),
+  DELIVERY_CONCURRENCY: envInteger(1, 1_024).default(DEFAULT_DELIVERY_WORKER_OPTIONS.maxDestinationsInFlight),
+  DELIVERY_MAX_ATTEMPTS: envInteger(1, 100).default(DEFAULT_DELIVERY_WORKER_OPTIONS.maxAttempts),
+  DELIVERY_TIMEOUT_MS: envMilliseconds(100, 120_000).default(
+    DEFAULT_DISCORD_WEBHOOK_SENDER_OPTIONS.timeoutMs,
+  ),
+  DELIVERY_CLAIM_IDLE_MS: envMilliseconds(1_000, 3_600_000).default(
+    DEFAULT_DELIVERY_WORKER_OPTIONS.claimIdleMs,
+  ),
+  DELIVERY_USERNAME: z.string().trim().min(1).max(80).optional(),
 };
 const schema = z.object(shape);
 
@@ -40,6 +55,16 @@ const configSchema = schema.superRefine((config, ctx) => {
   const problem = (path: string, message: string) => ctx.addIssue({ code: 'custom', path: [path], message });
   checkRedisConfig(config, problem, { required: true });
   checkElectionConfig(config, problem);
+  if (config.MARKET_DATA_NAMESPACE === config.SCANNER_NAMESPACE)
+    problem(
+      'MARKET_DATA_NAMESPACE',
+      'must differ from SCANNER_NAMESPACE (the pods and the scanner elect apart)',
+    );
+  if (config.DELIVERY_CLAIM_IDLE_MS <= config.DELIVERY_TIMEOUT_MS)
+    problem(
+      'DELIVERY_CLAIM_IDLE_MS',
+      'must exceed DELIVERY_TIMEOUT_MS, or a live request could be taken over and sent twice',
+    );
 });
 
 export type Config = z.infer<typeof schema>;
@@ -57,11 +82,21 @@ export const CONFIG_DOCS: ConfigDocs<Config> = {
     "Key prefix and hash tag of the scanner's keys (`<ns>:{<ns>}:leader`, `...:strategy:<id>`, `...:signals`); replicas of one scanner share it. Keep it apart from the pods' `REDIS_NAMESPACE`, and give the pods the same value to see the scanner's heartbeat in their `/health`.",
   ...ELECTION_CONFIG_DOCS,
   SCAN_INTERVAL_MS:
-    'How often the active scanner evaluates every strategy (ms); `/health` warns when the last scan is older than two intervals.',
+    'How often the active scanner runs its safety-net scan (ms): it catches up closes it missed and evaluates open candles for `openCandle` strategies (closed candles are evaluated as they close); `/health` warns when the last scan is older than two intervals.',
+  SCAN_CONCURRENCY: 'Series (symbol, interval) a scan evaluates at once.',
+  MARKET_DATA_NAMESPACE:
+    "The market-data pods' `REDIS_NAMESPACE`: where the scanner reads candle history, closes and ticks, and registers its watchlists' symbols so the leader subscribes them.",
   DEFAULT_EXCHANGE:
     "Exchange of bare watchlist symbols (`BTCUSDT`): `binance`, `coinbase` or `finnhub`; keep it the pods' first `EXCHANGES`. Prefixed symbols (`COINBASE:BTC-USD`) name their own.",
   WEBHOOK_HOST_ALLOWLIST:
     "Hosts besides Discord's (`discord.com`, `discordapp.com`, `canary.discord.com`, `ptb.discord.com`) that webhook destinations may point at (comma list, e.g. a relay), over https; an entry with a scheme is an origin allowed as written (`http://127.0.0.1:9000`, a local relay or test server). The URL keeps Discord's path `/api/webhooks/<id>/<token>`.",
+  DELIVERY_CONCURRENCY: 'Destinations (webhooks) served at once; each gets one message at a time.',
+  DELIVERY_MAX_ATTEMPTS:
+    'Failed attempts (network, timeout, 5xx) before a signal is dead-lettered with the last reason; retries back off with full jitter from 1 s to 60 s.',
+  DELIVERY_TIMEOUT_MS: 'Time limit of one webhook request (ms).',
+  DELIVERY_CLAIM_IDLE_MS:
+    'Signals another replica read and left unacknowledged this long are taken over (it died mid-delivery) (ms); must exceed `DELIVERY_TIMEOUT_MS`.',
+  DELIVERY_USERNAME: "Sender name shown on every Discord message; unset: the webhook's own name.",
 };
 
 /** The README's configuration table of the scanner (`pnpm docs:config`). */

@@ -37,6 +37,39 @@ export function createScannerMetrics(registry: Registry) {
       buckets: SCAN_BUCKETS_SECONDS,
       registers,
     }),
+    evaluations: new Counter({
+      name: name('evaluations_total'),
+      help: 'Strategy evaluations on one candle of one symbol (closed or open).',
+      registers,
+    }),
+    signals: new Counter({
+      name: name('signals_total'),
+      help: 'Signals detected, by what the signal log did: stored, duplicate (stored before: a replay) or cooldown (refused).',
+      labelNames: ['outcome'],
+      registers,
+    }),
+    enqueued: new Counter({
+      name: name('signals_enqueued_total'),
+      help: 'Signals handed to a destination queue, by outcome (queued, duplicate, disabled, full).',
+      labelNames: ['outcome'],
+      registers,
+    }),
+    evaluationErrors: new Counter({
+      name: name('evaluation_errors_total'),
+      help: 'Series whose evaluation failed (a Redis read or write); retried at the next close or scan.',
+      registers,
+    }),
+    series: new Gauge({
+      name: name('series'),
+      help: 'Candle series (symbol, interval) the active scanner holds in memory.',
+      registers,
+    }),
+    closeToSignal: new Histogram({
+      name: name('close_to_signal_seconds'),
+      help: "From a candle's close time to its signal's store (closed candles, live closes only).",
+      buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+      registers,
+    }),
     fencedWrites: new Counter({
       name: name('fenced_writes_total'),
       help: 'Writes refused because this replica was no longer the active scanner.',

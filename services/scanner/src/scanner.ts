@@ -1,9 +1,11 @@
 /**
  * A scanner replica, assembled: the election (under the scanner's namespace) with the Redis
- * connection the stores share, the catalog and signal log, the active replica's work (started
- * and stopped by the election), the heartbeat watch for `/health`, and the HTTP API. Every
- * replica serves the API; only the active one scans. Stops in reverse order, the active work
- * before the lease is released, so two replicas never scan at once.
+ * connection the stores share, the catalog, signal log and delivery queues, the view of the
+ * market-data cluster (candles, ticks, symbol interest), the active replica's work (evaluation,
+ * scans, delivery, interest; started and stopped by the election), the heartbeat watch for
+ * `/health`, and the HTTP API. Every replica serves the API and follows the market data (warm
+ * for a failover); only the active one evaluates and delivers. Stops in reverse order, the
+ * active work before the lease is released, so two replicas never scan at once.
  */
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -13,10 +15,25 @@ import type { Lifecycle } from '@tickwire/core';
 import type { Logger } from '@tickwire/observability';
 import { createServiceServer, type Readiness } from '@tickwire/service';
 import type { Config } from './config';
+import {
+  createDeliveryMetrics,
+  DeliveryQueue,
+  DeliveryWorker,
+  deliveryKeys,
+  DiscordWebhookSender,
+  DISCORD_WEBHOOK_HOSTS,
+} from './delivery';
+import { Evaluator } from './evaluation/evaluator';
+import { InterestKeeper } from './evaluation/interest-keeper';
+import type { MarketData } from './evaluation/market-data';
+import { SeriesBook } from './evaluation/series-book';
+import { SignalEmitter } from './evaluation/signal-emitter';
+import { StrategyIndex } from './evaluation/strategy-index';
 import { Heartbeat } from './heartbeat/heartbeat';
 import { createApp } from './http/app';
 import { createScannerMetrics, type ScannerMetrics } from './metrics';
 import { ScanLoop, ScannerRole, type Scan } from './role';
+import { ActiveWork } from './role/active-work';
 import { SignalLog } from './signals/signal-log';
 import { scannerHealth } from './status';
 import { CatalogStore, ScannerScripts, scannerKeys } from './store';
@@ -27,18 +44,21 @@ export interface ScannerDependencies {
   registry: Registry;
   /** From `RedisLeadership.create`; the scanner owns it from here and closes it on stop. */
   leadership: RedisLeadership;
-  /** One scan of every strategy. Until evaluation is wired in, a scan finds nothing. */
+  /** From `MarketData.open`; the scanner owns it from here and closes it on stop. */
+  market: MarketData;
+  /** Replaces the evaluator's scan (tests of the scan loop and heartbeat); closes are evaluated all the same. */
   scan?: Scan;
 }
 
 /** How often a replica reads the heartbeat for `/health`, at most (ms). */
 const MAX_HEARTBEAT_POLL_MS = 5_000;
-const nothingToScan: Scan = async () => ({ signalsDetected: 0, status: 'ok' });
 
 export class Scanner implements Lifecycle {
   readonly catalog: CatalogStore;
   readonly signals: SignalLog;
   readonly heartbeat: Heartbeat;
+  readonly deliveryQueue: DeliveryQueue;
+  private readonly strategies: StrategyIndex;
   private readonly log: Logger;
   private readonly metrics: ScannerMetrics;
   private readonly role: ScannerRole;
@@ -75,17 +95,74 @@ export class Scanner implements Lifecycle {
       namespace: config.SCANNER_NAMESPACE,
       pollMs: Math.min(MAX_HEARTBEAT_POLL_MS, config.SCAN_INTERVAL_MS),
     });
+    this.deliveryQueue = new DeliveryQueue(leadership.commands, deliveryKeys(config.SCANNER_NAMESPACE));
+    const deliveryMetrics = createDeliveryMetrics(deps.registry, () => this.deliveryQueue.depth());
+    const sender = new DiscordWebhookSender({ timeoutMs: config.DELIVERY_TIMEOUT_MS });
+    this.strategies = new StrategyIndex(this.catalog);
+    const onFenced = (reason: string) => leadership.election.stepDown(reason);
     this.role = new ScannerRole({
       logger,
       metrics: this.metrics,
       onActive: () =>
-        new ScanLoop({
-          scan: deps.scan ?? nothingToScan,
-          intervalMs: config.SCAN_INTERVAL_MS,
-          heartbeat: this.heartbeat,
-          onFenced: (reason) => leadership.election.stepDown(reason),
-          logger: logger.child({ component: 'scan-loop' }),
-          metrics: this.metrics,
+        new ActiveWork({
+          lastScanAt: async () => {
+            const last = await this.heartbeat.read();
+            return last ? Date.parse(last.lastScanAt) : undefined;
+          },
+          scanIntervalMs: config.SCAN_INTERVAL_MS,
+          logger: logger.child({ component: 'active' }),
+          build: (evaluateFrom) => {
+            const worker = new DeliveryWorker({
+              queue: this.deliveryQueue,
+              sender,
+              directory: {
+                webhookUrl: async (id) => (await this.catalog.destinationsByIds([id]))[0]?.url,
+              },
+              consumer: config.INSTANCE_ID,
+              logger,
+              metrics: deliveryMetrics,
+              allowedWebhookHosts: [...DISCORD_WEBHOOK_HOSTS, ...config.WEBHOOK_HOST_ALLOWLIST],
+              maxDestinationsInFlight: config.DELIVERY_CONCURRENCY,
+              maxAttempts: config.DELIVERY_MAX_ATTEMPTS,
+              claimIdleMs: config.DELIVERY_CLAIM_IDLE_MS,
+              ...(config.DELIVERY_USERNAME ? { username: config.DELIVERY_USERNAME } : {}),
+            });
+            const evaluator = new Evaluator({
+              index: this.strategies,
+              book: new SeriesBook({ candles: deps.market.candles, evaluateFrom }),
+              source: deps.market,
+              emitter: new SignalEmitter({
+                signals: this.signals,
+                queue: this.deliveryQueue,
+                onQueued: () => worker.wake(),
+                metrics: this.metrics,
+                logger: logger.child({ component: 'signals' }),
+              }),
+              concurrency: config.SCAN_CONCURRENCY,
+              onFenced,
+              metrics: this.metrics,
+              logger: logger.child({ component: 'evaluator' }),
+            });
+            return {
+              evaluator,
+              worker,
+              keeper: new InterestKeeper({
+                interest: deps.market.interest,
+                symbols: async () => [
+                  ...new Set([...(await this.strategies.current()).values()].map((s) => s.symbol)),
+                ],
+                logger: logger.child({ component: 'interest' }),
+              }),
+              loop: new ScanLoop({
+                scan: deps.scan ?? (() => evaluator.scan()),
+                intervalMs: config.SCAN_INTERVAL_MS,
+                heartbeat: this.heartbeat,
+                onFenced,
+                logger: logger.child({ component: 'scan-loop' }),
+                metrics: this.metrics,
+              }),
+            };
+          },
         }),
     });
     this.server = createServiceServer(
@@ -107,6 +184,7 @@ export class Scanner implements Lifecycle {
     const { election } = this.deps.leadership;
     try {
       await this.heartbeatWatch.start();
+      await this.deps.market.start();
       await this.listen();
       this.unsubscribe = election.onChange((state) => this.role.onLeadership(state));
       await election.start();
@@ -155,6 +233,7 @@ export class Scanner implements Lifecycle {
       this.server.closeIdleConnections();
       await closed;
       await this.heartbeatWatch.stop();
+      await this.deps.market.stop();
       await this.deps.leadership.close();
     } finally {
       clearTimeout(grace);

@@ -7,7 +7,7 @@
 import { DEFAULT_CANDLE_CLOSE_GRACE_MS, CANDLE_INTERVAL_MS, type Candle } from '@tickwire/core';
 import { uncoveredCandleRanges, type CandleHistory, type CandleSeriesKey } from '@tickwire/cluster';
 import type { BackfillState, CandleBackfill } from './candle-backfill';
-import type { CandleBook } from './candle-book';
+import type { CandleBook } from '@tickwire/cluster';
 import { wantedCandleRange } from './candle-window';
 
 export interface CandleReaderOptions {

@@ -1,5 +1,4 @@
 /** Candles: every pod's open candles and closes, the leader's backfill, and what /v1/candles reads. */
-export { CandleBook, CANDLE_CLOSE_CHECK_MS, type CandleCloseHandler } from './candle-book';
 export { CandleBackfill, CANDLE_BACKFILL_CALLER, type BackfillState } from './candle-backfill';
 export { CandleReader, type CandleAnswer } from './candle-reader';
 export { wantedCandleRange } from './candle-window';

@@ -1,8 +1,7 @@
-import { MemoryEngine, isNotLeaderError } from '@tickwire/cluster';
+import { CandleBook, MemoryEngine, isNotLeaderError } from '@tickwire/cluster';
 import type { Ticker } from '@tickwire/core';
 import { createLogger } from '@tickwire/observability';
 import { waitFor } from '@tickwire/testkit';
-import { CandleBook } from '../candles';
 import { CandleWriter } from './candle-writer';
 
 const MINUTE = 60_000;

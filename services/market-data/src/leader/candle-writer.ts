@@ -5,9 +5,9 @@
  * append means this pod no longer leads.
  */
 import type { Candle, Lifecycle } from '@tickwire/core';
-import type { CandleHistory } from '@tickwire/cluster';
+import type { CandleBook, CandleHistory } from '@tickwire/cluster';
 import { RepeatedFailureLog, type Logger } from '@tickwire/observability';
-import type { CandleBackfill, CandleBook } from '../candles';
+import type { CandleBackfill } from '../candles';
 
 export interface CandleWriterOptions {
   book: Pick<CandleBook, 'onClose'>;

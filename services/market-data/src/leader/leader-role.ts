@@ -7,7 +7,7 @@
  * A frame's updates go from the upstream straight to the publisher here: the pod that
  * assembled this component is not on the tick's path.
  */
-import { isNotLeaderError, type Engine, type LeadershipState } from '@tickwire/cluster';
+import { isNotLeaderError, type CandleBook, type Engine, type LeadershipState } from '@tickwire/cluster';
 import type { ExchangeId } from '@tickwire/core';
 import { fromCanonicalSymbol } from '@tickwire/exchanges';
 import type { Logger } from '@tickwire/observability';
@@ -16,7 +16,7 @@ import type { Config } from '../config';
 import type { ExchangeEndpoint } from '../exchange-endpoints';
 import type { PodMetrics } from '../metrics';
 import { Upstream, type UpstreamStatus } from '../upstream/upstream';
-import type { CandleBackfill, CandleBook } from '../candles';
+import type { CandleBackfill } from '../candles';
 import { CandleWriter } from './candle-writer';
 import { Publisher } from './publisher';
 import { SymbolDemand } from './symbol-demand';

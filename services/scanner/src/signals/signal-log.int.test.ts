@@ -70,6 +70,30 @@ describe('the signal log', () => {
     expect(ttl).toBeGreaterThan(29 * 86_400_000);
   });
 
+  it('keeps a cooldown in candle time: refused near the last signal, in either order, allowed past it', async () => {
+    const { leadership, log, keys } = await replica(freshNamespace(), 'a');
+    await leadership.election.start();
+    const hour = 3_600_000;
+    const base = 100 * hour;
+    const outcome = async (openTime: number) => {
+      const result = await log.append(signal(openTime), 3 * hour);
+      return result.stored ? 'stored' : result.reason;
+    };
+    expect(await outcome(base)).toBe('stored');
+    expect(await outcome(base)).toBe('duplicate');
+    expect(await outcome(base + 2 * hour)).toBe('cooldown');
+    // A replay of an earlier candle (a failover's catch-up) is held to the same window.
+    expect(await outcome(base - hour)).toBe('cooldown');
+    expect(await outcome(base + 3 * hour)).toBe('stored');
+    expect(await outcome(base + 4 * hour)).toBe('cooldown');
+    expect(await leadership.commands.xlen(keys.signals)).toBe(2);
+    expect(Number(await leadership.commands.get(keys.cooldown('strategy-1', 'BTCUSDT')))).toBe(
+      base + 3 * hour,
+    );
+    // Without a cooldown, every candle may signal.
+    expect((await log.append(signal(base + 4 * hour), 0)).stored).toBe(true);
+  });
+
   it('refuses an append from a scanner whose epoch is over, writing nothing', async () => {
     const namespace = freshNamespace();
     const old = await replica(namespace, 'old');

@@ -40,7 +40,10 @@ export interface SignalPage {
   nextCursor: string | null;
 }
 
-export type AppendResult = { stored: true; streamId: string } | { stored: false };
+export type AppendResult =
+  | { stored: true; streamId: string }
+  /** `duplicate`: stored before (a replay); `cooldown`: its strategy signalled this symbol too recently. */
+  | { stored: false; reason: 'duplicate' | 'cooldown' };
 
 export interface SignalLogOptions {
   client: RedisClient;
@@ -54,19 +57,20 @@ export class SignalLog {
   constructor(private readonly options: SignalLogOptions) {}
 
   /**
-   * Stores `signal` unless it was stored before. Throws NotLeaderError when this scanner is not
-   * (or no longer) the active one: then nothing was written.
+   * Stores `signal` unless it was stored before or its strategy is cooling down on the symbol
+   * (`cooldownMs` of candle time around its last signal there; 0: no cooldown). Throws
+   * NotLeaderError when this scanner is not (or no longer) the active one: then nothing was written.
    */
-  async append(signal: Signal): Promise<AppendResult> {
+  async append(signal: Signal, cooldownMs = 0): Promise<AppendResult> {
     const fence = this.options.fence();
     if (!fence) throw new NotLeaderError('signal append', this.options.keys.election.leader);
-    const streamId = await this.options.scripts.appendSignal(
+    return this.options.scripts.appendSignal(
       fence.value,
       SIGNAL_RETENTION_MS,
       signal,
       JSON.stringify(signal),
+      cooldownMs,
     );
-    return streamId === undefined ? { stored: false } : { stored: true, streamId };
   }
 
   /** Newest first. */

@@ -34,6 +34,8 @@ export interface ScannerKeys {
   readonly signals: string;
   /** String with a TTL: the signal with this id was stored (dedupe). */
   signalSeen(signalId: string): string;
+  /** String with a TTL: open time of the candle of a strategy's last signal on a symbol (its cooldown). */
+  cooldown(strategyId: string, symbol: string): string;
 }
 
 export function scannerKeys(namespace: string): ScannerKeys {
@@ -55,6 +57,7 @@ export function scannerKeys(namespace: string): ScannerKeys {
     watched: `${prefix}watched`,
     signals: `${prefix}signals`,
     signalSeen: (id) => `${prefix}signal:${id}`,
+    cooldown: (strategyId, symbol) => `${prefix}cooldown:${strategyId}:${symbol}`,
   };
 }
 

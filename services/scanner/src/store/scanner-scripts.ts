@@ -1,12 +1,13 @@
 /** The one typed module through which the scanner's Lua scripts in ./lua are called. */
 import { join } from 'node:path';
 import { defineLuaCommands, type LuaFunction, type RedisClient } from '@tickwire/cluster';
+import type { AppendResult } from '../signals/signal-log';
 import type { ScannerKeys } from './keys';
 import { checkReply } from './store-errors';
 
 const SCRIPT_FILES = {
   writeCatalog: 'write-catalog-1.lua',
-  appendSignal: 'append-signal-3.lua',
+  appendSignal: 'append-signal-4.lua',
 } as const;
 
 /** One catalog operation, as write-catalog-1.lua takes it: command, key, arguments. */
@@ -42,24 +43,35 @@ export class ScannerScripts {
    * Stores a signal once, fenced by `fenceValue`; returns its stream id, or undefined when it
    * was stored before. Throws NotLeaderError when this scanner is not the active one.
    */
+  /**
+   * Stores a signal once (see append-signal-4.lua): its new entry id; or not, as a `duplicate`
+   * (stored before) or in `cooldown` (its strategy signalled this symbol less than `cooldownMs`
+   * of candle time away). Throws NotLeaderError when the fence no longer holds.
+   */
   async appendSignal(
     fenceValue: string,
     retentionMs: number,
-    signal: { id: string; ownerId: string; strategyId: string; symbol: string },
+    signal: { id: string; ownerId: string; strategyId: string; symbol: string; candleOpenTime: number },
     json: string,
-  ): Promise<string | undefined> {
+    cooldownMs: number,
+  ): Promise<AppendResult> {
     const reply = await this.scripts.appendSignal(
       this.keys.election.leader,
       this.keys.signals,
       this.keys.signalSeen(signal.id),
+      this.keys.cooldown(signal.strategyId, signal.symbol),
       fenceValue,
       retentionMs,
       signal.ownerId,
       signal.strategyId,
       signal.symbol,
       json,
+      signal.candleOpenTime,
+      cooldownMs,
     );
     const checked = checkReply(reply, 'signal append', fenceValue);
-    return checked === 0 ? undefined : (checked as string);
+    if (checked === 0) return { stored: false, reason: 'duplicate' };
+    if (checked === 1) return { stored: false, reason: 'cooldown' };
+    return { stored: true, streamId: checked as string };
   }
 }

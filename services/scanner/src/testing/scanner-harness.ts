@@ -5,6 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import { createLogger, createMetricsRegistry } from '@tickwire/observability';
 import { loadConfig, type Config } from '../config';
+import { MarketData } from '../evaluation/market-data';
 import { createLeadership } from '../leadership-factory';
 import type { Scan } from '../role';
 import { Scanner } from '../scanner';
@@ -34,6 +35,7 @@ export async function startScannerHarness(
     HOST: '127.0.0.1',
     REDIS_URL: redisUrl,
     SCANNER_NAMESPACE: freshNamespace(),
+    MARKET_DATA_NAMESPACE: freshNamespace(),
     LEADER_LEASE_MS: '1000',
     LEADER_RENEW_MS: '250',
     LEADER_RENEW_DEADLINE_MS: '700',
@@ -47,6 +49,7 @@ export async function startScannerHarness(
     logger,
     registry: createMetricsRegistry({ defaultMetrics: false }),
     leadership: await createLeadership(config, logger),
+    market: await MarketData.open(config, logger),
     ...(scan ? { scan } : {}),
   });
   await scanner.start();

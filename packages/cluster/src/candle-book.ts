@@ -1,6 +1,7 @@
 /**
- * Every pod's candle aggregation: the open candle of each symbol and interval, built from the
- * batches the distribution delivers (the same ticks on every pod), and the closes. A candle
+ * Candle aggregation from the distribution: the open candle of each symbol and interval, built
+ * from the batches the distribution delivers (the same ticks on every pod and on the scanner),
+ * and the closes. A candle
  * closes when a tick of a later interval arrives, or, in a quiet market, when a timer finds its
  * interval ended more than `graceMs` ago (late ticks get that long to land in it). Closes of a
  * series' first candle are not reported: the pod joined in its middle and missed trades. Only
@@ -13,7 +14,7 @@ import {
   type CandleInterval,
   type Lifecycle,
 } from '@tickwire/core';
-import type { TickBatch } from '@tickwire/cluster';
+import type { TickBatch } from './engine';
 
 /** How often quiet candles are looked for (ms): a close is at most this late after the grace. */
 export const CANDLE_CLOSE_CHECK_MS = 500;

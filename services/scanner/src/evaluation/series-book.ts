@@ -1,0 +1,174 @@
+/**
+ * The evaluator's candle series, one per watched (symbol, interval), loaded from the cluster's
+ * candle history and kept up to date incrementally: a close that follows the last candle is one
+ * `addClosed`; a gap (a missed close event, a failover) reads the missing candles from the
+ * store. Every closed candle is handed to `onClosed` exactly once per series lifetime, in order,
+ * with the series positioned at it; after a (re)load, only candles that closed at or after
+ * `evaluateFrom` are handed over (older ones are history, evaluated by whoever was active then).
+ * Work on one series runs alone (a promise chain per series); different series run in parallel.
+ */
+import { CANDLE_INTERVAL_MS, type Candle } from '@tickwire/core';
+import type { CandleHistory } from '@tickwire/cluster';
+import { CandleSeries, candlesNeeded, indicatorsOf, type SeriesView } from '../strategy';
+import type { WatchedSeries } from './strategy-index';
+
+export type ClosedCandleHandler = (view: SeriesView, candle: Candle) => void;
+
+export interface SeriesBookOptions {
+  candles: Pick<CandleHistory, 'closed' | 'requestBackfill'>;
+  /** Candles that closed before this (ms since the epoch) are not evaluated after a load. */
+  evaluateFrom: number;
+  now?: () => number;
+}
+
+interface Entry {
+  series: CandleSeries;
+  /** Closed candles the series holds at most (what its strategies need). */
+  capacity: number;
+  tracked: Set<string>;
+  /** Open time of the last candle handed to `onClosed` (or skipped as history). */
+  evaluatedThrough: number;
+}
+
+/** Closed candles read at once when catching up a gap. */
+const MAX_CATCH_UP_CANDLES = 1_000;
+
+export class SeriesBook {
+  private readonly entries = new Map<string, Entry>();
+  /** The work queued on each series: the next runs when the last has settled. */
+  private readonly chains = new Map<string, Promise<void>>();
+  private readonly now: () => number;
+
+  constructor(private readonly options: SeriesBookOptions) {
+    this.now = options.now ?? Date.now;
+  }
+
+  /** Series held. */
+  size(): number {
+    return this.entries.size;
+  }
+
+  /**
+   * Brings the series up to date (with `hint`, a close just announced, when there is one) and
+   * hands every new closed candle to `onClosed`; then runs `after` on the series (the open
+   * candle's evaluation), still alone on it.
+   */
+  advance(
+    watched: WatchedSeries,
+    onClosed: ClosedCandleHandler,
+    options: { hint?: Candle; after?: (series: CandleSeries) => void } = {},
+  ): Promise<void> {
+    const next = (this.chains.get(watched.key) ?? Promise.resolve()).then(() =>
+      this.advanceAlone(watched, onClosed, options),
+    );
+    // The chain never rejects, so one failed read does not stop later work on the series.
+    this.chains.set(
+      watched.key,
+      next.catch(() => undefined),
+    );
+    return next;
+  }
+
+  /** Forgets the series no strategy watches any more. */
+  retain(keys: ReadonlySet<string>): void {
+    for (const key of this.entries.keys()) if (!keys.has(key)) this.entries.delete(key);
+    for (const key of this.chains.keys()) if (!keys.has(key)) this.chains.delete(key);
+  }
+
+  private async advanceAlone(
+    watched: WatchedSeries,
+    onClosed: ClosedCandleHandler,
+    options: { hint?: Candle; after?: (series: CandleSeries) => void },
+  ): Promise<void> {
+    const needed = Math.max(...watched.strategies.map((s) => candlesNeeded(s.document.when)));
+    let entry = this.entries.get(watched.key);
+    if (!entry || entry.capacity < needed) {
+      entry = await this.load(watched, needed, entry, onClosed);
+    } else {
+      this.track(entry, watched);
+      await this.catchUp(watched, entry, onClosed, options.hint);
+    }
+    options.after?.(entry.series);
+  }
+
+  private async load(
+    watched: WatchedSeries,
+    capacity: number,
+    previous: Entry | undefined,
+    onClosed: ClosedCandleHandler,
+  ): Promise<Entry> {
+    const intervalMs = CANDLE_INTERVAL_MS[watched.interval];
+    const evaluateFrom = previous ? previous.evaluatedThrough + 1 : this.options.evaluateFrom - intervalMs;
+    const catchUp = Math.min(MAX_CATCH_UP_CANDLES, Math.ceil((this.now() - evaluateFrom) / intervalMs) + 1);
+    const stored = await this.options.candles.closed(
+      { symbol: watched.symbol, interval: watched.interval },
+      capacity + Math.max(0, catchUp),
+    );
+    const entry: Entry = {
+      series: new CandleSeries(capacity),
+      capacity,
+      tracked: new Set(),
+      evaluatedThrough: previous?.evaluatedThrough ?? -1,
+    };
+    this.track(entry, watched);
+    for (const candle of stored) {
+      if (entry.series.addClosed(candle) !== 'added') continue;
+      // A candle evaluates once it closed at or after `evaluateFrom` (its close time is openTime + interval).
+      const isNew = previous ? candle.openTime > previous.evaluatedThrough : candle.openTime >= evaluateFrom;
+      if (isNew) onClosed(entry.series.view(false), candle);
+      entry.evaluatedThrough = Math.max(entry.evaluatedThrough, candle.openTime);
+    }
+    this.entries.set(watched.key, entry);
+    if (stored.length < capacity) {
+      // Fewer candles than the strategies read: ask the leader to backfill (it fetches a range once).
+      await this.options.candles.requestBackfill({ symbol: watched.symbol, interval: watched.interval });
+    }
+    return entry;
+  }
+
+  private track(entry: Entry, watched: WatchedSeries): void {
+    for (const strategy of watched.strategies) {
+      const live = strategy.document.openCandle;
+      for (const spec of indicatorsOf(strategy.document.when)) {
+        const key = `${spec.kind}:${spec.source}:${spec.period}:${live ? 'live' : 'closed'}`;
+        if (entry.tracked.has(key)) continue;
+        entry.series.track(spec, live);
+        entry.tracked.add(key);
+      }
+    }
+  }
+
+  private async catchUp(
+    watched: WatchedSeries,
+    entry: Entry,
+    onClosed: ClosedCandleHandler,
+    hint: Candle | undefined,
+  ): Promise<void> {
+    const intervalMs = CANDLE_INTERVAL_MS[watched.interval];
+    const last = entry.series.lastClosed();
+    if (hint && last && hint.openTime <= last.openTime) return;
+    if (hint && (!last || hint.openTime === last.openTime + intervalMs)) {
+      this.append(entry, hint, onClosed);
+      return;
+    }
+    // Without a hint: is a candle that should have closed by now missing? (A quiet market has
+    // no candles at all: then the store has nothing newer either.)
+    const lastOpen = last?.openTime ?? -Infinity;
+    const newestClosedOpen = Math.floor(this.now() / intervalMs) * intervalMs - intervalMs;
+    if (!hint && lastOpen >= newestClosedOpen) return;
+    const missing = Number.isFinite(lastOpen)
+      ? Math.ceil((this.now() - lastOpen) / intervalMs) + 1
+      : entry.capacity;
+    const stored = await this.options.candles.closed(
+      { symbol: watched.symbol, interval: watched.interval },
+      Math.min(MAX_CATCH_UP_CANDLES, Math.max(1, missing)),
+    );
+    for (const candle of stored) if (candle.openTime > lastOpen) this.append(entry, candle, onClosed);
+  }
+
+  private append(entry: Entry, candle: Candle, onClosed: ClosedCandleHandler): void {
+    if (entry.series.addClosed(candle) !== 'added') return;
+    if (candle.openTime > entry.evaluatedThrough) onClosed(entry.series.view(false), candle);
+    entry.evaluatedThrough = Math.max(entry.evaluatedThrough, candle.openTime);
+  }
+}
