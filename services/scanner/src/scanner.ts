@@ -129,7 +129,8 @@ export class Scanner implements Lifecycle {
             });
             const evaluator = new Evaluator({
               index: this.strategies,
-              book: new SeriesBook({ candles: deps.market.candles, evaluateFrom }),
+              book: new SeriesBook({ candles: deps.market.candles }),
+              evaluateFrom,
               source: deps.market,
               emitter: new SignalEmitter({
                 signals: this.signals,

@@ -1,13 +1,16 @@
 /**
  * The active scanner's evaluation: every strategy on every closed candle of the series it
- * watches, at the candle's close (the cluster announces closes) and, as a safety net, on the
- * periodic scan, which also catches up what a missed announcement or a failover left out and
- * evaluates open candles for the strategies that ask. Series are worked on with bounded
- * concurrency; indicators are incremental (see CandleSeries), so a scan costs the new candles
- * only. Signals go to the SignalEmitter; a refused (fenced) write ends the scan with the error,
- * so the scan loop steps the replica down.
+ * watches. Closes are read from the cluster's closes stream, in order, from a cursor: woken by
+ * each close announcement, and on every scan as a safety net (announcements are lossy). After
+ * a failover the cursor starts at `evaluateFrom`, so closes the previous active scanner may have
+ * missed are evaluated again (what it stored is deduplicated by the signal log). The periodic
+ * scan also evaluates open candles for the strategies that ask, and catches up series whose
+ * newest candle is older than the clock allows. Series are worked on with bounded concurrency;
+ * indicators are incremental (see CandleSeries), so a close costs its own evaluation only.
+ * Signals go to the SignalEmitter; a refused (fenced) write steps the replica down.
  */
 import { isNotLeaderError } from '@tickwire/cluster';
+import type { CandleHistory } from '@tickwire/cluster';
 import type { Candle, Lifecycle } from '@tickwire/core';
 import type { Logger } from '@tickwire/observability';
 import type { ScannerMetrics } from '../metrics';
@@ -20,18 +23,24 @@ import type { SignalEmitter } from './signal-emitter';
 import { seriesKey, type StrategyIndex, type WatchedSeries } from './strategy-index';
 
 /** Where closes and open candles come from (the cluster's candle history and the scanner's candle book). */
-export interface CandleSource {
+export interface CandleSource extends Pick<CandleHistory, 'closesAfter'> {
+  /** Announcements of closes (lossy: a wake-up, not the data). */
   onClose(listener: (candle: Candle) => void): () => void;
   open(symbol: string, interval: Candle['interval']): Candle | undefined;
 }
+
+/** Closes read from the stream per round trip. */
+const CLOSES_PAGE = 1_000;
 
 export interface EvaluatorOptions {
   index: Pick<StrategyIndex, 'current'>;
   book: SeriesBook;
   source: CandleSource;
   emitter: Pick<SignalEmitter, 'emit'>;
-  /** Series evaluated at once during a scan. */
+  /** Series evaluated at once. */
   concurrency: number;
+  /** Closes stored from this time on (ms since the epoch) are evaluated. */
+  evaluateFrom: number;
   /** Called when a write was refused because another replica is active now. */
   onFenced(reason: string): void;
   metrics: ScannerMetrics;
@@ -47,73 +56,128 @@ interface Detected {
 export class Evaluator implements Lifecycle {
   private readonly now: () => number;
   private unsubscribe: (() => void) | undefined;
-  private readonly inFlight = new Set<Promise<unknown>>();
+  /** The last close handled: its stream id. */
+  private cursor: string;
+  private pumping: Promise<void> | undefined;
+  private pumpAgain = false;
+  /** Signals stored since the last scan (what its heartbeat reports). */
+  private storedSinceScan = 0;
+  /** A series failed since the last scan (its heartbeat says degraded). */
+  private failedSinceScan = false;
+  private fencedError: Error | undefined;
   /** Open-candle signals already emitted: `<strategy> <symbol>` -> candle open time. */
   private readonly firedOpen = new Map<string, number>();
 
   constructor(private readonly options: EvaluatorOptions) {
     this.now = options.now ?? Date.now;
+    this.cursor = `${Math.max(0, Math.floor(options.evaluateFrom))}-0`;
   }
 
   async start(): Promise<void> {
-    this.unsubscribe ??= this.options.source.onClose((candle) => this.track(this.onClose(candle)));
+    this.unsubscribe ??= this.options.source.onClose(() => this.wake());
+    this.wake();
   }
 
-  /** Stops following closes and waits for the evaluations under way. */
+  /** Stops following closes and waits for the evaluation under way. */
   async stop(): Promise<void> {
     this.unsubscribe?.();
     this.unsubscribe = undefined;
-    await Promise.allSettled([...this.inFlight]);
+    this.pumpAgain = false;
+    await this.pumping;
   }
 
-  /** One pass over every watched series; resolves with the signals stored. Throws NotLeaderError when fenced. */
+  /** Reads the closes stream now (or once more after the read under way). */
+  wake(): void {
+    if (this.pumping) {
+      this.pumpAgain = true;
+      return;
+    }
+    this.pumping = this.pumpUntilIdle().finally(() => (this.pumping = undefined));
+  }
+
+  /**
+   * One pass: the closes not read yet, then every watched series (open candles, lagging
+   * series). Resolves with the signals stored since the last scan.
+   */
   async scan(): Promise<ScanOutcome> {
-    const { index, book, concurrency, metrics } = this.options;
+    this.wake();
+    await this.pumping;
+    const { index, book, metrics } = this.options;
     const watched = [...(await index.current()).values()];
     book.retain(new Set(watched.map((series) => series.key)));
-    let signalsDetected = 0;
-    let failed = 0;
-    let fenced: Error | undefined;
+    await this.forEachBounded(watched, (series) => this.evaluateSeries(series, undefined, true));
+    metrics.series.set(book.size());
+    // When fenced, the replica is stepping down; the heartbeat write that follows is refused too.
+    const outcome: ScanOutcome = {
+      signalsDetected: this.storedSinceScan,
+      status: this.failedSinceScan ? 'degraded' : 'ok',
+    };
+    this.storedSinceScan = 0;
+    this.failedSinceScan = false;
+    return outcome;
+  }
+
+  private async pumpUntilIdle(): Promise<void> {
+    do {
+      this.pumpAgain = false;
+      try {
+        await this.pump();
+      } catch (error) {
+        // The stream could not be read: the next wake-up or scan reads from the same cursor.
+        this.failedSinceScan = true;
+        this.options.metrics.evaluationErrors.inc();
+        this.options.logger.warn({ err: error }, 'reading candle closes failed');
+        return;
+      }
+    } while (this.pumpAgain && this.unsubscribe);
+  }
+
+  /** Evaluates every close after the cursor, in stream order per series, series in parallel. */
+  private async pump(): Promise<void> {
+    for (;;) {
+      const page = await this.options.source.closesAfter(this.cursor, CLOSES_PAGE);
+      if (page.length === 0) return;
+      const series = await this.options.index.current();
+      const bySeries = new Map<string, { watched: WatchedSeries; closes: Candle[] }>();
+      for (const { candle } of page) {
+        const watched = series.get(seriesKey(candle.symbol, candle.interval));
+        if (!watched) continue;
+        let group = bySeries.get(watched.key);
+        if (!group) bySeries.set(watched.key, (group = { watched, closes: [] }));
+        group.closes.push(candle);
+      }
+      await this.forEachBounded([...bySeries.values()], async ({ watched, closes }) => {
+        for (const candle of closes) await this.evaluateSeries(watched, candle, false);
+      });
+      if (this.fencedError) return;
+      this.cursor = page[page.length - 1]!.id;
+      if (page.length < CLOSES_PAGE) return;
+    }
+  }
+
+  /** Runs `work` on each item, `concurrency` at once; failures are counted; a fenced write steps down and stops. */
+  private async forEachBounded<T>(items: readonly T[], work: (item: T) => Promise<unknown>): Promise<void> {
+    const { concurrency, metrics, logger } = this.options;
     let next = 0;
     const worker = async () => {
-      while (next < watched.length && fenced === undefined) {
-        const series = watched[next++]!;
+      while (next < items.length && !this.fencedError) {
+        const item = items[next++]!;
         try {
-          signalsDetected += await this.evaluateSeries(series, undefined, true);
+          await work(item);
         } catch (error) {
-          if (isNotLeaderError(error)) fenced = error;
-          else {
-            failed++;
+          if (isNotLeaderError(error)) {
+            metrics.fencedWrites.inc();
+            if (!this.fencedError) this.options.onFenced(error.message);
+            this.fencedError = error;
+          } else {
+            this.failedSinceScan = true;
             metrics.evaluationErrors.inc();
-            this.options.logger.warn({ err: error, series: series.key }, 'series evaluation failed');
+            logger.warn({ err: error }, 'series evaluation failed');
           }
         }
       }
     };
-    await Promise.all(Array.from({ length: Math.min(concurrency, watched.length) }, worker));
-    metrics.series.set(book.size());
-    if (fenced !== undefined) throw fenced;
-    return { signalsDetected, status: failed > 0 ? 'degraded' : 'ok' };
-  }
-
-  private async onClose(candle: Candle): Promise<void> {
-    const { metrics, logger } = this.options;
-    try {
-      const watched = (await this.options.index.current()).get(seriesKey(candle.symbol, candle.interval));
-      if (watched) await this.evaluateSeries(watched, candle, false);
-    } catch (error) {
-      if (isNotLeaderError(error)) {
-        metrics.fencedWrites.inc();
-        this.options.onFenced(error.message);
-        return;
-      }
-      metrics.evaluationErrors.inc();
-      // The next scan catches the series up: nothing is lost, only later.
-      logger.warn(
-        { err: error, symbol: candle.symbol, interval: candle.interval },
-        'close evaluation failed',
-      );
-    }
+    await Promise.all(Array.from({ length: Math.min(concurrency, items.length) }, worker));
   }
 
   /** Evaluates the series' new closed candles (and its open one on a scan); emits what fired. */
@@ -121,7 +185,7 @@ export class Evaluator implements Lifecycle {
     watched: WatchedSeries,
     hint: Candle | undefined,
     withOpen: boolean,
-  ): Promise<number> {
+  ): Promise<void> {
     const detected: Detected[] = [];
     let evaluations = 0;
     const openStrategies = withOpen ? watched.strategies.filter((s) => s.document.openCandle) : [];
@@ -152,11 +216,9 @@ export class Evaluator implements Lifecycle {
       },
     );
     this.options.metrics.evaluations.inc(evaluations);
-    let stored = 0;
     for (const { strategy, signal } of detected) {
-      if ((await this.options.emitter.emit(strategy, signal)) === 'stored') stored++;
+      if ((await this.options.emitter.emit(strategy, signal)) === 'stored') this.storedSinceScan++;
     }
-    return stored;
   }
 
   /** Evaluates one strategy on `view`; records a signal when it is met. */
@@ -187,10 +249,5 @@ export class Evaluator implements Lifecycle {
       },
     });
     return true;
-  }
-
-  private track(work: Promise<unknown>): void {
-    this.inFlight.add(work);
-    void work.finally(() => this.inFlight.delete(work));
   }
 }

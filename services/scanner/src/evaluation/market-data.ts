@@ -5,7 +5,13 @@
  * candles exactly as every pod does (CandleBook). It is the pods' engine, opened to read:
  * its election is never started, so it never leads and every fenced write would be refused.
  */
-import { CandleBook, RedisEngine, type CandleHistory, type SymbolInterest } from '@tickwire/cluster';
+import {
+  CandleBook,
+  RedisEngine,
+  type CandleCloseEntry,
+  type CandleHistory,
+  type SymbolInterest,
+} from '@tickwire/cluster';
 import type { Candle, CandleInterval, Lifecycle } from '@tickwire/core';
 import type { Logger } from '@tickwire/observability';
 import { redisConnectionFrom } from '@tickwire/service';
@@ -51,6 +57,10 @@ export class MarketData implements Lifecycle, CandleSource {
     await this.engine.candles.stop();
     await this.engine.distribution.stop();
     await this.engine.close();
+  }
+
+  closesAfter(afterId: string | undefined, count: number): Promise<CandleCloseEntry[]> {
+    return this.engine.candles.closesAfter(afterId, count);
   }
 
   onClose(listener: (candle: Candle) => void): () => void {

@@ -1,11 +1,12 @@
 /**
  * The evaluator's candle series, one per watched (symbol, interval), loaded from the cluster's
  * candle history and kept up to date incrementally: a close that follows the last candle is one
- * `addClosed`; a gap (a missed close event, a failover) reads the missing candles from the
- * store. Every closed candle is handed to `onClosed` exactly once per series lifetime, in order,
- * with the series positioned at it; after a (re)load, only candles that closed at or after
- * `evaluateFrom` are handed over (older ones are history, evaluated by whoever was active then).
- * Work on one series runs alone (a promise chain per series); different series run in parallel.
+ * `addClosed`; a gap reads the missing candles from the store. Every closed candle from the
+ * first announced close on (`hint`) is handed to `onClosed` once, in order, with the series
+ * positioned at it; what a load finds before that is history. Without a hint (a scan), a series
+ * whose newest candle is older than the clock says it should be is caught up from the store:
+ * the safety net for closes whose announcement was lost. Work on one series runs alone (a
+ * promise chain per series); different series run in parallel.
  */
 import { CANDLE_INTERVAL_MS, type Candle } from '@tickwire/core';
 import type { CandleHistory } from '@tickwire/cluster';
@@ -16,8 +17,6 @@ export type ClosedCandleHandler = (view: SeriesView, candle: Candle) => void;
 
 export interface SeriesBookOptions {
   candles: Pick<CandleHistory, 'closed' | 'requestBackfill'>;
-  /** Candles that closed before this (ms since the epoch) are not evaluated after a load. */
-  evaluateFrom: number;
   now?: () => number;
 }
 
@@ -26,7 +25,7 @@ interface Entry {
   /** Closed candles the series holds at most (what its strategies need). */
   capacity: number;
   tracked: Set<string>;
-  /** Open time of the last candle handed to `onClosed` (or skipped as history). */
+  /** Open time of the last candle handed to `onClosed` or kept as history. */
   evaluatedThrough: number;
 }
 
@@ -83,7 +82,7 @@ export class SeriesBook {
     const needed = Math.max(...watched.strategies.map((s) => candlesNeeded(s.document.when)));
     let entry = this.entries.get(watched.key);
     if (!entry || entry.capacity < needed) {
-      entry = await this.load(watched, needed, entry, onClosed);
+      entry = await this.load(watched, needed, entry, onClosed, options.hint);
     } else {
       this.track(entry, watched);
       await this.catchUp(watched, entry, onClosed, options.hint);
@@ -96,13 +95,13 @@ export class SeriesBook {
     capacity: number,
     previous: Entry | undefined,
     onClosed: ClosedCandleHandler,
+    hint: Candle | undefined,
   ): Promise<Entry> {
-    const intervalMs = CANDLE_INTERVAL_MS[watched.interval];
-    const evaluateFrom = previous ? previous.evaluatedThrough + 1 : this.options.evaluateFrom - intervalMs;
-    const catchUp = Math.min(MAX_CATCH_UP_CANDLES, Math.ceil((this.now() - evaluateFrom) / intervalMs) + 1);
+    // Evaluated on load: what the previous entry had not seen, or from the announced close on.
+    const evaluateAfter = previous ? previous.evaluatedThrough : hint ? hint.openTime - 1 : Infinity;
     const stored = await this.options.candles.closed(
       { symbol: watched.symbol, interval: watched.interval },
-      capacity + Math.max(0, catchUp),
+      hint && !previous ? capacity + this.candlesSince(hint, watched) : capacity,
     );
     const entry: Entry = {
       series: new CandleSeries(capacity),
@@ -113,9 +112,7 @@ export class SeriesBook {
     this.track(entry, watched);
     for (const candle of stored) {
       if (entry.series.addClosed(candle) !== 'added') continue;
-      // A candle evaluates once it closed at or after `evaluateFrom` (its close time is openTime + interval).
-      const isNew = previous ? candle.openTime > previous.evaluatedThrough : candle.openTime >= evaluateFrom;
-      if (isNew) onClosed(entry.series.view(false), candle);
+      if (candle.openTime > evaluateAfter) onClosed(entry.series.view(false), candle);
       entry.evaluatedThrough = Math.max(entry.evaluatedThrough, candle.openTime);
     }
     this.entries.set(watched.key, entry);
@@ -124,6 +121,15 @@ export class SeriesBook {
       await this.options.candles.requestBackfill({ symbol: watched.symbol, interval: watched.interval });
     }
     return entry;
+  }
+
+  /** Candles from `hint` to now: read on top of the capacity, so the hint's history is complete. */
+  private candlesSince(hint: Candle, watched: WatchedSeries): number {
+    const intervalMs = CANDLE_INTERVAL_MS[watched.interval];
+    return Math.min(
+      MAX_CATCH_UP_CANDLES,
+      Math.max(1, Math.ceil((this.now() - hint.openTime) / intervalMs) + 1),
+    );
   }
 
   private track(entry: Entry, watched: WatchedSeries): void {

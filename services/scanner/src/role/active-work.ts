@@ -5,8 +5,9 @@
  * stopped in reverse, so no signal is detected after the worker stopped taking work.
  *
  * After a failover, closes the previous active scanner may have missed are evaluated again:
- * from one scan interval before its last heartbeat (or one interval ago when there is none), at
- * most MAX_CATCH_UP_MS back. Signals it did store are deduplicated by the signal log.
+ * those stored from one scan interval before its last heartbeat on (or one interval ago when
+ * there is none), at most MAX_CATCH_UP_MS back. Signals it did store are deduplicated by the
+ * signal log.
  */
 import type { Lifecycle } from '@tickwire/core';
 import type { Logger } from '@tickwire/observability';
