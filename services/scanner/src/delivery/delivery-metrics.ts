@@ -42,6 +42,12 @@ export function createDeliveryMetrics(registry: Registry, queueDepth: () => Prom
       labelNames: ['code'],
       registers,
     }),
+    destinationsDisabled: new Counter({
+      name: `${METRIC_PREFIX}scanner_delivery_destinations_disabled_total`,
+      help: 'Destinations disabled for good (their webhook is gone or its URL invalid), by reason code.',
+      labelNames: ['code'],
+      registers,
+    }),
     queueDepth: new Gauge({
       name: `${METRIC_PREFIX}scanner_delivery_queue_depth`,
       help: 'Signals queued for delivery and not delivered or dead-lettered yet, over every destination.',
