@@ -1,6 +1,7 @@
 /**
- * `pnpm demo` as a user runs it: the demo starts Redis, the simulator and three pods as
- * processes and prints where they are; prices come through each pod; the three pods are
+ * `pnpm demo` as a user runs it: the demo starts Redis, the simulator, three pods and two scanner
+ * replicas as processes and prints where they are; one scanner is active and its heartbeat shows
+ * in every replica's and every pod's /health; prices come through each pod; the three pods are
  * restarted one by one with SIGTERM (the demo starts each again on its port) while 1,000 SSE
  * clients stream and resume on another pod, and none of them misses or repeats an event; every
  * leadership handoff has the new leader writing within a second; Ctrl-C stops every process.
@@ -17,6 +18,7 @@ jest.setTimeout(90_000);
 const DEMO = resolve(__dirname, '../scripts/demo.js');
 const SSE_CLIENTS = 1_000;
 const PODS = ['market-data-1', 'market-data-2', 'market-data-3'];
+const SCANNERS = ['scanner-1', 'scanner-2'];
 /** The longest a new leader may take to write after the old one's last write (ms, Redis clock). */
 const HANDOFF_MAX_MS = 1_000;
 
@@ -55,6 +57,16 @@ function startDemo(): { child: ChildProcess; lines: DemoLine[]; output: string[]
 const latest = (lines: DemoLine[], name: string) => lines.filter((line) => line.name === name).at(-1);
 const isServing = (line: DemoLine | undefined) =>
   line !== undefined && /^(leader|follower), live/.test(line.state);
+/** A scanner replica that knows its role and reads a fresh heartbeat of the active one. */
+const isScanning = (line: DemoLine | undefined) =>
+  line !== undefined && /^(active|standby), heartbeat pass$/.test(line.state);
+
+/** The `scanner:heartbeat` check of a process's /health, with the HTTP status. */
+async function heartbeatCheck(url: string): Promise<{ http: number; status: string | undefined }> {
+  const response = await fetch(`${url}/health`, { signal: AbortSignal.timeout(5_000) });
+  const report = (await response.json()) as { checks: Record<string, { status: string }[] | undefined> };
+  return { http: response.status, status: report.checks['scanner:heartbeat']?.[0]?.status };
+}
 
 function isAlive(pid: number): boolean {
   try {
@@ -164,6 +176,30 @@ describe('pnpm demo', () => {
     });
     const podUrls = PODS.map((name) => latest(lines, name)!.url);
     expect(latest(lines, 'redis')!.url).toMatch(/^redis:\/\/127\.0\.0\.1:\d+$/);
+
+    // The scanner: one active replica, and its heartbeat in each replica's and each pod's /health.
+    await waitFor(() => SCANNERS.every((name) => isScanning(latest(lines, name))), {
+      timeoutMs: 20_000,
+      intervalMs: 100,
+      what: 'both scanner replicas to report a role and a fresh heartbeat',
+    }).catch((error: Error) => {
+      throw new Error(`${error.message}\n${what()}`);
+    });
+    expect(SCANNERS.map((name) => latest(lines, name)!.state.split(',')[0]).sort()).toEqual([
+      'active',
+      'standby',
+    ]);
+    for (const url of [...SCANNERS, ...PODS].map((name) => latest(lines, name)!.url)) {
+      // A pod reads the heartbeat every 5 s: its first reading may predate the first scan.
+      const check = await waitFor(
+        async () => {
+          const found = await heartbeatCheck(url);
+          return found.status === 'pass' && found;
+        },
+        { timeoutMs: 10_000, intervalMs: 200, what: `the scanner heartbeat to pass in ${url}/health` },
+      );
+      expect(check).toEqual({ http: 200, status: 'pass' });
+    }
 
     // Prices through each pod.
     for (const url of podUrls) {

@@ -3,8 +3,10 @@
  * of the Gateway API component) against their schemas with unknown fields rejected, the compose
  * file against the Compose Specification schema, the Dockerfile's rules (non-root, exec-form
  * node, HEALTHCHECK, production dependencies only), Railway's config, the Prometheus rules with
- * promtool (check and unit tests), and `promtool check metrics` on a real pod's scrape, whose
- * names must also cover every metric the alerts and the dashboard use.
+ * promtool (check and unit tests), and `promtool check metrics` on the scrapes of a real pod and
+ * a real scanner, whose names must also cover every metric the alerts and the dashboards use.
+ * Every variable a manifest or the compose file sets for a service must be one that service
+ * reads (its config's CONFIG_KEYS), so a renamed or misspelt variable cannot go unnoticed.
  */
 /* eslint-disable @typescript-eslint/no-explicit-any -- manifests are untyped YAML trees, read by path */
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -17,7 +19,18 @@ import Ajv from 'ajv';
 import addFormats from 'ajv-formats';
 import { DockerfileParser } from 'dockerfile-ast';
 import ts from 'typescript';
-import { startExchangeSim, startPodProcess, type ExchangeSim, type PodProcess } from '@tickwire/testkit';
+import { randomUUID } from 'node:crypto';
+import { createMetricsRegistry } from '@tickwire/observability';
+import {
+  startExchangeSim,
+  startPodProcess,
+  startScannerProcess,
+  startTestRedis,
+  type ExchangeSim,
+  type PodProcess,
+  type TestRedis,
+} from '@tickwire/testkit';
+import { createDeliveryMetrics } from '../services/scanner/src/delivery/delivery-metrics';
 
 jest.setTimeout(60_000);
 
@@ -33,8 +46,19 @@ const ALLOWED_METRIC_LINT = [
   'tickwire_nodejs_active_resources_total',
 ];
 const RULES_DIR = at('monitoring/prometheus/rules');
+/** The services of the repository (a folder under services/ with a config.ts), by folder name. */
+const SERVICES = readdirSync(at('services')).filter((name) =>
+  existsSync(at('services', name, 'src/config.ts')),
+);
 
 type K8sObject = { apiVersion: string; kind: string; metadata?: { name?: string } };
+
+/** Every variable a service reads, from its own config. */
+function configKeys(service: string): readonly string[] {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return (require(at('services', service, 'src/config.ts')) as { CONFIG_KEYS: readonly string[] })
+    .CONFIG_KEYS;
+}
 
 function render(kustomizationDir: string): K8sObject[] {
   const text = execFileSync('kubectl', ['kustomize', kustomizationDir], { encoding: 'utf8' });
@@ -100,6 +124,45 @@ function unknownFieldErrors(objects: K8sObject[]): string[] {
     const object = line === undefined ? undefined : objects[Math.floor(line / 2)];
     return `${object?.kind ?? '?'} ${object?.metadata?.name ?? ''}: ${message}`;
   });
+}
+
+/**
+ * The variables a Deployment's container gets: `env`, then the keys of each ConfigMap and
+ * rendered Secret of `envFrom` (a Secret the overlay leaves to the operator, such as prod's
+ * `tickwire-redis`, holds the operator's keys and is not rendered). Values are undefined when
+ * they come from elsewhere (a field or a secret).
+ */
+function containerEnv(deployment: any, objects: K8sObject[]): Map<string, string | undefined> {
+  const env = new Map<string, string | undefined>();
+  const container = deployment.spec.template.spec.containers[0];
+  const find = (kind: string, name: string) =>
+    objects.find((o) => o.kind === kind && o.metadata?.name === name) as
+      { data?: Record<string, string>; stringData?: Record<string, string> } | undefined;
+  for (const source of container.envFrom ?? []) {
+    if (source.configMapRef) {
+      const config = find('ConfigMap', source.configMapRef.name);
+      if (!config) throw new Error(`${deployment.metadata.name}: no ConfigMap ${source.configMapRef.name}`);
+      for (const [key, value] of Object.entries<string>(config.data ?? {})) env.set(key, value);
+    } else if (source.secretRef) {
+      const secret = find('Secret', source.secretRef.name);
+      for (const key of Object.keys({ ...secret?.data, ...secret?.stringData })) env.set(key, undefined);
+    }
+  }
+  for (const variable of container.env ?? []) env.set(variable.name, variable.value);
+  return env;
+}
+
+/** `service: [variables it does not read]` for every Deployment of a service that sets one. */
+function unreadVariables(objects: K8sObject[]): Record<string, string[]> {
+  const unread: Record<string, string[]> = {};
+  for (const deployment of objects.filter((o) => o.kind === 'Deployment')) {
+    const service = deployment.metadata!.name!;
+    if (!SERVICES.includes(service)) continue;
+    const keys = configKeys(service);
+    const extra = [...containerEnv(deployment, objects).keys()].filter((name) => !keys.includes(name));
+    if (extra.length > 0) unread[service] = extra;
+  }
+  return unread;
 }
 
 function promtool(args: string[], input?: string) {
@@ -181,34 +244,83 @@ describe('Kubernetes manifests', () => {
     expect(unknownFieldErrors([broken as unknown as K8sObject]).join('\n')).toMatch(/livenesProbe/);
   });
 
-  it('gives the pods probes on /readyz and /livez, a preStop pause within the grace period, and a locked-down container', () => {
+  it('runs every service: the pods and the scanner, each with a Service and a PodDisruptionBudget', () => {
     for (const { name, objects } of rendered) {
-      const deployment = objects.find((o) => o.kind === 'Deployment') as any;
-      const pod = deployment.spec.template.spec;
-      const container = pod.containers[0];
-      const config = objects.find((o) => o.kind === 'ConfigMap' && o.metadata?.name === 'market-data') as any;
-      expect([name, container.startupProbe.httpGet.path, container.readinessProbe.httpGet.path]).toEqual([
-        name,
-        '/readyz',
-        '/readyz',
-      ]);
-      expect(container.livenessProbe.httpGet.path).toBe('/livez');
-      const preStopSeconds: number = container.lifecycle.preStop.sleep.seconds;
-      const shutdownGraceSeconds = Number(config.data.SHUTDOWN_GRACE_MS) / 1000;
-      expect(pod.terminationGracePeriodSeconds).toBeGreaterThan(preStopSeconds + shutdownGraceSeconds);
-      expect(container.securityContext).toMatchObject({
-        allowPrivilegeEscalation: false,
-        readOnlyRootFilesystem: true,
-        capabilities: { drop: ['ALL'] },
+      const named = (kind: string) =>
+        objects
+          .filter((o) => o.kind === kind)
+          .map((o) => o.metadata!.name!)
+          .sort();
+      expect({ overlay: name, deployments: named('Deployment') }).toEqual({
+        overlay: name,
+        deployments: ['market-data', 'scanner'],
       });
-      expect(pod.securityContext.runAsNonRoot).toBe(true);
-      expect(container.resources.requests).toBeDefined();
-      expect(container.resources.limits).toBeDefined();
-      expect(pod.topologySpreadConstraints.length).toBeGreaterThan(0);
-      const hpa = objects.find((o) => o.kind === 'HorizontalPodAutoscaler') as any;
-      expect(hpa.spec.behavior.scaleDown.policies).toEqual([{ type: 'Pods', value: 1, periodSeconds: 300 }]);
-      expect(objects.some((o) => o.kind === 'PodDisruptionBudget')).toBe(true);
+      expect(named('Service')).toEqual(expect.arrayContaining(['market-data', 'scanner']));
+      expect(named('PodDisruptionBudget')).toEqual(expect.arrayContaining(['market-data', 'scanner']));
     }
+  });
+
+  it('gives every service probes on /readyz and /livez, a preStop pause within the grace period, and a locked-down container', () => {
+    for (const { name, objects } of rendered) {
+      for (const deployment of objects.filter((o) => o.kind === 'Deployment') as any[]) {
+        const where = `${name}: ${deployment.metadata.name}`;
+        const pod = deployment.spec.template.spec;
+        const container = pod.containers[0];
+        const env = containerEnv(deployment, objects);
+        expect([where, container.startupProbe.httpGet.path, container.readinessProbe.httpGet.path]).toEqual([
+          where,
+          '/readyz',
+          '/readyz',
+        ]);
+        expect([where, container.livenessProbe.httpGet.path]).toEqual([where, '/livez']);
+        const preStopSeconds: number = container.lifecycle.preStop.sleep.seconds;
+        const shutdownGraceSeconds = Number(env.get('SHUTDOWN_GRACE_MS')) / 1000;
+        expect(pod.terminationGracePeriodSeconds).toBeGreaterThan(preStopSeconds + shutdownGraceSeconds);
+        expect(container.securityContext).toMatchObject({
+          allowPrivilegeEscalation: false,
+          readOnlyRootFilesystem: true,
+          capabilities: { drop: ['ALL'] },
+        });
+        expect(pod.securityContext.runAsNonRoot).toBe(true);
+        expect(container.resources.requests).toBeDefined();
+        expect(container.resources.limits).toBeDefined();
+        expect(pod.topologySpreadConstraints.length).toBeGreaterThan(0);
+        const labels = deployment.spec.template.metadata.labels;
+        const budget = objects.find(
+          (o: any) =>
+            o.kind === 'PodDisruptionBudget' &&
+            Object.entries(o.spec.selector.matchLabels).every(([key, value]) => labels[key] === value),
+        );
+        expect([where, budget !== undefined]).toEqual([where, true]);
+      }
+      const hpa = objects.find((o) => o.kind === 'HorizontalPodAutoscaler') as any;
+      expect(hpa.spec.scaleTargetRef.name).toBe('market-data');
+      expect(hpa.spec.behavior.scaleDown.policies).toEqual([{ type: 'Pods', value: 1, periodSeconds: 300 }]);
+    }
+  });
+
+  it("sets only variables each service reads, and gives the pods the scanner's namespace", () => {
+    for (const { name, objects } of rendered) {
+      expect({ overlay: name, unread: unreadVariables(objects) }).toEqual({ overlay: name, unread: {} });
+      const deployment = (service: string) =>
+        objects.find((o) => o.kind === 'Deployment' && o.metadata?.name === service);
+      const namespaceOf = (service: string) =>
+        containerEnv(deployment(service), objects).get('SCANNER_NAMESPACE');
+      expect(namespaceOf('scanner')).toMatch(/^\w+$/);
+      expect([name, namespaceOf('market-data')]).toEqual([name, namespaceOf('scanner')]);
+    }
+  });
+
+  it('reports a variable a service does not read (the check itself works)', () => {
+    const { objects } = rendered[0]!;
+    const isScanner = (o: K8sObject) => o.kind === 'Deployment' && o.metadata?.name === 'scanner';
+    const scanner = structuredClone(objects.find(isScanner)) as unknown as K8sObject & {
+      spec: { template: { spec: { containers: { env: object[] }[] } } };
+    };
+    scanner.spec.template.spec.containers[0]!.env.push({ name: 'SCAN_INTERVAL', value: '1000' });
+    expect(unreadVariables([...objects.filter((o) => !isScanner(o)), scanner])).toEqual({
+      scanner: ['SCAN_INTERVAL'],
+    });
   });
 
   it('ships the PrometheusRule generated from the rule files', () => {
@@ -228,15 +340,42 @@ describe('docker-compose.yml', () => {
     expect(validate({ services: { redis: { image: 'redis', imagee: 'typo' } } })).toBe(false);
   });
 
-  it('waits for healthy dependencies and runs three market-data replicas and the simulator offline', () => {
+  it('waits for healthy dependencies and runs three market-data replicas, two scanner replicas and the simulator offline', () => {
     const compose = parseYaml(readFileSync(at('docker-compose.yml'), 'utf8'), { merge: true });
     expect(compose.services['market-data'].deploy.replicas).toBe(3);
     expect(compose.services['market-data'].depends_on.redis.condition).toBe('service_healthy');
+    expect(compose.services.scanner.deploy.replicas).toBe(2);
+    expect(compose.services.scanner.depends_on.redis.condition).toBe('service_healthy');
     expect(compose.services.redis.command).toContain('--appendonly');
     expect(compose.services['exchange-sim'].profiles).toEqual(['offline']);
     for (const [name, service] of Object.entries<any>(compose.services)) {
       expect([name, service.healthcheck !== undefined]).toEqual([name, true]);
     }
+  });
+
+  it("sets only variables each service reads, and gives the pods the scanner's namespace", () => {
+    const compose = parseYaml(readFileSync(at('docker-compose.yml'), 'utf8'), { merge: true });
+    const folderOf = new Map(
+      SERVICES.map((folder) => [
+        (JSON.parse(readFileSync(at('services', folder, 'package.json'), 'utf8')) as { name: string }).name,
+        folder,
+      ]),
+    );
+    const unread: Record<string, string[]> = {};
+    const built: string[] = [];
+    for (const [name, service] of Object.entries<any>(compose.services)) {
+      const folder = folderOf.get(service.build?.args?.PACKAGE);
+      if (folder === undefined) continue;
+      built.push(folder);
+      const keys = configKeys(folder);
+      const extra = Object.keys(service.environment ?? {}).filter((key) => !keys.includes(key));
+      if (extra.length > 0) unread[name] = extra;
+    }
+    expect(built.sort()).toEqual(['market-data', 'scanner']);
+    expect(unread).toEqual({});
+    const { scanner, 'market-data': pods } = compose.services;
+    expect(scanner.environment.SCANNER_NAMESPACE).toBeDefined();
+    expect(pods.environment.SCANNER_NAMESPACE).toBe(scanner.environment.SCANNER_NAMESPACE);
   });
 });
 
@@ -262,6 +401,15 @@ describe('Dockerfile', () => {
     expect(keyword('ENTRYPOINT')).toHaveLength(0);
     const cmd = JSON.parse(keyword('CMD')[0]!.getRawArgumentsContent() ?? '') as string[];
     expect(cmd[0]).toBe('node');
+  });
+
+  it('makes every service listen on the exposed port, where the HEALTHCHECK asks (the scanner defaults to another)', () => {
+    const raw = (name: string) =>
+      finalStage.filter((i) => i.getKeyword() === name).map((i) => i.getRawArgumentsContent());
+    const port = raw('ENV')
+      .map((args) => /(?:^|\s)PORT=(\d+)(?:\s|$)/.exec(args ?? '')?.[1])
+      .find((value) => value !== undefined);
+    expect(raw('EXPOSE')).toEqual([port]);
   });
 
   it('copies only paths that exist and are not ignored', () => {
@@ -317,7 +465,7 @@ describe('railway.json', () => {
     const services = readdirSync(at('services')).filter((name) =>
       existsSync(at('services', name, 'railway.json')),
     );
-    expect(services).toContain('market-data');
+    expect(services).toEqual(expect.arrayContaining(['market-data', 'scanner']));
     for (const service of services) {
       const config = JSON.parse(readFileSync(at('services', service, 'railway.json'), 'utf8'));
       expect([service, validate(config) ? [] : validate.errors]).toEqual([service, []]);
@@ -326,13 +474,32 @@ describe('railway.json', () => {
   });
 });
 
+/** What `promtool check metrics` finds wrong in a scrape, past what prom-client cannot change. */
+function metricsLint(scrape: string): string[] {
+  const lint = promtool(['check', 'metrics'], scrape);
+  return (lint.stdout + lint.stderr)
+    .split('\n')
+    .filter((line) => line.trim() !== '' && !ALLOWED_METRIC_LINT.some((name) => line.startsWith(`${name} `)));
+}
+
+/** The metric names of a scrape, with the series of each histogram. */
+function exportedNames(scrape: string): string[] {
+  return [...scrape.matchAll(/^# TYPE (\S+) (\S+)/gm)].flatMap(([, name, type]) =>
+    type === 'histogram' ? [name!, `${name}_bucket`, `${name}_count`, `${name}_sum`] : [name!],
+  );
+}
+
 describe('Prometheus rules and metrics', () => {
   let sim: ExchangeSim | undefined;
   let pod: PodProcess | undefined;
+  let redis: TestRedis | undefined;
+  let scanner: PodProcess | undefined;
 
   afterAll(async () => {
     await pod?.stop();
+    await scanner?.stop();
     await sim?.stop();
+    await redis?.stop();
   });
 
   it('pass promtool check rules and promtool test rules', () => {
@@ -347,23 +514,23 @@ describe('Prometheus rules and metrics', () => {
     expect({ status: config.status, output: config.stdout + config.stderr }).toMatchObject({ status: 0 });
   });
 
-  it("pass promtool check metrics on a pod's scrape, which has every metric the alerts and the dashboard use", async () => {
-    sim = await startExchangeSim({ seed: 3 });
-    pod = await startPodProcess({ BINANCE_WS_URL: sim.wsUrl, BINANCE_REST_URL: sim.url, SYMBOLS: 'BTCUSDT' });
-    const scrape = await (await fetch(`${pod.url}/metrics`)).text();
-    const lint = promtool(['check', 'metrics'], scrape);
-    const problems = (lint.stdout + lint.stderr)
-      .split('\n')
-      .filter(
-        (line) => line.trim() !== '' && !ALLOWED_METRIC_LINT.some((name) => line.startsWith(`${name} `)),
-      );
-    expect(problems).toEqual([]);
+  it("pass promtool check metrics on a pod's and a scanner's scrape, which have every metric the alerts and the dashboards use", async () => {
+    [sim, redis] = await Promise.all([startExchangeSim({ seed: 3 }), startTestRedis()]);
+    [pod, scanner] = await Promise.all([
+      startPodProcess({ BINANCE_WS_URL: sim.wsUrl, BINANCE_REST_URL: sim.url, SYMBOLS: 'BTCUSDT' }),
+      startScannerProcess({ REDIS_URL: redis.url, SCANNER_NAMESPACE: `d${randomUUID().slice(0, 8)}` }),
+    ]);
+    // Delivery's metrics as the scanner's code declares them: the scanner registers them once
+    // delivery runs in it.
+    const delivery = createMetricsRegistry({ defaultMetrics: false });
+    createDeliveryMetrics(delivery, async () => 0);
+    const scrapes = await Promise.all([
+      ...[pod, scanner].map(async ({ url }) => (await fetch(`${url}/metrics`)).text()),
+      delivery.metrics(),
+    ]);
+    for (const scrape of scrapes) expect(metricsLint(scrape)).toEqual([]);
 
-    const exported = new Set(
-      [...scrape.matchAll(/^# TYPE (\S+) (\S+)/gm)].flatMap(([, name, type]) =>
-        type === 'histogram' ? [name!, `${name}_bucket`, `${name}_count`, `${name}_sum`] : [name!],
-      ),
-    );
+    const exported = new Set(scrapes.flatMap(exportedNames));
     const used = [
       ...readdirSync(RULES_DIR).map((name) => readFileSync(join(RULES_DIR, name), 'utf8')),
       ...readdirSync(at('monitoring/grafana/dashboards')).map((name) =>

@@ -6,7 +6,13 @@
 const path = require('node:path');
 const { spawn } = require('node:child_process');
 const { createInterface } = require('node:readline');
-const { freePort, spawnRedisServer, startPodProcess } = require('../../packages/testkit/dist');
+const {
+  freePort,
+  spawnRedisServer,
+  startPodProcess,
+  startScannerProcess,
+} = require('../../packages/testkit/dist');
+const { CONFIG_TABLE: SCANNER_CONFIG } = require('../../services/scanner/dist/config');
 
 const SIM_CLI = path.join(__dirname, '../../packages/exchange-sim/dist/cli.js');
 /** How long a process may take to say it serves before the demo gives up on it (ms). */
@@ -15,7 +21,9 @@ const START_TIMEOUT_MS = 20_000;
 const PROBE_TIMEOUT_MS = 1_000;
 /** Market-data pods of the demo cluster. */
 const POD_REPLICAS = 3;
-/** What a pod may take to end its streams on SIGTERM, plus a margin, before it is killed (ms). */
+/** Scanner replicas: one active, one standby ready to take over. */
+const SCANNER_REPLICAS = 2;
+/** What a pod or scanner may take to end its work on SIGTERM, plus a margin, before it is killed (ms). */
 const POD_STOP_TIMEOUT_MS = Number(process.env.SHUTDOWN_GRACE_MS ?? 10_000) + 2_000;
 
 async function getJson(url) {
@@ -84,6 +92,8 @@ function marketDataBlock(env, endpoints) {
           REDIS_URL: endpoints.redis(),
           BINANCE_WS_URL: endpoints.simulator().replace(/^http/, 'ws'),
           BINANCE_REST_URL: endpoints.simulator(),
+          // The pods' /health then reports the scanner's heartbeat.
+          SCANNER_NAMESPACE: scannerNamespace(env),
         },
         START_TIMEOUT_MS,
       );
@@ -96,12 +106,50 @@ function marketDataBlock(env, endpoints) {
   };
 }
 
+/** Scanner replicas on the same Redis: one is elected active and scans, the other stands by. */
+function scannerBlock(env, endpoints) {
+  return {
+    name: 'scanner',
+    replicas: SCANNER_REPLICAS,
+    stopTimeoutMs: POD_STOP_TIMEOUT_MS,
+    async start({ name, port }) {
+      const scanner = await startScannerProcess(
+        {
+          ...env,
+          HOST: env.HOST ?? '127.0.0.1',
+          PORT: String(port),
+          INSTANCE_ID: name,
+          REDIS_URL: endpoints.redis(),
+          SCANNER_NAMESPACE: scannerNamespace(env),
+        },
+        START_TIMEOUT_MS,
+      );
+      return { child: scanner.process, url: scanner.url, port: scanner.port, logs: scanner.logs };
+    },
+    async describe(instance) {
+      const { checks } = await getJson(`${instance.url}/health`);
+      const role = checks['scanner:election']?.[0]?.observedValue;
+      return `${role}, heartbeat ${checks['scanner:heartbeat']?.[0]?.status}`;
+    },
+  };
+}
+
+/** The scanner's namespace, the same for the scanner and the pods that report its heartbeat. */
+function scannerNamespace(env) {
+  return env.SCANNER_NAMESPACE ?? SCANNER_CONFIG.defaults.SCANNER_NAMESPACE;
+}
+
 /**
  * The demo's services in start order. `endpoints` gives each block the URLs of those started
  * before it (they are known only once those run).
  */
 function demoServices(env, endpoints) {
-  return [redisBlock(env), simulatorBlock(env), marketDataBlock(env, endpoints)];
+  return [
+    redisBlock(env),
+    simulatorBlock(env),
+    marketDataBlock(env, endpoints),
+    scannerBlock(env, endpoints),
+  ];
 }
 
 /** Resolves with the first capture of `pattern` in the child's stdout; rejects if it exits first. */

@@ -3,6 +3,7 @@
  * and passed to the components that update them.
  */
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
+import type { HeartbeatReading } from '@tickwire/cluster';
 import { METRIC_PREFIX } from '@tickwire/observability';
 
 const name = (suffix: string) => `${METRIC_PREFIX}scanner_${suffix}`;
@@ -10,8 +11,21 @@ const name = (suffix: string) => `${METRIC_PREFIX}scanner_${suffix}`;
 /** A scan takes milliseconds with a few strategies, seconds with thousands. */
 const SCAN_BUCKETS_SECONDS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
 
-export function createScannerMetrics(registry: Registry) {
+export interface ScannerMetricsSources {
+  /** This replica's SCAN_INTERVAL_MS. */
+  scanIntervalMs: number;
+  /** The latest reading of the active scanner's heartbeat (the watch every replica runs). */
+  heartbeat(): HeartbeatReading;
+}
+
+export function createScannerMetrics(registry: Registry, sources: ScannerMetricsSources) {
   const registers = [registry];
+  const scanInterval = new Gauge({
+    name: name('scan_interval_seconds'),
+    help: "This replica's SCAN_INTERVAL_MS in seconds: the heartbeat is late after two of them.",
+    registers,
+  });
+  scanInterval.set(sources.scanIntervalMs / 1000);
   return {
     active: new Gauge({
       name: name('active'),
@@ -43,8 +57,8 @@ export function createScannerMetrics(registry: Registry) {
       registers,
     }),
     signals: new Counter({
-      name: name('signals_total'),
-      help: 'Signals detected, by what the signal log did: stored, duplicate (stored before: a replay) or cooldown (refused).',
+      name: name('signal_appends_total'),
+      help: 'Signals met by a strategy, by what the signal log did with them: stored, duplicate (stored before: a replay) or cooldown (refused).',
       labelNames: ['outcome'],
       registers,
     }),
@@ -70,6 +84,25 @@ export function createScannerMetrics(registry: Registry) {
       buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
       registers,
     }),
+    signalsDetected: new Counter({
+      name: name('signals_detected_total'),
+      help: "Signals this replica's scans detected.",
+      registers,
+    }),
+    // A timestamp rather than an age: Prometheus computes the age (time() - it) at any moment,
+    // and every replica reports the heartbeat it reads, so the value outlives the active one.
+    lastScan: new Gauge({
+      name: name('last_scan_timestamp_seconds'),
+      help: "When the active scanner's last scan finished, as its heartbeat in Redis says (Unix seconds; 0: no heartbeat).",
+      registers,
+      collect() {
+        const reading = sources.heartbeat();
+        // Unread or unreadable (Redis away): the last value stands; its age keeps growing.
+        if (reading.state !== 'read') return;
+        this.set(reading.heartbeat ? Date.parse(reading.heartbeat.lastScanAt) / 1000 : 0);
+      },
+    }),
+    scanInterval,
     fencedWrites: new Counter({
       name: name('fenced_writes_total'),
       help: 'Writes refused because this replica was no longer the active scanner.',

@@ -71,7 +71,6 @@ export class Scanner implements Lifecycle {
   constructor(private readonly deps: ScannerDependencies) {
     const { config, logger, leadership } = deps;
     this.log = logger.child({ component: 'scanner' });
-    this.metrics = createScannerMetrics(deps.registry);
     const keys = scannerKeys(config.SCANNER_NAMESPACE);
     const scripts = new ScannerScripts(leadership.commands, keys);
     this.catalog = new CatalogStore({
@@ -94,6 +93,10 @@ export class Scanner implements Lifecycle {
       client: leadership.commands,
       namespace: config.SCANNER_NAMESPACE,
       pollMs: Math.min(MAX_HEARTBEAT_POLL_MS, config.SCAN_INTERVAL_MS),
+    });
+    this.metrics = createScannerMetrics(deps.registry, {
+      scanIntervalMs: config.SCAN_INTERVAL_MS,
+      heartbeat: () => this.heartbeatWatch.last(),
     });
     this.deliveryQueue = new DeliveryQueue(leadership.commands, deliveryKeys(config.SCANNER_NAMESPACE));
     const deliveryMetrics = createDeliveryMetrics(deps.registry, () => this.deliveryQueue.depth());

@@ -4,6 +4,7 @@
  */
 import { Counter, Gauge, type Registry } from 'prom-client';
 import { METRIC_PREFIX } from '@tickwire/observability';
+import { DeliveryReason } from './delivery-reasons';
 
 /** Outcomes of `tickwire_scanner_delivery_messages_total`: one per request sent. */
 export const DeliveryOutcome = {
@@ -16,9 +17,15 @@ export const DeliveryOutcome = {
 
 export type DeliveryOutcome = (typeof DeliveryOutcome)[keyof typeof DeliveryOutcome];
 
+/** The codes that disable a destination for good (the others only dead-letter signals). */
+const DISABLING_REASONS: readonly DeliveryReason[] = [
+  DeliveryReason.WebhookGone,
+  DeliveryReason.InvalidWebhookUrl,
+];
+
 export function createDeliveryMetrics(registry: Registry, queueDepth: () => Promise<number>) {
   const registers = [registry];
-  return {
+  const metrics = {
     messages: new Counter({
       name: `${METRIC_PREFIX}scanner_delivery_messages_total`,
       help: 'Webhook requests by outcome: delivered, rate-limited (429), failed (network, timeout, 5xx; retried), rejected (other 4xx) and gone (401/404; the destination is disabled).',
@@ -42,6 +49,12 @@ export function createDeliveryMetrics(registry: Registry, queueDepth: () => Prom
       labelNames: ['code'],
       registers,
     }),
+    destinationsDisabled: new Counter({
+      name: `${METRIC_PREFIX}scanner_delivery_destinations_disabled_total`,
+      help: 'Destinations disabled for good (their webhook is gone or its URL invalid), by reason code.',
+      labelNames: ['code'],
+      registers,
+    }),
     queueDepth: new Gauge({
       name: `${METRIC_PREFIX}scanner_delivery_queue_depth`,
       help: 'Signals queued for delivery and not delivered or dead-lettered yet, over every destination.',
@@ -51,6 +64,11 @@ export function createDeliveryMetrics(registry: Registry, queueDepth: () => Prom
       },
     }),
   };
+  // Every code exported from the start at 0: a series born at 1 would show no increase(), and
+  // the alerts on dead letters and disabled destinations would miss the first one.
+  for (const code of Object.values(DeliveryReason)) metrics.deadLetters.inc({ code }, 0);
+  for (const code of DISABLING_REASONS) metrics.destinationsDisabled.inc({ code }, 0);
+  return metrics;
 }
 
 export type DeliveryMetrics = ReturnType<typeof createDeliveryMetrics>;

@@ -331,6 +331,7 @@ export class DeliveryWorker {
   ): Promise<void> {
     const dropped = await this.options.queue.drop(destinationId, code, reason, disable);
     if (dropped > 0) this.options.metrics?.deadLetters.inc({ code }, dropped);
+    if (disable) this.options.metrics?.destinationsDisabled.inc({ code });
     this.log.error(
       { destination: destinationId, code, reason, deadLettered: dropped },
       disable

@@ -153,7 +153,7 @@ describe('signal delivery to Discord webhooks (real Redis, local Discord-compati
     const dest = destination('dest-gone', webhook);
     server.deleteWebhook(webhook.id);
     for (let i = 0; i < 25; i++) await queue.enqueue(dest, testSignal(i));
-    await startWorker('consumer-a');
+    const { registry } = await startWorker('consumer-a');
 
     const disabled = await waitFor(() => queue.disabled(dest), {
       timeoutMs: 5_000,
@@ -175,6 +175,11 @@ describe('signal delivery to Discord webhooks (real Redis, local Discord-compati
     });
     expect(statuses(webhook)).toEqual([404]);
     expect(await queue.length(dest)).toBe(0);
+    const metrics = await registry.metrics();
+    expect(metrics).toMatch(
+      /^tickwire_scanner_delivery_destinations_disabled_total\{code="WEBHOOK_GONE"\} 1$/m,
+    );
+    expect(metrics).toMatch(/^tickwire_scanner_delivery_dead_letters_total\{code="WEBHOOK_GONE"\} 25$/m);
   });
 
   it('dead-letters the signals of an unreachable webhook with the reason after the allowed attempts', async () => {

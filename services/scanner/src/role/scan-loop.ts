@@ -54,6 +54,7 @@ export class ScanLoop implements Lifecycle {
     try {
       const outcome = await scan();
       metrics.scans.inc({ outcome: outcome.status });
+      metrics.signalsDetected.inc(outcome.signalsDetected);
       if (this.running) await heartbeat.write({ finishedAt: Date.now(), ...outcome });
     } catch (error) {
       if (isNotLeaderError(error)) {
