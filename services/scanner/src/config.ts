@@ -9,6 +9,7 @@ import {
   checkRedisConfig,
   electionConfigShape,
   ELECTION_CONFIG_DOCS,
+  envInteger,
   envList,
   envMilliseconds,
   envNamespace,
@@ -33,6 +34,8 @@ const shape = {
   SCAN_INTERVAL_MS: envMilliseconds(1_000, 3_600_000).default(60_000),
   DEFAULT_EXCHANGE: z.enum(EXCHANGE_IDS).default('binance'),
   WEBHOOK_HOST_ALLOWLIST: envWebhookHosts().default([]),
+  SSE_MAX_CLIENTS: envInteger(1, 100_000).default(1_000),
+  SSE_HEARTBEAT_MS: envMilliseconds(1_000, 300_000).default(15_000),
 };
 const schema = z.object(shape);
 
@@ -62,6 +65,10 @@ export const CONFIG_DOCS: ConfigDocs<Config> = {
     "Exchange of bare watchlist symbols (`BTCUSDT`): `binance`, `coinbase` or `finnhub`; keep it the pods' first `EXCHANGES`. Prefixed symbols (`COINBASE:BTC-USD`) name their own.",
   WEBHOOK_HOST_ALLOWLIST:
     "Hosts besides Discord's (`discord.com`, `discordapp.com`, `canary.discord.com`, `ptb.discord.com`) that webhook destinations may point at (comma list, e.g. a relay), over https; an entry with a scheme is an origin allowed as written (`http://127.0.0.1:9000`, a local relay or test server). The URL keeps Discord's path `/api/webhooks/<id>/<token>`.",
+  SSE_MAX_CLIENTS:
+    'Signal streams (`GET /v1/signals/stream`) one replica holds; beyond it new streams get 503 `TOO_MANY_STREAMS` + `Retry-After`.',
+  SSE_HEARTBEAT_MS:
+    'Longest a signal stream stays silent: idle streams get a comment line this often, so proxies keep them open (ms).',
 };
 
 /** The README's configuration table of the scanner (`pnpm docs:config`). */

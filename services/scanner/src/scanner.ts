@@ -1,22 +1,23 @@
 /**
  * A scanner replica, assembled: the election (under the scanner's namespace) with the Redis
  * connection the stores share, the catalog and signal log, the active replica's work (started
- * and stopped by the election), the heartbeat watch for `/health`, and the HTTP API. Every
- * replica serves the API; only the active one scans. Stops in reverse order, the active work
+ * and stopped by the election), the heartbeat watch for `/health`, the live signal stream, and
+ * the HTTP API. Every replica serves the API and streams signals; only the active one scans. Stops in reverse order, the active work
  * before the lease is released, so two replicas never scan at once.
  */
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Registry } from 'prom-client';
-import { ScannerHeartbeatWatch, type RedisLeadership } from '@tickwire/cluster';
+import { DEFAULT_COMMAND_TIMEOUT_MS, ScannerHeartbeatWatch, type RedisLeadership } from '@tickwire/cluster';
 import type { Lifecycle } from '@tickwire/core';
 import type { Logger } from '@tickwire/observability';
-import { createServiceServer, type Readiness } from '@tickwire/service';
+import { createServiceServer, redisConnectionFrom, type Readiness } from '@tickwire/service';
 import type { Config } from './config';
 import { Heartbeat } from './heartbeat/heartbeat';
 import { createApp } from './http/app';
 import { createScannerMetrics, type ScannerMetrics } from './metrics';
 import { ScanLoop, ScannerRole, type Scan } from './role';
+import { SignalStream } from './signal-stream';
 import { SignalLog } from './signals/signal-log';
 import { scannerHealth } from './status';
 import { CatalogStore, ScannerScripts, scannerKeys } from './store';
@@ -39,6 +40,7 @@ export class Scanner implements Lifecycle {
   readonly catalog: CatalogStore;
   readonly signals: SignalLog;
   readonly heartbeat: Heartbeat;
+  readonly signalStream: SignalStream;
   private readonly log: Logger;
   private readonly metrics: ScannerMetrics;
   private readonly role: ScannerRole;
@@ -75,6 +77,18 @@ export class Scanner implements Lifecycle {
       namespace: config.SCANNER_NAMESPACE,
       pollMs: Math.min(MAX_HEARTBEAT_POLL_MS, config.SCAN_INTERVAL_MS),
     });
+    this.signalStream = new SignalStream({
+      // config.ts refuses a configuration without Redis.
+      connection: redisConnectionFrom(config)!,
+      instanceId: config.INSTANCE_ID,
+      commandTimeoutMs: DEFAULT_COMMAND_TIMEOUT_MS,
+      keys,
+      signals: this.signals,
+      maxClients: config.SSE_MAX_CLIENTS,
+      heartbeatMs: config.SSE_HEARTBEAT_MS,
+      logger: logger.child({ component: 'signal-stream' }),
+      metrics: this.metrics,
+    });
     this.role = new ScannerRole({
       logger,
       metrics: this.metrics,
@@ -92,6 +106,7 @@ export class Scanner implements Lifecycle {
       createApp({
         catalog: this.catalog,
         signals: this.signals,
+        signalStream: this.signalStream,
         defaultExchange: config.DEFAULT_EXCHANGE,
         registry: deps.registry,
         logger: logger.child({ component: 'http' }),
@@ -107,6 +122,7 @@ export class Scanner implements Lifecycle {
     const { election } = this.deps.leadership;
     try {
       await this.heartbeatWatch.start();
+      await this.signalStream.start();
       await this.listen();
       this.unsubscribe = election.onChange((state) => this.role.onLeadership(state));
       await election.start();
@@ -121,7 +137,7 @@ export class Scanner implements Lifecycle {
     }
   }
 
-  /** Idempotent: stops scanning, releases the lease, then closes HTTP within the grace period. */
+  /** Idempotent: stops scanning, releases the lease, ends the streams, then closes HTTP within the grace period. */
   stop(): Promise<void> {
     this.stopped ??= this.shutdown();
     return this.stopped;
@@ -151,6 +167,8 @@ export class Scanner implements Lifecycle {
       await this.role.stop();
       await this.deps.leadership.election.stop();
       this.unsubscribe?.();
+      // Streams end first: the server no longer tracks those detached from it, and waits for the rest.
+      await this.signalStream.stop();
       const closed = this.closeServer();
       this.server.closeIdleConnections();
       await closed;
