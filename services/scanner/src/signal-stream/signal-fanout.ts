@@ -6,6 +6,7 @@
  * `status` saying so.
  */
 import type { ServerResponse } from 'node:http';
+import { parseStreamId } from '@tickwire/cluster';
 import type { Lifecycle } from '@tickwire/core';
 import type { Logger } from '@tickwire/observability';
 import {
@@ -98,12 +99,14 @@ export class SignalFanout implements Lifecycle {
   publish(entry: SignalEntry): void {
     const owned = this.byOwner.get(entry.ownerId);
     if (owned === undefined) return;
+    const id = parseStreamId(entry.streamId);
+    if (id === undefined) return; // not from XADD: nothing to resume from
     let frame: SseFrame | undefined;
     let written = 0;
     for (const subscriber of [...owned]) {
       if (!subscriber.wants(entry)) continue;
       frame ??= signalFrame(entry);
-      if (subscriber.deliver(entry.streamId, frame)) written += 1;
+      if (subscriber.deliver(id, frame)) written += 1;
       this.cutIfOverLimit(subscriber);
     }
     if (written > 0) this.options.metrics.signalStreamEvents.inc({ source: 'live' }, written);

@@ -50,11 +50,9 @@ export class SignalSubscriber {
     this.lastWriteAt = this.now();
   }
 
-  /** A live event; returns whether it was written now (false: kept, skipped or closed). */
-  deliver(streamId: string, frame: SseFrame): boolean {
+  /** A live event at `id`; returns whether it was written now (false: kept, skipped or closed). */
+  deliver(id: StreamId, frame: SseFrame): boolean {
     if (this.closed) return false;
-    const id = parseStreamId(streamId);
-    if (id === undefined) return false;
     if (this.held) {
       this.kept.push({ id, frame });
       this.keptBytes += frame.identity.length;
