@@ -12,8 +12,8 @@ const { fork } = require('node:child_process');
 const fs = require('node:fs');
 const http = require('node:http');
 const path = require('node:path');
-const { SseWriter } = require('../../services/market-data/dist/hub/sse-writer');
-const { SseFrame } = require('../../services/market-data/dist/hub/sse-frame');
+const { SseWriter } = require('../../packages/service/dist/sse/sse-writer');
+const { SseFrame } = require('../../packages/service/dist/sse/sse-frame');
 
 const MODE = process.env.MODE ?? 'pod';
 const N = Number(process.env.N ?? 300);

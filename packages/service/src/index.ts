@@ -6,3 +6,4 @@ export * from './ops';
 export * from './lifecycle';
 export * from './rest-client';
 export * from './health';
+export * from './sse';

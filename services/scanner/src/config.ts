@@ -48,6 +48,8 @@ const shape = {
     DEFAULT_DELIVERY_WORKER_OPTIONS.claimIdleMs,
   ),
   DELIVERY_USERNAME: z.string().trim().min(1).max(80).optional(),
+  SSE_MAX_CLIENTS: envInteger(1, 100_000).default(1_000),
+  SSE_HEARTBEAT_MS: envMilliseconds(1_000, 300_000).default(15_000),
 };
 const schema = z.object(shape);
 
@@ -97,6 +99,10 @@ export const CONFIG_DOCS: ConfigDocs<Config> = {
   DELIVERY_CLAIM_IDLE_MS:
     'Signals another replica read and left unacknowledged this long are taken over (it died mid-delivery) (ms); must exceed `DELIVERY_TIMEOUT_MS`.',
   DELIVERY_USERNAME: "Sender name shown on every Discord message; unset: the webhook's own name.",
+  SSE_MAX_CLIENTS:
+    'Signal streams (`GET /v1/signals/stream`) one replica holds; beyond it new streams get 503 `TOO_MANY_STREAMS` + `Retry-After`.',
+  SSE_HEARTBEAT_MS:
+    'Longest a signal stream stays silent: idle streams get a comment line this often, so proxies keep them open (ms).',
 };
 
 /** The README's configuration table of the scanner (`pnpm docs:config`). */

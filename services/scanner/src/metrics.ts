@@ -108,6 +108,28 @@ export function createScannerMetrics(registry: Registry, sources: ScannerMetrics
       help: 'Writes refused because this replica was no longer the active scanner.',
       registers,
     }),
+    signalStreamClients: new Gauge({
+      name: name('signal_stream_clients'),
+      help: 'Open signal streams (GET /v1/signals/stream) on this replica.',
+      registers,
+    }),
+    signalStreamEvents: new Counter({
+      name: name('signal_stream_events_total'),
+      help: 'Signal events written to stream clients, by source (live, or replay after Last-Event-ID).',
+      labelNames: ['source'],
+      registers,
+    }),
+    signalStreamDropped: new Counter({
+      name: name('signal_stream_dropped_clients_total'),
+      help: 'Signal streams cut because the client stopped reading (unsent bytes over the limit).',
+      registers,
+    }),
+    signalStreamRejected: new Counter({
+      name: name('signal_stream_rejected_total'),
+      help: 'Signal streams refused before they opened, by reason.',
+      labelNames: ['reason'],
+      registers,
+    }),
   };
 }
 

@@ -3,17 +3,18 @@
  * connection the stores share, the catalog, signal log and delivery queues, the view of the
  * market-data cluster (candles, ticks, symbol interest), the active replica's work (evaluation,
  * scans, delivery, interest; started and stopped by the election), the heartbeat watch for
- * `/health`, and the HTTP API. Every replica serves the API and follows the market data (warm
- * for a failover); only the active one evaluates and delivers. Stops in reverse order, the
+ * `/health`, the live signal stream and the HTTP API. Every replica serves the API, streams
+ * signals and follows the market data (warm for a failover); only the active one evaluates and
+ * delivers. Stops in reverse order, the
  * active work before the lease is released, so two replicas never scan at once.
  */
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Registry } from 'prom-client';
-import { ScannerHeartbeatWatch, type RedisLeadership } from '@tickwire/cluster';
+import { DEFAULT_COMMAND_TIMEOUT_MS, ScannerHeartbeatWatch, type RedisLeadership } from '@tickwire/cluster';
 import type { Lifecycle } from '@tickwire/core';
 import type { Logger } from '@tickwire/observability';
-import { createServiceServer, type Readiness } from '@tickwire/service';
+import { createServiceServer, redisConnectionFrom, type Readiness } from '@tickwire/service';
 import type { Config } from './config';
 import {
   createDeliveryMetrics,
@@ -34,6 +35,7 @@ import { createApp } from './http/app';
 import { createScannerMetrics, type ScannerMetrics } from './metrics';
 import { ScanLoop, ScannerRole, type Scan } from './role';
 import { ActiveWork } from './role/active-work';
+import { SignalStream } from './signal-stream';
 import { SignalLog } from './signals/signal-log';
 import { scannerHealth } from './status';
 import { CatalogStore, ScannerScripts, scannerKeys } from './store';
@@ -59,6 +61,7 @@ export class Scanner implements Lifecycle {
   readonly heartbeat: Heartbeat;
   readonly deliveryQueue: DeliveryQueue;
   private readonly strategies: StrategyIndex;
+  readonly signalStream: SignalStream;
   private readonly log: Logger;
   private readonly metrics: ScannerMetrics;
   private readonly role: ScannerRole;
@@ -103,6 +106,18 @@ export class Scanner implements Lifecycle {
     const sender = new DiscordWebhookSender({ timeoutMs: config.DELIVERY_TIMEOUT_MS });
     this.strategies = new StrategyIndex(this.catalog);
     const onFenced = (reason: string) => leadership.election.stepDown(reason);
+    this.signalStream = new SignalStream({
+      // config.ts refuses a configuration without Redis.
+      connection: redisConnectionFrom(config)!,
+      instanceId: config.INSTANCE_ID,
+      commandTimeoutMs: DEFAULT_COMMAND_TIMEOUT_MS,
+      keys,
+      signals: this.signals,
+      maxClients: config.SSE_MAX_CLIENTS,
+      heartbeatMs: config.SSE_HEARTBEAT_MS,
+      logger: logger.child({ component: 'signal-stream' }),
+      metrics: this.metrics,
+    });
     this.role = new ScannerRole({
       logger,
       metrics: this.metrics,
@@ -173,6 +188,7 @@ export class Scanner implements Lifecycle {
       createApp({
         catalog: this.catalog,
         signals: this.signals,
+        signalStream: this.signalStream,
         defaultExchange: config.DEFAULT_EXCHANGE,
         registry: deps.registry,
         logger: logger.child({ component: 'http' }),
@@ -189,6 +205,7 @@ export class Scanner implements Lifecycle {
     try {
       await this.heartbeatWatch.start();
       await this.deps.market.start();
+      await this.signalStream.start();
       await this.listen();
       this.unsubscribe = election.onChange((state) => this.role.onLeadership(state));
       await election.start();
@@ -203,7 +220,7 @@ export class Scanner implements Lifecycle {
     }
   }
 
-  /** Idempotent: stops scanning, releases the lease, then closes HTTP within the grace period. */
+  /** Idempotent: stops scanning, releases the lease, ends the streams, then closes HTTP within the grace period. */
   stop(): Promise<void> {
     this.stopped ??= this.shutdown();
     return this.stopped;
@@ -233,6 +250,8 @@ export class Scanner implements Lifecycle {
       await this.role.stop();
       await this.deps.leadership.election.stop();
       this.unsubscribe?.();
+      // Streams end first: the server no longer tracks those detached from it, and waits for the rest.
+      await this.signalStream.stop();
       const closed = this.closeServer();
       this.server.closeIdleConnections();
       await closed;

@@ -16,13 +16,15 @@ export {
   closeRedisClients,
   parseRedisAddresses,
   STARTUP_CONNECT_TIMEOUT_MS,
+  DEFAULT_COMMAND_TIMEOUT_MS,
   type RedisClient,
   type RedisAddress,
   type RedisConnectionOptions,
 } from './redis-client';
 export { clusterKeys, candleSeriesField, keyPrefix, DEFAULT_NAMESPACE, type ClusterKeys } from './keys';
 export { ClusterError, NotLeaderError, RedisConnectError, isNotLeaderError } from './errors';
-export { decodeBatch } from './batch-codec';
+export { decodeBatch, type StreamEntry } from './batch-codec';
+export { StreamTail, STREAM_START, type StreamTailOptions, type StreamTailState } from './stream-tail';
 export { defineLuaCommands, type LuaFunction } from './lua-commands';
 export { checkScriptReply, SCRIPT_ERROR_CODES } from './errors';
 export { RedisLeadership, type RedisLeadershipOptions } from './redis-leadership';

@@ -69,6 +69,13 @@ export const commonHttpErrors = {
     ),
   malformedRequest: (detail: string) =>
     new HttpError(400, 'BAD_REQUEST', `malformed request: ${echo(detail)}`),
+  tooManyStreams: (retryAfterSeconds: number) =>
+    new HttpError(
+      503,
+      'TOO_MANY_STREAMS',
+      'this instance holds its maximum of SSE streams; retry later or on another instance',
+      { 'Retry-After': String(retryAfterSeconds) },
+    ),
   shuttingDown: () =>
     new HttpError(503, 'SHUTTING_DOWN', 'this instance is shutting down; retry on another one', {
       'Retry-After': '1',

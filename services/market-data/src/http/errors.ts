@@ -31,11 +31,4 @@ export const httpErrors = {
     new HttpError(503, 'PRICE_UNAVAILABLE', `no price for ${symbol} has arrived yet; retry shortly`, {
       'Retry-After': '1',
     }),
-  tooManyStreams: (retryAfterSeconds: number) =>
-    new HttpError(
-      503,
-      'TOO_MANY_STREAMS',
-      'this pod holds its maximum of SSE streams; retry later or on another pod',
-      { 'Retry-After': String(retryAfterSeconds) },
-    ),
 };

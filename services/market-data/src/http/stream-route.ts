@@ -13,10 +13,17 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ReplayResult } from '@tickwire/cluster';
 import type { CandleInterval } from '@tickwire/core';
-import { STREAM_REFUSALS } from '../hub/disconnect-reasons';
+import {
+  capacityRetryAfterSeconds,
+  encodeEvent,
+  encodeRetry,
+  eventText,
+  readLastEventId,
+  SSE_HEADERS,
+  SseFrame,
+  STREAM_REFUSALS,
+} from '@tickwire/service';
 import type { SseClient } from '../hub/sse-client';
-import { encodeEvent, encodeRetry, eventText } from '../hub/sse-encoding';
-import { SseFrame } from '../hub/sse-frame';
 import type { ApiContext } from './api-context';
 import { ReplayGate } from './replay-gate';
 import { httpErrors } from './errors';
@@ -27,9 +34,6 @@ import type { RouteMeter } from './request-metrics';
 /** The query parameters the stream takes (any other is refused). */
 export const STREAM_PARAMS: readonly string[] = ['symbols', 'throttle', 'candles', 'lastEventId'];
 const MAX_THROTTLE_MS = 60_000;
-/** A refused client is told to come back after 1 to 5 s, spread so they do not return together. */
-const CAPACITY_RETRY_MIN_SECONDS = 1;
-const CAPACITY_RETRY_SPREAD_SECONDS = 4;
 /**
  * Replays in flight at once (each is an engine round trip); past it resuming clients wait in
  * line, at most MAX_QUEUED_REPLAYS of them for at most MAX_REPLAY_WAIT_MS, and only then get a
@@ -38,15 +42,6 @@ const CAPACITY_RETRY_SPREAD_SECONDS = 4;
 export const MAX_CONCURRENT_REPLAYS = 64;
 export const MAX_QUEUED_REPLAYS = 10_000;
 export const MAX_REPLAY_WAIT_MS = 5_000;
-
-export const SSE_HEADERS = {
-  'Content-Type': 'text/event-stream; charset=utf-8',
-  // no-transform stops compressing proxies from buffering the stream.
-  'Cache-Control': 'no-cache, no-transform',
-  Connection: 'keep-alive',
-  // nginx (and proxies that copy it) would otherwise buffer the response.
-  'X-Accel-Buffering': 'no',
-};
 
 export interface StreamRoute {
   /** Serves one request; throws HttpError before the stream opens. */
@@ -151,12 +146,12 @@ export function streamRoute(
       fallback: 0,
     });
     const candleIntervals = parseCandleIntervalsParam(singleParam(query, 'candles'));
+    // Whatever it holds goes to the engine, which refuses what it did not issue without a round
+    // trip: a malformed id gets a snapshot and `recovered: false`, like an id the stream no longer holds.
     const lastEventId = readLastEventId(req, query);
     if (ctx.hub.clientCount() >= ctx.limits.maxSseClients) {
       ctx.metrics.sseRejected.inc({ reason: STREAM_REFUSALS.capacity });
-      throw httpErrors.tooManyStreams(
-        CAPACITY_RETRY_MIN_SECONDS + Math.floor(Math.random() * (CAPACITY_RETRY_SPREAD_SECONDS + 1)),
-      );
+      throw httpErrors.tooManyStreams(capacityRetryAfterSeconds());
     }
 
     res.writeHead(200, SSE_HEADERS);
@@ -183,15 +178,4 @@ export function streamRoute(
       socket.uncork();
     }
   };
-}
-
-/**
- * Browsers send the Last-Event-ID header; polyfills that cannot set headers use `?lastEventId=`.
- * Whatever it holds goes to the engine, which refuses what it did not issue without a round trip:
- * a malformed id gets a snapshot and `recovered: false`, like an id the stream no longer holds.
- */
-function readLastEventId(req: IncomingMessage, query: Record<string, unknown>): string | undefined {
-  const header = req.headers['last-event-id'];
-  const value = typeof header === 'string' ? header : singleParam(query, 'lastEventId');
-  return value === '' ? undefined : value;
 }

@@ -1,6 +1,6 @@
+import { SseFrame } from '@tickwire/service';
 import { FanoutQueue } from './fanout-queue';
 import type { SseClient } from './sse-client';
-import { SseFrame } from './sse-frame';
 import { SubscriberGroup, type PendingEvent } from './subscriber-group';
 
 let seq = 0;

@@ -10,15 +10,18 @@ import type { Candle, CandleInterval, Lifecycle, Ticker } from '@tickwire/core';
 import type { DistributionSnapshot, TickBatch } from '@tickwire/cluster';
 import type { Logger } from '@tickwire/observability';
 import type { PodMetrics } from '../metrics';
+import {
+  encodeEvent,
+  HEARTBEAT_FRAME,
+  SseFrame,
+  SseWriter,
+  STREAM_ENDINGS,
+  type DetachOutcome,
+} from '@tickwire/service';
 import { BatchController } from './batch-controller';
-import { STREAM_ENDINGS } from './disconnect-reasons';
 import { FanoutQueue, type WriteTally } from './fanout-queue';
 import { FlushLoop } from './flush-loop';
-import type { DetachOutcome } from './http-detach';
 import { SseClient, type SseClientOptions } from './sse-client';
-import { encodeEvent, HEARTBEAT_FRAME } from './sse-encoding';
-import { SseFrame } from './sse-frame';
-import { SseWriter } from './sse-writer';
 import { STATUS_KEY, SubscriberGroup, type PendingEvent } from './subscriber-group';
 import { tickEvents } from './tick-events';
 

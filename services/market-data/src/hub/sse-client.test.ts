@@ -1,6 +1,5 @@
+import { SseFrame, SseWriter } from '@tickwire/service';
 import { SseClient } from './sse-client';
-import { SseFrame } from './sse-frame';
-import { SseWriter } from './sse-writer';
 import { SubscriberGroup, type PendingEvent } from './subscriber-group';
 import { fakeStream } from '../testing/fake-sse-stream';
 

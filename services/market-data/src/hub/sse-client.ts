@@ -11,8 +11,7 @@
  * have caught up with yet, so such an event can still arrive live after the replay was written.
  */
 import { compareEventPositions, parseEventId, type EventPosition } from '@tickwire/cluster';
-import { SseFrame } from './sse-frame';
-import type { SseWriter } from './sse-writer';
+import { SseFrame, type SseWriter } from '@tickwire/service';
 import type { PendingEvent, SubscriberGroup } from './subscriber-group';
 
 export interface SseClientOptions {

@@ -1,5 +1,5 @@
+import { SseFrame } from '@tickwire/service';
 import type { SseClient } from './sse-client';
-import { SseFrame } from './sse-frame';
 import { STATUS_KEY, SubscriberGroup, type PendingEvent } from './subscriber-group';
 
 let seq = 0;

@@ -7,7 +7,7 @@
  * is flushed at most once per `throttleMs`. While the hub is saturated an unthrottled group also
  * gathers a few events per write, within a bound (the FanoutQueue asks `dueAt`).
  */
-import { SseFrame } from './sse-frame';
+import { SseFrame } from '@tickwire/service';
 import type { SseClient } from './sse-client';
 
 /** One encoded event waiting for a flush. Shared by the group and any member that holds it. */

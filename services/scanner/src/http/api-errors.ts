@@ -22,6 +22,7 @@ export const httpErrors = {
   limitReached: (message: string) => new HttpError(409, 'LIMIT_REACHED', message),
   inUse: (message: string) => new HttpError(409, 'IN_USE', message),
   conflict: (message: string) => new HttpError(409, 'CONFLICT', message, { 'Retry-After': '1' }),
+  invalidLastEventId: (message: string) => new HttpError(400, 'INVALID_LAST_EVENT_ID', message),
 };
 
 /** The answer to a store error; anything else is not the request's fault. */

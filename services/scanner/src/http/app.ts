@@ -1,6 +1,6 @@
 /**
  * The scanner's HTTP application: the owner API (`/v1/owners`, `/v1/watchlists`,
- * `/v1/strategies`, `/v1/destinations`, `/v1/signals`) and the operations routes, on the shared
+ * `/v1/strategies`, `/v1/destinations`, `/v1/signals`, `/v1/signals/stream`) and the operations routes, on the shared
  * service edge (headers, CORS, strict queries, JSON errors). Not to be exposed publicly: it
  * trusts X-Owner-Id, which the gateway sets from the caller's API key.
  */
@@ -10,6 +10,7 @@ import type { ApiContext } from './api-context';
 import { fromStoreError } from './api-errors';
 import { destinationsRoutes } from './destinations-routes';
 import { ownersRoutes } from './owners-routes';
+import { signalStreamRoute } from './signal-stream-route';
 import { signalsRoute } from './signals-route';
 import { strategiesRoutes } from './strategies-routes';
 import { watchlistsRoutes } from './watchlists-routes';
@@ -29,6 +30,7 @@ export function createApp(ctx: ApiContext): RequestListener {
       strategiesRoutes(ctx, cors),
       destinationsRoutes(ctx, cors),
       signalsRoute(ctx, cors),
+      signalStreamRoute(ctx, cors),
     ],
     logger: ctx.logger,
     mapError: fromStoreError,

@@ -75,4 +75,13 @@ export function wholeNumber(
   return value;
 }
 
+/** An optional query parameter given once, not empty. */
+export function textParam(query: Record<string, unknown>, name: string): string | undefined {
+  const value = query[name];
+  if (value === undefined) return undefined;
+  if (typeof value !== 'string' || value === '')
+    throw httpErrors.badRequest(`${name} must be given once, not empty`);
+  return value;
+}
+
 export const PAGE_PARAMS = ['limit', 'offset'] as const;

@@ -1,13 +1,12 @@
 /** `GET /v1/signals?strategy=&symbol=&since=&limit=&cursor=`: the owner's signals, newest first. */
 import { Router } from 'express';
 import { readRoute, type CorsPolicy } from '@tickwire/service';
-import { recordId } from '../store';
 import type { ApiContext } from './api-context';
 import { httpErrors } from './api-errors';
-import { DEFAULT_PAGE_LIMIT, MAX_PAGE_LIMIT, requireOwner, wholeNumber } from './request-input';
-import { canonicalSymbols } from './symbol-input';
+import { DEFAULT_PAGE_LIMIT, MAX_PAGE_LIMIT, requireOwner, textParam, wholeNumber } from './request-input';
+import { readSignalFilters, SIGNAL_FILTER_PARAMS } from './signal-filters';
 
-const SIGNALS_PARAMS = ['strategy', 'symbol', 'since', 'limit', 'cursor'] as const;
+const SIGNALS_PARAMS = [...SIGNAL_FILTER_PARAMS, 'since', 'limit', 'cursor'] as const;
 const STREAM_ID = /^\d{1,16}-\d{1,16}$/;
 
 export function signalsRoute(ctx: ApiContext, cors: CorsPolicy): Router {
@@ -15,18 +14,14 @@ export function signalsRoute(ctx: ApiContext, cors: CorsPolicy): Router {
   readRoute(router, '/v1/signals', { params: SIGNALS_PARAMS, cors }, async (req, res) => {
     const owner = await requireOwner(req, ctx.catalog);
     const query = req.query as Record<string, unknown>;
-    const strategyId = text(query, 'strategy');
-    if (strategyId !== undefined && !recordId.safeParse(strategyId).success)
-      throw httpErrors.badRequest('strategy must be a strategy id');
-    const symbol = text(query, 'symbol');
-    const cursor = text(query, 'cursor');
+    const filters = readSignalFilters(query, ctx.defaultExchange);
+    const cursor = textParam(query, 'cursor');
     if (cursor !== undefined && !STREAM_ID.test(cursor))
       throw httpErrors.badRequest('cursor must be the nextCursor of a previous answer');
-    const since = sinceOf(text(query, 'since'));
+    const since = sinceOf(textParam(query, 'since'));
     const page = await ctx.signals.query({
       ownerId: owner.id,
-      ...(strategyId === undefined ? {} : { strategyId }),
-      ...(symbol === undefined ? {} : { symbol: canonicalSymbols([symbol], ctx.defaultExchange)[0]! }),
+      ...filters,
       ...(since === undefined ? {} : { since }),
       ...(cursor === undefined ? {} : { before: cursor }),
       limit: wholeNumber(query, 'limit', 1, MAX_PAGE_LIMIT) ?? DEFAULT_PAGE_LIMIT,
@@ -37,14 +32,6 @@ export function signalsRoute(ctx: ApiContext, cors: CorsPolicy): Router {
     });
   });
   return router;
-}
-
-function text(query: Record<string, unknown>, name: string): string | undefined {
-  const value = query[name];
-  if (value === undefined) return undefined;
-  if (typeof value !== 'string' || value === '')
-    throw httpErrors.badRequest(`${name} must be given once, not empty`);
-  return value;
 }
 
 /** ms since the epoch, or an ISO 8601 time. */

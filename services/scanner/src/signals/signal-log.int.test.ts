@@ -110,6 +110,38 @@ describe('the signal log', () => {
     expect(await old.leadership.commands.exists(old.keys.signals)).toBe(0);
   });
 
+  it("replays an owner's signals after an id, oldest first, in parts bounded by signals and by entries read", async () => {
+    const { leadership, log } = await replica(freshNamespace(), 'a');
+    await leadership.election.start();
+    const ids: string[] = [];
+    for (let i = 0; i < 12; i++) {
+      const mine = i === 2 || i === 9 || i === 10;
+      const stored = await log.append({
+        ...signal(i * 60_000),
+        id: `s:${i}`,
+        ownerId: mine ? 'owner-1' : 'owner-2',
+      });
+      if (!stored.stored) throw new Error('not stored');
+      ids.push(stored.streamId);
+    }
+    const replay = (after: string, limit: number, maxScanned: number) =>
+      log.replay({ ownerId: 'owner-1', after, limit, maxScanned });
+    const idsOf = (part: { entries: { streamId: string }[] }) => part.entries.map((e) => e.streamId);
+
+    // Bounded by entries read: the part says how far it read, whoever the entries belonged to.
+    const first = await replay('0-0', 10, 5);
+    expect([idsOf(first), first.coveredUpTo, first.complete]).toEqual([[ids[2]], ids[4], false]);
+    // Bounded by signals: it stops at the last one it sends.
+    const second = await replay(first.coveredUpTo!, 1, 100);
+    expect([idsOf(second), second.coveredUpTo, second.complete]).toEqual([[ids[9]], ids[9], false]);
+    const last = await replay(second.coveredUpTo!, 10, 100);
+    expect([idsOf(last), last.coveredUpTo, last.complete]).toEqual([[ids[10]], ids[11], true]);
+    expect(JSON.parse(last.entries[0]!.json)).toMatchObject({ id: 's:10', ownerId: 'owner-1' });
+    // After the newest entry there is nothing, and nothing was read.
+    expect(await replay(ids[11]!, 10, 100)).toEqual({ entries: [], coveredUpTo: undefined, complete: true });
+    expect(await log.newestId()).toBe(ids[11]);
+  });
+
   it('refuses an append from a standby replica', async () => {
     const { log } = await replica(freshNamespace(), 'standby');
     await expect(log.append(signal(0))).rejects.toMatchObject({ code: 'NOT_LEADER' });

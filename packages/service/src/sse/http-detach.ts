@@ -4,7 +4,7 @@
  * request, yet node keeps, per connection, its HTTP parser (native, with its header buffers), the
  * request and response objects and the server's per-socket closures: about half of what an idle
  * stream costs (bench/RESULTS.md). Detached, the connection is a bare socket the stream's writer
- * owns: it writes, ends and watches it itself, and the server no longer tracks it (the hub ends
+ * owns: it writes, ends and watches it itself, and the server no longer tracks it (the service ends
  * every stream at shutdown).
  *
  * Node has no public API for this, so it relies on what the upgrade path uses: `socket.parser`
@@ -108,7 +108,7 @@ function detachNow(response: ServerResponse, socket: Socket): DetachOutcome {
 
   // What the server did for this connection, the stream now does itself.
   socket.setTimeout(0);
-  // An error is followed by 'close', where the hub removes the client.
+  // An error is followed by 'close', where the stream's owner removes the client.
   socket.on('error', ignoreError);
   // The client half-closed: it will read no more, so neither end has anything left to say.
   socket.on('end', () => socket.end());

@@ -88,7 +88,7 @@ export class SseWriter {
         written = writeSync(this.fd, bytes);
       } catch {
         // EAGAIN (kernel buffer full), EPIPE, ECONNRESET: the socket's own write below queues
-        // the bytes or reports the error the usual way (and the hub removes the client on close).
+        // the bytes or reports the error the usual way (and the stream's owner removes the client on close).
       }
       if (written === bytes.length) return;
       socket.write(written === 0 ? bytes : bytes.subarray(written));

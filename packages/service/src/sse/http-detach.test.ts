@@ -26,7 +26,7 @@ interface Opened {
 }
 
 /**
- * A server whose every request opens an SSE stream through an SseWriter, as the hub does.
+ * A server whose every request opens an SSE stream through an SseWriter, as the streaming services do.
  * `beforeStream` runs on each request's socket first.
  */
 async function sseServer(
