@@ -187,4 +187,52 @@ describe('evaluation of strategies on candle closes', () => {
       closes.map((candle) => signalId(id, SYMBOL, '1m', candle.openTime)),
     );
   });
+
+  it('evaluates the open candle for an openCandle strategy: fires once before the close, not again at it', async () => {
+    // Keep the open candle's minute whole during the test.
+    const intoMinute = Date.now() % 60_000;
+    if (intoMinute > 45_000) await sleep(60_000 - intoMinute + 100);
+    const { scanner } = await start();
+    const { id, owner, webhook } = await strategy(scanner, {
+      name: 'breakout now',
+      interval: '1m',
+      openCandle: true,
+      when: { type: 'price', op: 'above', value: '120' },
+    });
+    await market!.history(Array.from({ length: 10 }, (_, i) => testCandle(SYMBOL, minuteAgo(10 - i), '100')));
+    const openTime = minuteAgo(0);
+    // Ticks of the current minute, through the pods' distribution: the scanner builds the open candle.
+    const tick = (price: string) => {
+      const now = Date.now();
+      return market!.engine.distribution.publish([
+        {
+          exchange: 'binance',
+          symbol: SYMBOL,
+          last: price,
+          tradeQty: '1',
+          eventTime: now,
+          receiveTime: now,
+          source: 'ws',
+        },
+      ]);
+    };
+    await tick('110');
+    await sleep(1_500);
+    expect(delivered(webhook)).toEqual([]);
+    await tick('125');
+    const expected = signalId(id, SYMBOL, '1m', openTime);
+    await waitFor(() => delivered(webhook).length === 1, {
+      timeoutMs: 10_000,
+      what: 'the open-candle signal',
+    });
+    // Later scans in the same candle, and the candle's close, add nothing.
+    await tick('130');
+    await market!.close(testCandle(SYMBOL, openTime, '130'));
+    expect(await settle(webhook, 1)).toEqual([expected]);
+    const listed = await json<{ signals: { id: string; candleClosed: boolean; close: string }[] }>(
+      scanner.request('GET', `/v1/signals?strategy=${id}`, { owner }),
+      200,
+    );
+    expect(listed.signals).toMatchObject([{ id: expected, candleClosed: false, close: '125' }]);
+  });
 });
