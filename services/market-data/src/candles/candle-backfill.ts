@@ -85,7 +85,7 @@ export class CandleBackfill {
     const wanted = wantedCandleRange(series.interval, history.retainedCandles, this.now(), this.graceMs);
     const missing = uncoveredCandleRanges(await history.covered(series), wanted, length);
     for (const range of missing) {
-      for (const page of pages(range, length, source.maxCandlesPerRequest)) {
+      for (const page of pages(range, length, source.candlesPerRequest(series.interval))) {
         const request = source.request(restBaseUrl, series.symbol, series.interval, page.from, page.to);
         const answer = await this.options.rest.request({
           venue: adapter.id,
