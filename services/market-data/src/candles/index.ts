@@ -1,5 +1,12 @@
 /** Candles: every pod's open candles and closes, the leader's backfill, and what /v1/candles reads. */
 export { CandleBook, CANDLE_CLOSE_CHECK_MS, type CandleCloseHandler } from './candle-book';
 export { CandleBackfill, CANDLE_BACKFILL_CALLER, type BackfillState } from './candle-backfill';
-export { CandleReader, type CandleAnswer } from './candle-reader';
+export { CandleReader, type BackfillStatus, type CandleAnswer } from './candle-reader';
+export {
+  BACKFILL_REFUSAL_MS,
+  BackfillReasonCode,
+  notEntitled,
+  notOffered,
+  type BackfillReason,
+} from './backfill-reasons';
 export { wantedCandleRange } from './candle-window';
