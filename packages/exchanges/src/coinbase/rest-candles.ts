@@ -10,14 +10,9 @@
  * range of more than 300 buckets is refused (HTTP 400), not cut. Tickwire's 4h has no Coinbase
  * granularity: it is folded from 1h, which is exact (`resampleCandles`).
  */
-import {
-  CANDLE_INTERVALS,
-  CANDLE_INTERVAL_MS,
-  resampleCandles,
-  type Candle,
-  type CandleInterval,
-} from '@tickwire/core';
-import { decimalOfJsonValue, parseJsonKeepingNumbers, wholeNumberOfJsonValue } from '../lossless-json';
+import { CANDLE_INTERVAL_MS, type Candle, type CandleInterval } from '@tickwire/core';
+import { candleFetchPlan, readCandleBody } from '../candle-fetch-plan';
+import { decimalOfJsonValue, wholeNumberOfJsonValue } from '../lossless-json';
 import { PayloadError, field, has, isJsonObject, preview } from '../payload-fields';
 import { CoinbaseErrorCode, CoinbaseRestError } from './errors';
 
@@ -32,26 +27,21 @@ export const COINBASE_CANDLE_GRANULARITIES_SECONDS: readonly number[] = Object.f
 /** Buckets one request may span; a longer range is refused, not cut. */
 export const COINBASE_MAX_CANDLES_PER_REQUEST = 300;
 
+const plan = (interval: CandleInterval) =>
+  candleFetchPlan(
+    interval,
+    COINBASE_CANDLE_GRANULARITIES_SECONDS.map((seconds) => seconds * MS_PER_SECOND),
+    COINBASE_MAX_CANDLES_PER_REQUEST,
+  );
+
 /** The granularity an interval is fetched at (seconds): its own, else the longest that divides it (4h: 1h). */
 export function coinbaseGranularitySeconds(interval: CandleInterval): number {
-  const seconds = CANDLE_INTERVAL_MS[interval] / MS_PER_SECOND;
-  return Math.max(
-    ...COINBASE_CANDLE_GRANULARITIES_SECONDS.filter((granularity) => seconds % granularity === 0),
-  );
+  return CANDLE_INTERVAL_MS[plan(interval).fetched] / MS_PER_SECOND;
 }
 
 /** Candles of `interval` one request returns: 300, or fewer when they are folded from a finer granularity. */
 export function coinbaseCandlesPerRequest(interval: CandleInterval): number {
-  const granularityMs = coinbaseGranularitySeconds(interval) * MS_PER_SECOND;
-  return Math.floor((COINBASE_MAX_CANDLES_PER_REQUEST * granularityMs) / CANDLE_INTERVAL_MS[interval]);
-}
-
-/** The Tickwire interval whose candles a granularity yields (every granularity we fetch at is one). */
-function fetchedInterval(interval: CandleInterval): CandleInterval {
-  const lengthMs = coinbaseGranularitySeconds(interval) * MS_PER_SECOND;
-  const fetched = CANDLE_INTERVALS.find((candidate) => CANDLE_INTERVAL_MS[candidate] === lengthMs);
-  if (fetched === undefined) throw new TypeError(`no candle interval of ${lengthMs} ms`);
-  return fetched;
+  return plan(interval).perRequest;
 }
 
 function readRow(row: unknown, index: number, symbol: string, interval: CandleInterval): Candle {
@@ -88,7 +78,7 @@ function readRow(row: unknown, index: number, symbol: string, interval: CandleIn
   };
 }
 
-function readCandles(symbol: string, interval: CandleInterval, body: unknown): Candle[] {
+function readRows(symbol: string, fetched: CandleInterval, body: unknown): Candle[] {
   if (isJsonObject(body) && has(body, 'message')) {
     const text = field(body, 'message');
     const coinbaseMessage = typeof text === 'string' ? text : preview(text);
@@ -100,11 +90,7 @@ function readCandles(symbol: string, interval: CandleInterval, body: unknown): C
     );
   }
   if (!Array.isArray(body)) throw new PayloadError(`expected an array, got ${preview(body)}`);
-  const fetched = fetchedInterval(interval);
-  const candles = body
-    .map((row: unknown, index) => readRow(row, index, symbol, fetched))
-    .sort((a, b) => a.openTime - b.openTime);
-  return fetched === interval ? candles : resampleCandles(candles, interval);
+  return body.map((row: unknown, index) => readRow(row, index, symbol, fetched));
 }
 
 /**
@@ -117,16 +103,17 @@ export function parseCoinbaseCandlesText(
   interval: CandleInterval,
   bodyText: string,
 ): Candle[] {
-  try {
-    return readCandles(symbol, interval, parseJsonKeepingNumbers(bodyText));
-  } catch (error) {
-    if (error instanceof PayloadError || error instanceof SyntaxError || error instanceof TypeError) {
-      throw new CoinbaseRestError(
+  const { fetched } = plan(interval);
+  return readCandleBody(
+    bodyText,
+    interval,
+    fetched,
+    (body) => readRows(symbol, fetched, body),
+    (reason) =>
+      new CoinbaseRestError(
         CoinbaseErrorCode.MalformedRestBody,
-        `malformed ${ENDPOINT} response for ${symbol}: ${error.message}; check that the REST base URL points at Coinbase Exchange`,
+        `malformed ${ENDPOINT} response for ${symbol}: ${reason}; check that the REST base URL points at Coinbase Exchange`,
         symbol,
-      );
-    }
-    throw error;
-  }
+      ),
+  );
 }

@@ -13,16 +13,12 @@
  * Tickwire's UTC midnight, so 4h and 1d are folded from 60, exactly (`resampleCandles`). A candle
  * not aligned to its resolution makes the answer malformed: folding it would be wrong.
  */
-import {
-  CANDLE_INTERVALS,
-  CANDLE_INTERVAL_MS,
-  resampleCandles,
-  type Candle,
-  type CandleInterval,
-} from '@tickwire/core';
-import { decimalOfJsonValue, parseJsonKeepingNumbers, wholeNumberOfJsonValue } from '../lossless-json';
-import { PayloadError, field, has, isJsonObject, preview, type JsonObject } from '../payload-fields';
+import { CANDLE_INTERVAL_MS, type Candle, type CandleInterval } from '@tickwire/core';
+import { candleFetchPlan, readCandleBody } from '../candle-fetch-plan';
+import { decimalOfJsonValue, wholeNumberOfJsonValue } from '../lossless-json';
+import { PayloadError, field, isJsonObject, preview, type JsonObject } from '../payload-fields';
 import { FinnhubErrorCode, FinnhubRestError } from './errors';
+import { finnhubErrorMessage } from './error-body';
 import type { FinnhubMarket } from './urls';
 
 const MS_PER_SECOND = 1_000;
@@ -51,19 +47,21 @@ export const FINNHUB_NO_ACCESS_MESSAGE = "You don't have access to this resource
 const HTTP_UNAUTHORIZED = 401;
 const HTTP_FORBIDDEN = 403;
 
+const plan = (interval: CandleInterval) =>
+  candleFetchPlan(
+    interval,
+    RESOLUTION_MINUTES.map((minutes) => minutes * MINUTE_MS),
+    FINNHUB_MAX_CANDLES_PER_REQUEST,
+  );
+
 /** The resolution an interval is fetched at (minutes): its own, else the longest that divides it. */
 export function finnhubResolutionMinutes(interval: CandleInterval): number {
-  const minutes = CANDLE_INTERVAL_MS[interval] / MINUTE_MS;
-  return Math.max(...RESOLUTION_MINUTES.filter((resolution) => minutes % resolution === 0));
+  return CANDLE_INTERVAL_MS[plan(interval).fetched] / MINUTE_MS;
 }
 
 /** Candles of `interval` one request returns: 500, or fewer when they are folded from 60. */
 export function finnhubCandlesPerRequest(interval: CandleInterval): number {
-  const resolutionMs = finnhubResolutionMinutes(interval) * MINUTE_MS;
-  return Math.max(
-    1,
-    Math.floor((FINNHUB_MAX_CANDLES_PER_REQUEST * resolutionMs) / CANDLE_INTERVAL_MS[interval]),
-  );
+  return plan(interval).perRequest;
 }
 
 /**
@@ -76,14 +74,6 @@ export function finnhubCandleMarket(finnhubSymbol: string, forexBrokers: Readonl
   return forexBrokers.has(finnhubSymbol.slice(0, colon).toLowerCase()) ? 'forex' : 'crypto';
 }
 
-/** The Tickwire interval of a resolution's candles (every resolution we fetch at is one). */
-function fetchedInterval(interval: CandleInterval): CandleInterval {
-  const lengthMs = finnhubResolutionMinutes(interval) * MINUTE_MS;
-  const fetched = CANDLE_INTERVALS.find((candidate) => CANDLE_INTERVAL_MS[candidate] === lengthMs);
-  if (fetched === undefined) throw new TypeError(`no candle interval of ${lengthMs} ms`);
-  return fetched;
-}
-
 function column(body: JsonObject, key: string, length: number | undefined): unknown[] {
   const values = field(body, key);
   if (!Array.isArray(values) || (length !== undefined && values.length !== length))
@@ -93,11 +83,10 @@ function column(body: JsonObject, key: string, length: number | undefined): unkn
   return values;
 }
 
-function readCandles(symbol: string, interval: CandleInterval, body: unknown): Candle[] {
+function readColumns(symbol: string, fetched: CandleInterval, body: unknown): Candle[] {
   if (!isJsonObject(body)) throw new PayloadError(`expected a JSON object, got ${preview(body)}`);
-  if (has(body, 'error')) {
-    const text = field(body, 'error');
-    const finnhubMessage = typeof text === 'string' ? text : preview(text);
+  const finnhubMessage = finnhubErrorMessage(body);
+  if (finnhubMessage !== undefined) {
     throw new FinnhubRestError(
       FinnhubErrorCode.ApiError,
       `Finnhub refused the candles of ${symbol}: ${JSON.stringify(finnhubMessage)}`,
@@ -108,13 +97,12 @@ function readCandles(symbol: string, interval: CandleInterval, body: unknown): C
   const status = field(body, 's');
   if (status === 'no_data') return [];
   if (status !== 'ok') throw new PayloadError(`"s": expected "ok" or "no_data", got ${preview(status)}`);
-  const fetched = fetchedInterval(interval);
   const lengthMs = CANDLE_INTERVAL_MS[fetched];
   const times = column(body, 't', undefined);
   const [opens, highs, lows, closes, volumes] = ['o', 'h', 'l', 'c', 'v'].map((key) =>
     column(body, key, times.length),
   ) as [unknown[], unknown[], unknown[], unknown[], unknown[]];
-  const candles = times.map((time, index): Candle => {
+  return times.map((time, index): Candle => {
     const seconds = wholeNumberOfJsonValue(time);
     if (seconds === undefined || (seconds * MS_PER_SECOND) % lengthMs !== 0)
       throw new PayloadError(
@@ -141,8 +129,6 @@ function readCandles(symbol: string, interval: CandleInterval, body: unknown): C
       ticks: 0,
     };
   });
-  candles.sort((a, b) => a.openTime - b.openTime);
-  return fetched === interval ? candles : resampleCandles(candles, interval);
 }
 
 /**
@@ -155,18 +141,19 @@ export function parseFinnhubCandlesText(
   interval: CandleInterval,
   bodyText: string,
 ): Candle[] {
-  try {
-    return readCandles(symbol, interval, parseJsonKeepingNumbers(bodyText));
-  } catch (error) {
-    if (error instanceof PayloadError || error instanceof SyntaxError || error instanceof TypeError) {
-      throw new FinnhubRestError(
+  const { fetched } = plan(interval);
+  return readCandleBody(
+    bodyText,
+    interval,
+    fetched,
+    (body) => readColumns(symbol, fetched, body),
+    (reason) =>
+      new FinnhubRestError(
         FinnhubErrorCode.MalformedRestBody,
-        `malformed candle response for ${symbol}: ${error.message}; check that the REST base URL points at Finnhub`,
+        `malformed candle response for ${symbol}: ${reason}; check that the REST base URL points at Finnhub`,
         symbol,
-      );
-    }
-    throw error;
-  }
+      ),
+  );
 }
 
 /**
@@ -179,8 +166,7 @@ export function finnhubCandleRefusal(status: number, bodyText: string): string |
   let message: string | undefined;
   try {
     const body: unknown = JSON.parse(bodyText);
-    const text = isJsonObject(body) ? field(body, 'error') : undefined;
-    if (typeof text === 'string') message = text;
+    message = isJsonObject(body) ? finnhubErrorMessage(body) : undefined;
   } catch {
     // Not Finnhub's JSON error body (a proxy's page): the status alone decides.
   }

@@ -17,7 +17,8 @@ export type BackfillReasonCode = (typeof BackfillReasonCode)[keyof typeof Backfi
 
 /** What a client reads next to `backfill: "unavailable"`. */
 export interface BackfillReason {
-  code: BackfillReasonCode | string;
+  /** One of {@link BackfillReasonCode} (a string: a recorded refusal may come from another version). */
+  code: string;
   message: string;
 }
 

@@ -5,7 +5,7 @@
  * exchange's hold is over, logged once.
  */
 import { randomUUID } from 'node:crypto';
-import { addDecimal, compareDecimal, maxDecimal, minDecimal } from '@tickwire/core';
+import { addDecimal, compareDecimal, maxDecimal, minDecimal, type Candle } from '@tickwire/core';
 import {
   sampleValue,
   startCoinbaseSim,
@@ -21,17 +21,6 @@ import { startPodHarness, type PodHarness } from '../testing/pod-harness';
 jest.setTimeout(30_000);
 
 const HOUR_MS = 3_600_000;
-
-interface Candle {
-  openTime: number;
-  closeTime: number;
-  open: string;
-  high: string;
-  low: string;
-  close: string;
-  volume: string;
-  ticks: number;
-}
 
 interface CandlesBody {
   symbol: string;
@@ -138,11 +127,11 @@ describe('candle backfill from Coinbase and Finnhub', () => {
     const folded = whole[0]!;
     expect(folded.closeTime - folded.openTime).toBe(4 * HOUR_MS - 1);
     expect(folded.openTime % (4 * HOUR_MS)).toBe(0);
-    const hourRows = (await (
+    const hourRows = await (
       await fetch(
         `${coinbase!.url}/products/BTC-USD/candles?granularity=3600&start=${folded.openTime / 1_000}&end=${(folded.openTime + 3 * HOUR_MS) / 1_000}`,
       )
-    ).text()) as string;
+    ).text();
     // The exact text of each number, as the pod keeps it.
     const hours = [...hourRows.matchAll(/\[(\d+),([\d.]+),([\d.]+),([\d.]+),([\d.]+),([\d.]+)\]/g)].map(
       ([, , low, high, open, close, volume]) =>
