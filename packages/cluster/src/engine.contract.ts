@@ -401,5 +401,25 @@ export function engineContract(harness: EngineHarness): void {
       await engine.candles.appendClosed({ ...series, candles: [candle(9)], source: 'close' });
       expect(await engine.candles.covered(series)).toEqual([{ from: T0, to: T0 + 10 * MINUTE }]);
     });
+
+    it("records an exchange's refusal of a series until it lapses, and drops the series' request", async () => {
+      await leading();
+      const finnhub = { symbol: 'FINNHUB:AAPL', interval: '1h' } as const;
+      expect(await engine.candles.backfillRefusal(finnhub)).toBeUndefined();
+      await engine.candles.requestBackfill(finnhub);
+      await engine.candles.requestBackfill(series);
+      const refusal = {
+        code: 'BACKFILL_NOT_ENTITLED',
+        message: 'no candles on this plan',
+        until: Date.now() + 60_000,
+      };
+      await engine.candles.refuseBackfill(finnhub, refusal);
+      expect(await engine.candles.backfillRefusal(finnhub)).toEqual(refusal);
+      expect(await engine.candles.backfillRefusal({ ...finnhub, interval: '1m' })).toBeUndefined();
+      expect(await engine.candles.backfillRequests()).toEqual([series]);
+      // A refusal that has lapsed is no refusal: the leader may ask the exchange again.
+      await engine.candles.refuseBackfill(finnhub, { ...refusal, until: Date.now() - 1 });
+      expect(await engine.candles.backfillRefusal(finnhub)).toBeUndefined();
+    });
   });
 }

@@ -173,6 +173,20 @@ export interface CandleAppend extends CandleSeriesKey {
   source: 'close' | 'backfill';
 }
 
+/**
+ * Why the exchange will not give a series' history, for a while: the account's plan has no
+ * candles (Finnhub's free plan). Recorded by the leader, read by every pod, so none asks again
+ * before `until` and each can tell its clients why.
+ */
+export interface CandleBackfillRefusal {
+  /** A stable code clients can switch on. */
+  code: string;
+  /** What happened and what to change, with the exchange's own words. */
+  message: string;
+  /** Until when it holds (ms since the epoch); then the leader asks the exchange again. */
+  until: number;
+}
+
 /** One entry of the closes stream: its id (resume after it) and the candle. */
 export interface CandleCloseEntry {
   id: string;
@@ -211,6 +225,14 @@ export interface CandleHistory extends Lifecycle {
   requestBackfill(series: CandleSeriesKey): Promise<void>;
   /** The series asked for and not yet covered by a `backfill` append. */
   backfillRequests(): Promise<CandleSeriesKey[]>;
+  /**
+   * Leader side: records that the exchange refuses the series' history until `refusal.until`,
+   * and drops the series' backfill request. Not fenced: it is a fact about the exchange account,
+   * as true from a leader that was just replaced, and it writes no candle.
+   */
+  refuseBackfill(series: CandleSeriesKey, refusal: CandleBackfillRefusal): Promise<void>;
+  /** The series' recorded refusal while it holds (`until` in the future); else undefined. */
+  backfillRefusal(series: CandleSeriesKey): Promise<CandleBackfillRefusal | undefined>;
 }
 
 export type EngineKind = 'memory' | 'redis';

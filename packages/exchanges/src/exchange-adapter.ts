@@ -112,15 +112,18 @@ export interface SymbolListSource {
  * see {@link ExchangeAdapter.candleHistory}.
  */
 export interface CandleHistorySource {
-  /** Candles one request may return (Binance: 1000; Coinbase: 300). */
-  readonly maxCandlesPerRequest: number;
+  /**
+   * Candles of `interval` one request may return (Binance: 1000; Coinbase: 300, and 75 of 4h,
+   * which are folded from 300 of 1h).
+   */
+  candlesPerRequest(interval: CandleInterval): number;
   /** What one request costs against the REST budget (Binance klines: weight 2; else 1). */
   readonly requestWeight: number;
-  /** Whether the exchange has candles of this interval (Coinbase has no 4h). */
+  /** Whether the exchange serves candles of this interval, natively or folded from a finer one. */
   supports(interval: CandleInterval): boolean;
   /**
    * The request for the candles of a canonical symbol whose open times lie in `from` to `to`
-   * (inclusive, aligned to the interval, at most `maxCandlesPerRequest` of them).
+   * (inclusive, aligned to the interval, at most `candlesPerRequest(interval)` of them).
    */
   request(
     restBaseUrl: string,
@@ -135,6 +138,13 @@ export interface CandleHistorySource {
    * gives none. Throws the adapter's typed REST error for an error or malformed body.
    */
   parse(symbol: string, interval: CandleInterval, bodyText: string): Candle[];
+  /**
+   * The exchange's own words when an error answer (HTTP `status`, body text) means this account
+   * may not have these candles at all (Finnhub: HTTP 403 `You don't have access to this
+   * resource.` on plans without candles): asking again cannot help until the plan changes.
+   * Undefined for any other error. Absent: the exchange refuses no account its candles.
+   */
+  entitlementRefusal?(status: number, bodyText: string): string | undefined;
 }
 
 /** HTTP response headers as Node gives them: lowercase names. */
@@ -264,8 +274,8 @@ export interface ExchangeAdapter {
    */
   readonly symbolList?: SymbolListSource;
   /**
-   * Where the exchange serves past candles, for backfill. Absent: the exchange (or the plan the
-   * adapter is built for: Finnhub's free one) serves none, and history starts with the relay.
+   * Where the exchange serves past candles, for backfill. Absent: the exchange serves none, and
+   * history starts with the relay.
    */
   readonly candleHistory?: CandleHistorySource;
 }

@@ -208,3 +208,21 @@ export function jsonNumberToDecimal(text: string): string | undefined {
 export function numberToDecimal(value: number): string | undefined {
   return Number.isFinite(value) ? jsonNumberToDecimal(String(value)) : undefined;
 }
+
+/**
+ * A decoded JSON number as a decimal string: the source text of a {@link JsonNumberText}
+ * (exponent expanded), the shortest round-trip text of a plain `number` (a body someone decoded
+ * with `JSON.parse`), or a decimal string as it is. Undefined for anything else.
+ */
+export function decimalOfJsonValue(value: unknown): string | undefined {
+  if (value instanceof JsonNumberText) return jsonNumberToDecimal(value.text);
+  if (typeof value === 'number') return numberToDecimal(value);
+  return isDecimalString(value) ? value : undefined;
+}
+
+/** A decoded JSON number that is a non-negative safe integer (a time, a count); else undefined. */
+export function wholeNumberOfJsonValue(value: unknown): number | undefined {
+  const text = value instanceof JsonNumberText ? value.text : typeof value === 'number' ? String(value) : '';
+  const number = Number(text);
+  return /^\d+$/u.test(text) && Number.isSafeInteger(number) ? number : undefined;
+}

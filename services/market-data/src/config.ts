@@ -139,15 +139,16 @@ export const CONFIG_DOCS: ConfigDocs<Config> = {
   SYMBOLS:
     'Comma list of symbols always subscribed (see [Symbols](#symbols): `COINBASE:BTC-USD`, `FINNHUB:AAPL`; bare symbols belong to the first of `EXCHANGES`).',
   BINANCE_WS_URL: 'Binance WebSocket base; point it at the simulator to run offline.',
-  BINANCE_REST_URL: 'Binance REST base (REST fallback, weight limit and symbol list from `exchangeInfo`).',
+  BINANCE_REST_URL:
+    'Binance REST base (REST fallback, weight limit and symbol list from `exchangeInfo`, candle backfill from `klines`).',
   BINANCE_STREAMS:
     'Binance streams per symbol: `ticker`, `miniTicker`, `bookTicker`, `trade`, `aggTrade`. `aggTrade` gives real-time last prices and exact candle volumes, `ticker` the 24 h statistics and best bid/ask once a second.',
   EXCHANGES:
     'Exchanges this cluster connects to: `binance`, `coinbase`, `finnhub` (comma list); the first is the default for bare symbols.',
   COINBASE_WS_URL: 'Coinbase Exchange WebSocket feed.',
-  COINBASE_REST_URL: 'Coinbase Exchange REST base (product list).',
+  COINBASE_REST_URL: 'Coinbase Exchange REST base (product list, REST fallback, candle backfill).',
   FINNHUB_WS_URL: 'Finnhub WebSocket base (the key is sent as `?token=`).',
-  FINNHUB_REST_URL: 'Finnhub REST base (symbol lists).',
+  FINNHUB_REST_URL: 'Finnhub REST base (symbol lists, REST fallback, candle backfill where the plan allows).',
   FINNHUB_API_KEY:
     'Finnhub API key; required with `finnhub` in `EXCHANGES`. Finnhub allows one connection per key: only the leader uses it.',
   FINNHUB_MAX_SYMBOLS:

@@ -6,6 +6,7 @@
 import { CANDLE_INTERVAL_MS, type Candle } from '@tickwire/core';
 import type {
   CandleAppend,
+  CandleBackfillRefusal,
   CandleCloseEntry,
   CandleCloseListener,
   CandleHistory,
@@ -41,6 +42,7 @@ export class MemoryCandleHistory implements CandleHistory {
   private readonly series = new Map<string, Map<number, Candle>>();
   private readonly covers = new Map<string, CandleRange[]>();
   private readonly requests = new Map<string, CandleSeriesKey>();
+  private readonly refusals = new Map<string, CandleBackfillRefusal>();
   private readonly closes: CandleCloseEntry[] = [];
   private readonly listeners = new Set<CandleCloseListener>();
   private readonly ids = new StreamIdGenerator();
@@ -117,6 +119,17 @@ export class MemoryCandleHistory implements CandleHistory {
 
   async backfillRequests(): Promise<CandleSeriesKey[]> {
     return [...this.requests.values()];
+  }
+
+  async refuseBackfill(series: CandleSeriesKey, refusal: CandleBackfillRefusal): Promise<void> {
+    const { code, message, until } = refusal;
+    this.refusals.set(fieldOf(series), { code, message, until });
+    this.requests.delete(fieldOf(series));
+  }
+
+  async backfillRefusal(series: CandleSeriesKey): Promise<CandleBackfillRefusal | undefined> {
+    const refusal = this.refusals.get(fieldOf(series));
+    return refusal && refusal.until > this.options.now() ? { ...refusal } : undefined;
   }
 
   private announce(candle: Candle): void {

@@ -40,11 +40,16 @@ export interface ClusterKeys {
   readonly candleCovered: string;
   /** Set of `<interval>|<symbol>`: series some pod or service asked the leader to backfill. */
   readonly candleBackfillRequests: string;
+  /** Hash `<interval>|<symbol>` -> JSON `{code, message, until}`: series the exchange refuses for now. */
+  readonly candleBackfillRefusals: string;
   /** Sorted set of a series' closed candles: open time -> candle JSON. */
   candles(symbol: string, interval: string): string;
 }
 
-/** The field of a series in `candleCovered` and `candleBackfillRequests` (symbols never contain `|`). */
+/**
+ * The field of a series in `candleCovered`, `candleBackfillRequests` and `candleBackfillRefusals`
+ * (symbols never contain `|`).
+ */
 export function candleSeriesField(symbol: string, interval: string): string {
   return `${interval}|${symbol}`;
 }
@@ -66,6 +71,7 @@ export function clusterKeys(namespace: string = DEFAULT_NAMESPACE): ClusterKeys 
     candleCloseEvents: `${prefix}candle-close-events`,
     candleCovered: `${prefix}candle-covered`,
     candleBackfillRequests: `${prefix}candle-backfill-requests`,
+    candleBackfillRefusals: `${prefix}candle-backfill-refusals`,
     candles: (symbol, interval) => `${prefix}candles:${interval}:${symbol}`,
   };
 }

@@ -8,6 +8,7 @@
 import { CANDLE_INTERVAL_MS, isCandleInterval, type Candle } from '@tickwire/core';
 import type {
   CandleAppend,
+  CandleBackfillRefusal,
   CandleCloseEntry,
   CandleCloseListener,
   CandleHistory,
@@ -36,6 +37,21 @@ export interface RedisCandleHistoryOptions {
   retainedCandles: number;
   /** Approximate MAXLEN of the closes stream. */
   retainedCloses: number;
+  /** The clock refusals are checked against (ms). Default `Date.now`. */
+  now?: () => number;
+}
+
+function parseRefusal(stored: string | null): CandleBackfillRefusal | undefined {
+  if (stored === null) return undefined;
+  try {
+    const value = JSON.parse(stored) as Partial<CandleBackfillRefusal>;
+    const { code, message, until } = value;
+    if (typeof code === 'string' && typeof message === 'string' && typeof until === 'number')
+      return { code, message, until };
+  } catch {
+    // A value no version of this code wrote: as if none were recorded.
+  }
+  return undefined;
 }
 
 function parseRanges(stored: string | null): CandleRange[] {
@@ -156,6 +172,27 @@ export class RedisCandleHistory implements CandleHistory {
       if (bar > 0 && isCandleInterval(interval)) requests.push({ interval, symbol: field.slice(bar + 1) });
     }
     return requests;
+  }
+
+  async refuseBackfill(series: CandleSeriesKey, refusal: CandleBackfillRefusal): Promise<void> {
+    const { commands, keys } = this.options;
+    const field = candleSeriesField(series.symbol, series.interval);
+    const { code, message, until } = refusal;
+    const results = await commands
+      .multi()
+      .hset(keys.candleBackfillRefusals, field, JSON.stringify({ code, message, until }))
+      .srem(keys.candleBackfillRequests, field)
+      .exec();
+    const failed = results?.find(([error]) => error !== null)?.[0];
+    if (failed) throw failed;
+  }
+
+  async backfillRefusal(series: CandleSeriesKey): Promise<CandleBackfillRefusal | undefined> {
+    const field = candleSeriesField(series.symbol, series.interval);
+    const refusal = parseRefusal(
+      await this.options.commands.hget(this.options.keys.candleBackfillRefusals, field),
+    );
+    return refusal && refusal.until > (this.options.now ?? Date.now)() ? refusal : undefined;
   }
 
   private handleMessage(channel: string, message: string): void {

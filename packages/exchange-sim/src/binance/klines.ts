@@ -6,7 +6,7 @@
  * minutes and come back empty. https://developers.binance.com/docs/binance-spot-api-docs/rest-api/market-data-endpoints#klinecandlestick-data
  */
 import type { SymbolMarket } from '../market-state';
-import { mergeAggregate, type TradeAggregate } from '../rolling-window';
+import { candlesFromBuckets, type BucketCandle } from '../bucket-candles';
 import { candleBounds, isKlineInterval, type KlineInterval } from './kline-intervals';
 import { priceText, quoteText } from './payloads';
 import { formatUnits } from '../fixed-point';
@@ -80,34 +80,8 @@ export function klinesBody(market: SymbolMarket, url: URL): unknown[] | KlinesEr
   ]);
 }
 
-type RebuiltCandle = TradeAggregate & { openTime: number; closeTime: number };
-
 /** The window's minute buckets folded into candles of `interval`, oldest first. */
-function rebuild(market: SymbolMarket, interval: KlineInterval): RebuiltCandle[] {
+function rebuild(market: SymbolMarket, interval: KlineInterval): BucketCandle[] {
   if (interval === '1s') return [];
-  const candles: RebuiltCandle[] = [];
-  for (const bucket of market.bucketsFrom(0)) {
-    const { openTime, closeTime } = candleBounds(interval, bucket.start);
-    let candle = candles.at(-1);
-    if (!candle || candle.openTime !== openTime) {
-      candle = {
-        openTime,
-        closeTime,
-        openTicks: bucket.openTicks,
-        highTicks: bucket.highTicks,
-        lowTicks: bucket.lowTicks,
-        closeTicks: bucket.closeTicks,
-        firstId: -1,
-        lastId: -1,
-        count: 0,
-        volume: 0n,
-        quoteVolume: 0n,
-        takerBuyVolume: 0n,
-        takerBuyQuoteVolume: 0n,
-      };
-      candles.push(candle);
-    }
-    mergeAggregate(candle, bucket);
-  }
-  return candles.filter((candle) => candle.count > 0);
+  return candlesFromBuckets(market.bucketsFrom(0), (time) => candleBounds(interval, time));
 }

@@ -33,8 +33,10 @@ export interface CoinbaseSimOptions {
   heartbeatLastTradeId?: HeartbeatTradeIdMode;
   /** Client messages per rolling second before close 1008. Default 100. */
   maxClientMessagesPerSecond?: number;
-  /** REST requests per rolling second before 429. Default 10. */
+  /** REST requests per second, refilled continuously into a bucket of `restBurst`; 429 when empty. Default 10. */
   restRequestsPerSecond?: number;
+  /** REST requests allowed at once (the bucket's size). Default 15. */
+  restBurst?: number;
   /** The first ticker of a product predates the start by up to this much. Default 30000. */
   maxInitialTickerAgeMs?: number;
 }
@@ -55,6 +57,7 @@ export const DEFAULT_COINBASE_SIM_OPTIONS: Readonly<Required<CoinbaseSimOptions>
   heartbeatLastTradeId: 'zero',
   maxClientMessagesPerSecond: 100,
   restRequestsPerSecond: 10,
+  restBurst: 15,
   maxInitialTickerAgeMs: 30_000,
 });
 
@@ -75,6 +78,7 @@ export function resolveCoinbaseSimOptions(options: CoinbaseSimOptions = {}): Res
   check.oneOf('heartbeatLastTradeId', HEARTBEAT_TRADE_ID_MODES);
   check.int('maxClientMessagesPerSecond', 1, 1_000_000);
   check.int('restRequestsPerSecond', 1, 1_000_000);
+  check.int('restBurst', 1, 1_000_000);
   check.int('maxInitialTickerAgeMs', 0, MAX_TIMER_MS);
   check.throwIfAny();
   return { ...merged, seed: merged.seed >>> 0, products: products.map(coinbaseProduct) };

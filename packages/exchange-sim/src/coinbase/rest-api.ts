@@ -4,21 +4,23 @@
  *   GET /products                 every listed product
  *   GET /products/<id>            one product (404 {"message":"NotFound"} when not listed)
  *   GET /products/<id>/ticker     last trade, best bid/ask and 24 h volume, all strings
- * More than `restRequestsPerSecond` in a rolling second gives 429
- * {"message":"Public rate limit exceeded"} (refused requests are not counted).
+ *   GET /products/<id>/candles    past candles, newest first (./candles.ts)
+ * Public endpoints share one limit per IP, a lazy-fill token bucket: `restRequestsPerSecond`
+ * refilled each second, up to `restBurst` at once; beyond it 429
+ * {"message":"Public rate limit exceeded"} (refused requests take no token).
  * Docs: https://docs.cdp.coinbase.com/api-reference/exchange-api/rest-api/products/get-product-ticker
+ * and https://docs.cdp.coinbase.com/exchange/rest-api/rate-limits
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { FaultState, RestFaultStatus } from '../fault-state';
 import { BAD_GATEWAY_HTML, sendText } from '../http-responses';
-import { RollingCounter } from '../rolling-counter';
+import { LazyTokenBucket } from '../lazy-token-bucket';
 import type { VenueRestApi } from '../venue/venue-sim';
+import { candlesAnswer } from './candles';
 import type { CoinbaseFeed } from './feed';
 import { restTickerBody } from './payloads';
 import type { CoinbaseSimStats } from './sim-api';
 
-/** Window of the public REST limit. */
-export const COINBASE_REST_WINDOW_MS = 1_000;
 /** Content type of Coinbase's JSON answers. */
 export const COINBASE_JSON_CONTENT_TYPE = 'application/json; charset=utf-8';
 
@@ -31,18 +33,20 @@ export const CoinbaseRestBodies = {
   teapot: '{"message":"Too many requests"}',
 } as const;
 
-const PRODUCT_PATH_RE = /^\/products\/([^/]+)(\/ticker)?$/;
+const PRODUCT_PATH_RE = /^\/products\/([^/]+)(?:\/(ticker|candles))?$/;
 
 export class CoinbaseRestApi implements VenueRestApi {
-  private readonly recent = new RollingCounter(COINBASE_REST_WINDOW_MS);
+  private readonly bucket: LazyTokenBucket;
 
   constructor(
     private readonly feed: CoinbaseFeed,
-    private readonly requestsPerSecond: number,
+    limit: { requestsPerSecond: number; burst: number },
     private readonly faults: FaultState,
     private readonly stats: CoinbaseSimStats,
     private readonly clock: () => number = Date.now,
-  ) {}
+  ) {
+    this.bucket = new LazyTokenBucket(limit.requestsPerSecond, limit.burst);
+  }
 
   /** Whether this API serves `path` (the rest of the port is WebSocket and /_sim/). */
   serves(path: string): boolean {
@@ -62,31 +66,42 @@ export class CoinbaseRestApi implements VenueRestApi {
       return;
     }
     const now = this.clock();
-    if (this.recent.count(now) >= this.requestsPerSecond) {
+    if (!this.bucket.take(now)) {
       this.stats.rest429 += 1;
       sendText(res, 429, CoinbaseRestBodies.rateLimited, COINBASE_JSON_CONTENT_TYPE);
       return;
     }
-    this.recent.add(now);
-    const body = this.answer(url.pathname, now);
-    if (body === undefined) sendText(res, 404, CoinbaseRestBodies.notFound, COINBASE_JSON_CONTENT_TYPE);
-    else sendText(res, 200, body, COINBASE_JSON_CONTENT_TYPE);
+    const answer = this.answer(url, now);
+    if (answer === undefined) sendText(res, 404, CoinbaseRestBodies.notFound, COINBASE_JSON_CONTENT_TYPE);
+    else sendText(res, answer.status, answer.body, COINBASE_JSON_CONTENT_TYPE);
   }
 
-  /** Forgets the request window (the reset fault). */
+  /** Refills the token bucket (the reset fault). */
   reset(): void {
-    this.recent.clear();
+    this.bucket.reset();
   }
 
-  private answer(path: string, now: number): string | undefined {
-    if (path === '/products') {
-      return JSON.stringify([...this.feed.products.values()].map((f) => f.product.listing));
+  private answer(url: URL, now: number): { status: number; body: string } | undefined {
+    if (url.pathname === '/products') {
+      return {
+        status: 200,
+        body: JSON.stringify([...this.feed.products.values()].map((f) => f.product.listing)),
+      };
     }
-    const match = PRODUCT_PATH_RE.exec(path);
+    const match = PRODUCT_PATH_RE.exec(url.pathname);
     const feed = match ? this.feed.products.get(match[1] ?? '') : undefined;
     if (!match || !feed) return undefined;
-    if (match[2] === undefined) return JSON.stringify(feed.product.listing);
-    return restTickerBody(feed.lastTicker.payload, feed.market.snapshot(now).stats.volume);
+    switch (match[2]) {
+      case undefined:
+        return { status: 200, body: JSON.stringify(feed.product.listing) };
+      case 'ticker':
+        return {
+          status: 200,
+          body: restTickerBody(feed.lastTicker.payload, feed.market.snapshot(now).stats.volume),
+        };
+      default:
+        return candlesAnswer(feed.product, feed.market, url, now);
+    }
   }
 
   private sendInjected(

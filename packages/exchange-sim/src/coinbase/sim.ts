@@ -46,7 +46,13 @@ export async function startCoinbaseSim(options: CoinbaseSimOptions = {}): Promis
     },
     clock,
   );
-  const restApi = new CoinbaseRestApi(feed, resolved.restRequestsPerSecond, faults, stats, clock);
+  const restApi = new CoinbaseRestApi(
+    feed,
+    { requestsPerSecond: resolved.restRequestsPerSecond, burst: resolved.restBurst },
+    faults,
+    stats,
+    clock,
+  );
   const context: CoinbaseConnectionContext = { options: resolved, feed, hub, stats, faults, clock };
   const gateway = new VenueGateway({
     stats,

@@ -1,7 +1,7 @@
 import { createFinnhubAdapter } from '@tickwire/exchanges';
 import { httpGet, httpPost, sleep, withTimeout, type HttpAnswer } from '../test-support/ws-test-client';
 import { useVenueFixture } from '../test-support/venue-fixture';
-import { FinnhubRestBodies, startFinnhubSim, type FinnhubSimOptions } from './index';
+import { FinnhubCandleBodies, FinnhubRestBodies, startFinnhubSim, type FinnhubSimOptions } from './index';
 
 jest.setTimeout(10_000);
 
@@ -151,6 +151,71 @@ describe('symbol listings', () => {
     expect((await httpGet(`${sim.url}/api/v1/crypto/symbol?exchange=nowhere&token=${TOKEN}`)).json()).toEqual(
       [],
     );
+  });
+});
+
+describe('GET /api/v1/<market>/candle', () => {
+  const HOUR_MS = 3_600_000;
+  const lastClosedHour = () => Date.now() - (Date.now() % HOUR_MS) - HOUR_MS;
+
+  it('refuses every market with 403 "You don\'t have access to this resource." on the free plan', async () => {
+    const sim = await start();
+    const to = Math.floor(Date.now() / 1_000);
+    for (const [market, symbol] of [
+      ['stock', 'AAPL'],
+      ['crypto', 'BINANCE:BTCUSDT'],
+      ['forex', 'OANDA:EUR_USD'],
+    ]) {
+      const res = await httpGet(
+        `${sim.url}/api/v1/${market}/candle?symbol=${symbol}&resolution=1&from=${to - 600}&to=${to}&token=${TOKEN}`,
+      );
+      expect(res.status).toBe(403);
+      expect(res.text).toBe('{"error":"You don\'t have access to this resource."}');
+      expect(res.headers.get('x-ratelimit-limit')).toBe('60');
+    }
+    const adapter = createFinnhubAdapter({ token: TOKEN });
+    expect(adapter.candleHistory?.entitlementRefusal?.(403, FinnhubCandleBodies.noAccess)).toBe(
+      "You don't have access to this resource.",
+    );
+    expect(adapter.candleHistory?.entitlementRefusal?.(401, FinnhubRestBodies.invalidKey)).toBeUndefined();
+  });
+
+  it('serves a plan with candles: arrays oldest first, t in seconds, 4h folded by the adapter from 60', async () => {
+    const sim = await start({ candles: 'served' });
+    const source = createFinnhubAdapter({ token: TOKEN }).candleHistory;
+    if (!source) throw new Error('the adapter has no candle history');
+    const to = lastClosedHour();
+    const minute = source.request(sim.url, 'FINNHUB:AAPL', '1m', to - 59 * 60_000, to);
+    expect(minute.url).toContain('/api/v1/stock/candle?symbol=AAPL&resolution=1&');
+    const minutes = await get(minute.url, { ...minute.headers });
+    expect(minutes.status).toBe(200);
+    expect(minutes.text).toMatch(
+      /^\{"c":\[[\d.,]+\],"h":\[[\d.,]+\],"l":.*"s":"ok","t":\[\d+(,\d+)*\],"v":\[[\d.,]+\]\}$/,
+    );
+    const candles = source.parse('FINNHUB:AAPL', '1m', minutes.text);
+    expect(candles.map((candle) => candle.openTime)).toEqual(
+      Array.from({ length: 60 }, (_, i) => to - 59 * 60_000 + i * 60_000),
+    );
+    const fourHours = source.request(
+      sim.url,
+      'FINNHUB:OANDA:EUR_USD',
+      '4h',
+      to - (to % (4 * HOUR_MS)) - 4 * HOUR_MS,
+      to - (to % (4 * HOUR_MS)) - 4 * HOUR_MS,
+    );
+    expect(fourHours.url).toContain('/api/v1/forex/candle?symbol=OANDA%3AEUR_USD&resolution=60&');
+    const hours = await get(fourHours.url, { ...fourHours.headers });
+    const [folded] = source.parse('FINNHUB:OANDA:EUR_USD', '4h', hours.text);
+    const body = hours.json() as { t: number[]; o: number[]; c: number[]; v: number[] };
+    expect(body.t).toHaveLength(4);
+    expect(folded).toMatchObject({ interval: '4h', open: String(body.o[0]), close: String(body.c[3]) });
+    expect(folded!.volume).toBe(String(body.v.reduce((sum, v) => sum + v, 0)));
+    // A symbol of another market, or a range before the window: no data.
+    const wrong = await get(
+      `${sim.url}/api/v1/forex/candle?symbol=AAPL&resolution=1&from=0&to=60&token=${TOKEN}`,
+    );
+    expect(wrong.text).toBe(FinnhubCandleBodies.noData);
+    expect(source.parse('FINNHUB:AAPL', '1m', wrong.text)).toEqual([]);
   });
 });
 

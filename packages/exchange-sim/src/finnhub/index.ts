@@ -1,4 +1,4 @@
-/** The Finnhub simulator: trades socket with Finnhub's quirks, quote and symbol-list REST. */
+/** The Finnhub simulator: trades socket with Finnhub's quirks, quote, symbol-list and candle REST. */
 export {
   FINNHUB_DUPLICATE_CLOSE_CODE,
   FINNHUB_DUPLICATE_CLOSE_REASON,
@@ -17,3 +17,5 @@ export {
 } from './payloads';
 export { FinnhubRestBodies } from './rest-api';
 export { FINNHUB_RATE_WINDOW_MS } from './rest-limits';
+export { FINNHUB_CANDLE_ACCESS_MODES, FinnhubCandleBodies } from './candles';
+export type { FinnhubCandleAccess } from './candles';

@@ -4,6 +4,7 @@
  */
 import { MAX_TIMER_MS, MAX_TRADES_PER_SECOND } from '../options';
 import { mergeOptions, OptionChecker } from '../option-checks';
+import { FINNHUB_CANDLE_ACCESS_MODES, type FinnhubCandleAccess } from './candles';
 import {
   DEFAULT_FINNHUB_CRYPTO,
   DEFAULT_FINNHUB_FOREX,
@@ -53,6 +54,8 @@ export interface FinnhubSimOptions {
   restCallsPerMinute?: number;
   /** REST calls per API key per rolling second before 429. Default 30 (every plan). */
   restCallsPerSecond?: number;
+  /** Candle endpoints: 'refused' with 403 (default, the free plan) or 'served' (a plan with candles). */
+  candles?: FinnhubCandleAccess;
 }
 
 export interface ResolvedFinnhubSimOptions extends Required<
@@ -77,6 +80,7 @@ export const DEFAULT_FINNHUB_SIM_OPTIONS: Readonly<Required<FinnhubSimOptions>> 
   duplicateConnectionMode: 'close-both',
   restCallsPerMinute: 60,
   restCallsPerSecond: 30,
+  candles: 'refused',
 });
 
 /** API keys: what a URL query can carry without escaping surprises. */
@@ -122,6 +126,7 @@ export function resolveFinnhubSimOptions(options: FinnhubSimOptions = {}): Resol
   check.oneOf('duplicateConnectionMode', DUPLICATE_CONNECTION_MODES);
   check.int('restCallsPerMinute', 1, 1_000_000_000);
   check.int('restCallsPerSecond', 1, 1_000_000_000);
+  check.oneOf('candles', FINNHUB_CANDLE_ACCESS_MODES);
   check.throwIfAny();
   return {
     host: merged.host,
@@ -135,6 +140,7 @@ export function resolveFinnhubSimOptions(options: FinnhubSimOptions = {}): Resol
     duplicateConnectionMode: merged.duplicateConnectionMode,
     restCallsPerMinute: merged.restCallsPerMinute,
     restCallsPerSecond: merged.restCallsPerSecond,
+    candles: merged.candles,
     instruments: [
       ...stocks.map(stockInstrument),
       ...crypto.map(cryptoInstrument),

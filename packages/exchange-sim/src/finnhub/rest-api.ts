@@ -5,6 +5,7 @@
  *   GET /api/v1/stock/symbol?exchange=US          the simulated US stocks
  *   GET /api/v1/crypto/symbol?exchange=binance    the simulated crypto pairs of that venue
  *   GET /api/v1/forex/symbol?exchange=oanda       the simulated FX pairs of that venue
+ *   GET /api/v1/<stock|crypto|forex>/candle       403 on the free plan, else candles (./candles.ts)
  * The API key comes as `token=` or the X-Finnhub-Token header (401 otherwise); every answered
  * call carries X-RateLimit-Limit/-Remaining/-Reset, and no Retry-After (none is documented).
  * Docs: https://finnhub.io/docs/api/quote and https://finnhub.io/docs/api/rate-limit
@@ -13,6 +14,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { FaultState, RestFaultStatus } from '../fault-state';
 import { BAD_GATEWAY_HTML, sendText } from '../http-responses';
 import type { VenueRestApi } from '../venue/venue-sim';
+import { FINNHUB_CANDLE_ROUTES, finnhubCandlesAnswer, type FinnhubCandleAccess } from './candles';
 import type { FinnhubMarket } from './feed';
 import type { FinnhubInstrumentKind } from './instruments';
 import { UNKNOWN_SYMBOL_QUOTE_BODY, quoteBody } from './payloads';
@@ -34,7 +36,8 @@ export const FinnhubRestBodies = {
   teapot: '{"error":"Too many requests"}',
 } as const;
 
-type Route = (api: FinnhubRestApi, url: URL, now: number) => string;
+/** A route's answer: a 200 body, or a status and body. */
+type Route = (api: FinnhubRestApi, url: URL, now: number) => string | { status: number; body: string };
 
 const LISTING_ROUTES: Readonly<Record<string, FinnhubInstrumentKind>> = {
   '/api/v1/stock/symbol': 'stock',
@@ -48,6 +51,12 @@ const ROUTES: Readonly<Record<string, Route>> = {
     Object.entries(LISTING_ROUTES).map(([path, kind]): [string, Route] => [
       path,
       (api, url) => api.listing(kind, url.searchParams.get('exchange') ?? ''),
+    ]),
+  ),
+  ...Object.fromEntries(
+    Object.entries(FINNHUB_CANDLE_ROUTES).map(([path, kind]): [string, Route] => [
+      path,
+      (api, url) => api.candles(kind, url),
     ]),
   ),
 };
@@ -67,6 +76,7 @@ export class FinnhubRestApi implements VenueRestApi {
     private readonly limiter: FinnhubRateLimiter,
     private readonly faults: FaultState,
     private readonly stats: FinnhubSimStats,
+    private readonly candleAccess: FinnhubCandleAccess,
     private readonly clock: () => number = Date.now,
   ) {}
 
@@ -106,7 +116,14 @@ export class FinnhubRestApi implements VenueRestApi {
       sendText(res, 429, FinnhubRestBodies.limitReached, FINNHUB_JSON_CONTENT_TYPE, rateHeaders(decision));
       return;
     }
-    sendText(res, 200, route(this, url, now), FINNHUB_JSON_CONTENT_TYPE, rateHeaders(decision));
+    const answer = route(this, url, now);
+    const { status, body } = typeof answer === 'string' ? { status: 200, body: answer } : answer;
+    sendText(res, status, body, FINNHUB_JSON_CONTENT_TYPE, rateHeaders(decision));
+  }
+
+  /** A candle answer of `kind`'s endpoint (403 on a plan without candles). */
+  candles(kind: FinnhubInstrumentKind, url: URL): { status: number; body: string } {
+    return finnhubCandlesAnswer(this.candleAccess, kind, this.markets, url);
   }
 
   /** The quote body of `symbol`; Finnhub's all-zero 200 body for a symbol it does not know. */

@@ -69,7 +69,7 @@ export async function startFinnhubSim(options: FinnhubSimOptions = {}): Promise<
   );
   const apiKeys: ReadonlySet<string> = new Set(resolved.apiKeys);
   const limiter = new FinnhubRateLimiter(resolved.restCallsPerMinute, resolved.restCallsPerSecond);
-  const restApi = new FinnhubRestApi(feed.markets, apiKeys, limiter, faults, stats, clock);
+  const restApi = new FinnhubRestApi(feed.markets, apiKeys, limiter, faults, stats, resolved.candles, clock);
   const context: FinnhubConnectionContext = { options: resolved, hub, stats, faults, clock };
   const connections = new Set<FinnhubConnection>();
   /** Open connections by API key ("1 API key can only open 1 connection at a time"). */

@@ -92,7 +92,7 @@ export function createBinanceAdapter(options: Partial<BinanceAdapterOptions> = {
       parseLimit: binanceWeightLimitPerMinute,
     },
     candleHistory: {
-      maxCandlesPerRequest: BINANCE_KLINES_MAX_LIMIT,
+      candlesPerRequest: () => BINANCE_KLINES_MAX_LIMIT,
       requestWeight: BINANCE_KLINES_WEIGHT,
       // Every Tickwire interval is a Binance kline interval.
       supports: () => true,

@@ -11,8 +11,10 @@
  * - `heartbeat` messages carry a product, sequence and time: feed them to
  *   `CoinbaseHeartbeatGapDetector` and re-fetch a product's state on a gap;
  * - REST serves one product per ticker request;
- * - the symbol list is `GET /products`, online products only.
+ * - the symbol list is `GET /products`, online products only;
+ * - past candles come from `GET /products/<id>/candles`, 300 per request, 4h folded from 1h.
  */
+import { CANDLE_INTERVAL_MS } from '@tickwire/core';
 import type { ExchangeAdapter, RestTickerRequest } from '../exchange-adapter';
 import { coinbaseSubscribeFrames, coinbaseUnsubscribeFrames } from './control-frames';
 import { CoinbaseHeartbeatGapDetector } from './heartbeat-gap-detector';
@@ -20,11 +22,21 @@ import { CoinbaseConfigError, CoinbaseErrorCode, CoinbaseRestError } from './err
 import { COINBASE_DOCS_URL, COINBASE_LIMITS } from './limits';
 import { parseCoinbaseMessage } from './parse-message';
 import { parseCoinbaseProductsText } from './products';
+import {
+  coinbaseCandlesPerRequest,
+  coinbaseGranularitySeconds,
+  parseCoinbaseCandlesText,
+} from './rest-candles';
 import { coinbaseRetryDelayMs, parseCoinbaseProductTickerText } from './rest-ticker';
 import { COINBASE_CHANNELS, coinbaseStreamCadenceMs, coinbaseStreamName, isCoinbaseChannel } from './streams';
 import type { CoinbaseChannel } from './streams';
 import { coinbaseProductToSymbol, symbolToCoinbaseProduct } from './symbols';
-import { coinbaseFeedUrl, coinbaseProductTickerUrl, coinbaseProductsUrl } from './urls';
+import {
+  coinbaseFeedUrl,
+  coinbaseProductCandlesUrl,
+  coinbaseProductTickerUrl,
+  coinbaseProductsUrl,
+} from './urls';
 
 export interface CoinbaseAdapterOptions {
   /**
@@ -123,6 +135,25 @@ export function createCoinbaseAdapter(options: Partial<CoinbaseAdapterOptions> =
     restRetryDelayMs: (status, headers) => coinbaseRetryDelayMs(status, headers),
     toCanonicalSymbol: coinbaseProductToSymbol,
     toExchangeSymbol: symbolToCoinbaseProduct,
+    candleHistory: {
+      candlesPerRequest: coinbaseCandlesPerRequest,
+      requestWeight: 1,
+      // Every interval: 4h, which Coinbase lacks, is folded from 1h.
+      supports: () => true,
+      request: (restBaseUrl, symbol, interval, from, to) => ({
+        // `end` is the last bucket's last second: inside the range whether Coinbase counts the
+        // bucket starting at `end` or not, and 299.98 buckets long, never over 300.
+        url: coinbaseProductCandlesUrl(
+          restBaseUrl,
+          productIdOf(symbol),
+          coinbaseGranularitySeconds(interval),
+          from,
+          to + CANDLE_INTERVAL_MS[interval] - 1_000,
+        ),
+        headers: { Accept: 'application/json' },
+      }),
+      parse: parseCoinbaseCandlesText,
+    },
     symbolList: {
       requests: (restBaseUrl) => [
         { url: coinbaseProductsUrl(restBaseUrl), headers: { Accept: 'application/json' } },

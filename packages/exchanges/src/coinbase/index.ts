@@ -21,7 +21,19 @@ export {
   COINBASE_SANDBOX_WS_URL,
   COINBASE_SUBSCRIBE_DEADLINE_MS,
 } from './limits';
-export { coinbaseFeedUrl, coinbaseProductTickerUrl, coinbaseProductsUrl } from './urls';
+export {
+  coinbaseFeedUrl,
+  coinbaseProductCandlesUrl,
+  coinbaseProductTickerUrl,
+  coinbaseProductsUrl,
+} from './urls';
+export {
+  COINBASE_CANDLE_GRANULARITIES_SECONDS,
+  COINBASE_MAX_CANDLES_PER_REQUEST,
+  coinbaseCandlesPerRequest,
+  coinbaseGranularitySeconds,
+  parseCoinbaseCandlesText,
+} from './rest-candles';
 export {
   COINBASE_CHANNELS,
   coinbaseStreamCadenceMs,

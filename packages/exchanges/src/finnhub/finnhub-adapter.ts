@@ -9,8 +9,10 @@
  * - one connection per API key (`limits.maxConnectionsPerKey`): break-before-make only;
  * - `{"type":"ping"}` text frames are heartbeats that need no answer;
  * - REST serves one symbol per quote request, authenticated by header, under a per-minute budget;
- * - the symbol list takes one request per market (US stocks, each crypto venue, each forex broker).
+ * - the symbol list takes one request per market (US stocks, each crypto venue, each forex broker);
+ * - candles are premium: a plan without them is refused with HTTP 403 (`candleHistory.entitlementRefusal`).
  */
+import { CANDLE_INTERVAL_MS } from '@tickwire/core';
 import type { ExchangeAdapter, RestRequest, RestTickerRequest } from '../exchange-adapter';
 import { finnhubSubscribeFrames, finnhubUnsubscribeFrames } from './control-frames';
 import { FinnhubConfigError, FinnhubErrorCode, FinnhubRestError } from './errors';
@@ -21,6 +23,14 @@ import {
   finnhubLimits,
 } from './limits';
 import { parseFinnhubMessage } from './parse-message';
+import {
+  FINNHUB_FOREX_BROKERS,
+  finnhubCandleMarket,
+  finnhubCandleRefusal,
+  finnhubCandlesPerRequest,
+  finnhubResolutionMinutes,
+  parseFinnhubCandlesText,
+} from './rest-candles';
 import { parseFinnhubQuoteText } from './rest-quote';
 import { finnhubRetryDelayMs } from './rest-retry';
 import { parseFinnhubSymbolListText } from './symbol-list';
@@ -28,6 +38,7 @@ import { finnhubToSymbol, symbolToFinnhub } from './symbols';
 import {
   FINNHUB_TOKEN_HEADER,
   checkFinnhubToken,
+  finnhubCandlesUrl,
   finnhubQuoteUrl,
   finnhubSocketUrl,
   finnhubSymbolListUrl,
@@ -126,6 +137,10 @@ export function createFinnhubAdapter(
       return { market, exchange };
     }),
   );
+  const forexBrokers = new Set([
+    ...FINNHUB_FOREX_BROKERS,
+    ...listExchanges.forex.map((exchange) => exchange.toLowerCase()),
+  ]);
   if (listMarkets.length === 0) {
     throw new FinnhubConfigError(
       FinnhubErrorCode.InvalidOption,
@@ -176,6 +191,29 @@ export function createFinnhubAdapter(
     restRetryDelayMs: finnhubRetryDelayMs,
     toCanonicalSymbol: finnhubToSymbol,
     toExchangeSymbol: symbolToFinnhub,
+    candleHistory: {
+      candlesPerRequest: finnhubCandlesPerRequest,
+      requestWeight: 1,
+      // Every interval: 4h and 1d are folded from 60-minute candles.
+      supports: () => true,
+      request: (restBaseUrl, symbol, interval, from, to) => {
+        const finnhubSymbol = finnhubSymbolOf(symbol);
+        return {
+          // `to` is the last candle's last second: inside the range however Finnhub bounds it.
+          url: finnhubCandlesUrl(
+            restBaseUrl,
+            finnhubCandleMarket(finnhubSymbol, forexBrokers),
+            finnhubSymbol,
+            String(finnhubResolutionMinutes(interval)),
+            from,
+            to + CANDLE_INTERVAL_MS[interval] - 1_000,
+          ),
+          headers: { [FINNHUB_TOKEN_HEADER]: token, Accept: 'application/json' },
+        };
+      },
+      parse: parseFinnhubCandlesText,
+      entitlementRefusal: finnhubCandleRefusal,
+    },
     symbolList: {
       requests: (restBaseUrl): RestRequest[] =>
         listMarkets.map(({ market, exchange }) => ({

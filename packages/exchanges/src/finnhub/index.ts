@@ -1,4 +1,4 @@
-/** Finnhub adapter: socket URL with the API key, one-symbol control frames, trade and quote parsers. */
+/** Finnhub adapter: socket URL with the API key, one-symbol control frames, trade, quote and candle parsers. */
 export {
   FINNHUB_CONNECT_WINDOW_MS,
   FINNHUB_DEFAULT_REST_URL,
@@ -18,13 +18,29 @@ export {
   FINNHUB_UNAUTHORIZED_HANDSHAKE_STATUS,
   finnhubLimits,
 } from './limits';
-export { FINNHUB_TOKEN_HEADER, finnhubQuoteUrl, finnhubSocketUrl, finnhubSymbolListUrl } from './urls';
+export {
+  FINNHUB_TOKEN_HEADER,
+  finnhubCandlesUrl,
+  finnhubQuoteUrl,
+  finnhubSocketUrl,
+  finnhubSymbolListUrl,
+} from './urls';
 export type { FinnhubMarket } from './urls';
 export { finnhubControlFrames, finnhubSubscribeFrames, finnhubUnsubscribeFrames } from './control-frames';
 export type { FinnhubControlType } from './control-frames';
 export { FINNHUB_SYMBOL_PREFIX, finnhubToSymbol, symbolToFinnhub } from './symbols';
 export { FinnhubFeedErrorCode, parseFinnhubMessage, parseFinnhubPayload } from './parse-message';
 export { parseFinnhubQuote, parseFinnhubQuoteText } from './rest-quote';
+export {
+  FINNHUB_FOREX_BROKERS,
+  FINNHUB_MAX_CANDLES_PER_REQUEST,
+  FINNHUB_NO_ACCESS_MESSAGE,
+  finnhubCandleMarket,
+  finnhubCandleRefusal,
+  finnhubCandlesPerRequest,
+  finnhubResolutionMinutes,
+  parseFinnhubCandlesText,
+} from './rest-candles';
 export { FINNHUB_RATE_LIMITED_STATUS, finnhubRetryDelayMs } from './rest-retry';
 export { finnhubListedSymbols, parseFinnhubSymbolListText } from './symbol-list';
 export { FinnhubConfigError, FinnhubErrorCode, FinnhubRestError } from './errors';

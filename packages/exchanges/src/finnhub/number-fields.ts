@@ -5,22 +5,14 @@
  * string without passing through a double; a plain `number` (a body someone decoded with
  * `JSON.parse`) is accepted too and printed as its shortest round-trip decimal.
  */
-import { isDecimalString } from '@tickwire/core';
-import { JsonNumberText, jsonNumberToDecimal, numberToDecimal } from '../lossless-json';
+import { decimalOfJsonValue, wholeNumberOfJsonValue } from '../lossless-json';
 import { field, fieldError } from '../payload-fields';
 import type { JsonObject } from '../payload-fields';
-
-function toDecimal(value: unknown): string | undefined {
-  if (value instanceof JsonNumberText) return jsonNumberToDecimal(value.text);
-  if (typeof value === 'number') return numberToDecimal(value);
-  // Not what Finnhub sends, but a decimal string is exactly what we want.
-  return isDecimalString(value) ? value : undefined;
-}
 
 /** A JSON number as a decimal string, exactly as written (`146.76`, `43`; `1e-7` expanded). */
 export function readNumberDecimal(object: JsonObject, key: string, context: string): string {
   const value = field(object, key);
-  const decimal = toDecimal(value);
+  const decimal = decimalOfJsonValue(value);
   if (decimal === undefined) fieldError(context, key, 'a number', value);
   return decimal;
 }
@@ -38,10 +30,7 @@ export function readOptionalNumberDecimal(
 /** A non-negative safe integer (times, counts). */
 export function readWholeNumber(object: JsonObject, key: string, context: string): number {
   const value = field(object, key);
-  const text = value instanceof JsonNumberText ? value.text : typeof value === 'number' ? String(value) : '';
-  const number = Number(text);
-  if (!/^\d+$/u.test(text) || !Number.isSafeInteger(number)) {
-    fieldError(context, key, 'a non-negative integer', value);
-  }
+  const number = wholeNumberOfJsonValue(value);
+  if (number === undefined) fieldError(context, key, 'a non-negative integer', value);
   return number;
 }

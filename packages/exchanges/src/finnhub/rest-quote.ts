@@ -15,8 +15,9 @@
 import { compareDecimal } from '@tickwire/core';
 import type { TickerUpdate } from '@tickwire/core';
 import { parseJsonKeepingNumbers } from '../lossless-json';
-import { PayloadError, field, has, isJsonObject, preview } from '../payload-fields';
+import { PayloadError, isJsonObject, preview } from '../payload-fields';
 import { newTickerUpdate } from '../ticker-update';
+import { finnhubErrorMessage } from './error-body';
 import { FinnhubErrorCode, FinnhubRestError } from './errors';
 import { readNumberDecimal, readOptionalNumberDecimal, readWholeNumber } from './number-fields';
 
@@ -25,9 +26,8 @@ const MS_PER_SECOND = 1_000;
 
 function readQuote(symbol: string, body: unknown, receiveTime: number): TickerUpdate {
   if (!isJsonObject(body)) throw new PayloadError(`expected a JSON object, got ${preview(body)}`);
-  if (has(body, 'error')) {
-    const text = field(body, 'error');
-    const finnhubMessage = typeof text === 'string' ? text : preview(text);
+  const finnhubMessage = finnhubErrorMessage(body);
+  if (finnhubMessage !== undefined) {
     throw new FinnhubRestError(
       FinnhubErrorCode.ApiError,
       `Finnhub refused the quote for ${symbol}: ${JSON.stringify(finnhubMessage)}; ` +

@@ -1,6 +1,6 @@
 /**
- * Finnhub URLs: the socket (API key in the `token` query parameter), the REST quote and the
- * symbol lists.
+ * Finnhub URLs: the socket (API key in the `token` query parameter), the REST quote, the symbol
+ * lists and the candles.
  * Docs: https://finnhub.io/docs/api/websocket-trades, https://finnhub.io/docs/api/quote and
  * https://finnhub.io/docs/api/stock-symbols
  *
@@ -97,4 +97,26 @@ export function finnhubSymbolListUrl(restBase: string, market: FinnhubMarket, ex
     );
   }
   return `${restBaseUrl(restBase)}/api/v1/${market}/symbol?${new URLSearchParams({ exchange }).toString()}`;
+}
+
+/**
+ * `GET <restBase>/api/v1/<market>/candle?symbol=<symbol>&resolution=<r>&from=<s>&to=<s>`: the
+ * candles of one symbol whose starts lie from `fromMs` to `toMs` (sent in UNIX seconds). The key
+ * goes in the {@link FINNHUB_TOKEN_HEADER} header.
+ */
+export function finnhubCandlesUrl(
+  restBase: string,
+  market: FinnhubMarket,
+  finnhubSymbol: string,
+  resolution: string,
+  fromMs: number,
+  toMs: number,
+): string {
+  const query = new URLSearchParams({
+    symbol: finnhubSymbol,
+    resolution,
+    from: String(Math.floor(fromMs / 1_000)),
+    to: String(Math.floor(toMs / 1_000)),
+  });
+  return `${restBaseUrl(restBase)}/api/v1/${market}/candle?${query.toString()}`;
 }

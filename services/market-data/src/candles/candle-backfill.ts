@@ -4,7 +4,10 @@
  * requests of at most the exchange's page size, one series at a time per key (single flight),
  * through the process's one REST client, so it spends the same budget as the REST fallback and
  * the symbol catalog (weights counted, 429 and 418 honoured). What it fetched is stored with a
- * fenced append that records the range as covered, gaps included.
+ * fenced append that records the range as covered, gaps included. An exchange that refuses the
+ * account its candles (Finnhub's plans without them) is recorded as such for every pod to tell
+ * its clients, and not asked again for a while. Each request is tried once: the caller retries
+ * failures on its own schedule.
  */
 import {
   CANDLE_INTERVAL_MS,
@@ -18,16 +21,20 @@ import {
   type CandleRange,
   type CandleSeriesKey,
 } from '@tickwire/cluster';
-import { fromCanonicalSymbol, type ExchangeAdapter } from '@tickwire/exchanges';
+import { fromCanonicalSymbol, type CandleHistorySource, type ExchangeAdapter } from '@tickwire/exchanges';
 import type { Logger } from '@tickwire/observability';
-import type { RestClient } from '@tickwire/service';
+import { RestClientError, RestClientErrorCode, type RestClient } from '@tickwire/service';
+import { notEntitled, notOffered, type BackfillReason } from './backfill-reasons';
 import { wantedCandleRange } from './candle-window';
 
 /** What the caller of `/v1/candles` is told about a series' history. */
 export type BackfillState = 'complete' | 'pending' | 'unavailable';
 
 export interface CandleBackfillOptions {
-  history: Pick<CandleHistory, 'covered' | 'appendClosed' | 'retainedCandles'>;
+  history: Pick<
+    CandleHistory,
+    'covered' | 'appendClosed' | 'retainedCandles' | 'refuseBackfill' | 'backfillRefusal'
+  >;
   rest: Pick<RestClient, 'request'>;
   /** The configured exchanges' adapters and REST bases. */
   exchanges: readonly { adapter: ExchangeAdapter; restBaseUrl: string }[];
@@ -49,14 +56,16 @@ export class CandleBackfill {
     this.graceMs = options.graceMs ?? DEFAULT_CANDLE_CLOSE_GRACE_MS;
   }
 
-  /** Whether the exchange of `series` serves past candles of its interval. */
-  available(series: CandleSeriesKey): boolean {
-    return this.sourceOf(series) !== undefined;
+  /** Why the series can never be backfilled through this relay; undefined when it can be. */
+  unavailable(series: CandleSeriesKey): BackfillReason | undefined {
+    if (this.sourceOf(series) !== undefined) return undefined;
+    return notOffered(fromCanonicalSymbol(series.symbol)?.exchange ?? series.symbol, series.interval);
   }
 
   /**
    * Fetches and stores what the series misses; a call while one runs for the same series
-   * shares it. Rejects when a request or the store fails (what was stored stays stored).
+   * shares it. Resolves without fetching while the exchange refuses the series. Rejects when a
+   * request or the store fails (what was stored stays stored).
    */
   fill(series: CandleSeriesKey): Promise<void> {
     const key = `${series.interval}|${series.symbol}`;
@@ -81,23 +90,18 @@ export class CandleBackfill {
     if (!found) return;
     const { adapter, restBaseUrl, source } = found;
     const { history } = this.options;
+    if (await history.backfillRefusal(series)) return;
     const length = CANDLE_INTERVAL_MS[series.interval];
     const wanted = wantedCandleRange(series.interval, history.retainedCandles, this.now(), this.graceMs);
     const missing = uncoveredCandleRanges(await history.covered(series), wanted, length);
     for (const range of missing) {
-      for (const page of pages(range, length, source.maxCandlesPerRequest)) {
-        const request = source.request(restBaseUrl, series.symbol, series.interval, page.from, page.to);
-        const answer = await this.options.rest.request({
-          venue: adapter.id,
-          caller: CANDLE_BACKFILL_CALLER,
-          url: request.url,
-          headers: request.headers,
-          weight: source.requestWeight,
-        });
+      for (const page of pages(range, length, source.candlesPerRequest(series.interval))) {
+        const bodyText = await this.fetchPage(series, adapter, restBaseUrl, source, page);
+        if (bodyText === undefined) return;
         const now = this.now();
         // Only closed candles of the page: an exchange may add the open one, or neighbours.
         const candles = source
-          .parse(series.symbol, series.interval, answer.bodyText)
+          .parse(series.symbol, series.interval, bodyText)
           .filter(
             (candle: Candle) =>
               candle.openTime >= page.from && candle.openTime <= page.to && candle.closeTime < now,
@@ -115,6 +119,51 @@ export class CandleBackfill {
           'backfilled candles',
         );
       }
+    }
+  }
+
+  /**
+   * One page's body text; undefined when the exchange refuses the account these candles (then
+   * recorded, so no pod asks again for a while).
+   */
+  private async fetchPage(
+    series: CandleSeriesKey,
+    adapter: ExchangeAdapter,
+    restBaseUrl: string,
+    source: CandleHistorySource,
+    page: CandleRange,
+  ): Promise<string | undefined> {
+    const request = source.request(restBaseUrl, series.symbol, series.interval, page.from, page.to);
+    try {
+      const answer = await this.options.rest.request({
+        venue: adapter.id,
+        caller: CANDLE_BACKFILL_CALLER,
+        url: request.url,
+        headers: request.headers,
+        weight: source.requestWeight,
+        maxAttempts: 1,
+      });
+      return answer.bodyText;
+    } catch (error) {
+      const words =
+        error instanceof RestClientError &&
+        error.code === RestClientErrorCode.HttpStatus &&
+        error.status !== undefined
+          ? source.entitlementRefusal?.(error.status, error.bodyText ?? '')
+          : undefined;
+      if (words === undefined) throw error;
+      const refusal = notEntitled(adapter.id, words, this.now());
+      await this.options.history.refuseBackfill(series, refusal);
+      this.options.logger.warn(
+        {
+          symbol: series.symbol,
+          interval: series.interval,
+          status: (error as RestClientError).status,
+          until: refusal.until,
+        },
+        refusal.message,
+      );
+      return undefined;
     }
   }
 }

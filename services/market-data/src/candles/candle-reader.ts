@@ -2,18 +2,23 @@
  * What `/v1/candles` answers, on any pod: the closed candles of the cluster's store, this pod's
  * open candle last, and whether the history is whole. A series the store has not covered yet is
  * registered for the leader to backfill (any pod may ask; only the leader fetches), and the
- * answer says `pending` meanwhile.
+ * answer says `pending` meanwhile; `unavailable`, with the reason, when the exchange serves no
+ * such candles or refuses them to this account (the leader recorded why).
  */
 import { DEFAULT_CANDLE_CLOSE_GRACE_MS, CANDLE_INTERVAL_MS, type Candle } from '@tickwire/core';
 import { uncoveredCandleRanges, type CandleHistory, type CandleSeriesKey } from '@tickwire/cluster';
+import type { BackfillReason } from './backfill-reasons';
 import type { BackfillState, CandleBackfill } from './candle-backfill';
 import type { CandleBook } from '@tickwire/cluster';
 import { wantedCandleRange } from './candle-window';
 
 export interface CandleReaderOptions {
-  history: Pick<CandleHistory, 'closed' | 'covered' | 'requestBackfill' | 'retainedCandles'>;
+  history: Pick<
+    CandleHistory,
+    'closed' | 'covered' | 'requestBackfill' | 'retainedCandles' | 'backfillRefusal'
+  >;
   book: Pick<CandleBook, 'open'>;
-  backfill: Pick<CandleBackfill, 'available'>;
+  backfill: Pick<CandleBackfill, 'unavailable'>;
   graceMs?: number;
   now?: () => number;
 }
@@ -21,7 +26,12 @@ export interface CandleReaderOptions {
 export interface CandleAnswer {
   candles: Candle[];
   backfill: BackfillState;
+  /** Why, when `backfill` is `unavailable`. */
+  backfillReason?: BackfillReason;
 }
+
+/** A series' history state, and the reason when it is `unavailable`. */
+export type BackfillStatus = Omit<CandleAnswer, 'candles'>;
 
 export class CandleReader {
   /** Series whose history this pod has had checked: a stream asking for them again costs nothing. */
@@ -41,23 +51,27 @@ export class CandleReader {
       this.checked.add(key);
       return true;
     });
-    return Promise.all(fresh.map((one) => this.backfillState(one))).then(() => undefined);
+    return Promise.all(fresh.map((one) => this.backfillStatus(one))).then(() => undefined);
   }
 
   /** Up to `limit` candles, oldest first, the open one last. */
   async read(series: CandleSeriesKey, limit: number): Promise<CandleAnswer> {
     const { history, book } = this.options;
-    const [closed, backfill] = await Promise.all([history.closed(series, limit), this.backfillState(series)]);
+    const [closed, status] = await Promise.all([history.closed(series, limit), this.backfillStatus(series)]);
     const open = book.open(series.symbol, series.interval);
     const last = closed.at(-1);
     const candles = open && (!last || open.openTime > last.openTime) ? [...closed, open] : closed;
-    return { candles: candles.slice(Math.max(0, candles.length - limit)), backfill };
+    return { candles: candles.slice(Math.max(0, candles.length - limit)), ...status };
   }
 
-  /** Whether the store covers the series' window; asks for a backfill when it does not. */
-  async backfillState(series: CandleSeriesKey): Promise<BackfillState> {
+  /**
+   * Whether the store covers the series' window; when it does not, why it cannot be backfilled,
+   * or else a backfill request and `pending`.
+   */
+  async backfillStatus(series: CandleSeriesKey): Promise<BackfillStatus> {
     const { history } = this.options;
-    if (!this.options.backfill.available(series)) return 'unavailable';
+    const never = this.options.backfill.unavailable(series);
+    if (never) return { backfill: 'unavailable', backfillReason: never };
     const now = (this.options.now ?? Date.now)();
     const wanted = wantedCandleRange(
       series.interval,
@@ -70,8 +84,11 @@ export class CandleReader {
       wanted,
       CANDLE_INTERVAL_MS[series.interval],
     );
-    if (missing.length === 0) return 'complete';
+    if (missing.length === 0) return { backfill: 'complete' };
+    const refusal = await history.backfillRefusal(series);
+    if (refusal)
+      return { backfill: 'unavailable', backfillReason: { code: refusal.code, message: refusal.message } };
     await history.requestBackfill(series);
-    return 'pending';
+    return { backfill: 'pending' };
   }
 }

@@ -2,7 +2,8 @@
  * `GET /v1/candles/:symbol?interval=1m&limit=500`: the cluster's closed candles (the same on
  * every pod, across restarts) and this pod's open candle last, with the state of the history:
  * `complete`, `pending` (the leader is backfilling it from the exchange) or `unavailable` (the
- * exchange serves no past candles of this interval: history starts with the relay).
+ * exchange serves no past candles of this interval, or refuses them to this account: history
+ * starts with the relay), then with `backfillReason` `{code, message}`.
  */
 import { Router } from 'express';
 import { readRoute, type CorsPolicy } from '@tickwire/service';
@@ -24,8 +25,10 @@ export function candlesRoute(
       max: ctx.limits.candleHistory,
       fallback: ctx.limits.candleHistory,
     });
-    const { candles, backfill } = await ctx.candles.read({ symbol, interval }, limit);
-    res.set('Cache-Control', PRICES_CACHE_CONTROL).json({ symbol, interval, backfill, candles });
+    const { candles, backfill, backfillReason } = await ctx.candles.read({ symbol, interval }, limit);
+    res
+      .set('Cache-Control', PRICES_CACHE_CONTROL)
+      .json({ symbol, interval, backfill, ...(backfillReason && { backfillReason }), candles });
   });
   return router;
 }
