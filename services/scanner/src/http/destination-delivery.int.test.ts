@@ -110,6 +110,13 @@ describe("a destination's delivery through the scanner API", () => {
   const signal = (n: number, ownerId: string): Signal =>
     testSignal(n, { ownerId, strategyId: '11111111-1111-4111-8111-111111111111' });
 
+  /**
+   * Queues the signals as the evaluator would. Sent together, they reach Redis before the worker
+   * can have met the webhook's answer to the first (its answer takes an HTTP round trip).
+   */
+  const enqueueAll = (destinationId: string, signals: readonly Signal[]) =>
+    Promise.all(signals.map((s) => api.scanner.deliveryQueue.enqueue(destinationId, s)));
+
   /** Signal ids a webhook received, one per embed, in order. */
   const receivedIds = (webhook: TestWebhook) =>
     webhooks.messages(webhook.id).flatMap((message) => (message.embeds ?? []).map((e) => e.footer!.text));
@@ -120,8 +127,12 @@ describe("a destination's delivery through the scanner API", () => {
     const destination = await createDestination(owner, webhook);
     expect(destination.delivery).toEqual({ state: 'active', disabled: null, queued: 0, deadLetters: 0 });
     webhooks.deleteWebhook(webhook.id);
-    for (let i = 0; i < 3; i++)
-      expect(await api.scanner.deliveryQueue.enqueue(destination.id, signal(i, owner))).toBe('queued');
+    expect(
+      await enqueueAll(
+        destination.id,
+        [0, 1, 2].map((i) => signal(i, owner)),
+      ),
+    ).toEqual(['queued', 'queued', 'queued']);
     const disabled = await waitFor(
       async () => {
         const read = await readDestination(owner, destination.id);
@@ -196,7 +207,10 @@ describe("a destination's delivery through the scanner API", () => {
     const webhook = webhooks.createWebhook();
     webhooks.setFault(webhook.id, 'reset');
     const destination = await createDestination(owner, webhook);
-    for (let i = 0; i < 2; i++) await api.scanner.deliveryQueue.enqueue(destination.id, signal(i, owner));
+    await enqueueAll(
+      destination.id,
+      [0, 1].map((i) => signal(i, owner)),
+    );
 
     const settled = await waitFor(
       async () => {
@@ -206,7 +220,7 @@ describe("a destination's delivery through the scanner API", () => {
       { timeoutMs: 10_000, what: 'two dead letters' },
     );
     expect(settled.delivery).toEqual({ state: 'active', disabled: null, queued: 0, deadLetters: 2 });
-    // Both signals went out as one message, which failed twice.
+    // Every request was cut: two attempts (the first may have carried only the first signal).
     expect(webhooks.requests(webhook.id).map((r) => r.status)).toEqual([0, 0]);
     const page = await json<DeadLettersPage>(
       api.request('GET', `/v1/destinations/${destination.id}/dead-letters`, { owner }),
