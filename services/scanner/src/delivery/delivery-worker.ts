@@ -14,8 +14,9 @@
  * Exactly-once effect: an entry ends only after a 2xx, and its signal is marked delivered in the
  * same script, so a signal queued twice, or found pending after its message was accepted, is
  * not sent again. A destination that no longer exists is forgotten: its queue, dead letters and
- * disabled mark go, so nothing of it stays in Redis. What stays at-least-once: a crash after Discord accepted a message and before
- * the script ran leaves its entries pending, and whoever claims them sends them again.
+ * disabled mark go, so nothing of it stays in Redis. What stays at-least-once: a crash after
+ * Discord accepted a message and before the script ran leaves its entries pending, and whoever
+ * claims them sends them again.
  */
 import { fullJitterDelay } from '@tickwire/core';
 import type { Logger } from '@tickwire/observability';
