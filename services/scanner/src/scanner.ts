@@ -80,6 +80,7 @@ export class Scanner implements Lifecycle {
       client: leadership.commands,
       keys,
       scripts,
+      delivery: deliveryKeys(config.SCANNER_NAMESPACE),
       webhookHosts: config.WEBHOOK_HOST_ALLOWLIST,
     });
     this.signals = new SignalLog({
@@ -187,6 +188,7 @@ export class Scanner implements Lifecycle {
     this.server = createServiceServer(
       createApp({
         catalog: this.catalog,
+        delivery: this.deliveryQueue,
         signals: this.signals,
         signalStream: this.signalStream,
         defaultExchange: config.DEFAULT_EXCHANGE,

@@ -25,6 +25,21 @@ export interface DeliveryKeys {
   deadLetters(destinationId: string): string;
   /** String `queued` | `delivered` | `dead` with a TTL: the one state of a signal at a destination. */
   mark(destinationId: string, signalId: string): string;
+  /** Everything delivery keeps for one destination, to be removed with it. */
+  footprint(destinationId: string): DestinationFootprint;
+}
+
+/**
+ * What delivery keeps for one destination, besides the per-signal marks (they expire by
+ * themselves, and cannot be listed without scanning the keyspace).
+ */
+export interface DestinationFootprint {
+  /** Keys of this destination alone: its queue, attempts and dead letters. */
+  keys: string[];
+  /** Its field in shared hashes (`disabled`). */
+  hashFields: [key: string, field: string][];
+  /** Its member in shared sorted sets (`due`). */
+  sortedSetMembers: [key: string, member: string][];
 }
 
 export function deliveryKeys(namespace: string): DeliveryKeys {
@@ -34,16 +49,26 @@ export function deliveryKeys(namespace: string): DeliveryKeys {
   const prefix = `${namespace}:{${namespace}}:delivery:`;
   const perDestination = (kind: string) => (destinationId: string) =>
     `${prefix}${kind}:${checkedDestinationId(destinationId)}`;
+  const due = `${prefix}due`;
+  const disabled = `${prefix}disabled`;
+  const queue = perDestination('queue');
+  const attempts = perDestination('attempts');
+  const deadLetters = perDestination('dead');
   return {
     namespace,
-    due: `${prefix}due`,
-    disabled: `${prefix}disabled`,
-    queue: perDestination('queue'),
-    attempts: perDestination('attempts'),
-    deadLetters: perDestination('dead'),
+    due,
+    disabled,
+    queue,
+    attempts,
+    deadLetters,
     // The signal id may hold any character but braces would change the slot: it goes last, escaped.
     mark: (destinationId, signalId) =>
       `${prefix}mark:${checkedDestinationId(destinationId)}:${signalId.replace(/[{}]/gu, '_')}`,
+    footprint: (destinationId) => ({
+      keys: [queue(destinationId), attempts(destinationId), deadLetters(destinationId)],
+      hashFields: [[disabled, destinationId]],
+      sortedSetMembers: [[due, destinationId]],
+    }),
   };
 }
 

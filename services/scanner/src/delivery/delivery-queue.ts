@@ -18,6 +18,7 @@ const SCRIPT_FILES = {
   deliverySettle: 'settle-entries.lua',
   deliveryDrop: 'drop-destination-5.lua',
   deliveryReschedule: 'reschedule-destination-2.lua',
+  deliveryCountFailures: 'count-failures-2.lua',
 } as const;
 
 type ScriptName = keyof typeof SCRIPT_FILES;
@@ -44,6 +45,16 @@ export const DEFAULT_DELIVERY_QUEUE_OPTIONS: Readonly<DeliveryQueueOptions> = Ob
 });
 
 export type EnqueueOutcome = 'queued' | 'duplicate' | 'disabled' | 'full';
+
+/** A destination's delivery as its owner is shown it. */
+export interface DestinationDeliveryState {
+  /** Why it was disabled for good; undefined while it is served. */
+  disabled: DisabledDestination | undefined;
+  /** Signals queued and not ended yet. */
+  queued: number;
+  /** Dead letters kept (the oldest are trimmed past `deadLettersKept`). */
+  deadLetters: number;
+}
 
 /** One queued signal, as read by a consumer. */
 export interface QueuedEntry {
@@ -167,14 +178,18 @@ export class DeliveryQueue {
     return this.settle(destinationId, entries, 'dead', code, reason, now);
   }
 
-  /** Counts one more failed attempt for each entry; returns the highest count among them. */
+  /**
+   * Counts one more failed attempt for each entry still queued; returns the highest count among
+   * them, 0 when every one ended meanwhile.
+   */
   async recordFailure(destinationId: string, entries: readonly QueuedEntry[]): Promise<number> {
     if (entries.length === 0) return 0;
-    const key = this.keys.attempts(destinationId);
-    const pipeline = this.redis.multi();
-    for (const entry of entries) pipeline.hincrby(key, entry.entryId, 1);
-    const replies = (await pipeline.exec()) ?? [];
-    return Math.max(0, ...replies.map(([error, count]) => (error === null ? Number(count) : 0)));
+    const reply = await this.call('deliveryCountFailures')(
+      this.keys.queue(destinationId),
+      this.keys.attempts(destinationId),
+      ...entries.map((entry) => entry.entryId),
+    );
+    return Number(reply);
   }
 
   /** Serves the destination again at `at`, or forgets it when its queue is empty; true when scheduled. */
@@ -215,17 +230,68 @@ export class DeliveryQueue {
     return Number(reply);
   }
 
+  /**
+   * Forgets everything kept for a destination that no longer exists: its queue (signals still
+   * queued are discarded, not dead-lettered: nobody is left to read them), attempts, dead letters,
+   * disabled entry and schedule. Returns the number of queued signals discarded.
+   */
+  async forget(destinationId: string): Promise<number> {
+    const footprint = this.keys.footprint(destinationId);
+    const transaction = this.redis
+      .multi()
+      .xlen(this.keys.queue(destinationId))
+      .del(...footprint.keys);
+    for (const [key, field] of footprint.hashFields) transaction.hdel(key, field);
+    for (const [key, member] of footprint.sortedSetMembers) transaction.zrem(key, member);
+    const replies = await transaction.exec();
+    const [error, queued] = replies?.[0] ?? [new Error('the transaction was discarded'), 0];
+    if (error) throw error;
+    return Number(queued);
+  }
+
+  /** Serves a disabled destination again (its webhook URL changed); true when it was disabled. */
+  async enable(destinationId: string): Promise<boolean> {
+    return (await this.redis.hdel(this.keys.disabled, destinationId)) === 1;
+  }
+
   /** Why the destination was disabled, or undefined while it is served. */
   async disabled(destinationId: string): Promise<DisabledDestination | undefined> {
     const json = await this.redis.hget(this.keys.disabled, destinationId);
-    return json === null ? undefined : (JSON.parse(json) as DisabledDestination);
+    return json === null ? undefined : parseDisabled(json);
   }
 
-  /** The destination's latest dead letters, newest first. */
-  async deadLetters(destinationId: string, count = 100): Promise<DeadLetter[]> {
+  /**
+   * The delivery state of each destination, in order, read in one round trip however many there
+   * are (the API shows it with every destination it lists).
+   */
+  async states(destinationIds: readonly string[]): Promise<DestinationDeliveryState[]> {
+    if (destinationIds.length === 0) return [];
+    const pipeline = this.redis.pipeline().hmget(this.keys.disabled, ...destinationIds);
+    for (const id of destinationIds) pipeline.xlen(this.keys.queue(id)).xlen(this.keys.deadLetters(id));
+    const replies = (await pipeline.exec()) ?? [];
+    const values = replies.map(([error, value]) => {
+      if (error) throw error;
+      return value;
+    });
+    const disabled = values[0] as (string | null)[];
+    return destinationIds.map((_, i) => {
+      const json = disabled[i] ?? null;
+      return {
+        disabled: json === null ? undefined : parseDisabled(json),
+        queued: Number(values[1 + 2 * i]),
+        deadLetters: Number(values[2 + 2 * i]),
+      };
+    });
+  }
+
+  /**
+   * The destination's latest dead letters, newest first; with `before` (a dead letter's entry
+   * id), those older than it.
+   */
+  async deadLetters(destinationId: string, count = 100, before?: string): Promise<DeadLetter[]> {
     const entries = (await this.redis.xrevrange(
       this.keys.deadLetters(destinationId),
-      '+',
+      before === undefined ? '+' : `(${before}`,
       '-',
       'COUNT',
       count,
@@ -322,6 +388,10 @@ function scriptSource(name: ScriptName): { lua: string; numberOfKeys?: number } 
     sources.set(name, entry);
   }
   return entry;
+}
+
+function parseDisabled(json: string): DisabledDestination {
+  return JSON.parse(json) as DisabledDestination;
 }
 
 function fieldMap(list: readonly string[]): Map<string, string> {

@@ -1,6 +1,7 @@
 /**
  * Why a signal was not delivered, or why a destination stopped: stable codes stored with
- * every dead letter and disabled destination, searched by operators, never renamed.
+ * every dead letter and disabled destination, shown to owners by the API, searched by
+ * operators, never renamed.
  */
 export const DeliveryReason = {
   /** Discord answered 404 or 401: the webhook was deleted or its token is wrong. Disables the destination. */
@@ -11,7 +12,10 @@ export const DeliveryReason = {
   AttemptsExhausted: 'ATTEMPTS_EXHAUSTED',
   /** Discord refused the message itself (a 4xx other than 401, 404, 429): sending it again cannot help. */
   PayloadRejected: 'PAYLOAD_REJECTED',
-  /** The destination no longer exists in the store. */
+  /**
+   * The destination no longer exists in the store: signals still queued for it are discarded
+   * (counted, not kept as dead letters, since nobody is left to read them).
+   */
   DestinationRemoved: 'DESTINATION_REMOVED',
 } as const;
 

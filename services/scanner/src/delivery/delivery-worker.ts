@@ -5,15 +5,18 @@
  *
  * - 2xx: the entries end as delivered; the destination is due again when its bucket allows.
  * - 429: nothing ends; the destination is due again at `retry_after` (every one, if global).
- * - 401 / 404: the destination is disabled for good and its queue dead-lettered; no request follows.
+ * - 401 / 404: the destination is disabled for good and its queue dead-lettered; no request follows
+ *   until its URL changes (a new webhook: the catalog clears the disabled mark in the same write).
  * - network, timeout, 5xx: the failure is counted per entry in Redis; retried with full-jitter
  *   backoff; after `maxAttempts` the entries are dead-lettered with the last reason.
  * - another 4xx: the entries are dead-lettered (the same message would be refused again).
  *
  * Exactly-once effect: an entry ends only after a 2xx, and its signal is marked delivered in the
  * same script, so a signal queued twice, or found pending after its message was accepted, is
- * not sent again. What stays at-least-once: a crash after Discord accepted a message and before
- * the script ran leaves its entries pending, and whoever claims them sends them again.
+ * not sent again. A destination that no longer exists is forgotten: its queue, dead letters and
+ * disabled mark go, so nothing of it stays in Redis. What stays at-least-once: a crash after
+ * Discord accepted a message and before the script ran leaves its entries pending, and whoever
+ * claims them sends them again.
  */
 import { fullJitterDelay } from '@tickwire/core';
 import type { Logger } from '@tickwire/observability';
@@ -182,17 +185,12 @@ export class DeliveryWorker {
     const { queue, sender, directory } = this.options;
     const url = await directory.webhookUrl(destinationId);
     if (url === undefined) {
-      await this.drop(
-        destinationId,
-        DeliveryReason.DestinationRemoved,
-        'the destination no longer exists',
-        false,
-      );
+      await this.forget(destinationId);
       return;
     }
     const check = checkWebhookUrl(url, this.options.allowedWebhookHosts);
     if (!check.ok) {
-      await this.drop(destinationId, DeliveryReason.InvalidWebhookUrl, check.problem, true);
+      await this.disable(destinationId, url, DeliveryReason.InvalidWebhookUrl, check.problem);
       return;
     }
     const { target } = check;
@@ -243,7 +241,7 @@ export class DeliveryWorker {
         return;
       case 'gone':
         metrics?.messages.inc({ outcome: DeliveryOutcome.Gone });
-        await this.drop(destinationId, DeliveryReason.WebhookGone, outcome.reason, true);
+        await this.disable(destinationId, url, DeliveryReason.WebhookGone, outcome.reason);
         return;
       case 'rejected':
         metrics?.messages.inc({ outcome: DeliveryOutcome.Rejected });
@@ -323,20 +321,44 @@ export class DeliveryWorker {
     this.options.metrics?.deadLetters.inc({ code }, ended);
   }
 
-  private async drop(
+  /**
+   * Disables the destination for good and dead-letters its queue, then looks at it once more:
+   * its owner may have given it a new URL, or deleted it, while the request to `url` was in
+   * flight, and neither may be undone by this verdict on the old webhook.
+   */
+  private async disable(
     destinationId: string,
+    url: string,
     code: DeliveryReason,
     reason: string,
-    disable: boolean,
   ): Promise<void> {
-    const dropped = await this.options.queue.drop(destinationId, code, reason, disable);
-    if (dropped > 0) this.options.metrics?.deadLetters.inc({ code }, dropped);
-    if (disable) this.options.metrics?.destinationsDisabled.inc({ code });
+    const { queue, directory, metrics } = this.options;
+    const dropped = await queue.drop(destinationId, code, reason, true);
+    if (dropped > 0) metrics?.deadLetters.inc({ code }, dropped);
+    metrics?.destinationsDisabled.inc({ code });
     this.log.error(
       { destination: destinationId, code, reason, deadLettered: dropped },
-      disable
-        ? 'destination disabled for good; its queue is dead-lettered'
-        : 'destination gone; its queue is dead-lettered',
+      'destination disabled for good; its queue is dead-lettered',
+    );
+    const current = await directory.webhookUrl(destinationId);
+    if (current === undefined) {
+      await this.forget(destinationId);
+    } else if (current !== url && (await queue.enable(destinationId))) {
+      this.log.warn(
+        { destination: destinationId },
+        'the destination got a new webhook URL meanwhile; it is served again',
+      );
+    }
+  }
+
+  /** The destination no longer exists: nothing of it is kept. */
+  private async forget(destinationId: string): Promise<void> {
+    const code = DeliveryReason.DestinationRemoved;
+    const discarded = await this.options.queue.forget(destinationId);
+    if (discarded > 0) this.options.metrics?.deadLetters.inc({ code }, discarded);
+    this.log.warn(
+      { destination: destinationId, code, discarded },
+      'destination gone; its delivery state is forgotten',
     );
   }
 }

@@ -207,6 +207,131 @@ describe('signal delivery to Discord webhooks (real Redis, local Discord-compati
     expect(logLines.join('')).toContain(`${webhook.id}/${webhook.token.slice(0, 4)}…`);
   });
 
+  /** A fetch that runs `meanwhile` while the request is in flight, once, then lets it through. */
+  function fetchWith(meanwhile: () => Promise<void>): { fetch: typeof fetch; called: () => boolean } {
+    let called = false;
+    return {
+      called: () => called,
+      fetch: async (input, init) => {
+        if (!called) {
+          called = true;
+          await meanwhile();
+        }
+        return fetch(input, init);
+      },
+    };
+  }
+
+  it('serves a destination again when its URL changed while the request meeting the 404 was in flight', async () => {
+    const gone = server.createWebhook();
+    const replacement = server.createWebhook();
+    server.deleteWebhook(gone.id);
+    const queue = await queueOn('producer');
+    const dest = destination('dest-moved', gone);
+    await queue.enqueue(dest, testSignal(1));
+    // The owner gives the destination a new webhook (the catalog clears "disabled" in the same write).
+    const owner = fetchWith(async () => {
+      urls.set(dest, replacement.url);
+      await queue.enable(dest);
+    });
+    await startWorker('consumer-a', {
+      sender: new DiscordWebhookSender({ fetch: owner.fetch, timeoutMs: 2_000 }),
+    });
+
+    // The 404 dead-letters what was queued for the old webhook, and must not disable the new one.
+    await waitFor(
+      async () => (await queue.deadLetters(dest)).length === 1 && (await queue.disabled(dest)) === undefined,
+      { timeoutMs: 5_000, what: 'the dead letter, and the destination served again' },
+    );
+    expect(statuses(gone)).toEqual([404]);
+    expect(await queue.enqueue(dest, testSignal(2))).toBe('queued');
+    await waitFor(() => receivedIds(replacement).length === 1, { timeoutMs: 5_000, what: 'the next signal' });
+    expect(receivedIds(replacement)).toEqual([testSignal(2).id]);
+  });
+
+  it('leaves nothing of a destination removed while the request meeting its 404 was in flight', async () => {
+    const gone = server.createWebhook();
+    server.deleteWebhook(gone.id);
+    const queue = await queueOn('producer');
+    const dest = destination('dest-removed', gone);
+    await queue.enqueue(dest, testSignal(1));
+    const owner = fetchWith(async () => {
+      urls.delete(dest);
+      await queue.forget(dest);
+    });
+    await startWorker('consumer-a', {
+      sender: new DiscordWebhookSender({ fetch: owner.fetch, timeoutMs: 2_000 }),
+    });
+
+    const keys = deliveryKeys(namespace);
+    const inspector = await connect('inspector');
+    // Before the 404 its entry is queued; after it, the dead letter and the disabled mark exist until the worker looks again.
+    await waitFor(
+      async () =>
+        owner.called() &&
+        (await inspector.exists(keys.queue(dest), keys.deadLetters(dest), keys.attempts(dest))) === 0 &&
+        (await inspector.hexists(keys.disabled, dest)) === 0,
+      { timeoutMs: 5_000, what: 'the destination forgotten' },
+    );
+    expect(statuses(gone)).toEqual([404]);
+    expect(await inspector.zscore(keys.due, dest)).toBeNull();
+  });
+
+  it('counts no attempt for entries that ended while their failing request was in flight', async () => {
+    const webhook = server.createWebhook();
+    const queue = await queueOn('producer');
+    const dest = destination('dest-failing', webhook);
+    await queue.enqueue(dest, testSignal(1));
+    // The destination is removed mid-request, and the request then fails.
+    let called = false;
+    const failing: typeof fetch = async () => {
+      called = true;
+      urls.delete(dest);
+      await queue.forget(dest);
+      throw new TypeError('fetch failed');
+    };
+    await startWorker('consumer-a', {
+      sender: new DiscordWebhookSender({ fetch: failing, timeoutMs: 2_000 }),
+    });
+    await waitFor(
+      () => called && logLines.some((line) => line.includes('webhook request failed; retrying')),
+      {
+        timeoutMs: 5_000,
+        what: 'the failure handled',
+      },
+    );
+    const inspector = await connect('inspector');
+    expect(await inspector.exists(deliveryKeys(namespace).attempts(dest))).toBe(0);
+  });
+
+  it('reads the delivery states of several destinations at once, in their order', async () => {
+    const queue = await queueOn('producer');
+    const gone = server.createWebhook();
+    server.deleteWebhook(gone.id);
+    const disabled = destination('dest-disabled', gone);
+    await queue.enqueue(disabled, testSignal(1));
+    await queue.enqueue(disabled, testSignal(2));
+    await startWorker('consumer-a');
+    await waitFor(() => queue.disabled(disabled), { timeoutMs: 5_000, what: 'destination disabled' });
+    const waiting = 'dest-waiting';
+    await queue.enqueue(waiting, testSignal(1));
+
+    expect(await queue.states([waiting, 'dest-unknown', disabled])).toEqual([
+      { disabled: undefined, queued: 1, deadLetters: 0 },
+      { disabled: undefined, queued: 0, deadLetters: 0 },
+      {
+        disabled: {
+          code: DeliveryReason.WebhookGone,
+          reason: expect.stringMatching(/HTTP 404/),
+          at: expect.any(Number),
+        },
+        queued: 0,
+        deadLetters: 2,
+      },
+    ]);
+    expect(await queue.states([])).toEqual([]);
+  });
+
   it('keeps draining one webhook while another waits out a 429', async () => {
     const busy = server.createWebhook();
     const free = server.createWebhook();

@@ -3,12 +3,19 @@
  * message builder, the rate-limit-aware sender, the worker that drains the queues, and the
  * validation and redaction of webhook URLs.
  */
-export { deliveryKeys, isDestinationId, DELIVERY_GROUP, type DeliveryKeys } from './delivery-keys';
+export {
+  deliveryKeys,
+  isDestinationId,
+  DELIVERY_GROUP,
+  type DeliveryKeys,
+  type DestinationFootprint,
+} from './delivery-keys';
 export { DeliveryReason, type DeadLetter, type DisabledDestination } from './delivery-reasons';
 export {
   DeliveryQueue,
   DEFAULT_DELIVERY_QUEUE_OPTIONS,
   type DeliveryQueueOptions,
+  type DestinationDeliveryState,
   type EnqueueOutcome,
   type QueuedEntry,
 } from './delivery-queue';

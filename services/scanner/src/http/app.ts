@@ -1,13 +1,15 @@
 /**
  * The scanner's HTTP application: the owner API (`/v1/owners`, `/v1/watchlists`,
- * `/v1/strategies`, `/v1/destinations`, `/v1/signals`, `/v1/signals/stream`) and the operations routes, on the shared
- * service edge (headers, CORS, strict queries, JSON errors). Not to be exposed publicly: it
- * trusts X-Owner-Id, which the gateway sets from the caller's API key.
+ * `/v1/strategies`, `/v1/destinations` and their dead letters, `/v1/signals`,
+ * `/v1/signals/stream`) and the operations routes, on the shared service edge (headers, CORS,
+ * strict queries, JSON errors). Not to be exposed publicly: it trusts X-Owner-Id, which the
+ * gateway sets from the caller's API key.
  */
 import type { RequestListener } from 'node:http';
 import { CorsPolicy, createServiceApp, opsRoutes, withEdgeHeaders } from '@tickwire/service';
 import type { ApiContext } from './api-context';
 import { fromStoreError } from './api-errors';
+import { deadLettersRoute } from './dead-letters-route';
 import { destinationsRoutes } from './destinations-routes';
 import { ownersRoutes } from './owners-routes';
 import { signalStreamRoute } from './signal-stream-route';
@@ -29,6 +31,7 @@ export function createApp(ctx: ApiContext): RequestListener {
       watchlistsRoutes(ctx, cors),
       strategiesRoutes(ctx, cors),
       destinationsRoutes(ctx, cors),
+      deadLettersRoute(ctx, cors),
       signalsRoute(ctx, cors),
       signalStreamRoute(ctx, cors),
     ],

@@ -84,4 +84,15 @@ export function textParam(query: Record<string, unknown>, name: string): string 
   return value;
 }
 
+/** A Redis stream entry id (`<ms>-<seq>`) given back as a cursor. */
+const STREAM_ID_RE = /^\d{1,16}-\d{1,16}$/;
+
+/** A cursor from a previous answer's `nextCursor` (a stream entry id), if given. */
+export function streamCursor(query: Record<string, unknown>, name: string): string | undefined {
+  const cursor = textParam(query, name);
+  if (cursor !== undefined && !STREAM_ID_RE.test(cursor))
+    throw httpErrors.badRequest(`${name} must be the nextCursor of a previous answer`);
+  return cursor;
+}
+
 export const PAGE_PARAMS = ['limit', 'offset'] as const;

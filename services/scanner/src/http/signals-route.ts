@@ -3,11 +3,17 @@ import { Router } from 'express';
 import { readRoute, type CorsPolicy } from '@tickwire/service';
 import type { ApiContext } from './api-context';
 import { httpErrors } from './api-errors';
-import { DEFAULT_PAGE_LIMIT, MAX_PAGE_LIMIT, requireOwner, textParam, wholeNumber } from './request-input';
+import {
+  DEFAULT_PAGE_LIMIT,
+  MAX_PAGE_LIMIT,
+  requireOwner,
+  streamCursor,
+  textParam,
+  wholeNumber,
+} from './request-input';
 import { readSignalFilters, SIGNAL_FILTER_PARAMS } from './signal-filters';
 
 const SIGNALS_PARAMS = [...SIGNAL_FILTER_PARAMS, 'since', 'limit', 'cursor'] as const;
-const STREAM_ID = /^\d{1,16}-\d{1,16}$/;
 
 export function signalsRoute(ctx: ApiContext, cors: CorsPolicy): Router {
   const router = Router();
@@ -15,9 +21,7 @@ export function signalsRoute(ctx: ApiContext, cors: CorsPolicy): Router {
     const owner = await requireOwner(req, ctx.catalog);
     const query = req.query as Record<string, unknown>;
     const filters = readSignalFilters(query, ctx.defaultExchange);
-    const cursor = textParam(query, 'cursor');
-    if (cursor !== undefined && !STREAM_ID.test(cursor))
-      throw httpErrors.badRequest('cursor must be the nextCursor of a previous answer');
+    const cursor = streamCursor(query, 'cursor');
     const since = sinceOf(textParam(query, 'since'));
     const page = await ctx.signals.query({
       ownerId: owner.id,

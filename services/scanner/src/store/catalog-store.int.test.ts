@@ -1,6 +1,7 @@
 import { connectRedis, createRedisClient, type RedisClient } from '@tickwire/cluster';
 import { startTestRedis, type TestRedis } from '@tickwire/testkit';
 import { parseStrategyDocument, type StrategyDocument } from '../strategy';
+import { deliveryKeys } from '../delivery/delivery-keys';
 import { freshNamespace } from '../testing/scanner-harness';
 import { CatalogStore } from './catalog-store';
 import { scannerKeys } from './keys';
@@ -36,7 +37,13 @@ describe('the catalog store', () => {
 
   const store = (namespace = freshNamespace()) => {
     const keys = scannerKeys(namespace);
-    return new CatalogStore({ client, keys, scripts: new ScannerScripts(client, keys), webhookHosts: [] });
+    return new CatalogStore({
+      client,
+      keys,
+      scripts: new ScannerScripts(client, keys),
+      delivery: deliveryKeys(namespace),
+      webhookHosts: [],
+    });
   };
 
   it('keeps the watch index equal to the records through concurrent writes of two replicas', async () => {

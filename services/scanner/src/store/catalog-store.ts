@@ -8,6 +8,10 @@
  * disagree with records, and of two concurrent writers one retries on fresh data. Writes are
  * rare (people editing), so one version for the whole catalog costs nothing and is simple to
  * reason about; the evaluator also uses it to know when its cache is out of date.
+ *
+ * A destination's delivery state (delivery-keys.ts, same hash tag) changes in the same writes:
+ * a new webhook URL clears the old webhook's verdicts, and a deleted destination takes its
+ * queue, dead letters and disabled mark with it.
  */
 import { randomUUID } from 'node:crypto';
 import type { CandleInterval } from '@tickwire/core';
@@ -30,6 +34,7 @@ import {
 } from './records';
 import type { CatalogOperation, ScannerScripts } from './scanner-scripts';
 import { StoreError } from './store-errors';
+import type { DeliveryKeys } from '../delivery/delivery-keys';
 import { checkWebhookUrl, DISCORD_WEBHOOK_HOSTS } from '../webhook-url';
 
 /** A write that keeps meeting other replicas' writes gives up after this many attempts ... */
@@ -52,6 +57,8 @@ export interface CatalogStoreOptions {
   client: RedisClient;
   keys: ScannerKeys;
   scripts: ScannerScripts;
+  /** Delivery's keys under the same namespace: a destination's delivery state is written with it. */
+  delivery: DeliveryKeys;
   /** WEBHOOK_HOST_ALLOWLIST. */
   webhookHosts: readonly string[];
   now?: () => number;
@@ -76,6 +83,11 @@ export class CatalogStore {
   constructor(private readonly options: CatalogStoreOptions) {
     this.client = options.client;
     this.keys = options.keys;
+    // One namespace, one hash tag: a write's record and delivery keys must share a Cluster slot.
+    if (options.delivery.namespace !== options.keys.namespace)
+      throw new TypeError(
+        `delivery keys are under ${options.delivery.namespace}, the catalog under ${options.keys.namespace}`,
+      );
     this.now = options.now ?? Date.now;
     this.newId = options.newId ?? randomUUID;
   }
@@ -276,24 +288,41 @@ export class CatalogStore {
     return this.list<Destination>('destination', this.keys.ownerDestinations(ownerId), page);
   }
 
+  /**
+   * A new URL is a new webhook: what delivery concluded about the old one (disabled for good,
+   * failed attempts) is cleared in the same write, so signals queued from now on are sent to it.
+   */
   async updateDestination(ownerId: string, id: string, patch: DestinationPatch): Promise<Destination> {
     if (patch.url !== undefined) this.checkWebhookUrl(patch.url);
     return this.write('update destination', async () => {
       const before = await this.destination(ownerId, id);
       const after: Destination = { ...before, ...patch, updatedAt: this.isoNow() };
-      return { operations: [['SET', this.keys.destination(id), JSON.stringify(after)]], result: after };
+      const operations: CatalogOperation[] = [['SET', this.keys.destination(id), JSON.stringify(after)]];
+      if (after.url !== before.url) {
+        const { delivery } = this.options;
+        operations.push(['HDEL', delivery.disabled, id], ['DEL', delivery.attempts(id)]);
+      }
+      return { operations, result: after };
     });
   }
 
-  /** Refused while a strategy sends to it: change those strategies' destinationIds first. */
+  /**
+   * Refused while a strategy sends to it: change those strategies' destinationIds first. Its
+   * delivery state goes with it (signals still queued are not sent); only the per-signal marks
+   * are left, to expire.
+   */
   async deleteDestination(ownerId: string, id: string): Promise<void> {
     await this.write('delete destination', async () => {
       await this.destination(ownerId, id);
       await this.checkUnused(this.keys.destinationStrategies(id), 'destination');
+      const footprint = this.options.delivery.footprint(id);
       return {
         operations: [
           ['DEL', this.keys.destination(id)],
           ['ZREM', this.keys.ownerDestinations(ownerId), id],
+          ...footprint.keys.map((key): CatalogOperation => ['DEL', key]),
+          ...footprint.hashFields.map(([key, field]): CatalogOperation => ['HDEL', key, field]),
+          ...footprint.sortedSetMembers.map(([key, member]): CatalogOperation => ['ZREM', key, member]),
         ],
         result: undefined,
       };

@@ -17,6 +17,7 @@ export type CatalogOperation =
   | ['SADD' | 'SREM', string, string]
   | ['ZADD', string, number, string]
   | ['ZREM', string, string]
+  | ['HDEL', string, string]
   | ['HINCRBY', string, string, number];
 
 export class ScannerScripts {

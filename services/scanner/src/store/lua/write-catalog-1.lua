@@ -9,6 +9,7 @@
   ARGV[2] operations, JSON: [[command, key, args...], ...], each key of the caller's namespace
           (the same hash tag as KEYS[1]); commands:
             SET key value | DEL key | SADD/SREM key member | ZADD key score member | ZREM key member
+            HDEL key field
             HINCRBY key field delta (the field is removed when it reaches 0)
 
   Returns the new version; -2 (conflict) when the version moved since the caller read it.
@@ -17,7 +18,7 @@ local current = tonumber(redis.call('GET', KEYS[1]) or '0')
 if current ~= tonumber(ARGV[1]) then
   return -2
 end
-local allowed = { SET = true, DEL = true, SADD = true, SREM = true, ZADD = true, ZREM = true }
+local allowed = { SET = true, DEL = true, SADD = true, SREM = true, ZADD = true, ZREM = true, HDEL = true }
 for _, op in ipairs(cjson.decode(ARGV[2])) do
   local command = op[1]
   if command == 'HINCRBY' then
