@@ -6,18 +6,7 @@
  * ask the same of the scanner.
  */
 const { CANDLE_INTERVAL_MS } = require('../../packages/core/dist');
-
-/** mulberry32: a small seeded generator; the workload must be the same on every run with one seed. */
-function seededRandom(seed) {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
+const { mulberry32: seededRandom } = require('../../packages/exchange-sim/dist/prng');
 
 /** A standard normal draw (Box-Muller). */
 function normal(random) {
