@@ -145,6 +145,29 @@ function machineBusySeconds() {
 }
 
 /**
+ * Starts a measurement window; `finish()` tells how long it lasted, the CPU the `knownPids`
+ * (this run's processes) used in it, and what the rest of the machine used meanwhile (other
+ * work, kernel threads: the noise in the run's figures) and who used most of it.
+ */
+function startCpuWindow(knownPids) {
+  const startedAt = performance.now();
+  const knownBefore = procStats(knownPids).cpuSeconds;
+  const machineBefore = machineBusySeconds();
+  const threadsBefore = threadCpuSeconds();
+  return () => {
+    const elapsedSeconds = (performance.now() - startedAt) / 1000;
+    const knownCpuSeconds = procStats(knownPids).cpuSeconds - knownBefore;
+    const foreign = machineBusySeconds() - machineBefore - knownCpuSeconds;
+    return {
+      elapsedSeconds,
+      knownCpuSeconds,
+      otherCpuPercent: (Math.max(0, foreign) / elapsedSeconds) * 100,
+      otherThreads: busiestForeignThreads(threadsBefore, threadCpuSeconds(), knownPids, elapsedSeconds),
+    };
+  };
+}
+
+/**
  * Connections the kernel dropped because a listener's accept queue was full (TcpExt
  * ListenOverflows, this network namespace): a client whose SYN is dropped retries after 1 s, 3 s...
  */
@@ -187,6 +210,7 @@ module.exports = {
   machineBusySeconds,
   threadCpuSeconds,
   busiestForeignThreads,
+  startCpuWindow,
   listenOverflows,
   childPids,
   openFileLimit,

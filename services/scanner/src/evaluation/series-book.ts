@@ -25,6 +25,8 @@ interface Entry {
   /** Closed candles the series holds at most (what its strategies need). */
   capacity: number;
   tracked: Set<string>;
+  /** The watched series whose strategies' indicators were last tracked (see `track`). */
+  trackedFor: WatchedSeries | undefined;
   /** Open time of the last candle handed to `onClosed` or kept as history. */
   evaluatedThrough: number;
 }
@@ -36,6 +38,8 @@ export class SeriesBook {
   private readonly entries = new Map<string, Entry>();
   /** The work queued on each series: the next runs when the last has settled. */
   private readonly chains = new Map<string, Promise<void>>();
+  /** Closed candles each watched series' strategies read, derived once per WatchedSeries. */
+  private readonly capacities = new WeakMap<WatchedSeries, number>();
   private readonly now: () => number;
 
   constructor(private readonly options: SeriesBookOptions) {
@@ -79,7 +83,7 @@ export class SeriesBook {
     onClosed: ClosedCandleHandler,
     options: { hint?: Candle; after?: (series: CandleSeries) => void },
   ): Promise<void> {
-    const needed = Math.max(...watched.strategies.map((s) => candlesNeeded(s.document.when)));
+    const needed = this.capacityOf(watched);
     let entry = this.entries.get(watched.key);
     if (!entry || entry.capacity < needed) {
       entry = await this.load(watched, needed, entry, onClosed, options.hint);
@@ -107,6 +111,7 @@ export class SeriesBook {
       series: new CandleSeries(capacity),
       capacity,
       tracked: new Set(),
+      trackedFor: undefined,
       evaluatedThrough: previous?.evaluatedThrough ?? -1,
     };
     this.track(entry, watched);
@@ -132,7 +137,22 @@ export class SeriesBook {
     );
   }
 
+  /**
+   * The strategy index hands out the same WatchedSeries until the catalog changes, so what its
+   * strategies need is derived once per object, not on every close: with thousands of strategies
+   * that derivation cost more than the evaluations themselves.
+   */
+  private capacityOf(watched: WatchedSeries): number {
+    let capacity = this.capacities.get(watched);
+    if (capacity === undefined) {
+      capacity = Math.max(...watched.strategies.map((s) => candlesNeeded(s.document.when)));
+      this.capacities.set(watched, capacity);
+    }
+    return capacity;
+  }
+
   private track(entry: Entry, watched: WatchedSeries): void {
+    if (entry.trackedFor === watched) return;
     for (const strategy of watched.strategies) {
       const live = strategy.document.openCandle;
       for (const spec of indicatorsOf(strategy.document.when)) {
@@ -142,6 +162,7 @@ export class SeriesBook {
         entry.tracked.add(key);
       }
     }
+    entry.trackedFor = watched;
   }
 
   private async catchUp(

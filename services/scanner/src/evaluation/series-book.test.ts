@@ -1,0 +1,113 @@
+/**
+ * The series book over the memory engine's candle history: what a series tracks follows the
+ * strategies that watch it, whether they change between two closes or stay the same.
+ */
+import { MemoryCandleHistory } from '@tickwire/cluster';
+import type { Candle } from '@tickwire/core';
+import { parseStrategyDocument, type IndicatorSpec } from '../strategy';
+import type { Strategy } from '../store';
+import { SeriesBook } from './series-book';
+import type { WatchedSeries } from './strategy-index';
+
+const MINUTE = 60_000;
+const START = Date.UTC(2026, 0, 1);
+const SYMBOL = 'BTCUSDT';
+const SMA_20: IndicatorSpec = { kind: 'sma', source: 'close', period: 20 };
+
+/** Closes that move up and down: 100 + (7i mod 13). */
+const closeAt = (i: number) => 100 + ((i * 7) % 13);
+
+function candle(i: number): Candle {
+  const openTime = START + i * MINUTE;
+  const close = String(closeAt(i));
+  return {
+    symbol: SYMBOL,
+    interval: '1m',
+    openTime,
+    closeTime: openTime + MINUTE - 1,
+    open: close,
+    high: close,
+    low: close,
+    close,
+    volume: '1',
+    ticks: 1,
+  };
+}
+
+function strategy(id: string, when: unknown): Strategy {
+  const parsed = parseStrategyDocument({ name: id, interval: '1m', when });
+  if (!parsed.ok) throw new Error(JSON.stringify(parsed.problems));
+  return {
+    id,
+    ownerId: 'owner',
+    watchlistId: 'watchlist',
+    document: parsed.value,
+    enabled: true,
+    destinationIds: [],
+    createdAt: '2026-01-01T00:00:00.000Z',
+    updatedAt: '2026-01-01T00:00:00.000Z',
+  };
+}
+
+/** What the strategy index hands out: a new object each time the catalog changed. */
+const watched = (strategies: Strategy[]): WatchedSeries => ({
+  key: `1m ${SYMBOL}`,
+  symbol: SYMBOL,
+  interval: '1m',
+  strategies,
+});
+
+/** The 20-candle average of the closes up to candle `last`, by hand. */
+const sma20At = (last: number) =>
+  Array.from({ length: 20 }, (_, k) => closeAt(last - k)).reduce((sum, close) => sum + close, 0) / 20;
+
+describe('the series book', () => {
+  const rsi = strategy('rsi', { type: 'rsi', period: 14, op: 'below', value: 30 });
+  const smaCross = strategy('cross', {
+    type: 'cross',
+    fast: { ma: 'sma', period: 10 },
+    slow: { ma: 'sma', period: 20 },
+    direction: 'up',
+  });
+
+  async function loadedBook() {
+    const history = new MemoryCandleHistory(() => true);
+    await history.appendClosed({
+      symbol: SYMBOL,
+      interval: '1m',
+      candles: Array.from({ length: 80 }, (_, i) => candle(i)),
+      source: 'backfill',
+    });
+    const book = new SeriesBook({ candles: history, now: () => START + 90 * MINUTE });
+    const close = async (i: number) => {
+      await history.appendClosed({ symbol: SYMBOL, interval: '1m', candles: [candle(i)], source: 'close' });
+      return candle(i);
+    };
+    return { book, close };
+  }
+
+  it('tracks the indicators of a strategy added to a series it already holds', async () => {
+    const { book, close } = await loadedBook();
+    await book.advance(watched([rsi]), () => undefined);
+    // The catalog changed: one more strategy, reading SMAs nobody read before. It needs fewer
+    // candles than the RSI, so the series is kept, not loaded again.
+    const seen: (number | null)[] = [];
+    await book.advance(watched([rsi, smaCross]), (view) => seen.push(view.indicator(SMA_20).current), {
+      hint: await close(80),
+    });
+    expect(seen).toEqual([sma20At(80)]);
+  });
+
+  it('keeps its indicators up to date while the same strategies watch it, close after close', async () => {
+    const { book, close } = await loadedBook();
+    const series = watched([rsi, smaCross]);
+    await book.advance(series, () => undefined);
+    const seen: (number | null)[] = [];
+    for (const i of [80, 81, 82]) {
+      await book.advance(series, (view) => seen.push(view.indicator(SMA_20).current), {
+        hint: await close(i),
+      });
+    }
+    expect(seen).toEqual([sma20At(80), sma20At(81), sma20At(82)]);
+  });
+});
