@@ -81,7 +81,8 @@ export async function readScannerHeartbeat(
 /** The last reading of a heartbeat watch. */
 export type HeartbeatReading =
   | { state: 'unknown' }
-  | { state: 'read'; heartbeat: ScannerHeartbeat | undefined }
+  /** `readAt`: when it was read (ms since the epoch), so a reader polling every few seconds judges lateness as of its read. */
+  | { state: 'read'; heartbeat: ScannerHeartbeat | undefined; readAt?: number }
   | { state: 'unreachable'; error: string };
 
 export interface ScannerHeartbeatWatchOptions {
@@ -136,7 +137,7 @@ export class ScannerHeartbeatWatch implements Lifecycle {
   private async poll(): Promise<void> {
     try {
       const heartbeat = await readScannerHeartbeat(this.options.client, this.options.namespace);
-      this.reading = { state: 'read', heartbeat };
+      this.reading = { state: 'read', heartbeat, readAt: Date.now() };
     } catch (error) {
       this.reading = { state: 'unreachable', error: (error as Error).message };
     }

@@ -22,6 +22,15 @@ describe('the scanner:heartbeat check', () => {
     expect(late.output).toContain('more than 120000 ms');
   });
 
+  it('judges lateness as of the read, so polling every few seconds does not make a fast scanner look late', () => {
+    const fast = { ...heartbeat(0), scanIntervalMs: 2_000, lastScanAt: new Date(NOW - 6_000).toISOString() };
+    // Read 1 s after the scan, looked at 5 s later: 6 s old now, but on time when read.
+    const onTime = scannerHeartbeatCheck({ state: 'read', heartbeat: fast, readAt: NOW - 5_000 }, NOW);
+    expect(onTime).toMatchObject({ status: 'pass', observedValue: 6_000 });
+    const lateAtRead = scannerHeartbeatCheck({ state: 'read', heartbeat: fast, readAt: NOW }, NOW);
+    expect(lateAtRead.status).toBe('warn');
+  });
+
   it('warns when there is no heartbeat, it cannot be read, or the scan was degraded', () => {
     expect(scannerHeartbeatCheck({ state: 'read', heartbeat: undefined }, NOW).output).toContain(
       'no scanner heartbeat',

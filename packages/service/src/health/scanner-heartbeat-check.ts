@@ -25,7 +25,9 @@ export function scannerHeartbeatCheck(reading: HeartbeatReading, now: number): H
   if (heartbeat === undefined) return warn('no scanner heartbeat: no active scanner has completed a scan');
   const ageMs = Math.max(0, now - Date.parse(heartbeat.lastScanAt));
   const lateAfterMs = HEARTBEAT_LATE_AFTER_INTERVALS * heartbeat.scanIntervalMs;
-  if (ageMs > lateAfterMs)
+  // Judged as of the read: a reader polling every 5 s must not call a 2 s scanner late between polls.
+  const ageAtReadMs = Math.max(0, (reading.readAt ?? now) - Date.parse(heartbeat.lastScanAt));
+  if (ageAtReadMs > lateAfterMs)
     return warn(
       `the last scan (by ${heartbeat.instanceId}) finished ${ageMs} ms ago, more than ${lateAfterMs} ms`,
       ageMs,

@@ -78,7 +78,8 @@ describe('the series book', () => {
       candles: Array.from({ length: 80 }, (_, i) => candle(i)),
       source: 'backfill',
     });
-    const book = new SeriesBook({ candles: history, now: () => START + 90 * MINUTE });
+    // Just after candle 79 closed: the closes that follow are new.
+    const book = new SeriesBook({ candles: history, now: () => START + 80 * MINUTE + 1_000 });
     const close = async (i: number) => {
       await history.appendClosed({ symbol: SYMBOL, interval: '1m', candles: [candle(i)], source: 'close' });
       return candle(i);
@@ -109,5 +110,38 @@ describe('the series book', () => {
       });
     }
     expect(seen).toEqual([sma20At(80), sma20At(81), sma20At(82)]);
+  });
+
+  it('treats a backfill that lands after the first look as history, and evaluates the closes after it', async () => {
+    const history = new MemoryCandleHistory(() => true);
+    const book = new SeriesBook({ candles: history, now: () => START + 80 * MINUTE + 1_000 });
+    const series = watched([rsi]);
+    const evaluated: number[] = [];
+    const onClosed = (_view: unknown, candle: Candle) => evaluated.push(candle.openTime);
+    // First look: nothing stored yet; the book asks for a backfill.
+    await book.advance(series, onClosed);
+    expect(await history.backfillRequests()).toEqual([{ symbol: SYMBOL, interval: '1m' }]);
+    // The backfill lands (80 candles up to the one that just closed): history, not signals.
+    await history.appendClosed({
+      symbol: SYMBOL,
+      interval: '1m',
+      candles: Array.from({ length: 80 }, (_, i) => candle(i)),
+      source: 'backfill',
+    });
+    await book.advance(series, onClosed);
+    expect(evaluated).toEqual([]);
+    // The next close is evaluated, with the backfilled history behind its RSI.
+    await history.appendClosed({ symbol: SYMBOL, interval: '1m', candles: [candle(80)], source: 'close' });
+    let rsiValue: number | null = null;
+    await book.advance(
+      series,
+      (view, candle) => {
+        onClosed(view, candle);
+        rsiValue = view.indicator({ kind: 'rsi', source: 'close', period: 14 }).current;
+      },
+      { hint: candle(80) },
+    );
+    expect(evaluated).toEqual([candle(80).openTime]);
+    expect(rsiValue).not.toBeNull();
   });
 });

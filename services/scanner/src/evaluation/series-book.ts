@@ -2,8 +2,9 @@
  * The evaluator's candle series, one per watched (symbol, interval), loaded from the cluster's
  * candle history and kept up to date incrementally: a close that follows the last candle is one
  * `addClosed`; a gap reads the missing candles from the store. Every closed candle from the
- * first announced close on (`hint`) is handed to `onClosed` once, in order, with the series
- * positioned at it; what a load finds before that is history. Without a hint (a scan), a series
+ * first announced close on (`hint`), or that closes after the series was first looked at, is
+ * handed to `onClosed` once, in order, with the series positioned at it; what a load finds
+ * before that, and a backfill that lands later, is history. Without a hint (a scan), a series
  * whose newest candle is older than the clock says it should be is caught up from the store:
  * the safety net for closes whose announcement was lost. Work on one series runs alone (a
  * promise chain per series); different series run in parallel.
@@ -85,7 +86,9 @@ export class SeriesBook {
   ): Promise<void> {
     const needed = this.capacityOf(watched);
     let entry = this.entries.get(watched.key);
-    if (!entry || entry.capacity < needed) {
+    // A series holding fewer candles than its strategies read is read again from the store (the
+    // backfill its first load asked for may have landed since).
+    if (!entry || entry.capacity < needed || entry.series.closedCount() < entry.capacity) {
       entry = await this.load(watched, needed, entry, onClosed, options.hint);
     } else {
       this.track(entry, watched);
@@ -101,40 +104,33 @@ export class SeriesBook {
     onClosed: ClosedCandleHandler,
     hint: Candle | undefined,
   ): Promise<Entry> {
-    // Evaluated on load: what the previous entry had not seen, or from the announced close on.
-    const evaluateAfter = previous ? previous.evaluatedThrough : hint ? hint.openTime - 1 : Infinity;
+    const intervalMs = CANDLE_INTERVAL_MS[watched.interval];
+    // Candles after this open time are evaluated, once: the previous entry's mark; at first sight,
+    // from the announced close on, or without one, what closes from now on. Anything older (the
+    // store's history, a backfill landing later) is history, never a signal.
+    const evaluatedThrough =
+      previous?.evaluatedThrough ??
+      (hint ? hint.openTime - 1 : Math.floor(this.now() / intervalMs) * intervalMs - intervalMs);
+    const since = Math.ceil((this.now() - evaluatedThrough) / intervalMs) + 1;
     const stored = await this.options.candles.closed(
       { symbol: watched.symbol, interval: watched.interval },
-      hint && !previous ? capacity + this.candlesSince(hint, watched) : capacity,
+      capacity + Math.min(MAX_CATCH_UP_CANDLES, Math.max(1, since)),
     );
     const entry: Entry = {
       series: new CandleSeries(capacity),
       capacity,
       tracked: new Set(),
       trackedFor: undefined,
-      evaluatedThrough: previous?.evaluatedThrough ?? -1,
+      evaluatedThrough,
     };
     this.track(entry, watched);
-    for (const candle of stored) {
-      if (entry.series.addClosed(candle) !== 'added') continue;
-      if (candle.openTime > evaluateAfter) onClosed(entry.series.view(false), candle);
-      entry.evaluatedThrough = Math.max(entry.evaluatedThrough, candle.openTime);
-    }
+    for (const candle of stored) this.append(entry, candle, onClosed);
     this.entries.set(watched.key, entry);
-    if (stored.length < capacity) {
+    if (!previous && stored.length < capacity) {
       // Fewer candles than the strategies read: ask the leader to backfill (it fetches a range once).
       await this.options.candles.requestBackfill({ symbol: watched.symbol, interval: watched.interval });
     }
     return entry;
-  }
-
-  /** Candles from `hint` to now: read on top of the capacity, so the hint's history is complete. */
-  private candlesSince(hint: Candle, watched: WatchedSeries): number {
-    const intervalMs = CANDLE_INTERVAL_MS[watched.interval];
-    return Math.min(
-      MAX_CATCH_UP_CANDLES,
-      Math.max(1, Math.ceil((this.now() - hint.openTime) / intervalMs) + 1),
-    );
   }
 
   /**
@@ -180,12 +176,11 @@ export class SeriesBook {
     }
     // Without a hint: is a candle that should have closed by now missing? (A quiet market has
     // no candles at all: then the store has nothing newer either.)
-    const lastOpen = last?.openTime ?? -Infinity;
+    // A full entry has a last candle; a hint that does not follow it means a gap.
+    const lastOpen = last?.openTime ?? entry.evaluatedThrough;
     const newestClosedOpen = Math.floor(this.now() / intervalMs) * intervalMs - intervalMs;
     if (!hint && lastOpen >= newestClosedOpen) return;
-    const missing = Number.isFinite(lastOpen)
-      ? Math.ceil((this.now() - lastOpen) / intervalMs) + 1
-      : entry.capacity;
+    const missing = Math.ceil((this.now() - lastOpen) / intervalMs) + 1;
     const stored = await this.options.candles.closed(
       { symbol: watched.symbol, interval: watched.interval },
       Math.min(MAX_CATCH_UP_CANDLES, Math.max(1, missing)),
