@@ -7,7 +7,7 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { Logger } from '@tickwire/observability';
 import { keyStatus, looksLikeApiKey, type ApiKeyRecord, type ApiKeyStore } from '../keys';
-import { rateLimitHeaders, type RateLimiter, type RatePolicy } from '../limits';
+import { rateLimitHeaders, type RateLimiter, type RatePolicy, type RateState } from '../limits';
 import { httpErrors } from '../http/errors';
 import type { GatewayMetrics } from '../metrics';
 import type { KeyCaller } from './caller';
@@ -46,10 +46,12 @@ export class Authenticator {
       this.options.metrics.rateLimited.inc({ policy: 'auth' });
       throw httpErrors.authThrottled(rateLimitHeaders(throttle));
     }
-    const now = Date.now();
-    const failure = this.failureOf(record, now);
+    const failure = this.failureOf(record, Date.now());
     if (failure !== undefined) {
-      await this.countFailure(subject, address, failure);
+      // Requests that passed the check together may all fail: those past the limit get the 429,
+      // so an address learns "invalid" for exactly AUTH_FAILURE_LIMIT keys per window.
+      const after = await this.countFailure(subject, address, failure);
+      if (after.limited) throw httpErrors.authThrottled(rateLimitHeaders(after));
       throw failure === 'revoked'
         ? httpErrors.keyRevoked()
         : failure === 'expired'
@@ -66,15 +68,17 @@ export class Authenticator {
     return status === 'active' ? undefined : status;
   }
 
-  private async countFailure(subject: string, address: string, reason: FailureReason): Promise<void> {
+  private async countFailure(subject: string, address: string, reason: FailureReason): Promise<RateState> {
     const { limiter, metrics, logger } = this.options;
     metrics.authFailures.inc({ reason });
     const after = await limiter.consume(subject, this.failurePolicy);
+    if (after.limited) metrics.rateLimited.inc({ policy: 'auth' });
     // Once per window, when the address uses up its last allowed failure.
     if (!after.limited && after.remaining === 0)
       logger.warn(
         { address, failures: this.failurePolicy.limit, retryAfterMs: after.resetMs },
         'too many failed authentications from one address; refusing its keyed requests for the rest of the window',
       );
+    return after;
   }
 }

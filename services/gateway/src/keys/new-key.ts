@@ -24,7 +24,7 @@ const newKeyInput = z.strictObject({
     .trim()
     .min(1, 'must not be empty')
     .max(64, 'must be at most 64 characters')
-    .regex(/^[\p{L}\p{N} ._:@/-]+$/u, 'may hold letters, digits, spaces and . _ : @ / - only'),
+    .regex(/^[\p{L}\p{N} ._:@/-]*$/u, 'may hold letters, digits, spaces and . _ : @ / - only'),
   scope: z.enum(SCOPES, `must be one of ${SCOPES.join(', ')}`),
   ownerId: z.uuid('must be an owner id from the scanner (POST /v1/owners)').optional(),
   expiresAt: z.iso.datetime({ offset: true, message: 'must be an ISO 8601 time with a zone' }).optional(),
