@@ -6,13 +6,22 @@ describe('the gateway configuration', () => {
   it('needs Redis, and reads pod URLs without their trailing slash', () => {
     const config = loadConfig({ ...REDIS, MARKET_DATA_URLS: 'http://pod-1:8080/, http://pod-2:8080' });
     expect(config.MARKET_DATA_URLS).toEqual(['http://pod-1:8080', 'http://pod-2:8080']);
-    expect(config).toMatchObject({ PORT: 8070, GATEWAY_NAMESPACE: 'twg', ANONYMOUS_READ: [], BEHIND_TLS: false });
+    expect(config).toMatchObject({
+      PORT: 8070,
+      GATEWAY_NAMESPACE: 'twg',
+      ANONYMOUS_READ: [],
+      BEHIND_TLS: false,
+    });
   });
 
   it('lists every problem at once', () => {
     let caught: unknown;
     try {
-      loadConfig({ MARKET_DATA_URLS: 'http://pod-1:8080/v1', ANONYMOUS_READ: 'prices,admin', KEY_RATE_LIMIT: '0' });
+      loadConfig({
+        MARKET_DATA_URLS: 'http://pod-1:8080/v1',
+        ANONYMOUS_READ: 'prices,admin',
+        KEY_RATE_LIMIT: '0',
+      });
     } catch (error) {
       caught = error;
     }

@@ -94,7 +94,11 @@ function errorCode(response: SimpleResponse): string {
 }
 
 /** Runs `task` for each item with at most `concurrency` at once. */
-async function inParallel<T, R>(items: readonly T[], concurrency: number, task: (item: T) => Promise<R>): Promise<R[]> {
+async function inParallel<T, R>(
+  items: readonly T[],
+  concurrency: number,
+  task: (item: T) => Promise<R>,
+): Promise<R[]> {
   const results: R[] = new Array<R>(items.length);
   let next = 0;
   await Promise.all(
@@ -123,13 +127,15 @@ describe('who may call', () => {
     expect(response.headers['www-authenticate']).toBe('Bearer realm="tickwire"');
   });
 
-  it('serves a read key the pods\' prices, by bearer or X-API-Key', async () => {
+  it("serves a read key the pods' prices, by bearer or X-API-Key", async () => {
     const [gateway] = await replicas(1);
     const key = await createKey(gateway!, 'read');
     const byBearer = await send(`${gateway!.url}/v1/prices/BTCUSDT`, { headers: bearer(key) });
     expect(byBearer.status).toBe(200);
     expect(byBearer.json()).toMatchObject({ symbol: 'BTCUSDT', exchange: 'binance' });
-    const byHeader = await send(`${gateway!.url}/v1/prices?symbols=ETHUSDT`, { headers: { 'x-api-key': key } });
+    const byHeader = await send(`${gateway!.url}/v1/prices?symbols=ETHUSDT`, {
+      headers: { 'x-api-key': key },
+    });
     expect(byHeader.status).toBe(200);
   });
 
@@ -181,7 +187,7 @@ describe('who may call', () => {
 });
 
 describe('rate limits', () => {
-  it('answers 429 RATE_LIMITED with Retry-After and the RateLimit headers past a key\'s limit', async () => {
+  it("answers 429 RATE_LIMITED with Retry-After and the RateLimit headers past a key's limit", async () => {
     const [gateway] = await replicas(1, { KEY_RATE_LIMIT: '5' });
     const key = await createKey(gateway!, 'read');
     const answers: SimpleResponse[] = [];
@@ -259,7 +265,9 @@ describe('key guessing', () => {
     expect([fromGuesser.status, errorCode(fromGuesser)]).toEqual([429, 'AUTH_THROTTLED']);
     expect(Number(fromGuesser.headers['retry-after'])).toBeGreaterThan(0);
     expect(fromGuesser.headers['ratelimit-policy']).toBe('"auth";q=20;w=600');
-    expect(gateway!.logLines.filter((line) => line.includes('too many failed authentications'))).toHaveLength(1);
+    expect(gateway!.logLines.filter((line) => line.includes('too many failed authentications'))).toHaveLength(
+      1,
+    );
   });
 });
 
@@ -276,7 +284,10 @@ describe('revocation', () => {
     const { key, id } = created.json() as { key: string; id: string };
     for (const gateway of gateways)
       expect((await send(`${gateway.url}/v1/status`, { headers: bearer(key) })).status).toBe(200);
-    const revoked = await send(`${gateways[2]!.url}/v1/admin/keys/${id}`, { method: 'DELETE', headers: bearer(admin) });
+    const revoked = await send(`${gateways[2]!.url}/v1/admin/keys/${id}`, {
+      method: 'DELETE',
+      headers: bearer(admin),
+    });
     expect(revoked.status).toBe(200);
     expect(revoked.json()).toMatchObject({ id, status: 'revoked' });
     const after = await Promise.all(
@@ -342,7 +353,10 @@ describe('the key admin API', () => {
       body: JSON.stringify({ name: 'x'.repeat(10_000), scope: 'read' }),
     });
     expect([tooLarge.status, errorCode(tooLarge)]).toEqual([413, 'PAYLOAD_TOO_LARGE']);
-    const unknown = await send(`${gateway!.url}/v1/admin/keys/0123456789ab`, { method: 'DELETE', headers: bearer(admin) });
+    const unknown = await send(`${gateway!.url}/v1/admin/keys/0123456789ab`, {
+      method: 'DELETE',
+      headers: bearer(admin),
+    });
     expect([unknown.status, errorCode(unknown)]).toEqual([404, 'NOT_FOUND']);
 
     // Keys and secrets never reach the logs, whatever was logged on the way.
@@ -374,10 +388,19 @@ describe('routing to pods', () => {
         expect(answer.status).toBe(200);
         return (answer.json() as { instanceId: string }).instanceId;
       };
-      await waitFor(() => gateway!.gateway.pods.counts().healthy === 3, { timeoutMs: 10_000, what: 'three ready pods' });
+      await waitFor(() => gateway!.gateway.pods.counts().healthy === 3, {
+        timeoutMs: 10_000,
+        what: 'three ready pods',
+      });
       const first = [];
       for (let i = 0; i < 6; i += 1) first.push(await servedBy());
-      expect(countBy(first)).toEqual(new Map([['pod-1', 2], ['pod-2', 2], ['pod-3', 2]]));
+      expect(countBy(first)).toEqual(
+        new Map([
+          ['pod-1', 2],
+          ['pod-2', 2],
+          ['pod-3', 2],
+        ]),
+      );
       expect(first.slice(0, 3)).toEqual(first.slice(3));
 
       await third.stop();
@@ -395,7 +418,7 @@ describe('routing to pods', () => {
     }
   });
 
-  it('passes the ETag through and answers If-None-Match with the pod\'s 304', async () => {
+  it("passes the ETag through and answers If-None-Match with the pod's 304", async () => {
     const [gateway] = await replicas(1, { MARKET_DATA_URLS: pods[0]!.url });
     const key = await createKey(gateway!, 'read');
     const url = `${gateway!.url}/v1/prices?symbols=BTCUSDT,ETHUSDT`;
@@ -461,7 +484,9 @@ describe('the HTTP edge', () => {
     const wrongMethod = await send(`${plain!.url}/v1/prices`, { method: 'POST' });
     expect([wrongMethod.status, errorCode(wrongMethod)]).toEqual([405, 'METHOD_NOT_ALLOWED']);
     expect(wrongMethod.headers.allow).toBe('GET, HEAD, OPTIONS');
-    const hugeHeaders = await send(`${plain!.url}/v1/prices`, { headers: { 'x-padding': 'x'.repeat(4_000) } });
+    const hugeHeaders = await send(`${plain!.url}/v1/prices`, {
+      headers: { 'x-padding': 'x'.repeat(4_000) },
+    });
     expect([hugeHeaders.status, errorCode(hugeHeaders)]).toEqual([431, 'HEADERS_TOO_LARGE']);
     expect(hugeHeaders.json()).toMatchObject({ error: { message: expect.stringContaining('2048 bytes') } });
 
@@ -471,8 +496,13 @@ describe('the HTTP edge', () => {
   });
 
   it('counts the client behind TRUST_PROXY_HOPS proxies by X-Forwarded-For', async () => {
-    const [gateway] = await replicas(1, { ANONYMOUS_READ: 'status', ANONYMOUS_RATE_LIMIT: '1', TRUST_PROXY_HOPS: '1' });
-    const from = (client: string) => send(`${gateway!.url}/v1/status`, { headers: { 'x-forwarded-for': client } });
+    const [gateway] = await replicas(1, {
+      ANONYMOUS_READ: 'status',
+      ANONYMOUS_RATE_LIMIT: '1',
+      TRUST_PROXY_HOPS: '1',
+    });
+    const from = (client: string) =>
+      send(`${gateway!.url}/v1/status`, { headers: { 'x-forwarded-for': client } });
     expect((await from('203.0.113.7')).status).toBe(200);
     expect((await from('203.0.113.7')).status).toBe(429);
     expect((await from('203.0.113.8')).status).toBe(200);

@@ -119,7 +119,12 @@ export class Gateway implements Lifecycle {
       this.phase = 'ready';
       const { configured, healthy } = this.pods.counts();
       this.log.info(
-        { port: this.port(), namespace: this.deps.config.GATEWAY_NAMESPACE, pods: configured, readyPods: healthy },
+        {
+          port: this.port(),
+          namespace: this.deps.config.GATEWAY_NAMESPACE,
+          pods: configured,
+          readyPods: healthy,
+        },
         'gateway started',
       );
     } catch (error) {

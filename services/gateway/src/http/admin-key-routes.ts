@@ -13,7 +13,10 @@ const ADMIN: AccessRule = { scope: 'admin' };
 /** Largest body of a key request (bytes): a name and a few fields. */
 const MAX_KEY_BODY_BYTES = 4 * 1024;
 
-export function adminKeyRoutes(ctx: Pick<ApiContext, 'access' | 'keys' | 'logger'>, cors: CorsPolicy): Router {
+export function adminKeyRoutes(
+  ctx: Pick<ApiContext, 'access' | 'keys' | 'logger'>,
+  cors: CorsPolicy,
+): Router {
   const router = Router();
   const log = ctx.logger.child({ component: 'admin' });
 
@@ -35,9 +38,15 @@ export function adminKeyRoutes(ctx: Pick<ApiContext, 'access' | 'keys' | 'logger
           const parsed = parseNewKey(await readJsonBody(req, MAX_KEY_BODY_BYTES), now);
           if (!parsed.ok) throw httpErrors.invalidFields(parsed.problems);
           const { key, view } = await ctx.keys.create(parsed.key, now);
-          log.info({ keyId: view.id, prefix: view.prefix, scope: view.scope, by: actor(caller) }, 'api key created');
+          log.info(
+            { keyId: view.id, prefix: view.prefix, scope: view.scope, by: actor(caller) },
+            'api key created',
+          );
           // The key is in this body and nowhere else: no cache may keep it.
-          res.status(201).set('Cache-Control', 'no-store').json({ key, ...view });
+          res
+            .status(201)
+            .set('Cache-Control', 'no-store')
+            .json({ key, ...view });
         },
       },
     },

@@ -16,7 +16,12 @@ export function createApp(ctx: ApiContext): RequestListener {
   const app = createServiceApp({
     before: [requestMetrics(ctx.metrics)],
     routers: [
-      opsRoutes({ readiness: () => ctx.readiness(), health: () => ctx.health(), registry: ctx.registry, cors }),
+      opsRoutes({
+        readiness: () => ctx.readiness(),
+        health: () => ctx.health(),
+        registry: ctx.registry,
+        cors,
+      }),
       marketRoutes(ctx, cors),
       adminKeyRoutes(ctx, cors),
     ],

@@ -22,11 +22,26 @@ export const httpErrors = {
       { 'WWW-Authenticate': CHALLENGE },
     ),
   invalidKey: () =>
-    new HttpError(401, 'INVALID_KEY', 'the API key is not valid; check it, or ask an admin for a new one', invalidToken('unknown key')),
+    new HttpError(
+      401,
+      'INVALID_KEY',
+      'the API key is not valid; check it, or ask an admin for a new one',
+      invalidToken('unknown key'),
+    ),
   keyRevoked: () =>
-    new HttpError(401, 'KEY_REVOKED', 'the API key was revoked; ask an admin for a new one', invalidToken('revoked')),
+    new HttpError(
+      401,
+      'KEY_REVOKED',
+      'the API key was revoked; ask an admin for a new one',
+      invalidToken('revoked'),
+    ),
   keyExpired: () =>
-    new HttpError(401, 'KEY_EXPIRED', 'the API key has expired; ask an admin for a new one', invalidToken('expired')),
+    new HttpError(
+      401,
+      'KEY_EXPIRED',
+      'the API key has expired; ask an admin for a new one',
+      invalidToken('expired'),
+    ),
   insufficientScope: (held: Scope, required: Scope) =>
     new HttpError(
       403,
@@ -35,7 +50,12 @@ export const httpErrors = {
       { 'WWW-Authenticate': `${CHALLENGE}, error="insufficient_scope", scope="${required}"` },
     ),
   rateLimited: (headers: Record<string, string>) =>
-    new HttpError(429, 'RATE_LIMITED', 'too many requests in this window; retry after Retry-After seconds', headers),
+    new HttpError(
+      429,
+      'RATE_LIMITED',
+      'too many requests in this window; retry after Retry-After seconds',
+      headers,
+    ),
   authThrottled: (headers: Record<string, string>) =>
     new HttpError(
       429,
@@ -49,7 +69,9 @@ export const httpErrors = {
       'Retry-After': '1',
     }),
   upstreamFailed: () =>
-    new HttpError(502, 'UPSTREAM_FAILED', 'the market-data pod failed to answer; retry', { 'Retry-After': '1' }),
+    new HttpError(502, 'UPSTREAM_FAILED', 'the market-data pod failed to answer; retry', {
+      'Retry-After': '1',
+    }),
   upstreamTimeout: () =>
     new HttpError(504, 'UPSTREAM_TIMEOUT', 'the market-data pod did not answer in time; retry', {
       'Retry-After': '1',

@@ -18,7 +18,11 @@ interface MarketRoute {
 const MARKET_ROUTES: readonly MarketRoute[] = [
   { path: '/v1/prices', params: ['symbols'], rule: { scope: 'read', anonymousGroup: 'prices' } },
   { path: '/v1/prices/:symbol', params: [], rule: { scope: 'read', anonymousGroup: 'prices' } },
-  { path: '/v1/candles/:symbol', params: ['interval', 'limit'], rule: { scope: 'read', anonymousGroup: 'candles' } },
+  {
+    path: '/v1/candles/:symbol',
+    params: ['interval', 'limit'],
+    rule: { scope: 'read', anonymousGroup: 'candles' },
+  },
   { path: '/v1/status', params: [], rule: { scope: 'read', anonymousGroup: 'status' } },
 ];
 

@@ -10,10 +10,18 @@ import helmet from 'helmet';
 /** How long browsers keep to HTTPS once told (s): one year, the common preload minimum. */
 const HSTS_MAX_AGE_SECONDS = 365 * 86_400;
 
-export function withSecurityHeaders(listener: RequestListener, options: { behindTls: boolean }): RequestListener {
+export function withSecurityHeaders(
+  listener: RequestListener,
+  options: { behindTls: boolean },
+): RequestListener {
   const setHeaders = helmet({
-    contentSecurityPolicy: { useDefaults: false, directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] } },
-    strictTransportSecurity: options.behindTls ? { maxAge: HSTS_MAX_AGE_SECONDS, includeSubDomains: true } : false,
+    contentSecurityPolicy: {
+      useDefaults: false,
+      directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] },
+    },
+    strictTransportSecurity: options.behindTls
+      ? { maxAge: HSTS_MAX_AGE_SECONDS, includeSubDomains: true }
+      : false,
     referrerPolicy: { policy: 'no-referrer' },
     xFrameOptions: { action: 'deny' },
   });

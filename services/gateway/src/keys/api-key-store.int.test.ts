@@ -28,7 +28,10 @@ describe('ApiKeyStore', () => {
     const store = new ApiKeyStore(client, keys);
     const { key, view } = await store.create({ name: 'bot', scope: 'bot', ownerId: 'owner-1' });
     expect(key.startsWith(`${view.prefix}_`)).toBe(true);
-    const held = JSON.stringify([await client.hgetall(keys.apiKeys), await client.hgetall(keys.apiKeyHashes)]);
+    const held = JSON.stringify([
+      await client.hgetall(keys.apiKeys),
+      await client.hgetall(keys.apiKeyHashes),
+    ]);
     expect(held).not.toContain(key.slice(view.prefix.length + 1));
     expect(held).toContain(hashApiKey(key));
     expect(await store.find(key)).toMatchObject({ id: view.id, scope: 'bot', ownerId: 'owner-1' });
@@ -47,7 +50,11 @@ describe('ApiKeyStore', () => {
     ]);
     for (const key of listed) expect(key).not.toHaveProperty('hash');
     const revoked = await store.revoke(first.view.id, now);
-    expect(revoked).toMatchObject({ id: first.view.id, status: 'revoked', revokedAt: new Date(now).toISOString() });
+    expect(revoked).toMatchObject({
+      id: first.view.id,
+      status: 'revoked',
+      revokedAt: new Date(now).toISOString(),
+    });
     const again = await store.revoke(first.view.id, now + 5_000);
     expect(again?.revokedAt).toBe(new Date(now).toISOString());
     expect(await store.revoke('000000000000')).toBeUndefined();

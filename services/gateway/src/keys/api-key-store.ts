@@ -42,7 +42,8 @@ export class ApiKeyStore {
         createdAt: new Date(now).toISOString(),
         ...(input.expiresAt !== undefined && { expiresAt: new Date(input.expiresAt).toISOString() }),
       };
-      if (await this.scripts.create(id, hash, JSON.stringify(record))) return { key, view: toView(record, now) };
+      if (await this.scripts.create(id, hash, JSON.stringify(record)))
+        return { key, view: toView(record, now) };
     }
     throw new ClusterError('SCRIPT_FAILED', `no free key id after ${MAX_CREATE_ATTEMPTS} draws`);
   }

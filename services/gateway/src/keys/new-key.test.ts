@@ -7,7 +7,10 @@ const OWNER = '6f9f3c0e-8a51-4c1e-9a43-2b1f1f0a7d11';
 
 describe('a new key', () => {
   it('takes a name, a scope, the owner of a bot key and an expiry as a time or a duration', () => {
-    expect(parseNewKey({ name: ' ops ', scope: 'admin' }, NOW)).toEqual({ ok: true, key: { name: 'ops', scope: 'admin' } });
+    expect(parseNewKey({ name: ' ops ', scope: 'admin' }, NOW)).toEqual({
+      ok: true,
+      key: { name: 'ops', scope: 'admin' },
+    });
     expect(parseNewKey({ name: 'b', scope: 'bot', ownerId: OWNER, expiresIn: '30d' }, NOW)).toEqual({
       ok: true,
       key: { name: 'b', scope: 'bot', ownerId: OWNER, expiresAt: NOW + 30 * 86_400_000 },
@@ -54,11 +57,8 @@ describe('the key itself', () => {
   });
 
   it('reads lifetimes in s, m, h and d', () => {
-    expect([parseDuration('90m'), parseDuration('12h'), parseDuration('3600s'), parseDuration('0d')]).toEqual([
-      5_400_000,
-      43_200_000,
-      3_600_000,
-      undefined,
-    ]);
+    expect([parseDuration('90m'), parseDuration('12h'), parseDuration('3600s'), parseDuration('0d')]).toEqual(
+      [5_400_000, 43_200_000, 3_600_000, undefined],
+    );
   });
 });

@@ -31,8 +31,18 @@ export class LimitScripts {
   }
 
   /** Slots held after taking one, or undefined when all `max` are held. */
-  async acquireLease(subject: string, leaseId: string, max: number, leaseMs: number): Promise<number | undefined> {
-    const reply = await this.scripts.acquireStreamLease(this.keys.streamLeases(subject), leaseId, max, leaseMs);
+  async acquireLease(
+    subject: string,
+    leaseId: string,
+    max: number,
+    leaseMs: number,
+  ): Promise<number | undefined> {
+    const reply = await this.scripts.acquireStreamLease(
+      this.keys.streamLeases(subject),
+      leaseId,
+      max,
+      leaseMs,
+    );
     return reply === FULL ? undefined : Number(reply);
   }
 

@@ -34,7 +34,9 @@ afterAll(async () => {
 describe('RateLimiter', () => {
   it('lets exactly the limit through one window from several connections, and opens a new window after it', async () => {
     const keys = gatewayKeys(freshGatewayNamespace());
-    const limiters = await Promise.all([0, 1, 2].map(async () => new RateLimiter(new LimitScripts(await connection(), keys))));
+    const limiters = await Promise.all(
+      [0, 1, 2].map(async () => new RateLimiter(new LimitScripts(await connection(), keys))),
+    );
     const policy = { name: 'key', limit: 50, windowMs: 1_000 };
     const states = await Promise.all(
       Array.from({ length: 90 }, (_, i) => limiters[i % 3]!.consume('key:k1', policy)),
@@ -52,7 +54,9 @@ describe('RateLimiter', () => {
   });
 
   it('reads a window without counting', async () => {
-    const limiter = new RateLimiter(new LimitScripts(await connection(), gatewayKeys(freshGatewayNamespace())));
+    const limiter = new RateLimiter(
+      new LimitScripts(await connection(), gatewayKeys(freshGatewayNamespace())),
+    );
     const policy = { name: 'auth', limit: 2, windowMs: 60_000 };
     expect(await limiter.check('a', policy)).toMatchObject({ limited: false, remaining: 2, resetMs: 0 });
     await limiter.consume('a', policy);
@@ -66,7 +70,9 @@ describe('StreamQuota', () => {
   it('holds at most max slots across replicas; a released slot is free again', async () => {
     const keys = gatewayKeys(freshGatewayNamespace());
     const [a, b] = await Promise.all(
-      [0, 1].map(async () => new StreamQuota({ scripts: new LimitScripts(await connection(), keys), logger })),
+      [0, 1].map(
+        async () => new StreamQuota({ scripts: new LimitScripts(await connection(), keys), logger }),
+      ),
     );
     const held = [await a!.acquire('key:k', 2), await b!.acquire('key:k', 2)];
     expect(held.every((lease) => lease !== undefined)).toBe(true);
@@ -93,7 +99,11 @@ describe('StreamQuota', () => {
     // The replica dies: its connection goes, its renewals stop reaching Redis.
     await closeRedisClients([deadConnection]);
     expect(await alive.acquire('key:k', 2)).toBeUndefined();
-    const freed = await waitFor(() => alive.acquire('key:k', 2), { timeoutMs: 5_000, intervalMs: 50, what: 'a freed slot' });
+    const freed = await waitFor(() => alive.acquire('key:k', 2), {
+      timeoutMs: 5_000,
+      intervalMs: 50,
+      what: 'a freed slot',
+    });
     // The lease renewed all along is still held: the subject is full again.
     expect(await alive.held('key:k')).toBe(2);
     await Promise.all([kept!.release(), freed.release()]);

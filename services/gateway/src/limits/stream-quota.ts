@@ -34,7 +34,11 @@ export class StreamQuota {
    * Takes a slot of `subject` when fewer than `max` are held; undefined otherwise. `onLost` is
    * called when the lease could not be renewed before it expired (the slot may be another's now).
    */
-  async acquire(subject: string, max: number, onLost: () => void = () => {}): Promise<StreamLease | undefined> {
+  async acquire(
+    subject: string,
+    max: number,
+    onLost: () => void = () => {},
+  ): Promise<StreamLease | undefined> {
     const { scripts, logger } = this.options;
     const id = randomUUID();
     if ((await scripts.acquireLease(subject, id, max, this.leaseMs)) === undefined) return undefined;

@@ -27,7 +27,13 @@ const FORWARDED_RESPONSE_HEADERS = [
   'retry-after',
 ] as const;
 /** Failures before the pod saw the request: safe to try another. */
-const UNREACHABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EHOSTUNREACH', 'UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_SOCKET']);
+const UNREACHABLE_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'EHOSTUNREACH',
+  'UND_ERR_CONNECT_TIMEOUT',
+  'UND_ERR_SOCKET',
+]);
 const TIMEOUT_CODES = new Set(['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT']);
 
 export interface PodProxyOptions {
@@ -104,7 +110,9 @@ function forwardedRequestHeaders(req: IncomingMessage): Record<string, string> {
   return headers;
 }
 
-function forwardedResponseHeaders(upstream: Dispatcher.ResponseData['headers']): Record<string, string | string[]> {
+function forwardedResponseHeaders(
+  upstream: Dispatcher.ResponseData['headers'],
+): Record<string, string | string[]> {
   const headers: Record<string, string | string[]> = {};
   for (const name of FORWARDED_RESPONSE_HEADERS) {
     const value = upstream[name];

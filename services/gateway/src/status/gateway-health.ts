@@ -40,7 +40,9 @@ function podsCheck(pods: readonly PodState[], time: string): HealthCheck {
     status: healthy === pods.length ? 'pass' : healthy === 0 ? 'fail' : 'warn',
     observedValue: healthy,
     observedUnit: `ready pods of ${pods.length}`,
-    ...(down.length > 0 && { output: down.map((pod) => `${pod.url}: ${pod.reason ?? 'not ready'}`).join('; ') }),
+    ...(down.length > 0 && {
+      output: down.map((pod) => `${pod.url}: ${pod.reason ?? 'not ready'}`).join('; '),
+    }),
     time,
   };
 }
