@@ -11,7 +11,7 @@ import { Agent } from 'undici';
 import { closeRedisClients, type RedisClient } from '@tickwire/cluster';
 import type { Lifecycle } from '@tickwire/core';
 import type { Logger } from '@tickwire/observability';
-import { createServiceServer, type Readiness } from '@tickwire/service';
+import { closeServer, createServiceServer, listenOn, type Readiness } from '@tickwire/service';
 import { AccessControl, Authenticator } from './auth';
 import type { Config } from './config';
 import { gatewayKeys } from './gateway-keys';
@@ -115,7 +115,7 @@ export class Gateway implements Lifecycle {
   async start(): Promise<void> {
     try {
       await this.pods.start();
-      await this.listen();
+      await listenOn(this.server, { port: this.deps.config.PORT, host: this.deps.config.HOST });
       this.phase = 'ready';
       const { configured, healthy } = this.pods.counts();
       this.log.info(
@@ -159,7 +159,7 @@ export class Gateway implements Lifecycle {
       this.server.closeAllConnections();
     }, this.deps.config.SHUTDOWN_GRACE_MS);
     try {
-      const closed = this.closeServer();
+      const closed = closeServer(this.server);
       this.server.closeIdleConnections();
       await closed;
       await this.pods.stop();
@@ -169,22 +169,5 @@ export class Gateway implements Lifecycle {
       clearTimeout(grace);
     }
     this.log.info('gateway stopped');
-  }
-
-  private listen(): Promise<void> {
-    return new Promise((resolve, reject) => {
-      this.server.once('error', reject);
-      this.server.listen({ port: this.deps.config.PORT, host: this.deps.config.HOST }, () => {
-        this.server.off('error', reject);
-        resolve();
-      });
-    });
-  }
-
-  private closeServer(): Promise<void> {
-    return new Promise((resolve) => {
-      if (!this.server.listening) return resolve();
-      this.server.close(() => resolve());
-    });
   }
 }
