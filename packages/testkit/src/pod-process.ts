@@ -1,6 +1,6 @@
 /**
- * Starts a real service as a child process (the built `dist/main.js` of market-data or the
- * scanner), waits for its "listening" log line, and kills it for real. Every process started
+ * Starts a real service as a child process (the built `dist/main.js` of market-data, the scanner
+ * or the gateway), waits for its "listening" log line, and kills it for real. Every process started
  * here is killed by `stop()`. `spawnPodProcess` starts one without waiting, for tests of a pod
  * that must not get that far.
  */
@@ -11,6 +11,7 @@ import { WaitAborted, waitFor } from './wait-for';
 
 export const POD_MAIN = resolve(__dirname, '../../../services/market-data/dist/main.js');
 export const SCANNER_MAIN = resolve(__dirname, '../../../services/scanner/dist/main.js');
+export const GATEWAY_MAIN = resolve(__dirname, '../../../services/gateway/dist/main.js');
 
 export interface PodProcess extends SpawnedPod {
   readonly port: number;
@@ -80,6 +81,14 @@ export async function startScannerProcess(
   timeoutMs = 10_000,
 ): Promise<PodProcess> {
   return startServiceProcess(SCANNER_MAIN, env, timeoutMs);
+}
+
+/** Starts a gateway (`services/gateway/dist/main.js`) and waits until it listens. */
+export async function startGatewayProcess(
+  env: Record<string, string>,
+  timeoutMs = 10_000,
+): Promise<PodProcess> {
+  return startServiceProcess(GATEWAY_MAIN, env, timeoutMs);
 }
 
 /** Starts the service whose entry point is `main` and waits for its "listening" log line. */

@@ -9,3 +9,4 @@ export * from './resource-route';
 export * from './json-body';
 export * from './service-app';
 export * from './service-server';
+export * from './server-listening';

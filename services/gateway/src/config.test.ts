@@ -1,0 +1,35 @@
+import { ConfigError, loadConfig } from './config';
+
+const REDIS = { REDIS_URL: 'redis://127.0.0.1:6379' };
+
+describe('the gateway configuration', () => {
+  it('needs Redis, and reads pod URLs without their trailing slash', () => {
+    const config = loadConfig({ ...REDIS, MARKET_DATA_URLS: 'http://pod-1:8080/, http://pod-2:8080' });
+    expect(config.MARKET_DATA_URLS).toEqual(['http://pod-1:8080', 'http://pod-2:8080']);
+    expect(config).toMatchObject({
+      PORT: 8070,
+      GATEWAY_NAMESPACE: 'twg',
+      ANONYMOUS_READ: [],
+      BEHIND_TLS: false,
+    });
+  });
+
+  it('lists every problem at once', () => {
+    let caught: unknown;
+    try {
+      loadConfig({
+        MARKET_DATA_URLS: 'http://pod-1:8080/v1',
+        ANONYMOUS_READ: 'prices,admin',
+        KEY_RATE_LIMIT: '0',
+      });
+    } catch (error) {
+      caught = error;
+    }
+    expect(caught).toBeInstanceOf(ConfigError);
+    const problems = (caught as ConfigError).problems.join('\n');
+    expect(problems).toContain('MARKET_DATA_URLS: "http://pod-1:8080/v1" is not a pod\'s base URL');
+    expect(problems).toContain('ANONYMOUS_READ: "admin" is not a route group: use prices, candles, status');
+    expect(problems).toContain('KEY_RATE_LIMIT: must be a whole number from 1 to 1000000');
+    expect(problems).toContain('REDIS_URL: is required');
+  });
+});

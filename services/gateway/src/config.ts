@@ -1,0 +1,133 @@
+/**
+ * The gateway's configuration, read once from the environment at the edge. Every variable is
+ * documented here with its unit and default, and every error is reported at once. The README's
+ * configuration table is generated from CONFIG_DOCS (`pnpm docs:config`). The `pnpm keys` CLI
+ * reads the same variables.
+ */
+import { z } from 'zod';
+import {
+  checkRedisConfig,
+  envFlag,
+  envInteger,
+  envList,
+  envMilliseconds,
+  envNamespace,
+  envUrl,
+  readEnv,
+  redisConfigShape,
+  REDIS_CONFIG_DOCS,
+  schemaDefaults,
+  serviceConfigShape,
+  SERVICE_CONFIG_DOCS,
+  type ConfigDocs,
+  type ConfigTable,
+} from '@tickwire/service';
+import { ANONYMOUS_ROUTE_GROUPS, type AnonymousRouteGroup } from './http/route-groups';
+
+/** Node's own default for the request head (bytes); the gateway takes half, a key and cookies fit. */
+const DEFAULT_MAX_HEADER_BYTES = 8 * 1024;
+
+const shape = {
+  ...serviceConfigShape({ port: 8070 }),
+  ...redisConfigShape(),
+  GATEWAY_NAMESPACE: envNamespace().default('twg'),
+  MARKET_DATA_URLS: envPodUrls().default(['http://127.0.0.1:8080']),
+  POD_HEALTH_INTERVAL_MS: envMilliseconds(100, 60_000).default(2_000),
+  UPSTREAM_TIMEOUT_MS: envMilliseconds(100, 120_000).default(10_000),
+  ANONYMOUS_READ: envAnonymousRoutes().default([]),
+  KEY_RATE_LIMIT: envInteger(1, 1_000_000).default(600),
+  ANONYMOUS_RATE_LIMIT: envInteger(1, 1_000_000).default(60),
+  RATE_LIMIT_WINDOW_MS: envMilliseconds(1_000, 86_400_000).default(60_000),
+  AUTH_FAILURE_LIMIT: envInteger(1, 100_000).default(20),
+  AUTH_FAILURE_WINDOW_MS: envMilliseconds(1_000, 86_400_000).default(600_000),
+  TRUST_PROXY_HOPS: envInteger(0, 10).default(0),
+  BEHIND_TLS: envFlag().default(false),
+  MAX_HEADER_BYTES: envInteger(1_024, 65_536, 'bytes').default(DEFAULT_MAX_HEADER_BYTES),
+};
+const schema = z.object(shape);
+
+const configSchema = schema.superRefine((config, ctx) => {
+  const problem = (path: string, message: string) => ctx.addIssue({ code: 'custom', path: [path], message });
+  checkRedisConfig(config, problem, { required: true });
+  if (config.MARKET_DATA_URLS.length === 0) problem('MARKET_DATA_URLS', 'needs at least one pod URL');
+});
+
+export type Config = z.infer<typeof schema>;
+
+/** Every variable the gateway reads. */
+export const CONFIG_KEYS = Object.keys(shape) as (keyof Config)[];
+
+export const CONFIG_DOCS: ConfigDocs<Config> = {
+  ...SERVICE_CONFIG_DOCS,
+  PORT: 'HTTP port of the gateway (0 picks a free one).',
+  ...REDIS_CONFIG_DOCS,
+  REDIS_URL:
+    'Standalone Redis (`redis://` or `rediss://`); the gateway needs Redis (keys, rate limits): set this, `REDIS_SENTINELS` or `REDIS_CLUSTER_NODES`.',
+  GATEWAY_NAMESPACE:
+    "Key prefix and hash tag of the gateway's keys (`<ns>:{<ns>}:api-keys`, `...:rate:<subject>`); every replica and `pnpm keys` share it.",
+  MARKET_DATA_URLS:
+    'The market-data pods (comma list of `http://host:port` base URLs, or one load-balanced URL); REST requests go round robin to those whose `/readyz` answers 200.',
+  POD_HEALTH_INTERVAL_MS:
+    "How often each pod's `/readyz` is polled (ms); a pod refusing a request is dropped at once.",
+  UPSTREAM_TIMEOUT_MS:
+    "Longest wait for a pod's response head, and for each chunk of its body (ms); then 504 `UPSTREAM_TIMEOUT`.",
+  ANONYMOUS_READ:
+    'What callers without a key may read (comma list of `prices`, `candles`, `status`), limited per IP by `ANONYMOUS_RATE_LIMIT`; unset: nothing, every route needs a key.',
+  KEY_RATE_LIMIT: 'Requests one API key may make per `RATE_LIMIT_WINDOW_MS`, counted across every replica.',
+  ANONYMOUS_RATE_LIMIT:
+    'Requests one client IP may make without a key per `RATE_LIMIT_WINDOW_MS`, counted across every replica.',
+  RATE_LIMIT_WINDOW_MS:
+    "Length of a rate-limit window (ms); a caller's window starts at its first request (`RateLimit-Policy: w`).",
+  AUTH_FAILURE_LIMIT:
+    'Failed authentications (unknown, revoked, expired or malformed keys) one IP may make per `AUTH_FAILURE_WINDOW_MS`; past it every keyed request from that IP is refused (429 `AUTH_THROTTLED`) without looking at the key, so keys cannot be guessed at speed.',
+  AUTH_FAILURE_WINDOW_MS: 'Window of `AUTH_FAILURE_LIMIT` (ms), from the first failure.',
+  TRUST_PROXY_HOPS:
+    'Proxies in front of the gateway that append to `X-Forwarded-For` (a load balancer: 1). The client IP, used for per-IP limits, is read that many hops from the right; 0: the peer address.',
+  BEHIND_TLS:
+    'true when clients reach the gateway over HTTPS (TLS terminated at the load balancer): responses then carry `Strict-Transport-Security`.',
+  MAX_HEADER_BYTES: 'Largest request head accepted (bytes); larger ones get 431 `HEADERS_TOO_LARGE`.',
+};
+
+/** The README's configuration table of the gateway (`pnpm docs:config`). */
+export const CONFIG_TABLE: ConfigTable = {
+  marker: 'gateway',
+  docs: CONFIG_DOCS,
+  defaults: schemaDefaults(shape),
+};
+
+/** Reads the environment once; throws one ConfigError listing every problem. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  return readEnv(CONFIG_KEYS, configSchema, env);
+}
+
+export { ConfigError } from '@tickwire/service';
+
+/** Base URLs of pods, without a path, query or trailing slash (`http://pod-1:8080`). */
+function envPodUrls() {
+  const url = envUrl(['http:', 'https:']);
+  return envList()
+    .superRefine((urls, ctx) => {
+      for (const entry of urls) {
+        if (!url.safeParse(entry).success || new URL(entry).origin !== entry.replace(/\/$/, ''))
+          ctx.addIssue({
+            code: 'custom',
+            message: `"${entry}" is not a pod's base URL: write http(s)://host:port without a path`,
+          });
+      }
+    })
+    .transform((urls) => urls.map((entry) => new URL(entry).origin));
+}
+
+function envAnonymousRoutes() {
+  return envList()
+    .superRefine((groups, ctx) => {
+      for (const group of groups) {
+        if (!(ANONYMOUS_ROUTE_GROUPS as readonly string[]).includes(group))
+          ctx.addIssue({
+            code: 'custom',
+            message: `"${group}" is not a route group: use ${ANONYMOUS_ROUTE_GROUPS.join(', ')}`,
+          });
+      }
+    })
+    .transform((groups) => groups as AnonymousRouteGroup[]);
+}

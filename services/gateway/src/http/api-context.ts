@@ -1,0 +1,24 @@
+/** What the gateway's HTTP layer needs; the gateway builds it, routes only read it. */
+import type { Registry } from 'prom-client';
+import type { HealthReport, Logger } from '@tickwire/observability';
+import type { Readiness } from '@tickwire/service';
+import type { AccessControl } from '../auth';
+import type { ApiKeyStore } from '../keys';
+import type { GatewayMetrics } from '../metrics';
+import type { PodProxy } from '../routing';
+
+export interface ApiContext {
+  access: AccessControl;
+  keys: ApiKeyStore;
+  proxy: PodProxy;
+  registry: Registry;
+  metrics: GatewayMetrics;
+  logger: Logger;
+  corsOrigins: readonly string[];
+  /** Proxies in front that append to X-Forwarded-For (TRUST_PROXY_HOPS). */
+  trustProxyHops: number;
+  /** Clients reach the gateway over HTTPS (BEHIND_TLS): HSTS is sent. */
+  behindTls: boolean;
+  health(): HealthReport;
+  readiness(): Readiness;
+}

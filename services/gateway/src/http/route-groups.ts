@@ -1,0 +1,7 @@
+/**
+ * The market-data routes the gateway serves, grouped as the operator names them in
+ * `ANONYMOUS_READ`: each group may be opened to callers without a key, nothing else may.
+ */
+export const ANONYMOUS_ROUTE_GROUPS = ['prices', 'candles', 'status'] as const;
+
+export type AnonymousRouteGroup = (typeof ANONYMOUS_ROUTE_GROUPS)[number];

@@ -1,0 +1,3 @@
+/** Routing REST requests to healthy market-data pods. */
+export * from './pod-pool';
+export * from './pod-proxy';

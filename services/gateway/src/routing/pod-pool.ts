@@ -1,0 +1,111 @@
+/**
+ * The market-data pods the gateway routes to, with their health: each pod's `/readyz` is polled
+ * every `intervalMs`, only pods whose last answer was 200 are chosen, in turn (round robin), and
+ * a pod that refuses a connection is dropped at once until its next good poll.
+ */
+import type { Lifecycle } from '@tickwire/core';
+import type { Logger } from '@tickwire/observability';
+import type { Dispatcher } from 'undici';
+
+/** Longest wait for one `/readyz` answer (ms); a pod slower than this is not ready to serve. */
+const MAX_PROBE_TIMEOUT_MS = 2_000;
+
+export interface PodPoolOptions {
+  /** Base URLs (`http://pod-1:8080`). */
+  urls: readonly string[];
+  intervalMs: number;
+  dispatcher: Dispatcher;
+  logger: Logger;
+}
+
+export interface PodState {
+  url: string;
+  healthy: boolean;
+  /** A probe has answered (or failed) at least once. */
+  probed: boolean;
+  /** Why it is not healthy. */
+  reason?: string;
+}
+
+export class PodPool implements Lifecycle {
+  private readonly pods: PodState[];
+  private next = 0;
+  private timer: NodeJS.Timeout | undefined;
+  private readonly probeTimeoutMs: number;
+
+  constructor(private readonly options: PodPoolOptions) {
+    this.pods = options.urls.map((url) => ({ url, healthy: false, probed: false, reason: 'not probed yet' }));
+    this.probeTimeoutMs = Math.min(MAX_PROBE_TIMEOUT_MS, options.intervalMs);
+  }
+
+  /** Resolves after the first round of probes, healthy pods or not: the gateway serves what it can. */
+  async start(): Promise<void> {
+    await this.probeAll();
+    this.timer = setInterval(() => void this.probeAll(), this.options.intervalMs);
+    this.timer.unref();
+  }
+
+  stop(): Promise<void> {
+    clearInterval(this.timer);
+    this.timer = undefined;
+    return Promise.resolve();
+  }
+
+  /** The next healthy pod not in `exclude`, in turn; undefined when there is none. */
+  pick(exclude: ReadonlySet<string> = new Set()): string | undefined {
+    for (let i = 0; i < this.pods.length; i += 1) {
+      const pod = this.pods[(this.next + i) % this.pods.length]!;
+      if (pod.healthy && !exclude.has(pod.url)) {
+        this.next = (this.next + i + 1) % this.pods.length;
+        return pod.url;
+      }
+    }
+    return undefined;
+  }
+
+  /** Takes a pod out of rotation until it answers a probe again. */
+  markDown(url: string, reason: string): void {
+    const pod = this.pods.find((candidate) => candidate.url === url);
+    if (pod) this.update(pod, false, reason);
+  }
+
+  states(): readonly PodState[] {
+    return this.pods.map((pod) => ({ ...pod }));
+  }
+
+  counts(): { configured: number; healthy: number } {
+    return { configured: this.pods.length, healthy: this.pods.filter((pod) => pod.healthy).length };
+  }
+
+  private async probeAll(): Promise<void> {
+    await Promise.all(this.pods.map((pod) => this.probe(pod)));
+  }
+
+  private async probe(pod: PodState): Promise<void> {
+    try {
+      const response = await this.options.dispatcher.request({
+        origin: pod.url,
+        path: '/readyz',
+        method: 'GET',
+        headersTimeout: this.probeTimeoutMs,
+        bodyTimeout: this.probeTimeoutMs,
+      });
+      await response.body.dump();
+      this.update(pod, response.statusCode === 200, `/readyz answered ${response.statusCode}`);
+    } catch (error) {
+      this.update(pod, false, (error as Error).message);
+    }
+  }
+
+  private update(pod: PodState, healthy: boolean, reason: string): void {
+    if (pod.healthy !== healthy || !pod.probed)
+      this.options.logger[healthy ? 'info' : 'warn'](
+        { pod: pod.url, ...(healthy ? {} : { reason }) },
+        healthy ? 'pod is ready; routing to it' : 'pod is not ready; routing around it',
+      );
+    pod.healthy = healthy;
+    pod.probed = true;
+    if (healthy) delete pod.reason;
+    else pod.reason = reason;
+  }
+}
