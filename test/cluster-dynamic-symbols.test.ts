@@ -14,7 +14,7 @@ const CLIENTS = 1_000;
 const GRACE_MS = 5_000;
 const CONFIGURED_STREAMS = TEST_SYMBOLS.split(',').length * 2;
 
-jest.setTimeout(90_000);
+jest.setTimeout(150_000);
 
 describe('dynamic symbols across 3 pods', () => {
   let cluster: ClusterFixture | undefined;

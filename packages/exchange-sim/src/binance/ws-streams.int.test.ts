@@ -1,5 +1,5 @@
 import { startExchangeSim, type ExchangeSim } from './index';
-import { TestClient, sleep, withTimeout, type Json } from '../test-support/ws-test-client';
+import { TestClient, sleep, until, withTimeout, type Json } from '../test-support/ws-test-client';
 import { FAST_SIM, useSimFixture } from '../test-support/sim-fixture';
 
 const { start, connect } = useSimFixture();
@@ -148,6 +148,8 @@ describe('payloads', () => {
   it('lists only changed symbols in !miniTicker@arr, each element with its own E', async () => {
     const s = await start({ tradesPerSecond: 0 });
     const client = await connect('/ws/!miniTicker@arr');
+    await until(() => client.frames.length >= 1, 'the first array', 5_000);
+    // Two more 1 s array periods could pass unseen on a loaded machine: give them the time.
     await sleep(450);
     // Without trades nothing changes after the first array, which carries every symbol.
     const arrays = s.recentEvents({ stream: '!miniTicker@arr' });

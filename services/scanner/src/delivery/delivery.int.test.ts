@@ -313,6 +313,8 @@ describe('signal delivery to Discord webhooks (real Redis, local Discord-compati
     await queue.enqueue(disabled, testSignal(2));
     await startWorker('consumer-a');
     await waitFor(() => queue.disabled(disabled), { timeoutMs: 5_000, what: 'destination disabled' });
+    // No worker may serve the next one (it has no webhook: a worker would clear it as deleted).
+    for (const worker of workers.splice(0)) await worker.stop();
     const waiting = 'dest-waiting';
     await queue.enqueue(waiting, testSignal(1));
 
