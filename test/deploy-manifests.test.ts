@@ -330,12 +330,10 @@ describe('Kubernetes manifests', () => {
         );
         expect([where, budget !== undefined]).toEqual([where, true]);
       }
-      // The stateful pods and the stateless gateway scale; the scanner (one active) does not.
+      // The pods and the gateway scale on load; the scanner (one active, the others standing by) does not.
       const autoscalers = objects.filter((o) => o.kind === 'HorizontalPodAutoscaler') as any[];
-      expect(autoscalers.map((hpa) => hpa.spec.scaleTargetRef.name).sort()).toEqual([
-        'gateway',
-        'market-data',
-      ]);
+      const targets = autoscalers.map((hpa) => hpa.spec.scaleTargetRef.name as string);
+      expect(targets.sort()).toEqual(['gateway', 'market-data']);
       for (const hpa of autoscalers) {
         const target: string = hpa.spec.scaleTargetRef.name;
         expect([target, hpa.spec.behavior.scaleDown.policies]).toEqual([
@@ -368,9 +366,8 @@ describe('Kubernetes manifests', () => {
           url.hostname,
           { 'app.kubernetes.io/name': 'market-data' },
         ]);
-        expect(service.spec.ports.map((port: { port: number }) => port.port)).toContain(
-          Number(url.port || 80),
-        );
+        const ports = (service.spec.ports as { port: number }[]).map((port) => port.port);
+        expect(ports).toContain(Number(url.port || 80));
       }
     }
   });
@@ -496,9 +493,8 @@ describe('docker-compose.yml', () => {
   it('has Prometheus scrape every service of the image', () => {
     const compose = parseYaml(readFileSync(at('docker-compose.yml'), 'utf8'), { merge: true });
     const prometheus = parseYaml(readFileSync(at('monitoring/prometheus/prometheus.yml'), 'utf8'));
-    const scraped = new Map<string, string[]>(
-      prometheus.scrape_configs.map((job: any) => [job.job_name, job.dns_sd_configs?.[0]?.names ?? []]),
-    );
+    const jobs = prometheus.scrape_configs as { job_name: string; dns_sd_configs?: { names: string[] }[] }[];
+    const scraped = new Map(jobs.map((job) => [job.job_name, job.dns_sd_configs?.[0]?.names ?? []]));
     const built = Object.entries<any>(compose.services)
       .filter(([, service]) => service.build?.args?.PACKAGE !== undefined && service.profiles === undefined)
       .map(([name]) => name);
