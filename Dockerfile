@@ -2,6 +2,7 @@
 # One image build for every service of the workspace. PACKAGE picks the service:
 #   docker build -t tickwire/market-data .
 #   docker build -t tickwire/scanner --build-arg PACKAGE=@tickwire/scanner .
+#   docker build -t tickwire/gateway --build-arg PACKAGE=@tickwire/gateway .
 #   docker build -t tickwire/exchange-sim --build-arg PACKAGE=@tickwire/exchange-sim .
 # The runtime stage holds only that package's production dependencies (`pnpm deploy --prod`),
 # runs as the unprivileged `node` user, and starts node itself as PID 1 (exec form, no shell),
@@ -25,8 +26,8 @@ RUN pnpm --filter "${PACKAGE}..." build
 RUN pnpm --filter "${PACKAGE}" deploy --prod --legacy /out
 
 FROM ${NODE_IMAGE} AS runtime
-# Every service of the image listens on 8080 (the scanner's default is 8090 outside a container),
-# where EXPOSE and the HEALTHCHECK look; PORT still overrides it.
+# Every service of the image listens on 8080 (outside a container the scanner defaults to 8090 and
+# the gateway to 8070), where EXPOSE and the HEALTHCHECK look; PORT still overrides it.
 ENV NODE_ENV=production PORT=8080
 WORKDIR /app
 # Owned by root and read-only for the user that runs it: the root filesystem can be mounted read-only.

@@ -1,12 +1,13 @@
 #!/usr/bin/env node
 /**
  * `pnpm demo`: the whole system on one machine, offline. Starts Redis (a redis-server of its
- * own on a free port, or the one in REDIS_URL), the exchange simulator, three market-data pods
- * and two scanner replicas as processes, prints their URLs and states, starts any that exits
- * again (on the same port, so a rolling restart is `kill <pid>` one pod after the other), and
- * stops everything on Ctrl-C. Run `pnpm build` first (`pnpm demo` does). Service variables
- * (LOG_LEVEL, SYMBOLS, LEADER_*, SCAN_INTERVAL_MS, ...) pass through to every pod and scanner;
- * SIM_SEED and SIM_RATE set the simulator's seed and trades per second per symbol.
+ * own on a free port, or the one in REDIS_URL), the exchange simulator, three market-data pods,
+ * two scanner replicas and a gateway in front of the pods as processes, prints their URLs and
+ * states, starts any that exits again (on the same port, so a rolling restart is `kill <pid>`
+ * one pod after the other), and stops everything on Ctrl-C. Run `pnpm build` first (`pnpm demo`
+ * does). Service variables (LOG_LEVEL, SYMBOLS, LEADER_*, SCAN_INTERVAL_MS, ANONYMOUS_READ, ...)
+ * pass through to every process, each reading its own; SIM_SEED and SIM_RATE set the
+ * simulator's seed and trades per second per symbol.
  */
 const { Supervisor } = require('./demo/supervisor');
 const { demoServices } = require('./demo/services');
@@ -20,6 +21,8 @@ async function main() {
   const blocks = demoServices(process.env, {
     redis: () => urlOf('redis'),
     simulator: () => urlOf('exchange-sim'),
+    marketData: () =>
+      [...instancesByName.values()].filter((i) => i.block.name === 'market-data').map((i) => i.url),
   });
 
   let stopping;

@@ -1,12 +1,14 @@
 /**
- * `pnpm demo` as a user runs it: the demo starts Redis, the simulator, three pods and two scanner
- * replicas as processes and prints where they are; one scanner is active and its heartbeat shows
- * in every replica's and every pod's /health; prices come through each pod; the three pods are
+ * `pnpm demo` as a user runs it: the demo starts Redis, the simulator, three pods, two scanner
+ * replicas and a gateway as processes and prints where they are; one scanner is active and its
+ * heartbeat shows in every replica's and every pod's /health; prices come through each pod, and
+ * through the gateway (anonymously, as the demo opens prices; other routes with a key made by
+ * `pnpm keys` on the demo's Redis); the three pods are
  * restarted one by one with SIGTERM (the demo starts each again on its port) while 1,000 SSE
  * clients stream and resume on another pod, and none of them misses or repeats an event; every
  * leadership handoff has the new leader writing within a second; Ctrl-C stops every process.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { Redis } from 'ioredis';
@@ -16,6 +18,7 @@ import { ResumingSseClients, type ReceivedTick, type ResumingClient } from './su
 jest.setTimeout(90_000);
 
 const DEMO = resolve(__dirname, '../scripts/demo.js');
+const KEYS_CLI = resolve(__dirname, '../services/gateway/dist/cli/keys.js');
 const SSE_CLIENTS = 1_000;
 const PODS = ['market-data-1', 'market-data-2', 'market-data-3'];
 const SCANNERS = ['scanner-1', 'scanner-2'];
@@ -60,6 +63,24 @@ const isServing = (line: DemoLine | undefined) =>
 /** A scanner replica that knows its role and reads a fresh heartbeat of the active one. */
 const isScanning = (line: DemoLine | undefined) =>
   line !== undefined && /^(active|standby), heartbeat pass$/.test(line.state);
+/** The gateway, once it finds every pod ready and reaches Redis. */
+const isRouting = (line: DemoLine | undefined) =>
+  line !== undefined && line.state === `${PODS.length} ready pods of ${PODS.length}, redis connected`;
+
+/** `pnpm keys create --json` against the demo's Redis: the new key. */
+function createKey(redisUrl: string, scope: string): Promise<string> {
+  return new Promise((resolveKey, reject) => {
+    execFile(
+      process.execPath,
+      [KEYS_CLI, 'create', '--scope', scope, '--name', 'demo-test', '--json'],
+      { env: { PATH: process.env.PATH ?? '', REDIS_URL: redisUrl }, timeout: 15_000 },
+      (error, stdout, stderr) => {
+        if (error) return reject(new Error(`pnpm keys failed: ${error.message}\n${stderr}`));
+        resolveKey((JSON.parse(stdout) as { key: string }).key);
+      },
+    );
+  });
+}
 
 /** The `scanner:heartbeat` check of a process's /health, with the HTTP status. */
 async function heartbeatCheck(url: string): Promise<{ http: number; status: string | undefined }> {
@@ -214,6 +235,33 @@ describe('pnpm demo', () => {
       );
       expect(body.prices.map((p) => p.symbol).sort()).toEqual(['BTCUSDT', 'ETHUSDT']);
     }
+
+    // Prices through the gateway, without a key; the routes the demo keeps closed, with one.
+    await waitFor(() => isRouting(latest(lines, 'gateway')), {
+      timeoutMs: 10_000,
+      intervalMs: 100,
+      what: 'the gateway to see the three pods ready',
+    }).catch((error: Error) => {
+      throw new Error(`${error.message}\n${what()}`);
+    });
+    const gatewayUrl = latest(lines, 'gateway')!.url;
+    const viaGateway = await fetch(`${gatewayUrl}/v1/prices?symbols=BTCUSDT,ETHUSDT`);
+    expect(viaGateway.status).toBe(200);
+    expect(viaGateway.headers.get('ratelimit-policy')).toMatch(/^"ip";/);
+    const gatewayPrices = (await viaGateway.json()) as { prices: { symbol: string }[] };
+    expect(gatewayPrices.prices.map((p) => p.symbol).sort()).toEqual(['BTCUSDT', 'ETHUSDT']);
+    const anonymousStatus = await fetch(`${gatewayUrl}/v1/status`);
+    expect([
+      anonymousStatus.status,
+      ((await anonymousStatus.json()) as { error: { code: string } }).error.code,
+    ]).toEqual([401, 'KEY_REQUIRED']);
+    const key = await createKey(latest(lines, 'redis')!.url, 'read');
+    const keyedStatus = await fetch(`${gatewayUrl}/v1/status`, {
+      headers: { authorization: `Bearer ${key}` },
+    });
+    expect(keyedStatus.status).toBe(200);
+    expect(((await keyedStatus.json()) as { role: string }).role).toMatch(/^(leader|follower)$/);
+
     clients = new ResumingSseClients(podUrls, '/v1/stream');
     await clients.open(SSE_CLIENTS);
     const all = clients.clients;

@@ -6,7 +6,8 @@
  * promtool (check and unit tests), and `promtool check metrics` on the scrapes of a real pod and
  * a real scanner, whose names must also cover every metric the alerts and the dashboards use.
  * Every variable a manifest or the compose file sets for a service must be one that service
- * reads (its config's CONFIG_KEYS), so a renamed or misspelt variable cannot go unnoticed.
+ * reads (its config's CONFIG_KEYS), with a value its config accepts, so a renamed, misspelt or
+ * malformed variable cannot go unnoticed.
  */
 /* eslint-disable @typescript-eslint/no-explicit-any -- manifests are untyped YAML trees, read by path */
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -23,6 +24,7 @@ import { randomUUID } from 'node:crypto';
 import { createMetricsRegistry } from '@tickwire/observability';
 import {
   startExchangeSim,
+  startGatewayProcess,
   startPodProcess,
   startScannerProcess,
   startTestRedis,
@@ -51,13 +53,44 @@ const SERVICES = readdirSync(at('services')).filter((name) =>
   existsSync(at('services', name, 'src/config.ts')),
 );
 
+/** The services every deployment target runs, by folder name. */
+const DEPLOYED = ['gateway', 'market-data', 'scanner'];
+/** Scale-down of each HorizontalPodAutoscaler: one replica per this many seconds at most. */
+const SCALE_DOWN_PERIOD_SECONDS: Record<string, number> = { 'market-data': 300, gateway: 60 };
+/** Stands in for the Redis address of a Secret the overlay leaves to the operator (prod). */
+const OPERATOR_REDIS_URL = 'redis://redis.example.com:6379';
+
 type K8sObject = { apiVersion: string; kind: string; metadata?: { name?: string } };
+
+interface ServiceConfigModule {
+  CONFIG_KEYS: readonly string[];
+  loadConfig(env: NodeJS.ProcessEnv): unknown;
+}
+
+function configModule(service: string): ServiceConfigModule {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return require(at('services', service, 'src/config.ts')) as ServiceConfigModule;
+}
 
 /** Every variable a service reads, from its own config. */
 function configKeys(service: string): readonly string[] {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  return (require(at('services', service, 'src/config.ts')) as { CONFIG_KEYS: readonly string[] })
-    .CONFIG_KEYS;
+  return configModule(service).CONFIG_KEYS;
+}
+
+/**
+ * What a service's config says of the variables it is given: '' when it starts with them, else
+ * its error. Values that come from elsewhere (a field, an unrendered Secret) are left out; a
+ * service given no Redis variable at all gets the operator's stand-in.
+ */
+function configProblems(service: string, env: Map<string, string | undefined>): string {
+  const given: NodeJS.ProcessEnv = Object.fromEntries([...env].filter(([, value]) => value !== undefined));
+  if (![...env.keys()].some((name) => name.startsWith('REDIS_'))) given.REDIS_URL = OPERATOR_REDIS_URL;
+  try {
+    configModule(service).loadConfig(given);
+    return '';
+  } catch (error) {
+    return (error as Error).message;
+  }
 }
 
 function render(kustomizationDir: string): K8sObject[] {
@@ -130,7 +163,7 @@ function unknownFieldErrors(objects: K8sObject[]): string[] {
  * The variables a Deployment's container gets: `env`, then the keys of each ConfigMap and
  * rendered Secret of `envFrom` (a Secret the overlay leaves to the operator, such as prod's
  * `tickwire-redis`, holds the operator's keys and is not rendered). Values are undefined when
- * they come from elsewhere (a field or a secret).
+ * they come from elsewhere (a field).
  */
 function containerEnv(deployment: any, objects: K8sObject[]): Map<string, string | undefined> {
   const env = new Map<string, string | undefined>();
@@ -145,7 +178,9 @@ function containerEnv(deployment: any, objects: K8sObject[]): Map<string, string
       for (const [key, value] of Object.entries<string>(config.data ?? {})) env.set(key, value);
     } else if (source.secretRef) {
       const secret = find('Secret', source.secretRef.name);
-      for (const key of Object.keys({ ...secret?.data, ...secret?.stringData })) env.set(key, undefined);
+      for (const [key, value] of Object.entries(secret?.data ?? {}))
+        env.set(key, Buffer.from(value, 'base64').toString('utf8'));
+      for (const [key, value] of Object.entries(secret?.stringData ?? {})) env.set(key, value);
     }
   }
   for (const variable of container.env ?? []) env.set(variable.name, variable.value);
@@ -244,7 +279,7 @@ describe('Kubernetes manifests', () => {
     expect(unknownFieldErrors([broken as unknown as K8sObject]).join('\n')).toMatch(/livenesProbe/);
   });
 
-  it('runs every service: the pods and the scanner, each with a Service and a PodDisruptionBudget', () => {
+  it('runs every service: the pods, the scanner and the gateway, each with a Service and a PodDisruptionBudget', () => {
     for (const { name, objects } of rendered) {
       const named = (kind: string) =>
         objects
@@ -253,10 +288,10 @@ describe('Kubernetes manifests', () => {
           .sort();
       expect({ overlay: name, deployments: named('Deployment') }).toEqual({
         overlay: name,
-        deployments: ['market-data', 'scanner'],
+        deployments: DEPLOYED,
       });
-      expect(named('Service')).toEqual(expect.arrayContaining(['market-data', 'scanner']));
-      expect(named('PodDisruptionBudget')).toEqual(expect.arrayContaining(['market-data', 'scanner']));
+      expect(named('Service')).toEqual(expect.arrayContaining(DEPLOYED));
+      expect(named('PodDisruptionBudget')).toEqual(expect.arrayContaining(DEPLOYED));
     }
   });
 
@@ -273,6 +308,8 @@ describe('Kubernetes manifests', () => {
           '/readyz',
         ]);
         expect([where, container.livenessProbe.httpGet.path]).toEqual([where, '/livez']);
+        // The image's port, whatever the service's own default.
+        expect([where, Number(env.get('PORT'))]).toEqual([where, container.ports[0].containerPort]);
         const preStopSeconds: number = container.lifecycle.preStop.sleep.seconds;
         const shutdownGraceSeconds = Number(env.get('SHUTDOWN_GRACE_MS')) / 1000;
         expect(pod.terminationGracePeriodSeconds).toBeGreaterThan(preStopSeconds + shutdownGraceSeconds);
@@ -293,15 +330,66 @@ describe('Kubernetes manifests', () => {
         );
         expect([where, budget !== undefined]).toEqual([where, true]);
       }
-      const hpa = objects.find((o) => o.kind === 'HorizontalPodAutoscaler') as any;
-      expect(hpa.spec.scaleTargetRef.name).toBe('market-data');
-      expect(hpa.spec.behavior.scaleDown.policies).toEqual([{ type: 'Pods', value: 1, periodSeconds: 300 }]);
+      // The pods and the gateway scale on load; the scanner (one active, the others standing by) does not.
+      const autoscalers = objects.filter((o) => o.kind === 'HorizontalPodAutoscaler') as any[];
+      const targets = autoscalers.map((hpa) => hpa.spec.scaleTargetRef.name as string);
+      expect(targets.sort()).toEqual(['gateway', 'market-data']);
+      for (const hpa of autoscalers) {
+        const target: string = hpa.spec.scaleTargetRef.name;
+        expect([target, hpa.spec.behavior.scaleDown.policies]).toEqual([
+          target,
+          [{ type: 'Pods', value: 1, periodSeconds: SCALE_DOWN_PERIOD_SECONDS[target] }],
+        ]);
+        expect(hpa.spec.behavior.scaleDown.stabilizationWindowSeconds).toBeGreaterThanOrEqual(300);
+      }
     }
   });
 
-  it("sets only variables each service reads, and gives the pods the scanner's namespace", () => {
+  it("routes REST to the gateway and streams to the pods, and points the gateway at the pods' Service", () => {
+    for (const { name, objects } of rendered) {
+      const backends: Record<string, string> = {};
+      for (const ingress of objects.filter((o) => o.kind === 'Ingress') as any[])
+        for (const path of ingress.spec.rules[0].http.paths) backends[path.path] = path.backend.service.name;
+      for (const route of objects.filter((o) => o.kind === 'HTTPRoute') as any[])
+        for (const rule of route.spec.rules) backends[rule.matches[0].path.value] = rule.backendRefs[0].name;
+      expect({ overlay: name, backends }).toEqual({
+        overlay: name,
+        backends: { '/v1/stream': 'market-data', '/v1': 'gateway' },
+      });
+
+      const gateway = objects.find((o) => o.kind === 'Deployment' && o.metadata?.name === 'gateway');
+      const urls = containerEnv(gateway, objects).get('MARKET_DATA_URLS')!.split(',');
+      for (const url of urls.map((text) => new URL(text))) {
+        const service = objects.find((o) => o.kind === 'Service' && o.metadata?.name === url.hostname) as any;
+        expect([name, url.hostname, service?.spec.selector]).toEqual([
+          name,
+          url.hostname,
+          { 'app.kubernetes.io/name': 'market-data' },
+        ]);
+        const ports = (service.spec.ports as { port: number }[]).map((port) => port.port);
+        expect(ports).toContain(Number(url.port || 80));
+      }
+    }
+  });
+
+  it('scrapes every service with the ServiceMonitor', () => {
+    const monitored = rendered.filter(({ objects }) => objects.some((o) => o.kind === 'ServiceMonitor'));
+    expect(monitored.map(({ name }) => name)).toEqual(['prod']);
+    for (const { objects } of monitored) {
+      const monitor = objects.find((o) => o.kind === 'ServiceMonitor') as any;
+      const selected: string[] = monitor.spec.selector.matchExpressions[0].values;
+      expect([...selected].sort()).toEqual(DEPLOYED);
+    }
+  });
+
+  it("sets only variables each service reads, with values it accepts, and gives the pods the scanner's namespace", () => {
     for (const { name, objects } of rendered) {
       expect({ overlay: name, unread: unreadVariables(objects) }).toEqual({ overlay: name, unread: {} });
+      for (const deployment of objects.filter((o) => o.kind === 'Deployment')) {
+        const service = deployment.metadata!.name!;
+        const problems = configProblems(service, containerEnv(deployment, objects));
+        expect({ overlay: name, service, problems }).toEqual({ overlay: name, service, problems: '' });
+      }
       const deployment = (service: string) =>
         objects.find((o) => o.kind === 'Deployment' && o.metadata?.name === service);
       const namespaceOf = (service: string) =>
@@ -340,12 +428,20 @@ describe('docker-compose.yml', () => {
     expect(validate({ services: { redis: { image: 'redis', imagee: 'typo' } } })).toBe(false);
   });
 
-  it('waits for healthy dependencies and runs three market-data replicas, two scanner replicas and the simulator offline', () => {
+  it('waits for healthy dependencies and runs three market-data replicas, two scanner replicas, two gateway replicas and the simulator offline', () => {
     const compose = parseYaml(readFileSync(at('docker-compose.yml'), 'utf8'), { merge: true });
     expect(compose.services['market-data'].deploy.replicas).toBe(3);
     expect(compose.services['market-data'].depends_on.redis.condition).toBe('service_healthy');
     expect(compose.services.scanner.deploy.replicas).toBe(2);
     expect(compose.services.scanner.depends_on.redis.condition).toBe('service_healthy');
+    const { gateway } = compose.services;
+    expect(gateway.deploy.replicas).toBe(2);
+    expect(gateway.depends_on).toEqual({
+      redis: { condition: 'service_healthy' },
+      'market-data': { condition: 'service_healthy' },
+    });
+    // The public edge: published on every interface, one host port per replica.
+    expect(gateway.ports).toEqual(['8070-8071:8080']);
     expect(compose.services.redis.command).toContain('--appendonly');
     expect(compose.services['exchange-sim'].profiles).toEqual(['offline']);
     for (const [name, service] of Object.entries<any>(compose.services)) {
@@ -353,7 +449,7 @@ describe('docker-compose.yml', () => {
     }
   });
 
-  it("sets only variables each service reads, and gives the pods the scanner's namespace", () => {
+  it("sets only variables each service reads, with values it accepts, and gives the pods the scanner's namespace", () => {
     const compose = parseYaml(readFileSync(at('docker-compose.yml'), 'utf8'), { merge: true });
     const folderOf = new Map(
       SERVICES.map((folder) => [
@@ -370,14 +466,52 @@ describe('docker-compose.yml', () => {
       const keys = configKeys(folder);
       const extra = Object.keys(service.environment ?? {}).filter((key) => !keys.includes(key));
       if (extra.length > 0) unread[name] = extra;
+      const env = new Map(
+        Object.entries<string>(service.environment ?? {}).map(([key, value]) => [key, interpolate(value)]),
+      );
+      expect({ service: name, problems: configProblems(folder, env) }).toEqual({
+        service: name,
+        problems: '',
+      });
     }
-    expect(built.sort()).toEqual(['market-data', 'scanner']);
+    expect(built.sort()).toEqual(DEPLOYED);
     expect(unread).toEqual({});
     const { scanner, 'market-data': pods } = compose.services;
     expect(scanner.environment.SCANNER_NAMESPACE).toBeDefined();
     expect(pods.environment.SCANNER_NAMESPACE).toBe(scanner.environment.SCANNER_NAMESPACE);
   });
+
+  it("points the gateway at each market-data replica by its container name, on the image's port", () => {
+    const compose = parseYaml(readFileSync(at('docker-compose.yml'), 'utf8'), { merge: true });
+    const replicas: number = compose.services['market-data'].deploy.replicas;
+    const urls = interpolate(compose.services.gateway.environment.MARKET_DATA_URLS).split(',');
+    expect(urls).toEqual(
+      Array.from({ length: replicas }, (_, i) => `http://${COMPOSE_PROJECT}-market-data-${i + 1}:8080`),
+    );
+  });
+
+  it('has Prometheus scrape every service of the image', () => {
+    const compose = parseYaml(readFileSync(at('docker-compose.yml'), 'utf8'), { merge: true });
+    const prometheus = parseYaml(readFileSync(at('monitoring/prometheus/prometheus.yml'), 'utf8'));
+    const jobs = prometheus.scrape_configs as { job_name: string; dns_sd_configs?: { names: string[] }[] }[];
+    const scraped = new Map(jobs.map((job) => [job.job_name, job.dns_sd_configs?.[0]?.names ?? []]));
+    const built = Object.entries<any>(compose.services)
+      .filter(([, service]) => service.build?.args?.PACKAGE !== undefined && service.profiles === undefined)
+      .map(([name]) => name);
+    expect(built.sort()).toEqual(DEPLOYED);
+    for (const name of built) expect([name, scraped.get(name)]).toEqual([name, [name]]);
+  });
 });
+
+/** The project name docker compose would take from a clone's folder, for the checks. */
+const COMPOSE_PROJECT = 'tickwire';
+
+/** Compose's `${NAME}` and `${NAME:-default}`, with an empty environment but the project's name. */
+function interpolate(value: string): string {
+  return String(value).replace(/\$\{(\w+)(?::-([^}]*))?\}/g, (_, name: string, fallback?: string) =>
+    name === 'COMPOSE_PROJECT_NAME' ? COMPOSE_PROJECT : (fallback ?? ''),
+  );
+}
 
 describe('Dockerfile', () => {
   const dockerfile = DockerfileParser.parse(readFileSync(at('Dockerfile'), 'utf8'));
@@ -403,7 +537,7 @@ describe('Dockerfile', () => {
     expect(cmd[0]).toBe('node');
   });
 
-  it('makes every service listen on the exposed port, where the HEALTHCHECK asks (the scanner defaults to another)', () => {
+  it('makes every service listen on the exposed port, where the HEALTHCHECK asks (the scanner and the gateway default to others)', () => {
     const raw = (name: string) =>
       finalStage.filter((i) => i.getKeyword() === name).map((i) => i.getRawArgumentsContent());
     const port = raw('ENV')
@@ -465,7 +599,7 @@ describe('railway.json', () => {
     const services = readdirSync(at('services')).filter((name) =>
       existsSync(at('services', name, 'railway.json')),
     );
-    expect(services).toEqual(expect.arrayContaining(['market-data', 'scanner']));
+    expect(services.sort()).toEqual(DEPLOYED);
     for (const service of services) {
       const config = JSON.parse(readFileSync(at('services', service, 'railway.json'), 'utf8'));
       expect([service, validate(config) ? [] : validate.errors]).toEqual([service, []]);
@@ -494,8 +628,10 @@ describe('Prometheus rules and metrics', () => {
   let pod: PodProcess | undefined;
   let redis: TestRedis | undefined;
   let scanner: PodProcess | undefined;
+  let gateway: PodProcess | undefined;
 
   afterAll(async () => {
+    await gateway?.stop();
     await pod?.stop();
     await scanner?.stop();
     await sim?.stop();
@@ -514,18 +650,23 @@ describe('Prometheus rules and metrics', () => {
     expect({ status: config.status, output: config.stdout + config.stderr }).toMatchObject({ status: 0 });
   });
 
-  it("pass promtool check metrics on a pod's and a scanner's scrape, which have every metric the alerts and the dashboards use", async () => {
+  it("pass promtool check metrics on a pod's, a scanner's and a gateway's scrape, which have every metric the alerts and the dashboards use", async () => {
     [sim, redis] = await Promise.all([startExchangeSim({ seed: 3 }), startTestRedis()]);
     [pod, scanner] = await Promise.all([
       startPodProcess({ BINANCE_WS_URL: sim.wsUrl, BINANCE_REST_URL: sim.url, SYMBOLS: 'BTCUSDT' }),
       startScannerProcess({ REDIS_URL: redis.url, SCANNER_NAMESPACE: `d${randomUUID().slice(0, 8)}` }),
     ]);
+    gateway = await startGatewayProcess({
+      REDIS_URL: redis.url,
+      GATEWAY_NAMESPACE: `d${randomUUID().slice(0, 8)}`,
+      MARKET_DATA_URLS: pod.url,
+    });
     // Delivery's metrics as the scanner's code declares them: the scanner registers them once
     // delivery runs in it.
     const delivery = createMetricsRegistry({ defaultMetrics: false });
     createDeliveryMetrics(delivery, async () => 0);
     const scrapes = await Promise.all([
-      ...[pod, scanner].map(async ({ url }) => (await fetch(`${url}/metrics`)).text()),
+      ...[pod, scanner, gateway].map(async ({ url }) => (await fetch(`${url}/metrics`)).text()),
       delivery.metrics(),
     ]);
     for (const scrape of scrapes) expect(metricsLint(scrape)).toEqual([]);

@@ -9,6 +9,7 @@ const { createInterface } = require('node:readline');
 const {
   freePort,
   spawnRedisServer,
+  startGatewayProcess,
   startPodProcess,
   startScannerProcess,
 } = require('../../packages/testkit/dist');
@@ -23,6 +24,8 @@ const PROBE_TIMEOUT_MS = 1_000;
 const POD_REPLICAS = 3;
 /** Scanner replicas: one active, one standby ready to take over. */
 const SCANNER_REPLICAS = 2;
+/** What callers without a key may read through the demo's gateway, unless ANONYMOUS_READ says otherwise. */
+const DEMO_ANONYMOUS_READ = 'prices';
 /** What a pod or scanner may take to end its work on SIGTERM, plus a margin, before it is killed (ms). */
 const POD_STOP_TIMEOUT_MS = Number(process.env.SHUTDOWN_GRACE_MS ?? 10_000) + 2_000;
 
@@ -134,6 +137,37 @@ function scannerBlock(env, endpoints) {
   };
 }
 
+/**
+ * One gateway in front of the pods: REST with API keys (`pnpm keys create`, on the demo's Redis)
+ * and rate limits. Prices are open to callers without a key, so a plain curl shows them.
+ */
+function gatewayBlock(env, endpoints) {
+  return {
+    name: 'gateway',
+    stopTimeoutMs: POD_STOP_TIMEOUT_MS,
+    async start({ name, port }) {
+      const gateway = await startGatewayProcess(
+        {
+          ...env,
+          HOST: env.HOST ?? '127.0.0.1',
+          PORT: String(port),
+          INSTANCE_ID: name,
+          REDIS_URL: endpoints.redis(),
+          MARKET_DATA_URLS: endpoints.marketData().join(','),
+          ANONYMOUS_READ: env.ANONYMOUS_READ ?? DEMO_ANONYMOUS_READ,
+        },
+        START_TIMEOUT_MS,
+      );
+      return { child: gateway.process, url: gateway.url, port: gateway.port, logs: gateway.logs };
+    },
+    async describe(instance) {
+      const { checks } = await getJson(`${instance.url}/health`);
+      const pods = checks['market-data:pods']?.[0];
+      return `${pods?.observedValue} ${pods?.observedUnit}, redis ${checks['redis:connection']?.[0]?.observedValue}`;
+    },
+  };
+}
+
 /** The scanner's namespace, the same for the scanner and the pods that report its heartbeat. */
 function scannerNamespace(env) {
   return env.SCANNER_NAMESPACE ?? SCANNER_CONFIG.defaults.SCANNER_NAMESPACE;
@@ -141,7 +175,8 @@ function scannerNamespace(env) {
 
 /**
  * The demo's services in start order. `endpoints` gives each block the URLs of those started
- * before it (they are known only once those run).
+ * before it (they are known only once those run): `redis()`, `simulator()`, `marketData()` (every
+ * pod's base URL).
  */
 function demoServices(env, endpoints) {
   return [
@@ -149,6 +184,7 @@ function demoServices(env, endpoints) {
     simulatorBlock(env),
     marketDataBlock(env, endpoints),
     scannerBlock(env, endpoints),
+    gatewayBlock(env, endpoints),
   ];
 }
 

@@ -33,6 +33,12 @@ class StatePrinter {
           .filter((instance) => instance.block.name === 'market-data')
           .map((instance) => `  curl -N '${instance.url}/v1/stream?symbols=BTCUSDT'`),
         `  curl '${this.instances.find((i) => i.block.name === 'market-data')?.url}/v1/prices'`,
+        ...this.instances
+          .filter((instance) => instance.block.name === 'gateway')
+          .flatMap((instance) => [
+            `  curl '${instance.url}/v1/prices?symbols=BTCUSDT'   # the gateway (anonymous: prices only)`,
+            `  REDIS_URL=${this.instances.find((i) => i.block.name === 'redis')?.url} pnpm keys create --scope read --name me   # a key for the rest`,
+          ]),
         `  curl '${this.instances.find((i) => i.block.name === 'scanner')?.url}/health'`,
         '',
       ].join('\n'),
