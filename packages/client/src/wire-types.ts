@@ -57,7 +57,7 @@ export interface StreamEnding {
   reason: string;
 }
 
-/** One exchange's upstream in `/v1/status` (the fields a client is likely to show). */
+/** One exchange's upstream in `/v1/status` (the fields a client is likely to show; the pod sends more). */
 export interface UpstreamReport {
   exchange: string;
   connection: UpstreamConnectionState;
@@ -67,10 +67,9 @@ export interface UpstreamReport {
   reconnects: number;
   symbols: { subscribed: number; refused: string[] };
   restFallback: { state: string; usedWeight?: number; weightLimit?: number };
-  [detail: string]: unknown;
 }
 
-/** `GET /v1/status`: one pod's view of itself and of the cluster. */
+/** `GET /v1/status`: one pod's view of itself and of the cluster (the pod sends more, see the README). */
 export interface PodStatus {
   instanceId: string;
   role: 'leader' | 'follower';
@@ -92,10 +91,9 @@ export interface PodStatus {
   upstream: UpstreamReport | null;
   upstreams: UpstreamReport[];
   upstreamHeldHere: boolean;
-  symbols: string[];
+  symbols: readonly string[];
   sseClients: number;
   lastBatchId: string | null;
   lastBatchAgeMs: number | null;
   stream: ServerStreamStatus;
-  [detail: string]: unknown;
 }
