@@ -27,7 +27,10 @@ jest.setTimeout(30_000);
 
 async function requests(pod: PodProcess, route: string, status: number): Promise<number> {
   const text = await (await fetch(`${pod.url}/metrics`)).text();
-  return sampleValue(parsePrometheusText(text), 'tickwire_http_requests_total', { route, status: String(status) });
+  return sampleValue(parsePrometheusText(text), 'tickwire_http_requests_total', {
+    route,
+    status: String(status),
+  });
 }
 
 describe('TickwireClient against a pod', () => {

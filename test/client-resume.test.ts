@@ -51,7 +51,10 @@ describe('PriceStream across the loss of its pod', () => {
     stream.on('snapshot', ({ id, gap }) => snapshots.push({ id, gap }));
     stream.on('status', (status) => statuses.push(status));
 
-    await waitFor(() => ticks.length >= KILL_AFTER_EVENTS, { timeoutMs: 20_000, what: `${KILL_AFTER_EVENTS} ticks` });
+    await waitFor(() => ticks.length >= KILL_AFTER_EVENTS, {
+      timeoutMs: 20_000,
+      what: `${KILL_AFTER_EVENTS} ticks`,
+    });
     expect((await new TickwireClient({ baseUrl: leader.url }).status()).sseClients).toBe(1);
     leader.kill('SIGKILL');
     await waitFor(() => ticks.length >= EVENTS, { timeoutMs: 40_000, what: `${EVENTS} ticks` });
@@ -59,7 +62,10 @@ describe('PriceStream across the loss of its pod', () => {
 
     // The stream moved to the other pod: closing it there leaves none.
     const otherPod = new TickwireClient({ baseUrl: other.url });
-    await waitFor(async () => (await otherPod.status()).sseClients === 0, { timeoutMs: 5_000, what: 'the stream to close' });
+    await waitFor(async () => (await otherPod.status()).sseClients === 0, {
+      timeoutMs: 5_000,
+      what: 'the stream to close',
+    });
     expect(statuses).toEqual(expect.arrayContaining(['disconnected']));
     // One snapshot, when it opened: the resume was served from the stream, not by a new snapshot.
     expect(snapshots).toHaveLength(1);

@@ -59,7 +59,11 @@ describe('PriceStream status', () => {
   }
 
   const statusIs = (status: StreamStatus, timeoutMs: number) =>
-    waitFor(() => stream!.getSnapshot().status === status, { timeoutMs, intervalMs: 20, what: `status ${status}` });
+    waitFor(() => stream!.getSnapshot().status === status, {
+      timeoutMs,
+      intervalMs: 20,
+      what: `status ${status}`,
+    });
 
   it('says connecting, then what the pod says as the exchange feed stalls and resumes: live, degraded, stale, live', async () => {
     pod = await startPod({ STALE_AFTER_MS: String(POD_STALE_AFTER_MS) });
@@ -86,7 +90,10 @@ describe('PriceStream status', () => {
 
     sim!.faults.resume();
     await statusIs('live', 5_000);
-    await waitFor(() => stream!.getSnapshot().stalePairs.length === 0, { timeoutMs: 5_000, what: 'fresh prices' });
+    await waitFor(() => stream!.getSnapshot().stalePairs.length === 0, {
+      timeoutMs: 5_000,
+      what: 'fresh prices',
+    });
     expect(inOrder(statuses, ['live', 'degraded', 'stale', 'live'])).toBe(true);
   });
 
@@ -126,15 +133,19 @@ describe('PriceStream status', () => {
     pod.process.kill('SIGCONT');
     await statusIs('live', 10_000);
     expect(stream.getSnapshot().error).toBeUndefined();
-    expect(inOrder(statuses, ['live', 'disconnected', 'connecting', 'disconnected', 'connecting', 'live'])).toBe(
-      true,
-    );
+    expect(
+      inOrder(statuses, ['live', 'disconnected', 'connecting', 'disconnected', 'connecting', 'live']),
+    ).toBe(true);
   });
 
   it('takes the fresh snapshot of a pod that cannot resume the stream, in place of every price', async () => {
     const port = await freePort();
     pod = await startPod({ PORT: String(port) });
-    stream = new PriceStream({ baseUrl: pod.url, symbols: SYMBOLS, reconnect: { baseDelayMs: 100, maxDelayMs: 300 } });
+    stream = new PriceStream({
+      baseUrl: pod.url,
+      symbols: SYMBOLS,
+      reconnect: { baseDelayMs: 100, maxDelayMs: 300 },
+    });
     const events: string[] = [];
     stream.on('snapshot', ({ gap, tickers }) =>
       events.push(`snapshot of ${tickers.map((t) => t.symbol).join(',')}${gap ? ' after a gap' : ''}`),
@@ -148,7 +159,10 @@ describe('PriceStream status', () => {
     // A pod of the memory engine keeps its stream in memory: the next one never heard of its ids.
     const killedAt = Date.now();
     await pod.stop();
-    await waitFor(() => statuses.includes('disconnected'), { timeoutMs: 5_000, what: 'the stream to be lost' });
+    await waitFor(() => statuses.includes('disconnected'), {
+      timeoutMs: 5_000,
+      what: 'the stream to be lost',
+    });
     pod = await startPod({ PORT: String(port) });
     await statusIs('live', 10_000);
 
