@@ -131,9 +131,9 @@ describe('PriceStream against a pod', () => {
     expect(await streamRequests(503)).toBe(refusals.length);
   });
 
-  it('shares one connection among fifty readers, and reopens it once for a change of symbols', async () => {
+  it('shares one connection among fifty readers, and reopens it once for the symbol changes of a debounce period', async () => {
     pod = await startPod();
-    stream = new PriceStream({ baseUrl: pod.url, symbolsDebounceMs: 50 });
+    stream = new PriceStream({ baseUrl: pod.url, symbolsDebounceMs: 500 });
     const readers = Array.from({ length: 50 }, () => stream!.watch(['btcusdt']));
     await waitFor(() => stream!.getSnapshot().status === 'live' && stream!.getSnapshot().prices.BTCUSDT, {
       timeoutMs: 10_000,
@@ -142,9 +142,17 @@ describe('PriceStream against a pod', () => {
     expect(await streamRequests(200)).toBe(1);
     expect(stream.getSnapshot().symbols).toEqual(['BTCUSDT']);
 
-    // In one turn: two readers of other symbols come, every BTCUSDT reader goes.
-    const others = [stream.watch(['ETHUSDT']), stream.watch(['SOLUSDT', 'ETHUSDT'])];
-    for (const release of readers) release();
+    // 49 of the 50 go: the symbol stays, and so does the connection.
+    for (const release of readers.slice(1)) release();
+    expect(stream.getSnapshot().symbols).toEqual(['BTCUSDT']);
+    // Within the debounce, each on a turn of its own: two readers of other symbols come, the last
+    // BTCUSDT reader goes.
+    const nextTurn = () => new Promise((resolve) => setImmediate(resolve));
+    const others = [stream.watch(['ETHUSDT'])];
+    await nextTurn();
+    others.push(stream.watch(['SOLUSDT', 'ETHUSDT']));
+    await nextTurn();
+    readers[0]!();
     expect(stream.getSnapshot().symbols).toEqual(['ETHUSDT', 'SOLUSDT']);
     expect(stream.getSnapshot().prices.BTCUSDT).toBeUndefined(); // gone at once, not after the reopen
     await waitFor(
