@@ -133,7 +133,7 @@ describe('PriceStream against a pod', () => {
 
   it('shares one connection among fifty readers, and reopens it once for the symbol changes of a debounce period', async () => {
     pod = await startPod();
-    stream = new PriceStream({ baseUrl: pod.url, symbolsDebounceMs: 500 });
+    stream = new PriceStream({ baseUrl: pod.url, symbolsDebounceMs: 1_000 });
     const readers = Array.from({ length: 50 }, () => stream!.watch(['btcusdt']));
     await waitFor(() => stream!.getSnapshot().status === 'live' && stream!.getSnapshot().prices.BTCUSDT, {
       timeoutMs: 10_000,
@@ -145,13 +145,13 @@ describe('PriceStream against a pod', () => {
     // 49 of the 50 go: the symbol stays, and so does the connection.
     for (const release of readers.slice(1)) release();
     expect(stream.getSnapshot().symbols).toEqual(['BTCUSDT']);
-    // Within the debounce, each on a turn of its own: two readers of other symbols come, the last
-    // BTCUSDT reader goes.
-    const nextTurn = () => new Promise((resolve) => setImmediate(resolve));
+    // Within the debounce, 100 ms apart (time enough for a reopen each, were they not gathered): two
+    // readers of other symbols come, the last BTCUSDT reader goes.
+    const later = () => new Promise((resolve) => setTimeout(resolve, 100));
     const others = [stream.watch(['ETHUSDT'])];
-    await nextTurn();
+    await later();
     others.push(stream.watch(['SOLUSDT', 'ETHUSDT']));
-    await nextTurn();
+    await later();
     readers[0]!();
     expect(stream.getSnapshot().symbols).toEqual(['ETHUSDT', 'SOLUSDT']);
     expect(stream.getSnapshot().prices.BTCUSDT).toBeUndefined(); // gone at once, not after the reopen
