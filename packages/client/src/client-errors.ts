@@ -23,6 +23,8 @@ export const CLIENT_ERRORS = {
   httpError: 'HTTP_ERROR',
   /** A 2xx that is not what was asked for: not an event stream, or not JSON. */
   badResponse: 'BAD_RESPONSE',
+  /** A bug in the client: the stream stopped rather than retry blindly. */
+  internal: 'INTERNAL',
 } as const;
 
 export type ClientErrorCode = (typeof CLIENT_ERRORS)[keyof typeof CLIENT_ERRORS];

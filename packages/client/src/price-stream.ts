@@ -232,7 +232,7 @@ export class PriceStream {
       .catch((error: unknown) => {
         // A bug, not a network failure: stop rather than spin, and say why.
         const failure = new TickwireClientError(
-          CLIENT_ERRORS.badResponse,
+          CLIENT_ERRORS.internal,
           `the stream stopped: ${String(error)}`,
           {
             cause: error,
@@ -292,6 +292,7 @@ export class PriceStream {
       }
       this.setStatus('disconnected', error);
       // A pod that shuts down asks its clients to come back at once (another pod serves them).
+      // (onMessage set `ending` during the await; the compiler still sees the undefined set above.)
       const closing = (this.ending as StreamEnding | undefined)?.state === 'closing';
       if (!closing) this.failures += 1;
       this.urlIndex = (this.urlIndex + 1) % this.urls.length;

@@ -7,7 +7,8 @@ const OPTIONS = { baseDelayMs: 1_000, maxDelayMs: 30_000 };
 
 describe('the reconnect policy', () => {
   it('retries what waiting can fix and stops on what it cannot', () => {
-    expect(isRetryable(failure())).toBe(true); // no answer: network, timeouts, an ended stream
+    expect(isRetryable(failure())).toBe(true); // no answer: network, timeouts
+    expect(isRetryable(failure(200))).toBe(true); // a stream that ended, or a 200 that was not one
     for (const status of [408, 425, 429, 500, 502, 503, 504]) expect(isRetryable(failure(status))).toBe(true);
     for (const status of [400, 401, 403, 404, 405]) expect(isRetryable(failure(status))).toBe(false);
   });

@@ -19,11 +19,13 @@ export const DEFAULT_RECONNECT: ReconnectOptions = { baseDelayMs: 1_000, maxDela
 
 /** 4xx statuses that a later attempt may pass: timeout, too early, too many requests. */
 const RETRYABLE_CLIENT_STATUSES = new Set([408, 425, 429]);
+const FIRST_CLIENT_ERROR = 400;
 const FIRST_SERVER_ERROR = 500;
 
 /** Whether waiting can fix what `error` reports. */
 export function isRetryable(error: TickwireClientError): boolean {
-  if (error.status === undefined) return true;
+  // No HTTP error: no answer, a timeout, a stream that ended or an answer that was not one.
+  if (error.status === undefined || error.status < FIRST_CLIENT_ERROR) return true;
   return error.status >= FIRST_SERVER_ERROR || RETRYABLE_CLIENT_STATUSES.has(error.status);
 }
 
