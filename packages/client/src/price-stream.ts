@@ -156,7 +156,9 @@ export class PriceStream {
     if (this.urls.length === 0) throw new RangeError('baseUrl must name at least one URL');
     this.auth = auth ?? new AuthSession(options.auth);
     this.store = new PriceStreamStore(staleAfterMs);
+    // Without symbols there is nothing to connect to until a reader watches some.
     if (options.symbols && options.symbols.length > 0) this.watch(options.symbols);
+    else this.store.setStatus('disconnected');
   }
 
   /** Calls `listener` after each change of the snapshot (for `useSyncExternalStore`). */
@@ -210,6 +212,8 @@ export class PriceStream {
     const symbols = this.interest.list();
     this.watched = new Set(symbols);
     this.store.setSymbols(symbols);
+    // A stream that was idle (or stopped by an error) connects after the debounce.
+    if (!this.running && symbols.length > 0) this.setStatus('connecting', this.store.getSnapshot().error);
     clearTimeout(this.debounceTimer);
     this.debounceTimer = setTimeout(() => this.applySymbols(), this.options.symbolsDebounceMs);
   }
