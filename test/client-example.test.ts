@@ -5,13 +5,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import {
-  startExchangeSim,
-  startPodProcess,
-  waitFor,
-  type ExchangeSim,
-  type PodProcess,
-} from '@tickwire/testkit';
+import { startExchangeSim, waitFor, type ExchangeSim, type PodProcess } from '@tickwire/testkit';
+import { startPricedPod } from './support/priced-pod';
 
 jest.setTimeout(30_000);
 
@@ -38,11 +33,7 @@ describe('the price bot example', () => {
 
   it('prints live prices from a pod and exits 0 on Ctrl-C', async () => {
     sim = await startExchangeSim({ seed: 4, tradesPerSecond: 5, tickerIntervalMs: 250 });
-    pod = await startPodProcess({
-      BINANCE_WS_URL: sim.wsUrl,
-      BINANCE_REST_URL: sim.url,
-      SYMBOLS: 'BTCUSDT,ETHUSDT',
-    });
+    pod = await startPricedPod(sim, ['BTCUSDT', 'ETHUSDT']);
     const child = (bot = spawn(process.execPath, [EXAMPLE], {
       env: { PATH: process.env.PATH ?? '', TICKWIRE_URL: pod.url },
       stdio: ['ignore', 'pipe', 'pipe'],

@@ -6,17 +6,10 @@
  */
 import type { CandleHistory as ClientCandles, PodStatus as ClientPodStatus } from '@tickwire/client';
 import { TickwireClient, TickwireClientError } from '@tickwire/client';
-import {
-  parsePrometheusText,
-  sampleValue,
-  startExchangeSim,
-  startPodProcess,
-  waitFor,
-  type ExchangeSim,
-  type PodProcess,
-} from '@tickwire/testkit';
+import { startExchangeSim, waitFor, type ExchangeSim, type PodProcess } from '@tickwire/testkit';
 import type { PodStatus } from '../services/market-data/src/status';
 import type { CandleAnswer } from '../services/market-data/src/candles';
+import { requestsServed, startPricedPod } from './support/priced-pod';
 
 // What the pod produces must fit what the client declares (fails to compile when they drift apart).
 type Fits<Declared, Served extends Declared> = Served;
@@ -24,14 +17,6 @@ export type PodStatusFits = Fits<ClientPodStatus, PodStatus>;
 export type CandlesFit = Fits<ClientCandles, CandleAnswer & Pick<ClientCandles, 'symbol' | 'interval'>>;
 
 jest.setTimeout(30_000);
-
-async function requests(pod: PodProcess, route: string, status: number): Promise<number> {
-  const text = await (await fetch(`${pod.url}/metrics`)).text();
-  return sampleValue(parsePrometheusText(text), 'tickwire_http_requests_total', {
-    route,
-    status: String(status),
-  });
-}
 
 describe('TickwireClient against a pod', () => {
   let sim: ExchangeSim | undefined;
@@ -45,20 +30,11 @@ describe('TickwireClient against a pod', () => {
 
   it('reads prices, candles and status, reuses entity tags, and reports the pod errors by code', async () => {
     sim = await startExchangeSim({ seed: 3, tradesPerSecond: 5, tickerIntervalMs: 250 });
-    const started = (pod = await startPodProcess({
-      BINANCE_WS_URL: sim.wsUrl,
-      BINANCE_REST_URL: sim.url,
-      SYMBOLS: 'BTCUSDT,ETHUSDT',
-    }));
+    const started = (pod = await startPricedPod(sim, ['BTCUSDT', 'ETHUSDT']));
     const client = new TickwireClient({ baseUrl: `${started.url}/` });
 
-    const first = await waitFor(
-      async () => {
-        const list = await client.prices(['BTCUSDT', 'ETHUSDT']);
-        return list.missing.length === 0 && list;
-      },
-      { timeoutMs: 10_000, what: 'both prices' },
-    );
+    const first = await client.prices(['BTCUSDT', 'ETHUSDT']);
+    expect(first.missing).toEqual([]);
     expect(first.prices.map((p) => p.symbol).sort()).toEqual(['BTCUSDT', 'ETHUSDT']);
     expect(first.prices[0]!.last).toMatch(/^\d+\.\d+$/);
     expect(first.prices[0]!.stale).toBe(false);
@@ -69,9 +45,11 @@ describe('TickwireClient against a pod', () => {
     await waitFor(
       async () => {
         const price = await client.price('ethusdt');
-        const revalidated = await requests(started, '/v1/prices/:symbol', 304);
+        const revalidated = await requestsServed(started, '/v1/prices/:symbol', 304);
         const again = await client.price('ethusdt');
-        return again === price && (await requests(started, '/v1/prices/:symbol', 304)) === revalidated + 1;
+        return (
+          again === price && (await requestsServed(started, '/v1/prices/:symbol', 304)) === revalidated + 1
+        );
       },
       { timeoutMs: 5_000, what: 'a 304 answered with the same object' },
     );

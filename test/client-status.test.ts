@@ -6,14 +6,8 @@
  * new process that cannot resume the stream (a fresh snapshot that replaces every price).
  */
 import { PriceStream, type StreamStatus, type TickwireClientError } from '@tickwire/client';
-import {
-  freePort,
-  startExchangeSim,
-  startPodProcess,
-  waitFor,
-  type ExchangeSim,
-  type PodProcess,
-} from '@tickwire/testkit';
+import { freePort, startExchangeSim, waitFor, type ExchangeSim, type PodProcess } from '@tickwire/testkit';
+import { startPricedPod } from './support/priced-pod';
 
 jest.setTimeout(60_000);
 
@@ -45,17 +39,7 @@ describe('PriceStream status', () => {
 
   async function startPod(env: Record<string, string> = {}): Promise<PodProcess> {
     sim ??= await startExchangeSim({ seed: 5, tradesPerSecond: 10, tickerIntervalMs: TICKER_MS });
-    const started = await startPodProcess({
-      BINANCE_WS_URL: sim.wsUrl,
-      BINANCE_REST_URL: sim.url,
-      SYMBOLS: SYMBOLS.join(','),
-      ...env,
-    });
-    await waitFor(async () => (await fetch(`${started.url}/v1/prices/BTCUSDT`)).status === 200, {
-      timeoutMs: 10_000,
-      what: 'a price',
-    });
-    return started;
+    return startPricedPod(sim, SYMBOLS, env);
   }
 
   const statusIs = (status: StreamStatus, timeoutMs: number) =>

@@ -7,15 +7,13 @@
 import { PriceStream, type TickwireClientError } from '@tickwire/client';
 import {
   openSse,
-  parsePrometheusText,
-  sampleValue,
   startExchangeSim,
-  startPodProcess,
   waitFor,
   type ExchangeSim,
   type PodProcess,
   type SseConnection,
 } from '@tickwire/testkit';
+import { requestsServed, startPricedPod } from './support/priced-pod';
 
 jest.setTimeout(60_000);
 
@@ -37,26 +35,10 @@ describe('PriceStream against a pod', () => {
 
   async function startPod(env: Record<string, string> = {}): Promise<PodProcess> {
     sim = await startExchangeSim({ seed: 9, tradesPerSecond: 10, tickerIntervalMs: 250 });
-    const started = await startPodProcess({
-      BINANCE_WS_URL: sim.wsUrl,
-      BINANCE_REST_URL: sim.url,
-      SYMBOLS: SYMBOLS.join(','),
-      ...env,
-    });
-    await waitFor(async () => (await fetch(`${started.url}/v1/prices?symbols=${SYMBOLS.join(',')}`)).ok, {
-      timeoutMs: 10_000,
-      what: 'prices',
-    });
-    return started;
+    return startPricedPod(sim, SYMBOLS, env);
   }
 
-  async function streamRequests(status: number): Promise<number> {
-    const text = await (await fetch(`${pod!.url}/metrics`)).text();
-    return sampleValue(parsePrometheusText(text), 'tickwire_http_requests_total', {
-      route: '/v1/stream',
-      status: String(status),
-    });
-  }
+  const streamRequests = (status: number) => requestsServed(pod!, '/v1/stream', status);
 
   it('marks a symbol stale once nothing came for it for staleAfterMs, and live again with its next tick', async () => {
     pod = await startPod();
