@@ -52,7 +52,7 @@ export async function runEventStream(
       controller.abort();
     }, ms);
   };
-  let handlerError: { error: unknown } | undefined;
+  let failure: { error: unknown } | undefined;
   try {
     arm(request.connectTimeoutMs, CLIENT_ERRORS.connectTimeout, 'no response');
     const response = await request.fetch(url, {
@@ -73,16 +73,29 @@ export async function runEventStream(
     }
     const heartbeat = () => arm(request.heartbeatTimeoutMs, CLIENT_ERRORS.heartbeatTimeout, 'nothing heard');
     heartbeat();
+    const fail = (error: unknown) => {
+      failure ??= { error };
+      controller.abort();
+    };
     const parser = createParser({
       maxBufferSize: MAX_EVENT_CHARS,
       onEvent: (message) => {
-        if (handlerError) return;
+        if (failure) return;
         try {
           handlers.onEvent(message);
         } catch (error) {
-          handlerError = { error };
-          controller.abort();
+          fail(error);
         }
+      },
+      // Unknown fields and odd retry hints are a newer server's business; an endless event is not.
+      onError: (error) => {
+        if (error.type === 'max-buffer-size-exceeded')
+          fail(
+            new TickwireClientError(
+              CLIENT_ERRORS.badResponse,
+              `${url} sent an event over ${MAX_EVENT_CHARS} characters`,
+            ),
+          );
       },
     });
     handlers.onOpen();
@@ -100,9 +113,9 @@ export async function runEventStream(
     }
   } catch (error) {
     // A malformed event is the server's fault (reconnect); anything else a handler throws is a bug.
-    if (handlerError) {
-      if (handlerError.error instanceof TickwireClientError) return handlerError.error;
-      throw handlerError.error;
+    if (failure) {
+      if (failure.error instanceof TickwireClientError) return failure.error;
+      throw failure.error;
     }
     if (signal.aborted) return undefined;
     return timedOut ?? networkError(error, url);
