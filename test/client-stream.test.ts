@@ -65,7 +65,8 @@ describe('PriceStream against a pod', () => {
     expect(stream.isPriceStale('BTCUSDT')).toBe(true);
     expect(stream.isPriceStale('ethusdt')).toBe(false);
     expect(snapshot.status).toBe('live'); // the pod's other prices flow: only this one is stale
-    // Stale when its last tick got too old, by the clock (no other event tells it): not before, nor much later.
+    // Stale when its last tick got too old, by the client's own timer (the ticks that keep coming are
+    // ETHUSDT's): not before, nor much later.
     const age = staleSeenAt! - lastTickAt.get('BTCUSDT')!;
     expect(age).toBeGreaterThanOrEqual(staleAfterMs);
     expect(age).toBeLessThan(staleAfterMs + 1_000);
