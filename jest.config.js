@@ -12,7 +12,7 @@ const shared = {
     '/node_modules/(?!(\\.pnpm/trading-signals@[^/]+/node_modules/)?trading-signals/)',
   ],
   moduleNameMapper: {
-    '^@tickwire/(core|exchanges|exchange-sim|cluster|observability|testkit|service)$':
+    '^@tickwire/(core|exchanges|exchange-sim|cluster|observability|testkit|service|client)$':
       '<rootDir>/packages/$1/src/index.ts',
   },
   testPathIgnorePatterns: ['/node_modules/', '/dist/'],

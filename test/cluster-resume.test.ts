@@ -5,31 +5,12 @@
  * it gets a snapshot and a status saying it was not recovered.
  */
 import { Redis } from 'ioredis';
-import { midBatchTick, openSse, waitFor, type SseEvent } from '@tickwire/testkit';
+import { midBatchTick, openSse, tickEventsOfEntries, waitFor, type SseEvent } from '@tickwire/testkit';
 import { startCluster, type ClusterFixture } from './support/cluster-fixture';
 
 jest.setTimeout(60_000);
 
 const ticks = (events: SseEvent[]) => events.filter((e) => e.event === 'tick');
-
-/**
- * The tick events a pod sends for stream entries, worked out from the entries alone: per entry,
- * the latest ticker of each symbol, in the order of those tickers, each with the entry id and its
- * index in the entry.
- */
-function expectedTicks(entries: [string, string[]][]): { id: string; data: string }[] {
-  const out: { id: string; data: string }[] = [];
-  for (const [id, fields] of entries) {
-    const latest = new Map<string, { id: string; data: string }>();
-    const tickers = JSON.parse(fields[fields.indexOf('b') + 1]!) as { symbol: string }[];
-    tickers.forEach((ticker, index) => {
-      latest.delete(ticker.symbol);
-      latest.set(ticker.symbol, { id: `${id}.${index}`, data: JSON.stringify(ticker) });
-    });
-    out.push(...latest.values());
-  }
-  return out;
-}
 
 describe('resuming a stream on another pod', () => {
   let cluster: ClusterFixture | undefined;
@@ -67,7 +48,7 @@ describe('resuming a stream on another pod', () => {
       const received = ticks(second.events).map((e) => ({ id: e.id!, data: e.data }));
       const lastEntryId = received.at(-1)!.id.split('.')[0]!;
       const entries = (await admin.xrange(key, entryId!, lastEntryId)) as [string, string[]][];
-      const stream = expectedTicks(entries);
+      const stream = tickEventsOfEntries(entries);
       const from = stream.findIndex((tick) => tick.id === leftAt.id);
       const upTo = stream.findIndex((tick) => tick.id === received.at(-1)!.id);
       expect(from).toBeGreaterThanOrEqual(0);

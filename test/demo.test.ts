@@ -12,7 +12,7 @@ import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { Redis } from 'ioredis';
-import { waitFor } from '@tickwire/testkit';
+import { tickEventsOfEntries, waitFor } from '@tickwire/testkit';
 import { ResumingSseClients, type ReceivedTick, type ResumingClient } from './support/resuming-sse-clients';
 
 jest.setTimeout(90_000);
@@ -108,24 +108,6 @@ function idAtLeast(id: string, floor: string): boolean {
   const [a, b] = [key(id), key(floor)];
   for (let i = 0; i < 3; i += 1) if (a[i] !== b[i]) return a[i]! > b[i]!;
   return true;
-}
-
-/**
- * The tick events a pod sends for stream entries: per entry, the latest ticker of each symbol,
- * in the order of those latest tickers, each with the id `<entry id>.<its index in the entry>`.
- */
-function expectedTicks(entries: [string, string[]][]): ReceivedTick[] {
-  const out: ReceivedTick[] = [];
-  for (const [id, fields] of entries) {
-    const latestBySymbol = new Map<string, { index: number; data: string }>();
-    const tickers = JSON.parse(fields[fields.indexOf('b') + 1]!) as { symbol: string }[];
-    tickers.forEach((ticker, index) => {
-      latestBySymbol.delete(ticker.symbol);
-      latestBySymbol.set(ticker.symbol, { index, data: JSON.stringify(ticker) });
-    });
-    for (const { index, data } of latestBySymbol.values()) out.push({ id: `${id}.${index}`, data });
-  }
-  return out;
 }
 
 /**
@@ -316,7 +298,7 @@ describe('pnpm demo', () => {
     clients.close();
     for (const url of podUrls) await countResumes(url);
     const entries = (await redis.xrange(ticksKey, '-', '+')) as [string, string[]][];
-    const expected = expectedTicks(entries);
+    const expected = tickEventsOfEntries(entries);
     const positionOf = new Map(expected.map((tick, i) => [`${tick.id} ${tick.data}`, i]));
     const problems = { repeated: 0, missedAtResume: 0, missedInStream: 0, unknown: 0 };
     for (const client of all) {

@@ -6,3 +6,4 @@ export * from './candle-resample';
 export * from './lifecycle';
 export * from './errors';
 export * from './backoff';
+export * from './retry-after';

@@ -27,3 +27,25 @@ export function ticksAfter(
   if (start === -1 || ticks.length < start + 1 + count) return undefined;
   return ticks.slice(start + 1, start + 1 + count).map(({ id, data }) => ({ id, data }));
 }
+
+/** A Redis stream entry as XRANGE returns it: its id and its fields, flat. */
+export type StreamEntry = [id: string, fields: string[]];
+
+/**
+ * The tick events pods send for entries of the cluster's tick stream, worked out from the entries
+ * alone: per entry, the latest ticker of each symbol, in the order of those latest tickers, each
+ * with the id `<entry id>.<its index in the entry>` and the ticker's JSON as data.
+ */
+export function tickEventsOfEntries(entries: readonly StreamEntry[]): { id: string; data: string }[] {
+  const out: { id: string; data: string }[] = [];
+  for (const [id, fields] of entries) {
+    const latestBySymbol = new Map<string, { index: number; data: string }>();
+    const tickers = JSON.parse(fields[fields.indexOf('b') + 1]!) as { symbol: string }[];
+    tickers.forEach((ticker, index) => {
+      latestBySymbol.delete(ticker.symbol);
+      latestBySymbol.set(ticker.symbol, { index, data: JSON.stringify(ticker) });
+    });
+    for (const { index, data } of latestBySymbol.values()) out.push({ id: `${id}.${index}`, data });
+  }
+  return out;
+}

@@ -1,0 +1,99 @@
+/**
+ * What the pods send, as the client reads it. Tickers and candles are the workspace's own types
+ * (prices and sizes stay the exchange's decimal strings); the rest mirror the HTTP API's
+ * documented bodies (README, "API").
+ */
+import type { Candle, CandleInterval, Ticker } from '@tickwire/core';
+
+export type { Candle, CandleInterval, ExchangeId, Ticker, TickerSource } from '@tickwire/core';
+
+/** A ticker as REST and a stream's `snapshot` serve it: `stale` when the pod holds nothing newer than its `STALE_AFTER_MS`. */
+export interface ServedTicker extends Ticker {
+  stale: boolean;
+}
+
+/** `GET /v1/prices[?symbols=]`: the prices the pod has, and the asked-for symbols it has none for yet. */
+export interface PriceList {
+  prices: ServedTicker[];
+  missing: string[];
+}
+
+/** Whether a series' history is all there, still being fetched from the exchange, or not to be had. */
+export type BackfillState = 'complete' | 'pending' | 'unavailable';
+
+/** `GET /v1/candles/:symbol`: closed candles oldest first, the pod's open candle last. */
+export interface CandleHistory {
+  symbol: string;
+  interval: CandleInterval;
+  backfill: BackfillState;
+  /** Why history starts with the relay, when `backfill` is `unavailable`. */
+  backfillReason?: { code: string; message: string };
+  candles: Candle[];
+}
+
+/** What a pod says about the prices it serves. */
+export type ServingState = 'live' | 'degraded' | 'stale';
+
+/** The cluster's exchange connection as pods report it. */
+export type UpstreamConnectionState = 'idle' | 'connecting' | 'open' | 'silent' | 'waiting' | 'stopped';
+
+/** The exchange connect breaker: `open` means no connect is tried until it half-opens. */
+export type BreakerState = 'closed' | 'open' | 'half-open';
+
+/** The data of a stream's `status` event (and `stream` of `/v1/status`). */
+export interface ServerStreamStatus {
+  state: ServingState;
+  leaderId: string | null;
+  epoch: number;
+  upstream: { connection: UpstreamConnectionState; breaker: BreakerState } | null;
+  /** Present, and false, when a resume could not be served: the `snapshot` before it replaced the missed events. */
+  recovered?: false;
+}
+
+/** The last `status` event of a stream the pod ends; reconnect (another pod serves when this one shuts down). */
+export interface StreamEnding {
+  state: 'closing' | 'disconnected';
+  /** `server-shutdown`, `replay-limit` (resume again from the last id), `slow-consumer`. */
+  reason: string;
+}
+
+/** One exchange's upstream in `/v1/status` (the fields a client is likely to show; the pod sends more). */
+export interface UpstreamReport {
+  exchange: string;
+  connection: UpstreamConnectionState;
+  breaker: BreakerState;
+  connectedSince?: number;
+  lastFrameAt?: number;
+  reconnects: number;
+  symbols: { subscribed: number; refused: string[] };
+  restFallback: { state: string; usedWeight?: number; weightLimit?: number };
+}
+
+/** `GET /v1/status`: one pod's view of itself and of the cluster (the pod sends more, see the README). */
+export interface PodStatus {
+  instanceId: string;
+  role: 'leader' | 'follower';
+  leaderId: string | null;
+  epoch: number;
+  engine: 'memory' | 'redis';
+  state: ServingState;
+  startedAt: string;
+  uptimeSeconds: number;
+  lease: {
+    leaseMs: number;
+    renewMs: number;
+    renewDeadlineMs: number;
+    retryMs: number;
+    lastRenewAgeMs: number | null;
+    reachable: boolean;
+  };
+  distribution: { connected: boolean; error?: string };
+  upstream: UpstreamReport | null;
+  upstreams: UpstreamReport[];
+  upstreamHeldHere: boolean;
+  symbols: readonly string[];
+  sseClients: number;
+  lastBatchId: string | null;
+  lastBatchAgeMs: number | null;
+  stream: ServerStreamStatus;
+}
