@@ -6,6 +6,10 @@ describe('the gateway configuration', () => {
   it('needs Redis, and reads pod URLs without their trailing slash', () => {
     const config = loadConfig({ ...REDIS, MARKET_DATA_URLS: 'http://pod-1:8080/, http://pod-2:8080' });
     expect(config.MARKET_DATA_URLS).toEqual(['http://pod-1:8080', 'http://pod-2:8080']);
+    // A default port written out is the same pod.
+    expect(loadConfig({ ...REDIS, MARKET_DATA_URLS: 'http://market-data:80' }).MARKET_DATA_URLS).toEqual([
+      'http://market-data',
+    ]);
     expect(config).toMatchObject({
       PORT: 8070,
       GATEWAY_NAMESPACE: 'twg',

@@ -108,7 +108,7 @@ function envPodUrls() {
   return envList()
     .superRefine((urls, ctx) => {
       for (const entry of urls) {
-        if (!url.safeParse(entry).success || new URL(entry).origin !== entry.replace(/\/$/, ''))
+        if (!url.safeParse(entry).success || !isBaseUrl(new URL(entry)))
           ctx.addIssue({
             code: 'custom',
             message: `"${entry}" is not a pod's base URL: write http(s)://host:port without a path`,
@@ -116,6 +116,13 @@ function envPodUrls() {
       }
     })
     .transform((urls) => urls.map((entry) => new URL(entry).origin));
+}
+
+/** Scheme, host and port only: `http://pod:80` is as good as `http://pod` (its origin drops the port). */
+function isBaseUrl(url: URL): boolean {
+  return (
+    url.pathname === '/' && url.search === '' && url.hash === '' && url.username === '' && url.password === ''
+  );
 }
 
 function envAnonymousRoutes() {
