@@ -8,6 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { addDecimal, compareDecimal, maxDecimal, minDecimal, type Candle } from '@tickwire/core';
 import {
   sampleValue,
+  sleep,
   startCoinbaseSim,
   startFinnhubSim,
   startTestRedis,
@@ -18,7 +19,7 @@ import {
 } from '@tickwire/testkit';
 import { startPodHarness, type PodHarness } from '../testing/pod-harness';
 
-jest.setTimeout(30_000);
+jest.setTimeout(60_000);
 
 const HOUR_MS = 3_600_000;
 
@@ -91,6 +92,10 @@ describe('candle backfill from Coinbase and Finnhub', () => {
     });
 
   it('backfills Coinbase series from its product candles, 300 a request, 4h folded from 1h, once', async () => {
+    // The last checks expect the 1m window unchanged: a minute closing mid-test would widen it
+    // (and rightly be fetched). Start early in a minute, leaving it 20 s at least.
+    const intoMinute = Date.now() % 60_000;
+    if (intoMinute > 40_000) await sleep(60_000 - intoMinute + 100);
     const pod = await coinbasePod({ CANDLE_HISTORY: '320' });
     // Several clients at once: one backfill per series.
     const first = await Promise.all(
