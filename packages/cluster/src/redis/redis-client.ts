@@ -184,6 +184,9 @@ export async function connectRedis(
       client.off('sentinelError', onSentinelError);
       client.off('node error', onNodeError);
       if (failure === undefined) return resolve();
+      // The client is given up: ioredis's Sentinel loop may still report one more failed round
+      // after the disconnect, which would otherwise print as an unhandled error event.
+      client.on('error', () => undefined);
       disconnectRedis(client);
       reject(new RedisConnectError(target, failure));
     };

@@ -93,9 +93,12 @@ describe('candle backfill from Coinbase and Finnhub', () => {
 
   it('backfills Coinbase series from its product candles, 300 a request, 4h folded from 1h, once', async () => {
     // The last checks expect the 1m window unchanged: a minute closing mid-test would widen it
-    // (and rightly be fetched). Start early in a minute, leaving it 20 s at least.
+    // (and rightly be fetched). So does the minute before the pod started, when the first
+    // request comes within the close grace (2 s) of its end: the pod never saw that minute
+    // live, so once the grace passes it is missing and fetched. Start between 5 s and 40 s
+    // into a minute.
     const intoMinute = Date.now() % 60_000;
-    if (intoMinute > 40_000) await sleep(60_000 - intoMinute + 100);
+    if (intoMinute < 5_000 || intoMinute > 40_000) await sleep((65_000 - intoMinute) % 60_000);
     const pod = await coinbasePod({ CANDLE_HISTORY: '320' });
     // Several clients at once: one backfill per series.
     const first = await Promise.all(
