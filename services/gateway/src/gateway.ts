@@ -5,13 +5,11 @@
  * reverse order: HTTP first (within the grace period), then the health checks and Redis.
  */
 import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { Registry } from 'prom-client';
 import { Agent } from 'undici';
 import { closeRedisClients, type RedisClient } from '@tickwire/cluster';
-import type { Lifecycle } from '@tickwire/core';
 import type { Logger } from '@tickwire/observability';
-import { closeServer, createServiceServer, listenOn, type Readiness } from '@tickwire/service';
+import { createServiceServer, HttpService, type Readiness } from '@tickwire/service';
 import { AccessControl, Authenticator } from './auth';
 import type { Config } from './config';
 import { gatewayKeys } from './gateway-keys';
@@ -37,21 +35,19 @@ const REQUEST_TIMEOUT_MS = 30_000;
 /** Idle keep-alive connections to pods are closed after this (ms). */
 const POD_KEEP_ALIVE_MS = 10_000;
 
-export class Gateway implements Lifecycle {
+export class Gateway extends HttpService {
   readonly keys: ApiKeyStore;
   readonly limiter: RateLimiter;
   /** Concurrent streams per key, for the stream routes to come. */
   readonly streamQuota: StreamQuota;
   readonly pods: PodPool;
   private readonly agent: Agent;
-  private readonly server: Server;
-  private readonly log: Logger;
+  protected readonly server: Server;
   private phase: Readiness = 'starting';
-  private stopped: Promise<void> | undefined;
 
   constructor(private readonly deps: GatewayDependencies) {
+    super(deps.logger.child({ component: 'gateway' }), deps.config.SHUTDOWN_GRACE_MS);
     const { config, logger, registry, redis } = deps;
-    this.log = logger.child({ component: 'gateway' });
     const keys = gatewayKeys(config.GATEWAY_NAMESPACE);
     this.keys = new ApiKeyStore(redis, keys);
     const scripts = new LimitScripts(redis, keys);
@@ -111,36 +107,21 @@ export class Gateway implements Lifecycle {
     );
   }
 
-  /** Resolves once the replica serves HTTP and has probed the pods; undoes what it started if a step fails. */
-  async start(): Promise<void> {
-    try {
-      await this.pods.start();
-      await listenOn(this.server, { port: this.deps.config.PORT, host: this.deps.config.HOST });
-      this.phase = 'ready';
-      const { configured, healthy } = this.pods.counts();
-      this.log.info(
-        {
-          port: this.port(),
-          namespace: this.deps.config.GATEWAY_NAMESPACE,
-          pods: configured,
-          readyPods: healthy,
-        },
-        'gateway started',
-      );
-    } catch (error) {
-      await this.stop();
-      throw error;
-    }
-  }
-
-  /** Idempotent: closes HTTP within the grace period, then the pods' checks and Redis. */
-  stop(): Promise<void> {
-    this.stopped ??= this.shutdown();
-    return this.stopped;
-  }
-
-  port(): number {
-    return (this.server.address() as AddressInfo | null)?.port ?? 0;
+  /** Probes the pods, then serves HTTP; undone by `stop()` if a step fails. */
+  protected async startUp(): Promise<void> {
+    await this.pods.start();
+    await this.listen({ port: this.deps.config.PORT, host: this.deps.config.HOST });
+    this.phase = 'ready';
+    const { configured, healthy } = this.pods.counts();
+    this.log.info(
+      {
+        port: this.port(),
+        namespace: this.deps.config.GATEWAY_NAMESPACE,
+        pods: configured,
+        readyPods: healthy,
+      },
+      'gateway started',
+    );
   }
 
   health() {
@@ -152,22 +133,13 @@ export class Gateway implements Lifecycle {
     });
   }
 
-  private async shutdown(): Promise<void> {
+  /** Closes HTTP, then the pods' checks, the connections to them and Redis. */
+  protected async shutDown(): Promise<void> {
     this.phase = 'shutting-down';
-    const grace = setTimeout(() => {
-      this.log.warn('grace period over; closing remaining connections');
-      this.server.closeAllConnections();
-    }, this.deps.config.SHUTDOWN_GRACE_MS);
-    try {
-      const closed = closeServer(this.server);
-      this.server.closeIdleConnections();
-      await closed;
-      await this.pods.stop();
-      await this.agent.close();
-      await closeRedisClients([this.deps.redis]);
-    } finally {
-      clearTimeout(grace);
-    }
+    await this.closeHttp();
+    await this.pods.stop();
+    await this.agent.close();
+    await closeRedisClients([this.deps.redis]);
     this.log.info('gateway stopped');
   }
 }

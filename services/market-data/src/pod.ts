@@ -6,12 +6,10 @@
  * stops them in reverse, leadership (and with it the upstream) first.
  */
 import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { Registry } from 'prom-client';
 import { CandleBook, type Engine, type ScannerHeartbeatWatch } from '@tickwire/cluster';
 import type { Logger } from '@tickwire/observability';
-import { createServiceServer } from '@tickwire/service';
-import { RestClient } from '@tickwire/service';
+import { createServiceServer, HttpService, RestClient } from '@tickwire/service';
 import { CandleBackfill, CandleReader } from './candles';
 import type { Config } from './config';
 import type { ExchangeEndpoint } from './exchange-endpoints';
@@ -51,9 +49,8 @@ const LISTEN_BACKLOG = 4_096;
 const REQUEST_HEAD_TIMEOUT_MS = 15_000;
 const REQUEST_TIMEOUT_MS = 30_000;
 
-export class Pod {
+export class Pod extends HttpService {
   private readonly config: Config;
-  private readonly log: Logger;
   private readonly metrics: PodMetrics;
   private readonly engine: Engine;
   private readonly hub: Hub;
@@ -66,14 +63,13 @@ export class Pod {
   private readonly symbols: SymbolAccess;
   private readonly leader: LeaderRole;
   private readonly board: StatusBoard;
-  private readonly server: Server;
-  private stopped: Promise<void> | undefined;
+  protected readonly server: Server;
   private unsubscribers: (() => void)[] = [];
 
   constructor(private readonly deps: PodDependencies) {
+    super(deps.logger.child({ component: 'pod' }), deps.config.SHUTDOWN_GRACE_MS);
     const { config, logger, engine } = deps;
     this.config = config;
-    this.log = logger.child({ component: 'pod' });
     this.metrics = createPodMetrics(deps.registry);
     this.engine = engine;
     const defaultExchange = deps.exchanges[0]?.adapter.id ?? 'binance';
@@ -149,96 +145,54 @@ export class Pod {
     this.server.headersTimeout = REQUEST_HEAD_TIMEOUT_MS;
   }
 
-  /** Resolves once the pod serves HTTP; undoes what it started if a step fails. */
-  async start(): Promise<void> {
+  /** Follows the cluster, serves HTTP, then takes part in the election; undone by `stop()` if a step fails. */
+  protected async startUp(): Promise<void> {
     const { distribution, election, interest, candles } = this.engine;
-    try {
-      this.unsubscribers.push(feedHub(distribution, this.hub, this.metrics));
-      this.unsubscribers.push(distribution.onBatch((batch) => this.candleBook.applyBatch(batch)));
-      await distribution.start();
-      this.hub.load(await distribution.snapshot());
-      await this.hub.start();
-      await candles.start();
-      this.unsubscribers.push(candles.onClose((candle) => this.hub.broadcastCandle(candle)));
-      await this.candleBook.start();
-      await interest.start();
-      await this.catalog?.start();
-      await this.interest.start();
-      await this.listen();
-      this.unsubscribers.push(election.onChange((state) => this.leader.onLeadership(state)));
-      election.setReporter(() => {
-        const own = this.leader.upstreamStatuses();
-        return own ? encodeLeaderReport(own) : '';
-      });
-      await election.start();
-      await this.deps.scannerHeartbeat?.start();
-      await this.board.start();
-      this.log.info(
-        { port: this.port(), engine: this.engine.kind, symbols: this.config.SYMBOLS },
-        'pod started',
-      );
-    } catch (error) {
-      await this.stop();
-      throw error;
-    }
+    this.unsubscribers.push(feedHub(distribution, this.hub, this.metrics));
+    this.unsubscribers.push(distribution.onBatch((batch) => this.candleBook.applyBatch(batch)));
+    await distribution.start();
+    this.hub.load(await distribution.snapshot());
+    await this.hub.start();
+    await candles.start();
+    this.unsubscribers.push(candles.onClose((candle) => this.hub.broadcastCandle(candle)));
+    await this.candleBook.start();
+    await interest.start();
+    await this.catalog?.start();
+    await this.interest.start();
+    await this.listen({ port: this.config.PORT, host: this.config.HOST, backlog: LISTEN_BACKLOG });
+    this.unsubscribers.push(election.onChange((state) => this.leader.onLeadership(state)));
+    election.setReporter(() => {
+      const own = this.leader.upstreamStatuses();
+      return own ? encodeLeaderReport(own) : '';
+    });
+    await election.start();
+    await this.deps.scannerHeartbeat?.start();
+    await this.board.start();
+    this.log.info(
+      { port: this.port(), engine: this.engine.kind, symbols: this.config.SYMBOLS },
+      'pod started',
+    );
   }
 
-  /** Idempotent: releases leadership first, ends streams, closes HTTP within the grace period. */
-  stop(): Promise<void> {
-    this.stopped ??= this.shutdown();
-    return this.stopped;
-  }
-
-  port(): number {
-    return (this.server.address() as AddressInfo | null)?.port ?? 0;
-  }
-
-  private async shutdown(): Promise<void> {
+  /** Releases leadership first, ends streams and HTTP, then the cluster's parts. */
+  protected async shutDown(): Promise<void> {
     await this.board.stop();
-    const grace = setTimeout(() => {
-      this.log.warn('grace period over; closing remaining connections');
-      this.server.closeAllConnections();
-    }, this.config.SHUTDOWN_GRACE_MS);
-    try {
-      // The upstream closes before the lease is released, so two never overlap; the release
-      // then tells a follower to take over at once.
-      await this.leader.stop();
-      await this.engine.election.stop();
-      await this.leader.settled();
-      const closed = this.closeServer();
-      await this.hub.stop();
-      this.server.closeIdleConnections();
-      await closed;
-      await this.interest.stop();
-      await this.catalog?.stop();
-      await this.engine.interest.stop();
-      await this.candleBook.stop();
-      await this.engine.candles.stop();
-      for (const unsubscribe of this.unsubscribers) unsubscribe();
-      await this.engine.distribution.stop();
-      await this.deps.scannerHeartbeat?.stop();
-      await this.engine.close();
-    } finally {
-      clearTimeout(grace);
-    }
+    // The upstream closes before the lease is released, so two never overlap; the release
+    // then tells a follower to take over at once.
+    await this.leader.stop();
+    await this.engine.election.stop();
+    await this.leader.settled();
+    await this.closeHttp(() => this.hub.stop());
+    await this.interest.stop();
+    await this.catalog?.stop();
+    await this.engine.interest.stop();
+    await this.candleBook.stop();
+    await this.engine.candles.stop();
+    for (const unsubscribe of this.unsubscribers) unsubscribe();
+    await this.engine.distribution.stop();
+    await this.deps.scannerHeartbeat?.stop();
+    await this.engine.close();
     this.log.info('pod stopped');
-  }
-
-  private listen(): Promise<void> {
-    return new Promise((resolve, reject) => {
-      this.server.once('error', reject);
-      this.server.listen({ port: this.config.PORT, host: this.config.HOST, backlog: LISTEN_BACKLOG }, () => {
-        this.server.off('error', reject);
-        resolve();
-      });
-    });
-  }
-
-  private closeServer(): Promise<void> {
-    return new Promise((resolve) => {
-      if (!this.server.listening) return resolve();
-      this.server.close(() => resolve());
-    });
   }
 
   private apiContext(): ApiContext {

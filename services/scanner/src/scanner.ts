@@ -9,12 +9,10 @@
  * active work before the lease is released, so two replicas never scan at once.
  */
 import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { Registry } from 'prom-client';
 import { DEFAULT_COMMAND_TIMEOUT_MS, ScannerHeartbeatWatch, type RedisLeadership } from '@tickwire/cluster';
-import type { Lifecycle } from '@tickwire/core';
 import type { Logger } from '@tickwire/observability';
-import { createServiceServer, redisConnectionFrom, type Readiness } from '@tickwire/service';
+import { createServiceServer, HttpService, redisConnectionFrom, type Readiness } from '@tickwire/service';
 import type { Config } from './config';
 import {
   createDeliveryMetrics,
@@ -55,25 +53,23 @@ export interface ScannerDependencies {
 /** How often a replica reads the heartbeat for `/health`, at most (ms). */
 const MAX_HEARTBEAT_POLL_MS = 5_000;
 
-export class Scanner implements Lifecycle {
+export class Scanner extends HttpService {
   readonly catalog: CatalogStore;
   readonly signals: SignalLog;
   readonly heartbeat: Heartbeat;
   readonly deliveryQueue: DeliveryQueue;
   private readonly strategies: StrategyIndex;
   readonly signalStream: SignalStream;
-  private readonly log: Logger;
   private readonly metrics: ScannerMetrics;
   private readonly role: ScannerRole;
   private readonly heartbeatWatch: ScannerHeartbeatWatch;
-  private readonly server: Server;
+  protected readonly server: Server;
   private phase: Readiness = 'starting';
-  private stopped: Promise<void> | undefined;
   private unsubscribe: (() => void) | undefined;
 
   constructor(private readonly deps: ScannerDependencies) {
+    super(deps.logger.child({ component: 'scanner' }), deps.config.SHUTDOWN_GRACE_MS);
     const { config, logger, leadership } = deps;
-    this.log = logger.child({ component: 'scanner' });
     const keys = scannerKeys(config.SCANNER_NAMESPACE);
     const scripts = new ScannerScripts(leadership.commands, keys);
     this.catalog = new CatalogStore({
@@ -201,35 +197,20 @@ export class Scanner implements Lifecycle {
     );
   }
 
-  /** Resolves once the replica serves HTTP and knows its role; undoes what it started if a step fails. */
-  async start(): Promise<void> {
+  /** Serves HTTP and takes part in the election; undone by `stop()` if a step fails. */
+  protected async startUp(): Promise<void> {
     const { election } = this.deps.leadership;
-    try {
-      await this.heartbeatWatch.start();
-      await this.deps.market.start();
-      await this.signalStream.start();
-      await this.listen();
-      this.unsubscribe = election.onChange((state) => this.role.onLeadership(state));
-      await election.start();
-      this.phase = 'ready';
-      this.log.info(
-        { port: this.port(), namespace: this.deps.config.SCANNER_NAMESPACE, role: election.state().role },
-        'scanner started',
-      );
-    } catch (error) {
-      await this.stop();
-      throw error;
-    }
-  }
-
-  /** Idempotent: stops scanning, releases the lease, ends the streams, then closes HTTP within the grace period. */
-  stop(): Promise<void> {
-    this.stopped ??= this.shutdown();
-    return this.stopped;
-  }
-
-  port(): number {
-    return (this.server.address() as AddressInfo | null)?.port ?? 0;
+    await this.heartbeatWatch.start();
+    await this.deps.market.start();
+    await this.signalStream.start();
+    await this.listen({ port: this.deps.config.PORT, host: this.deps.config.HOST });
+    this.unsubscribe = election.onChange((state) => this.role.onLeadership(state));
+    await election.start();
+    this.phase = 'ready';
+    this.log.info(
+      { port: this.port(), namespace: this.deps.config.SCANNER_NAMESPACE, role: election.state().role },
+      'scanner started',
+    );
   }
 
   health() {
@@ -242,44 +223,16 @@ export class Scanner implements Lifecycle {
     });
   }
 
-  private async shutdown(): Promise<void> {
+  /** Stops scanning, releases the lease, ends the streams and HTTP, then the market view and Redis. */
+  protected async shutDown(): Promise<void> {
     this.phase = 'shutting-down';
-    const grace = setTimeout(() => {
-      this.log.warn('grace period over; closing remaining connections');
-      this.server.closeAllConnections();
-    }, this.deps.config.SHUTDOWN_GRACE_MS);
-    try {
-      await this.role.stop();
-      await this.deps.leadership.election.stop();
-      this.unsubscribe?.();
-      // Streams end first: the server no longer tracks those detached from it, and waits for the rest.
-      await this.signalStream.stop();
-      const closed = this.closeServer();
-      this.server.closeIdleConnections();
-      await closed;
-      await this.heartbeatWatch.stop();
-      await this.deps.market.stop();
-      await this.deps.leadership.close();
-    } finally {
-      clearTimeout(grace);
-    }
+    await this.role.stop();
+    await this.deps.leadership.election.stop();
+    this.unsubscribe?.();
+    await this.closeHttp(() => this.signalStream.stop());
+    await this.heartbeatWatch.stop();
+    await this.deps.market.stop();
+    await this.deps.leadership.close();
     this.log.info('scanner stopped');
-  }
-
-  private listen(): Promise<void> {
-    return new Promise((resolve, reject) => {
-      this.server.once('error', reject);
-      this.server.listen({ port: this.deps.config.PORT, host: this.deps.config.HOST }, () => {
-        this.server.off('error', reject);
-        resolve();
-      });
-    });
-  }
-
-  private closeServer(): Promise<void> {
-    return new Promise((resolve) => {
-      if (!this.server.listening) return resolve();
-      this.server.close(() => resolve());
-    });
   }
 }

@@ -2,7 +2,10 @@
 import type { Server } from 'node:http';
 
 /** Resolves once `server` listens; rejects with the listen error (a port in use, a bad host). */
-export function listenOn(server: Server, address: { port: number; host: string }): Promise<void> {
+export function listenOn(
+  server: Server,
+  address: { port: number; host: string; backlog?: number },
+): Promise<void> {
   return new Promise((resolve, reject) => {
     server.once('error', reject);
     server.listen(address, () => {
