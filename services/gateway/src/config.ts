@@ -6,6 +6,7 @@
  */
 import { z } from 'zod';
 import {
+  defineServiceConfig,
   checkRedisConfig,
   envFlag,
   envInteger,
@@ -13,10 +14,8 @@ import {
   envMilliseconds,
   envNamespace,
   envUrl,
-  readEnv,
   redisConfigShape,
   REDIS_CONFIG_DOCS,
-  schemaDefaults,
   serviceConfigShape,
   SERVICE_CONFIG_DOCS,
   type ConfigDocs,
@@ -54,9 +53,6 @@ const configSchema = schema.superRefine((config, ctx) => {
 
 export type Config = z.infer<typeof schema>;
 
-/** Every variable the gateway reads. */
-export const CONFIG_KEYS = Object.keys(shape) as (keyof Config)[];
-
 export const CONFIG_DOCS: ConfigDocs<Config> = {
   ...SERVICE_CONFIG_DOCS,
   PORT: 'HTTP port of the gateway (0 picks a free one).',
@@ -88,17 +84,19 @@ export const CONFIG_DOCS: ConfigDocs<Config> = {
   MAX_HEADER_BYTES: 'Largest request head accepted (bytes); larger ones get 431 `HEADERS_TOO_LARGE`.',
 };
 
-/** The README's configuration table of the gateway (`pnpm docs:config`). */
-export const CONFIG_TABLE: ConfigTable = {
+const definition = defineServiceConfig<Config>({
   marker: 'gateway',
+  shape,
+  schema: configSchema,
   docs: CONFIG_DOCS,
-  defaults: schemaDefaults(shape),
-};
+});
 
+/** Every variable the gateway reads. */
+export const CONFIG_KEYS = definition.keys;
+/** The README's configuration table of the gateway (`pnpm docs:config`). */
+export const CONFIG_TABLE: ConfigTable = definition.table;
 /** Reads the environment once; throws one ConfigError listing every problem. */
-export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
-  return readEnv(CONFIG_KEYS, configSchema, env);
-}
+export const loadConfig = definition.load;
 
 export { ConfigError } from '@tickwire/service';
 

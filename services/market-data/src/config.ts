@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import {
+  defineServiceConfig,
   checkElectionConfig,
   checkRedisConfig,
   electionConfigShape,
@@ -14,11 +15,9 @@ import {
   envMilliseconds,
   envNamespace,
   envUrl,
-  readEnv,
   redisConfigShape,
   redisConnectionFrom,
   REDIS_CONFIG_DOCS,
-  schemaDefaults,
   serviceConfigShape,
   SERVICE_CONFIG_DOCS,
   type ConfigDocs,
@@ -129,9 +128,6 @@ const configSchema = checkedSchema.transform((config) => {
 
 export type Config = z.infer<typeof schema>;
 
-/** Every variable the pod reads. */
-export const CONFIG_KEYS = Object.keys(shape) as (keyof Config)[];
-
 /** Units and meaning of every variable, in one place: the README table is generated from this. */
 export const CONFIG_DOCS: ConfigDocs<Config> = {
   ...SERVICE_CONFIG_DOCS,
@@ -206,16 +202,18 @@ export const CONFIG_DOCS: ConfigDocs<Config> = {
     'Closed candles the cluster keeps per symbol and interval (in Redis, or in memory on the memory engine), and how many intervals back a series is backfilled from the exchange; `/v1/candles` returns at most this many, the open one included.',
 };
 
-/** The README's configuration table of the pod (`pnpm docs:config`). */
-export const CONFIG_TABLE: ConfigTable = {
+const definition = defineServiceConfig<Config>({
   marker: 'market-data',
+  shape,
+  schema: configSchema,
   docs: CONFIG_DOCS,
-  defaults: schemaDefaults(shape),
-};
+});
 
+/** Every variable the pod reads. */
+export const CONFIG_KEYS = definition.keys;
+/** The README's configuration table of the pod (`pnpm docs:config`). */
+export const CONFIG_TABLE: ConfigTable = definition.table;
 /** Reads the environment once; throws one ConfigError listing every problem. */
-export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
-  return readEnv(CONFIG_KEYS, configSchema, env);
-}
+export const loadConfig = definition.load;
 
 export { ConfigError } from '@tickwire/service';

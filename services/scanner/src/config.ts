@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { DEFAULT_NAMESPACE } from '@tickwire/cluster';
 import {
+  defineServiceConfig,
   checkElectionConfig,
   checkRedisConfig,
   electionConfigShape,
@@ -14,10 +15,8 @@ import {
   envList,
   envMilliseconds,
   envNamespace,
-  readEnv,
   redisConfigShape,
   REDIS_CONFIG_DOCS,
-  schemaDefaults,
   serviceConfigShape,
   SERVICE_CONFIG_DOCS,
   type ConfigDocs,
@@ -71,9 +70,6 @@ const configSchema = schema.superRefine((config, ctx) => {
 
 export type Config = z.infer<typeof schema>;
 
-/** Every variable the scanner reads. */
-export const CONFIG_KEYS = Object.keys(shape) as (keyof Config)[];
-
 export const CONFIG_DOCS: ConfigDocs<Config> = {
   ...SERVICE_CONFIG_DOCS,
   PORT: 'HTTP port of the scanner API (0 picks a free one).',
@@ -105,17 +101,19 @@ export const CONFIG_DOCS: ConfigDocs<Config> = {
     'Longest a signal stream stays silent: idle streams get a comment line this often, so proxies keep them open (ms).',
 };
 
-/** The README's configuration table of the scanner (`pnpm docs:config`). */
-export const CONFIG_TABLE: ConfigTable = {
+const definition = defineServiceConfig<Config>({
   marker: 'scanner',
+  shape,
+  schema: configSchema,
   docs: CONFIG_DOCS,
-  defaults: schemaDefaults(shape),
-};
+});
 
+/** Every variable the scanner reads. */
+export const CONFIG_KEYS = definition.keys;
+/** The README's configuration table of the scanner (`pnpm docs:config`). */
+export const CONFIG_TABLE: ConfigTable = definition.table;
 /** Reads the environment once; throws one ConfigError listing every problem. */
-export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
-  return readEnv(CONFIG_KEYS, configSchema, env);
-}
+export const loadConfig = definition.load;
 
 export { ConfigError } from '@tickwire/service';
 

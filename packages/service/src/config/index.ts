@@ -7,3 +7,4 @@ export * from './sync-config-tables';
 export * from './service-config';
 export * from './redis-config';
 export * from './election-config';
+export * from './service-config-definition';
