@@ -4,69 +4,30 @@
  * state (see destination-view.ts).
  */
 import { Router } from 'express';
-import { resourceRoute, type CorsPolicy } from '@tickwire/service';
+import type { CorsPolicy } from '@tickwire/service';
 import { destinationInput, destinationPatch, type Destination } from '../store';
 import type { ApiContext } from './api-context';
-import { destinationView, type DestinationView } from './destination-view';
-import { PAGE_PARAMS, pathId, readBody, readPage, requireOwner } from './request-input';
+import { destinationView } from './destination-view';
+import { ownedCollectionRoutes } from './owned-collection-routes';
 
 export function destinationsRoutes(ctx: ApiContext, cors: CorsPolicy): Router {
   const router = Router();
   const { catalog } = ctx;
-  /** Every destination of an answer with its delivery state, read in one round trip. */
-  const views = async (destinations: readonly Destination[]): Promise<DestinationView[]> => {
-    const states = await ctx.delivery.states(destinations.map((destination) => destination.id));
-    return destinations.map((destination, i) => destinationView(destination, states[i]!));
-  };
-  const view = async (destination: Destination) => (await views([destination]))[0]!;
-  resourceRoute(router, '/v1/destinations', {
-    cors,
-    methods: {
-      GET: {
-        params: PAGE_PARAMS,
-        handler: async (req, res) => {
-          const owner = await requireOwner(req, catalog);
-          const page = await catalog.listDestinations(owner.id, readPage(req.query));
-          res.json({ destinations: await views(page.items), total: page.total });
-        },
-      },
-      POST: {
-        params: [],
-        handler: async (req, res) => {
-          const owner = await requireOwner(req, catalog);
-          const input = await readBody(req, destinationInput);
-          res.status(201).json(await view(await catalog.createDestination(owner.id, input)));
-        },
-      },
-    },
-  });
-  resourceRoute(router, '/v1/destinations/:id', {
-    cors,
-    methods: {
-      GET: {
-        params: [],
-        handler: async (req, res) => {
-          const owner = await requireOwner(req, catalog);
-          res.json(await view(await catalog.destination(owner.id, pathId(req, 'destination'))));
-        },
-      },
-      PATCH: {
-        params: [],
-        handler: async (req, res) => {
-          const owner = await requireOwner(req, catalog);
-          const id = pathId(req, 'destination');
-          const patch = await readBody(req, destinationPatch);
-          res.json(await view(await catalog.updateDestination(owner.id, id, patch)));
-        },
-      },
-      DELETE: {
-        params: [],
-        handler: async (req, res) => {
-          const owner = await requireOwner(req, catalog);
-          await catalog.deleteDestination(owner.id, pathId(req, 'destination'));
-          res.status(204).end();
-        },
-      },
+  ownedCollectionRoutes(router, catalog, cors, {
+    path: '/v1/destinations',
+    kind: 'destination',
+    listKey: 'destinations',
+    input: destinationInput,
+    patch: destinationPatch,
+    list: (owner, page) => catalog.listDestinations(owner, page),
+    create: (owner, input) => catalog.createDestination(owner, input),
+    read: (owner, id) => catalog.destination(owner, id),
+    update: (owner, id, patch) => catalog.updateDestination(owner, id, patch),
+    remove: (owner, id) => catalog.deleteDestination(owner, id),
+    // Every destination of an answer with its delivery state, read in one round trip.
+    view: async (destinations: readonly Destination[]) => {
+      const states = await ctx.delivery.states(destinations.map((destination) => destination.id));
+      return destinations.map((destination, i) => destinationView(destination, states[i]!));
     },
   });
   return router;
