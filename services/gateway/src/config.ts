@@ -22,6 +22,7 @@ import {
   type ConfigTable,
 } from '@tickwire/service';
 import { ANONYMOUS_ROUTE_GROUPS, type AnonymousRouteGroup } from './http/route-groups';
+import { MAX_PRICE_CACHE_TTL_MS } from './routing/price-cache';
 
 /** Node's own default for the request head (bytes); the gateway takes half, a key and cookies fit. */
 const DEFAULT_MAX_HEADER_BYTES = 8 * 1024;
@@ -33,6 +34,8 @@ const shape = {
   MARKET_DATA_URLS: envPodUrls().default(['http://127.0.0.1:8080']),
   POD_HEALTH_INTERVAL_MS: envMilliseconds(100, 60_000).default(2_000),
   UPSTREAM_TIMEOUT_MS: envMilliseconds(100, 120_000).default(10_000),
+  PRICE_CACHE_TTL_MS: envInteger(0, MAX_PRICE_CACHE_TTL_MS, 'ms').default(500),
+  PRICE_CACHE_MAX_ENTRIES: envInteger(1, 100_000).default(1_000),
   ANONYMOUS_READ: envAnonymousRoutes().default([]),
   KEY_RATE_LIMIT: envInteger(1, 1_000_000).default(600),
   ANONYMOUS_RATE_LIMIT: envInteger(1, 1_000_000).default(60),
@@ -67,6 +70,9 @@ export const CONFIG_DOCS: ConfigDocs<Config> = {
     "How often each pod's `/readyz` is polled (ms); a pod refusing a request is dropped at once.",
   UPSTREAM_TIMEOUT_MS:
     "Longest wait for a pod's response head, and for each chunk of its body (ms); then 504 `UPSTREAM_TIMEOUT`.",
+  PRICE_CACHE_TTL_MS:
+    'How long the gateway serves a price answer (`/v1/prices[...]`) from its cache before asking a pod again (ms, at most 1000: the pods allow `max-age=1`); concurrent misses share one pod request; 0 turns the cache off. Operators see its figures at `/v1/admin/cache`.',
+  PRICE_CACHE_MAX_ENTRIES: 'Distinct price answers (path and query) the cache keeps; the oldest goes first.',
   ANONYMOUS_READ:
     'What callers without a key may read (comma list of `prices`, `candles`, `status`), limited per IP by `ANONYMOUS_RATE_LIMIT`; unset: nothing, every route needs a key.',
   KEY_RATE_LIMIT: 'Requests one API key may make per `RATE_LIMIT_WINDOW_MS`, counted across every replica.',

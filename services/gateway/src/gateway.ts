@@ -17,7 +17,8 @@ import { createApp } from './http/app';
 import { ApiKeyStore } from './keys';
 import { LimitScripts, RateLimiter, StreamQuota } from './limits';
 import { createGatewayMetrics } from './metrics';
-import { PodPool, PodProxy } from './routing';
+import { ClusterView } from './admin';
+import { PodPool, PodProxy, PriceCache } from './routing';
 import { gatewayHealth } from './status/gateway-health';
 
 export interface GatewayDependencies {
@@ -41,6 +42,7 @@ export class Gateway extends HttpService {
   /** Concurrent streams per key, for the stream routes to come. */
   readonly streamQuota: StreamQuota;
   readonly pods: PodPool;
+  readonly priceCache: PriceCache;
   private readonly agent: Agent;
   protected readonly server: Server;
   private phase: Readiness = 'starting';
@@ -64,6 +66,19 @@ export class Gateway extends HttpService {
       logger: logger.child({ component: 'pods' }),
     });
     const metrics = createGatewayMetrics(registry, { pods: () => this.pods.counts() });
+    const proxy = new PodProxy({
+      pool: this.pods,
+      dispatcher: this.agent,
+      timeoutMs: config.UPSTREAM_TIMEOUT_MS,
+      metrics,
+      logger: logger.child({ component: 'proxy' }),
+    });
+    this.priceCache = new PriceCache({
+      proxy,
+      metrics,
+      ttlMs: config.PRICE_CACHE_TTL_MS,
+      maxEntries: config.PRICE_CACHE_MAX_ENTRIES,
+    });
     const window = { windowMs: config.RATE_LIMIT_WINDOW_MS };
     const authenticator = new Authenticator({
       store: this.keys,
@@ -83,13 +98,9 @@ export class Gateway extends HttpService {
           metrics,
         }),
         keys: this.keys,
-        proxy: new PodProxy({
-          pool: this.pods,
-          dispatcher: this.agent,
-          timeoutMs: config.UPSTREAM_TIMEOUT_MS,
-          metrics,
-          logger: logger.child({ component: 'proxy' }),
-        }),
+        proxy,
+        priceCache: this.priceCache,
+        cluster: new ClusterView({ pool: this.pods, dispatcher: this.agent }),
         registry,
         metrics,
         logger: logger.child({ component: 'http' }),

@@ -61,6 +61,12 @@ export function createGatewayMetrics(registry: Registry, sources: GatewayMetrics
       labelNames: ['outcome'],
       registers,
     }),
+    priceCacheRequests: new Counter({
+      name: name('price_cache_requests_total'),
+      help: 'Price requests served through the price cache, by outcome (hit: no pod request of its own; miss).',
+      labelNames: ['outcome'],
+      registers,
+    }),
   };
 }
 

@@ -5,12 +5,16 @@ import type { Readiness } from '@tickwire/service';
 import type { AccessControl } from '../auth';
 import type { ApiKeyStore } from '../keys';
 import type { GatewayMetrics } from '../metrics';
-import type { PodProxy } from '../routing';
+import type { ClusterView } from '../admin';
+import type { PodProxy, PriceCache } from '../routing';
 
 export interface ApiContext {
   access: AccessControl;
   keys: ApiKeyStore;
   proxy: PodProxy;
+  /** Price answers kept for PRICE_CACHE_TTL_MS. */
+  priceCache: PriceCache;
+  cluster: ClusterView;
   registry: Registry;
   metrics: GatewayMetrics;
   logger: Logger;

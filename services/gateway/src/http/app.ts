@@ -1,11 +1,12 @@
 /**
- * The gateway's HTTP application: the market-data REST routes, the key admin API and the
- * operations routes, on the shared service edge (nosniff, CORS, strict queries, JSON errors for
+ * The gateway's HTTP application: the market-data REST routes, the admin API (keys, cluster,
+ * price cache) and the operations routes, on the shared service edge (nosniff, CORS, strict queries, JSON errors for
  * every status), with security headers and the client's address read through TRUST_PROXY_HOPS.
  */
 import type { RequestListener } from 'node:http';
 import { CorsPolicy, createServiceApp, opsRoutes, withEdgeHeaders } from '@tickwire/service';
 import { requestMetrics } from '../metrics';
+import { adminClusterRoutes } from './admin-cluster-routes';
 import { adminKeyRoutes } from './admin-key-routes';
 import type { ApiContext } from './api-context';
 import { marketRoutes } from './market-routes';
@@ -24,6 +25,7 @@ export function createApp(ctx: ApiContext): RequestListener {
       }),
       marketRoutes(ctx, cors),
       adminKeyRoutes(ctx, cors),
+      adminClusterRoutes(ctx, cors),
     ],
     logger: ctx.logger,
   });

@@ -1,6 +1,6 @@
 /**
  * The market-data REST routes, each admitted (key or anonymous, rate, scope) and then answered
- * by a healthy pod: `GET /v1/prices[?symbols=]`, `/v1/prices/:symbol`,
+ * by a healthy pod (prices through the gateway's short-lived price cache): `GET /v1/prices[?symbols=]`, `/v1/prices/:symbol`,
  * `/v1/candles/:symbol?interval=&limit=`, `/v1/status`. The gateway checks the parameter names
  * (any other is refused here); the pod checks their values.
  */
@@ -13,11 +13,18 @@ interface MarketRoute {
   path: string;
   params: readonly string[];
   rule: AccessRule;
+  /** Answered through the price cache (the pods allow a second's reuse of prices). */
+  cached?: boolean;
 }
 
 const MARKET_ROUTES: readonly MarketRoute[] = [
-  { path: '/v1/prices', params: ['symbols'], rule: { scope: 'read', anonymousGroup: 'prices' } },
-  { path: '/v1/prices/:symbol', params: [], rule: { scope: 'read', anonymousGroup: 'prices' } },
+  {
+    path: '/v1/prices',
+    params: ['symbols'],
+    rule: { scope: 'read', anonymousGroup: 'prices' },
+    cached: true,
+  },
+  { path: '/v1/prices/:symbol', params: [], rule: { scope: 'read', anonymousGroup: 'prices' }, cached: true },
   {
     path: '/v1/candles/:symbol',
     params: ['interval', 'limit'],
@@ -26,12 +33,16 @@ const MARKET_ROUTES: readonly MarketRoute[] = [
   { path: '/v1/status', params: [], rule: { scope: 'read', anonymousGroup: 'status' } },
 ];
 
-export function marketRoutes(ctx: Pick<ApiContext, 'access' | 'proxy'>, cors: CorsPolicy): Router {
+export function marketRoutes(
+  ctx: Pick<ApiContext, 'access' | 'proxy' | 'priceCache'>,
+  cors: CorsPolicy,
+): Router {
   const router = Router();
   for (const route of MARKET_ROUTES) {
     readRoute(router, route.path, { params: route.params, cors }, async (req, res) => {
       await ctx.access.admit(req, res, route.rule);
-      await ctx.proxy.forward(req, res, req.originalUrl);
+      if (route.cached && ctx.priceCache.enabled) await ctx.priceCache.serve(req, res, req.originalUrl);
+      else await ctx.proxy.forward(req, res, req.originalUrl);
     });
   }
   return router;

@@ -45,34 +45,78 @@ export interface PodProxyOptions {
   logger: Logger;
 }
 
+/** A pod's whole answer, gathered (small JSON answers the gateway keeps, such as prices). */
+export interface PodAnswer {
+  statusCode: number;
+  headers: Record<string, string | string[]>;
+  body: Buffer;
+}
+
 export class PodProxy {
   constructor(private readonly options: PodProxyOptions) {}
 
-  /** Answers `req` with a pod's answer to `path` (path and query as the client sent them). */
+  /** Answers `req` with a pod's answer to `path` (path and query as the client sent them), streamed. */
   async forward(req: IncomingMessage, res: ServerResponse, path: string): Promise<void> {
+    const aborted = new AbortController();
+    const abort = () => aborted.abort();
+    res.once('close', abort);
+    try {
+      const { origin, upstream } = await this.request(
+        { method: req.method === 'HEAD' ? 'HEAD' : 'GET', headers: forwardedRequestHeaders(req) },
+        path,
+        aborted.signal,
+      );
+      if (!upstream) return; // the client left; nobody to answer
+      res.writeHead(upstream.statusCode, forwardedResponseHeaders(upstream.headers));
+      try {
+        await pipeline(upstream.body, res);
+      } catch (error) {
+        // The head is out: a pod that fails mid-body, or a client that leaves, ends the response.
+        if (!aborted.signal.aborted)
+          this.options.logger.warn({ err: error, pod: origin, path }, 'pod response cut short');
+        res.destroy();
+      }
+    } finally {
+      res.off('close', abort);
+    }
+  }
+
+  /** A pod's whole answer to a GET of `path`, unconditional (so a 200 carries the body to keep). */
+  async fetch(path: string): Promise<PodAnswer> {
+    const { upstream } = await this.request({ method: 'GET', headers: {} }, path, undefined);
+    const body = Buffer.from(await upstream!.body.arrayBuffer());
+    return { statusCode: upstream!.statusCode, headers: forwardedResponseHeaders(upstream!.headers), body };
+  }
+
+  /**
+   * Asks a healthy pod, and another once when the first cannot be reached. Resolves without an
+   * answer when `signal` aborted (the client left); throws the gateway's 502/503/504 errors.
+   */
+  private async request(
+    ask: { method: 'GET' | 'HEAD'; headers: Record<string, string> },
+    path: string,
+    signal: AbortSignal | undefined,
+  ): Promise<{ origin?: string; upstream?: Dispatcher.ResponseData }> {
     const { pool, metrics } = this.options;
     const tried = new Set<string>();
     for (let attempt = 0; attempt < MAX_PODS_PER_REQUEST; attempt += 1) {
       const origin = pool.pick(tried);
       if (origin === undefined) break;
       tried.add(origin);
-      const aborted = new AbortController();
-      const abort = () => aborted.abort();
-      res.once('close', abort);
-      let upstream: Dispatcher.ResponseData;
       try {
-        upstream = await this.options.dispatcher.request({
+        const upstream = await this.options.dispatcher.request({
           origin,
           path,
-          method: req.method === 'HEAD' ? 'HEAD' : 'GET',
-          headers: forwardedRequestHeaders(req),
-          signal: aborted.signal,
+          method: ask.method,
+          headers: ask.headers,
+          signal,
           headersTimeout: this.options.timeoutMs,
           bodyTimeout: this.options.timeoutMs,
         });
+        metrics.upstreamRequests.inc({ outcome: 'ok' });
+        return { origin, upstream };
       } catch (error) {
-        res.off('close', abort);
-        if (aborted.signal.aborted) return; // the client left; nobody to answer
+        if (signal?.aborted) return {};
         const code = (error as { code?: string }).code ?? '';
         if (UNREACHABLE_CODES.has(code)) {
           pool.markDown(origin, `${code}: ${(error as Error).message}`);
@@ -82,19 +126,6 @@ export class PodProxy {
         this.options.logger.warn({ err: error, pod: origin, path }, 'pod request failed');
         throw TIMEOUT_CODES.has(code) ? httpErrors.upstreamTimeout() : httpErrors.upstreamFailed();
       }
-      metrics.upstreamRequests.inc({ outcome: 'ok' });
-      res.writeHead(upstream.statusCode, forwardedResponseHeaders(upstream.headers));
-      try {
-        await pipeline(upstream.body, res);
-      } catch (error) {
-        // The head is out: a pod that fails mid-body, or a client that leaves, ends the response.
-        if (!aborted.signal.aborted)
-          this.options.logger.warn({ err: error, pod: origin, path }, 'pod response cut short');
-        res.destroy();
-      } finally {
-        res.off('close', abort);
-      }
-      return;
     }
     metrics.upstreamRequests.inc({ outcome: tried.size === 0 ? 'no-pod' : 'failed' });
     throw tried.size === 0 ? httpErrors.noHealthyPod() : httpErrors.upstreamFailed();

@@ -5,7 +5,7 @@
  * connect storm or a crowd of pollers therefore costs string joins and socket writes.
  */
 import type { Ticker } from '@tickwire/core';
-import { entityTag } from './entity-tag';
+import { entityTag } from '@tickwire/service';
 
 /** One symbol, encoded. */
 export interface EncodedPrice {

@@ -4,9 +4,8 @@
  * that sends If-None-Match gets a 304 without a body). Served before express (see app.ts).
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { JSON_CONTENT_TYPE } from '@tickwire/service';
+import { JSON_CONTENT_TYPE, matchesIfNoneMatch } from '@tickwire/service';
 import type { ApiContext } from './api-context';
-import { matchesIfNoneMatch } from './entity-tag';
 import { httpErrors } from './errors';
 import type { EncodedPriceList, PriceCache } from './price-cache';
 import { parseSymbolPath, parseSymbolsParam, singleParam } from './query';

@@ -1,0 +1,2 @@
+/** What operators see of the cluster through the gateway's admin API. */
+export * from './cluster-view';
