@@ -29,3 +29,15 @@ export async function waitFor<T>(
 export function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
+
+const MINUTE_MS = 60_000;
+
+/**
+ * Waits, when needed, until the clock is between `fromMs` and `toMs` into a minute. Tests whose
+ * expectations hold only while no 1m candle closes (a minute's close moves the window of
+ * candles a series should hold) start there, leaving themselves `60 s - toMs` at least.
+ */
+export async function waitUntilIntoMinute(fromMs: number, toMs: number): Promise<void> {
+  const into = Date.now() % MINUTE_MS;
+  if (into < fromMs || into > toMs) await sleep((MINUTE_MS + fromMs - into) % MINUTE_MS);
+}

@@ -8,11 +8,11 @@ import { randomUUID } from 'node:crypto';
 import { addDecimal, compareDecimal, maxDecimal, minDecimal, type Candle } from '@tickwire/core';
 import {
   sampleValue,
-  sleep,
   startCoinbaseSim,
   startFinnhubSim,
   startTestRedis,
   waitFor,
+  waitUntilIntoMinute,
   type CoinbaseSim,
   type FinnhubSim,
   type TestRedis,
@@ -97,8 +97,7 @@ describe('candle backfill from Coinbase and Finnhub', () => {
     // request comes within the close grace (2 s) of its end: the pod never saw that minute
     // live, so once the grace passes it is missing and fetched. Start between 5 s and 40 s
     // into a minute.
-    const intoMinute = Date.now() % 60_000;
-    if (intoMinute < 5_000 || intoMinute > 40_000) await sleep((65_000 - intoMinute) % 60_000);
+    await waitUntilIntoMinute(5_000, 40_000);
     const pod = await coinbasePod({ CANDLE_HISTORY: '320' });
     // Several clients at once: one backfill per series.
     const first = await Promise.all(

@@ -1,9 +1,9 @@
 /** /v1/candles on a pod fed by the simulator: history backfilled once, within the REST budget. */
 import type { Engine } from '@tickwire/cluster';
-import { openSse, sampleValue, waitFor } from '@tickwire/testkit';
+import { openSse, sampleValue, waitFor, waitUntilIntoMinute } from '@tickwire/testkit';
 import { startPodHarness, type PodHarness } from '../testing/pod-harness';
 
-jest.setTimeout(20_000);
+jest.setTimeout(60_000);
 
 interface CandlesBody {
   symbol: string;
@@ -37,6 +37,9 @@ describe('candle history on a pod', () => {
   }
 
   it('backfills a series from the exchange once, single-flight, then serves it whole', async () => {
+    // A minute that closes mid-test, or one the pod never saw live whose close grace (2 s) ends
+    // after the first request, is rightly fetched later: start 5 s to 40 s into a minute.
+    await waitUntilIntoMinute(5_000, 40_000);
     const before = harness.sim.stats();
     // Several clients ask at once: one backfill, one request per page.
     const first = await Promise.all([1, 2, 3].map(() => candles('/v1/candles/BTCUSDT?interval=1m')));
