@@ -23,6 +23,7 @@ async function main() {
     simulator: () => urlOf('exchange-sim'),
     marketData: () =>
       [...instancesByName.values()].filter((i) => i.block.name === 'market-data').map((i) => i.url),
+    scanner: () => [...instancesByName.values()].filter((i) => i.block.name === 'scanner').map((i) => i.url),
   });
 
   let stopping;

@@ -138,8 +138,8 @@ function scannerBlock(env, endpoints) {
 }
 
 /**
- * One gateway in front of the pods: REST with API keys (`pnpm keys create`, on the demo's Redis)
- * and rate limits. Prices are open to callers without a key, so a plain curl shows them.
+ * One gateway in front of the pods and the scanner: REST with API keys (`pnpm keys create`, on
+ * the demo's Redis) and rate limits, the scanner's owner API for bot keys. Prices are open to callers without a key, so a plain curl shows them.
  */
 function gatewayBlock(env, endpoints) {
   return {
@@ -154,6 +154,7 @@ function gatewayBlock(env, endpoints) {
           INSTANCE_ID: name,
           REDIS_URL: endpoints.redis(),
           MARKET_DATA_URLS: endpoints.marketData().join(','),
+          SCANNER_URLS: endpoints.scanner().join(','),
           ANONYMOUS_READ: env.ANONYMOUS_READ ?? DEMO_ANONYMOUS_READ,
         },
         START_TIMEOUT_MS,
@@ -176,7 +177,7 @@ function scannerNamespace(env) {
 /**
  * The demo's services in start order. `endpoints` gives each block the URLs of those started
  * before it (they are known only once those run): `redis()`, `simulator()`, `marketData()` (every
- * pod's base URL).
+ * pod's base URL), `scanner()` (every scanner replica's).
  */
 function demoServices(env, endpoints) {
   return [

@@ -31,7 +31,8 @@ const shape = {
   ...serviceConfigShape({ port: 8070 }),
   ...redisConfigShape(),
   GATEWAY_NAMESPACE: envNamespace().default('twg'),
-  MARKET_DATA_URLS: envPodUrls().default(['http://127.0.0.1:8080']),
+  MARKET_DATA_URLS: envBaseUrls('pod').default(['http://127.0.0.1:8080']),
+  SCANNER_URLS: envBaseUrls('scanner').default([]),
   POD_HEALTH_INTERVAL_MS: envMilliseconds(100, 60_000).default(2_000),
   UPSTREAM_TIMEOUT_MS: envMilliseconds(100, 120_000).default(10_000),
   PRICE_CACHE_TTL_MS: envInteger(0, MAX_PRICE_CACHE_TTL_MS, 'ms').default(500),
@@ -66,8 +67,10 @@ export const CONFIG_DOCS: ConfigDocs<Config> = {
     "Key prefix and hash tag of the gateway's keys (`<ns>:{<ns>}:api-keys`, `...:rate:<subject>`); every replica and `pnpm keys` share it.",
   MARKET_DATA_URLS:
     'The market-data pods (comma list of `http://host:port` base URLs, or one load-balanced URL); REST requests go round robin to those whose `/readyz` answers 200.',
+  SCANNER_URLS:
+    "The scanner's replicas (comma list of `http://host:port` base URLs, or one load-balanced URL) for its owner API through the gateway (`/v1/owners`, `/v1/watchlists`, `/v1/strategies`, `/v1/destinations`, `/v1/signals[/stream]`); ready ones are chosen like pods. Unset: those routes answer 503 `SCANNER_UNAVAILABLE`.",
   POD_HEALTH_INTERVAL_MS:
-    "How often each pod's `/readyz` is polled (ms); a pod refusing a request is dropped at once.",
+    "How often each pod's (and scanner replica's) `/readyz` is polled (ms); one refusing a request is dropped at once.",
   UPSTREAM_TIMEOUT_MS:
     "Longest wait for a pod's response head, and for each chunk of its body (ms); then 504 `UPSTREAM_TIMEOUT`.",
   PRICE_CACHE_TTL_MS:
@@ -106,8 +109,8 @@ export const loadConfig = definition.load;
 
 export { ConfigError } from '@tickwire/service';
 
-/** Base URLs of pods, without a path, query or trailing slash (`http://pod-1:8080`). */
-function envPodUrls() {
+/** Base URLs of a service's replicas, without a path, query or trailing slash (`http://pod-1:8080`). */
+function envBaseUrls(what: string) {
   const url = envUrl(['http:', 'https:']);
   return envList()
     .superRefine((urls, ctx) => {
@@ -115,7 +118,7 @@ function envPodUrls() {
         if (!url.safeParse(entry).success || !isBaseUrl(new URL(entry)))
           ctx.addIssue({
             code: 'custom',
-            message: `"${entry}" is not a pod's base URL: write http(s)://host:port without a path`,
+            message: `"${entry}" is not a ${what}'s base URL: write http(s)://host:port without a path`,
           });
       }
     })

@@ -14,11 +14,12 @@ import { AccessControl, Authenticator } from './auth';
 import type { Config } from './config';
 import { gatewayKeys } from './gateway-keys';
 import { createApp } from './http/app';
+import { httpErrors } from './http/errors';
 import { ApiKeyStore } from './keys';
 import { LimitScripts, RateLimiter, StreamQuota } from './limits';
 import { createGatewayMetrics } from './metrics';
 import { ClusterView } from './admin';
-import { PodPool, PodProxy, PriceCache } from './routing';
+import { UpstreamPool, UpstreamProxy, PriceCache } from './routing';
 import { gatewayHealth } from './status/gateway-health';
 
 export interface GatewayDependencies {
@@ -41,7 +42,8 @@ export class Gateway extends HttpService {
   readonly limiter: RateLimiter;
   /** Concurrent streams per key, for the stream routes to come. */
   readonly streamQuota: StreamQuota;
-  readonly pods: PodPool;
+  readonly pods: UpstreamPool;
+  readonly scanners: UpstreamPool;
   readonly priceCache: PriceCache;
   private readonly agent: Agent;
   protected readonly server: Server;
@@ -59,17 +61,36 @@ export class Gateway extends HttpService {
       connect: { timeout: config.UPSTREAM_TIMEOUT_MS },
       keepAliveTimeout: POD_KEEP_ALIVE_MS,
     });
-    this.pods = new PodPool({
+    this.pods = new UpstreamPool({
+      kind: 'pod',
       urls: config.MARKET_DATA_URLS,
       intervalMs: config.POD_HEALTH_INTERVAL_MS,
       dispatcher: this.agent,
       logger: logger.child({ component: 'pods' }),
     });
     const metrics = createGatewayMetrics(registry, { pods: () => this.pods.counts() });
-    const proxy = new PodProxy({
+    this.scanners = new UpstreamPool({
+      kind: 'scanner',
+      urls: config.SCANNER_URLS,
+      intervalMs: config.POD_HEALTH_INTERVAL_MS,
+      dispatcher: this.agent,
+      logger: logger.child({ component: 'scanners' }),
+    });
+    const scannerProxy = new UpstreamProxy({
+      pool: this.scanners,
+      dispatcher: this.agent,
+      timeoutMs: config.UPSTREAM_TIMEOUT_MS,
+      upstreamName: 'the scanner',
+      noneReady: httpErrors.noHealthyScanner,
+      metrics,
+      logger: logger.child({ component: 'scanner-proxy' }),
+    });
+    const proxy = new UpstreamProxy({
       pool: this.pods,
       dispatcher: this.agent,
       timeoutMs: config.UPSTREAM_TIMEOUT_MS,
+      upstreamName: 'the market-data pod',
+      noneReady: httpErrors.noHealthyPod,
       metrics,
       logger: logger.child({ component: 'proxy' }),
     });
@@ -99,6 +120,7 @@ export class Gateway extends HttpService {
         }),
         keys: this.keys,
         proxy,
+        scannerProxy,
         priceCache: this.priceCache,
         cluster: new ClusterView({ pool: this.pods, dispatcher: this.agent }),
         registry,
@@ -120,7 +142,7 @@ export class Gateway extends HttpService {
 
   /** Probes the pods, then serves HTTP; undone by `stop()` if a step fails. */
   protected async startUp(): Promise<void> {
-    await this.pods.start();
+    await Promise.all([this.pods.start(), this.scanners.start()]);
     await this.listen({ port: this.deps.config.PORT, host: this.deps.config.HOST });
     this.phase = 'ready';
     const { configured, healthy } = this.pods.counts();
@@ -140,6 +162,7 @@ export class Gateway extends HttpService {
       instanceId: this.deps.config.INSTANCE_ID,
       redisReady: this.deps.redis.status === 'ready',
       pods: this.pods.states(),
+      scanners: this.scanners.states(),
       now: Date.now(),
     });
   }
@@ -148,7 +171,7 @@ export class Gateway extends HttpService {
   protected async shutDown(): Promise<void> {
     this.phase = 'shutting-down';
     await this.closeHttp();
-    await this.pods.stop();
+    await Promise.all([this.pods.stop(), this.scanners.stop()]);
     await this.agent.close();
     await closeRedisClients([this.deps.redis]);
     this.log.info('gateway stopped');

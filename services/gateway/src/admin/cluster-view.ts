@@ -6,7 +6,7 @@
  * pods judge it. A pod that does not answer in time is shown with the reason, never left out.
  */
 import type { Dispatcher } from 'undici';
-import type { PodPool } from '../routing';
+import type { UpstreamPool } from '../routing';
 
 /** Longest wait for one pod's answer (ms): a slow pod must not hold the view. */
 const POD_ANSWER_TIMEOUT_MS = 2_000;
@@ -53,7 +53,11 @@ type Json = Record<string, unknown>;
 
 export class ClusterView {
   constructor(
-    private readonly options: { pool: Pick<PodPool, 'states'>; dispatcher: Dispatcher; timeoutMs?: number },
+    private readonly options: {
+      pool: Pick<UpstreamPool, 'states'>;
+      dispatcher: Dispatcher;
+      timeoutMs?: number;
+    },
   ) {}
 
   async read(): Promise<ClusterReport> {

@@ -6,12 +6,14 @@ import type { AccessControl } from '../auth';
 import type { ApiKeyStore } from '../keys';
 import type { GatewayMetrics } from '../metrics';
 import type { ClusterView } from '../admin';
-import type { PodProxy, PriceCache } from '../routing';
+import type { UpstreamProxy, PriceCache } from '../routing';
 
 export interface ApiContext {
   access: AccessControl;
   keys: ApiKeyStore;
-  proxy: PodProxy;
+  proxy: UpstreamProxy;
+  /** To the scanner replicas (SCANNER_URLS). */
+  scannerProxy: UpstreamProxy;
   /** Price answers kept for PRICE_CACHE_TTL_MS. */
   priceCache: PriceCache;
   cluster: ClusterView;

@@ -1,5 +1,5 @@
 /**
- * The gateway's HTTP application: the market-data REST routes, the admin API (keys, cluster,
+ * The gateway's HTTP application: the market-data REST routes, the scanner's owner API, the admin API (keys, cluster,
  * price cache) and the operations routes, on the shared service edge (nosniff, CORS, strict queries, JSON errors for
  * every status), with security headers and the client's address read through TRUST_PROXY_HOPS.
  */
@@ -10,6 +10,7 @@ import { adminClusterRoutes } from './admin-cluster-routes';
 import { adminKeyRoutes } from './admin-key-routes';
 import type { ApiContext } from './api-context';
 import { marketRoutes } from './market-routes';
+import { scannerRoutes } from './scanner-routes';
 import { withSecurityHeaders } from './security-headers';
 
 export function createApp(ctx: ApiContext): RequestListener {
@@ -24,6 +25,7 @@ export function createApp(ctx: ApiContext): RequestListener {
         cors,
       }),
       marketRoutes(ctx, cors),
+      scannerRoutes(ctx, cors),
       adminKeyRoutes(ctx, cors),
       adminClusterRoutes(ctx, cors),
     ],

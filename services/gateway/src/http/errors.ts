@@ -68,12 +68,23 @@ export const httpErrors = {
     new HttpError(503, 'NO_HEALTHY_POD', 'no market-data pod is ready to serve; retry shortly', {
       'Retry-After': '1',
     }),
-  upstreamFailed: () =>
-    new HttpError(502, 'UPSTREAM_FAILED', 'the market-data pod failed to answer; retry', {
+  ownerRequired: () =>
+    new HttpError(
+      400,
+      'OWNER_REQUIRED',
+      'a key without an owner (admin) acts for the scanner owner named in X-Owner-Id; name one',
+    ),
+  noHealthyScanner: () =>
+    new HttpError(503, 'SCANNER_UNAVAILABLE', 'no scanner replica is ready to serve; retry shortly', {
       'Retry-After': '1',
     }),
-  upstreamTimeout: () =>
-    new HttpError(504, 'UPSTREAM_TIMEOUT', 'the market-data pod did not answer in time; retry', {
+  /** `upstream`: who failed, as clients read it (`the market-data pod`, `the scanner`). */
+  upstreamFailed: (upstream: string) =>
+    new HttpError(502, 'UPSTREAM_FAILED', `${upstream} failed to answer; retry`, {
+      'Retry-After': '1',
+    }),
+  upstreamTimeout: (upstream: string) =>
+    new HttpError(504, 'UPSTREAM_TIMEOUT', `${upstream} did not answer in time; retry`, {
       'Retry-After': '1',
     }),
 };

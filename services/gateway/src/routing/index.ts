@@ -1,4 +1,4 @@
 /** Routing REST requests to healthy market-data pods. */
-export * from './pod-pool';
-export * from './pod-proxy';
+export * from './upstream-pool';
+export * from './upstream-proxy';
 export * from './price-cache';

@@ -9,7 +9,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { matchesIfNoneMatch } from '@tickwire/service';
 import type { GatewayMetrics } from '../metrics';
-import type { PodAnswer, PodProxy } from './pod-proxy';
+import type { UpstreamAnswer, UpstreamProxy } from './upstream-proxy';
 
 /** The longest a price answer may be kept: the pods' `max-age`. */
 export const MAX_PRICE_CACHE_TTL_MS = 1_000;
@@ -17,7 +17,7 @@ export const MAX_PRICE_CACHE_TTL_MS = 1_000;
 export const CACHE_STATUS_HEADER = 'x-tickwire-cache';
 
 export interface PriceCacheOptions {
-  proxy: Pick<PodProxy, 'fetch'>;
+  proxy: Pick<UpstreamProxy, 'fetch'>;
   metrics: Pick<GatewayMetrics, 'priceCacheRequests'>;
   /** How long an answer is served from the cache (ms); 0 turns the cache off. */
   ttlMs: number;
@@ -27,7 +27,7 @@ export interface PriceCacheOptions {
 }
 
 interface Entry {
-  answer: PodAnswer;
+  answer: UpstreamAnswer;
   storedAt: number;
 }
 
@@ -51,7 +51,7 @@ export interface PriceCacheStats {
 
 export class PriceCache {
   private readonly entries = new Map<string, Entry>();
-  private readonly inFlight = new Map<string, Promise<PodAnswer>>();
+  private readonly inFlight = new Map<string, Promise<UpstreamAnswer>>();
   private readonly now: () => number;
   private hits = 0;
   private misses = 0;
@@ -111,7 +111,7 @@ export class PriceCache {
     return dropped;
   }
 
-  private async lookup(path: string): Promise<{ answer: PodAnswer; hit: boolean }> {
+  private async lookup(path: string): Promise<{ answer: UpstreamAnswer; hit: boolean }> {
     const kept = this.entries.get(path);
     if (kept && this.now() - kept.storedAt < this.options.ttlMs) return { answer: kept.answer, hit: true };
     const running = this.inFlight.get(path);
@@ -123,7 +123,7 @@ export class PriceCache {
     return { answer, hit: false };
   }
 
-  private keep(path: string, answer: PodAnswer): void {
+  private keep(path: string, answer: UpstreamAnswer): void {
     this.entries.delete(path); // re-inserted last: the map's order is the age order
     this.entries.set(path, { answer, storedAt: this.now() });
     while (this.entries.size > this.options.maxEntries) {

@@ -90,6 +90,11 @@ export class SignalStream implements Lifecycle, SignalStreamView {
     await this.feed.stop();
   }
 
+  /** Streams open on this replica now. */
+  clients(): number {
+    return this.fanout.clientCount();
+  }
+
   admission(): Admission {
     if (this.phase !== 'open') return 'closed';
     if (this.fanout.clientCount() < this.options.maxClients) return 'open';

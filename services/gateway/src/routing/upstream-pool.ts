@@ -1,7 +1,8 @@
 /**
- * The market-data pods the gateway routes to, with their health: each pod's `/readyz` is polled
- * every `intervalMs`, only pods whose last answer was 200 are chosen, in turn (round robin), and
- * a pod that refuses a connection is dropped at once until its next good poll.
+ * The replicas of one service the gateway routes to (the market-data pods, the scanner), with
+ * their health: each one's `/readyz` is polled every `intervalMs`, only those whose last answer
+ * was 200 are chosen, in turn (round robin), and one that refuses a connection is dropped at once
+ * until its next good poll.
  */
 import type { Lifecycle } from '@tickwire/core';
 import type { Logger } from '@tickwire/observability';
@@ -10,15 +11,17 @@ import type { Dispatcher } from 'undici';
 /** Longest wait for one `/readyz` answer (ms); a pod slower than this is not ready to serve. */
 const MAX_PROBE_TIMEOUT_MS = 2_000;
 
-export interface PodPoolOptions {
+export interface UpstreamPoolOptions {
   /** Base URLs (`http://pod-1:8080`). */
   urls: readonly string[];
+  /** What a replica is called in logs (`pod`, `scanner`). */
+  kind: string;
   intervalMs: number;
   dispatcher: Dispatcher;
   logger: Logger;
 }
 
-export interface PodState {
+export interface UpstreamState {
   url: string;
   healthy: boolean;
   /** A probe has answered (or failed) at least once. */
@@ -27,13 +30,13 @@ export interface PodState {
   reason?: string;
 }
 
-export class PodPool implements Lifecycle {
-  private readonly pods: PodState[];
+export class UpstreamPool implements Lifecycle {
+  private readonly pods: UpstreamState[];
   private next = 0;
   private timer: NodeJS.Timeout | undefined;
   private readonly probeTimeoutMs: number;
 
-  constructor(private readonly options: PodPoolOptions) {
+  constructor(private readonly options: UpstreamPoolOptions) {
     this.pods = options.urls.map((url) => ({ url, healthy: false, probed: false, reason: 'not probed yet' }));
     this.probeTimeoutMs = Math.min(MAX_PROBE_TIMEOUT_MS, options.intervalMs);
   }
@@ -69,7 +72,7 @@ export class PodPool implements Lifecycle {
     if (pod) this.update(pod, false, reason);
   }
 
-  states(): readonly PodState[] {
+  states(): readonly UpstreamState[] {
     return this.pods.map((pod) => ({ ...pod }));
   }
 
@@ -81,7 +84,7 @@ export class PodPool implements Lifecycle {
     await Promise.all(this.pods.map((pod) => this.probe(pod)));
   }
 
-  private async probe(pod: PodState): Promise<void> {
+  private async probe(pod: UpstreamState): Promise<void> {
     try {
       const response = await this.options.dispatcher.request({
         origin: pod.url,
@@ -97,11 +100,13 @@ export class PodPool implements Lifecycle {
     }
   }
 
-  private update(pod: PodState, healthy: boolean, reason: string): void {
+  private update(pod: UpstreamState, healthy: boolean, reason: string): void {
     if (pod.healthy !== healthy || !pod.probed)
       this.options.logger[healthy ? 'info' : 'warn'](
-        { pod: pod.url, ...(healthy ? {} : { reason }) },
-        healthy ? 'pod is ready; routing to it' : 'pod is not ready; routing around it',
+        { [this.options.kind]: pod.url, ...(healthy ? {} : { reason }) },
+        healthy
+          ? `${this.options.kind} is ready; routing to it`
+          : `${this.options.kind} is not ready; routing around it`,
       );
     pod.healthy = healthy;
     pod.probed = true;
