@@ -6,6 +6,9 @@
 import { accessSync, constants } from 'node:fs';
 import type { Browser } from 'playwright-core';
 
+/** The playwright types a browser test needs, so tests need not depend on playwright-core. */
+export type { Browser, BrowserContext, Page } from 'playwright-core';
+
 /** Where Debian's `chromium` package installs the browser (`.ci/run` installs it when missing). */
 export const CHROMIUM_PATH = '/usr/bin/chromium';
 
