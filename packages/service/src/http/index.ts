@@ -10,3 +10,4 @@ export * from './json-body';
 export * from './service-app';
 export * from './service-server';
 export * from './server-listening';
+export * from './static-site';

@@ -1,10 +1,17 @@
 /**
- * The gateway's HTTP application: the market-data REST routes, the key admin API and the
- * operations routes, on the shared service edge (nosniff, CORS, strict queries, JSON errors for
+ * The gateway's HTTP application: the market-data REST routes, the key admin API, the
+ * operations routes and the dashboard's static files, on the shared service edge (nosniff, CORS, strict queries, JSON errors for
  * every status), with security headers and the client's address read through TRUST_PROXY_HOPS.
  */
 import type { RequestListener } from 'node:http';
-import { CorsPolicy, createServiceApp, opsRoutes, withEdgeHeaders } from '@tickwire/service';
+import { DASHBOARD_DIR, DASHBOARD_PREFIX } from '@tickwire/dashboard';
+import {
+  CorsPolicy,
+  createServiceApp,
+  opsRoutes,
+  staticSiteRoutes,
+  withEdgeHeaders,
+} from '@tickwire/service';
 import { requestMetrics } from '../metrics';
 import { adminKeyRoutes } from './admin-key-routes';
 import type { ApiContext } from './api-context';
@@ -13,6 +20,9 @@ import { withSecurityHeaders } from './security-headers';
 
 export function createApp(ctx: ApiContext): RequestListener {
   const cors = new CorsPolicy(ctx.corsOrigins);
+  // The dashboard's files are public (no key); its API calls go through the routes above it.
+  const dashboard = staticSiteRoutes({ root: DASHBOARD_DIR, prefix: DASHBOARD_PREFIX, cors });
+  if (dashboard === undefined) ctx.logger.warn({ dir: DASHBOARD_DIR }, 'dashboard not built; / answers 404');
   const app = createServiceApp({
     before: [requestMetrics(ctx.metrics)],
     routers: [
@@ -24,6 +34,7 @@ export function createApp(ctx: ApiContext): RequestListener {
       }),
       marketRoutes(ctx, cors),
       adminKeyRoutes(ctx, cors),
+      ...(dashboard ? [dashboard] : []),
     ],
     logger: ctx.logger,
   });
