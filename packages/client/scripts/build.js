@@ -105,6 +105,24 @@ async function measureBrowserBundle() {
   return { minBytes: code.length, gzipBytes: gzipSync(code, { level: 9 }).length, inputs };
 }
 
+/** What `@tickwire/client/react` adds on top of the SDK and React, which an app has anyway. */
+async function measureHooksBundle() {
+  const result = await esbuild.build({
+    entryPoints: [reactEntry],
+    bundle: true,
+    platform: 'browser',
+    format: 'esm',
+    target: TARGET,
+    minify: true,
+    write: false,
+    external: REACT_EXTERNAL,
+    legalComments: 'none',
+    logLevel: 'silent',
+  });
+  const code = result.outputFiles[0].contents;
+  return { minBytes: code.length, gzipBytes: gzipSync(code, { level: 9 }).length };
+}
+
 async function main() {
   const args = new Set(process.argv.slice(2));
   if (!args.has('--size-only')) {
@@ -112,13 +130,16 @@ async function main() {
     await buildDeclarations();
   }
   if (args.has('--size') || args.has('--size-only')) {
-    const size = await measureBrowserBundle();
+    const size = { ...(await measureBrowserBundle()), hooks: await measureHooksBundle() };
     if (args.has('--json')) process.stdout.write(`${JSON.stringify(size)}\n`);
     else {
       process.stdout.write(
         `browser bundle: ${size.minBytes} bytes minified, ${size.gzipBytes} bytes min+gzip\n`,
       );
       for (const input of size.inputs) process.stdout.write(`  ${input.bytesInOutput}\t${input.path}\n`);
+      process.stdout.write(
+        `react hooks (react and the SDK excluded): ${size.hooks.minBytes} bytes minified, ${size.hooks.gzipBytes} bytes min+gzip\n`,
+      );
     }
   }
 }
