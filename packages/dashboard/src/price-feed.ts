@@ -41,6 +41,8 @@ export function usePriceFeed(
     PRICE_POLL_MS,
     `prices:${symbols.join(',')}`,
   );
+  // Before the symbols are known (the first /v1/status) the stream has nothing to open.
+  if (symbols.length === 0) return { ...stream, status: 'connecting', via: 'stream' };
   if (!noStream) return { ...stream, via: 'stream' };
 
   const prices: Record<string, Price> = {};
