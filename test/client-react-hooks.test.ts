@@ -91,6 +91,10 @@ describe('the React hooks in a browser', () => {
           { timeoutMs: 10_000, intervalMs: 100, what: 'a new BTCUSDT price' },
         );
 
+        // No re-render storm: a component commits only when its own price or status changed (StrictMode
+        // runs each mount effect twice, which shows the same state once more).
+        expect(await page.evaluate<number>('window.hookPage.idleCommits()')).toBe(strict ? TICKERS : 0);
+
         await page.evaluate('window.hookPage.unmount()');
         await waitFor(async () => (await openStreams()) === 0, {
           timeoutMs: 5_000,

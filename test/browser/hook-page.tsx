@@ -1,10 +1,10 @@
 // The page of the hooks' browser test: fifty components on the hooks (the README's example
 // components among them), optionally under StrictMode, and controls the test calls through
 // `window.hookPage`. The pod's URL and the options come in the query string.
-import { StrictMode } from 'react';
+import { StrictMode, useEffect, useRef } from 'react';
 import { createRoot, type Root } from 'react-dom/client';
-import { usePriceStream } from '@tickwire/client/react';
-import { PriceBoard, Ticker } from '../../packages/client/examples/price-board';
+import { usePrice, usePriceStream, type PriceState } from '@tickwire/client/react';
+import { PriceBoard } from '../../packages/client/examples/price-board';
 
 const params = new URLSearchParams(location.search);
 const baseUrl = params.get('pod') ?? '';
@@ -12,12 +12,23 @@ const strict = params.get('strict') === '1';
 const COMPONENTS = 50;
 const SYMBOLS = ['BTCUSDT', 'ETHUSDT'];
 
-/** Renders of each component, by index: a tick of one symbol must not re-render the others' readers. */
-const renders: Record<string, number> = {};
+/**
+ * Per ticker, the commits that showed nothing new (same price, staleness and status as its last
+ * commit): a tick of another symbol, or an unchanged snapshot, must not re-render a component.
+ */
+const idleCommits: Record<string, number> = {};
 
 function CountedTicker({ id, symbol }: { id: string; symbol: string }) {
-  renders[id] = (renders[id] ?? 0) + 1;
-  return <Ticker baseUrl={baseUrl} symbol={symbol} />;
+  const state = usePrice(symbol, { baseUrl });
+  const shown = useRef<PriceState | undefined>(undefined);
+  useEffect(() => {
+    const last = shown.current;
+    // Prices keep their identity while unchanged: the same object is nothing new.
+    if (last?.price === state.price && last?.stale === state.stale && last?.status === state.status)
+      idleCommits[id] = (idleCommits[id] ?? 0) + 1;
+    shown.current = state;
+  });
+  return <span className={state.stale ? 'stale' : 'live'}>{state.price?.last ?? '…'}</span>;
 }
 
 function StatusLine() {
@@ -60,7 +71,7 @@ const hookPage = {
     root?.unmount();
     root = undefined;
   },
-  renders: (): Record<string, number> => ({ ...renders }),
+  idleCommits: (): number => Object.values(idleCommits).reduce((sum, count) => sum + count, 0),
 };
 
 declare global {
