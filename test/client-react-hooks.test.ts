@@ -81,6 +81,7 @@ describe('the React hooks in a browser', () => {
         });
         await pricesRender(page);
         expect(await openStreams()).toBe(1);
+        expect(await page.evaluate<number>('window.hookPage.openStreams()')).toBe(1);
         expect((await requestsServed(pod!, '/v1/stream', 200)) - streamsBefore).toBe(1);
 
         // The prices move: one ticker's text changes while the stream stays the same one.
@@ -101,6 +102,11 @@ describe('the React hooks in a browser', () => {
           what: 'the stream to close after the last component unmounted',
         });
         expect((await requestsServed(pod!, '/v1/stream', 200)) - streamsBefore).toBe(1);
+        // Nothing left behind in the page either: the shared stream is closed after its linger.
+        await waitFor(async () => (await page.evaluate<number>('window.hookPage.openStreams()')) === 0, {
+          timeoutMs: 5_000,
+          what: 'the page to close its shared stream',
+        });
         expect(errors).toEqual([]);
       } finally {
         await page.close();

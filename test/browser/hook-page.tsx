@@ -3,7 +3,7 @@
 // `window.hookPage`. The pod's URL and the options come in the query string.
 import { StrictMode, useEffect, useRef } from 'react';
 import { createRoot, type Root } from 'react-dom/client';
-import { usePrice, usePriceStream, type PriceState } from '@tickwire/client/react';
+import { sharedPriceStreams, usePrice, usePriceStream, type PriceState } from '@tickwire/client/react';
 import { PriceBoard } from '../../packages/client/examples/price-board';
 
 const params = new URLSearchParams(location.search);
@@ -71,6 +71,8 @@ const hookPage = {
     root?.unmount();
     root = undefined;
   },
+  /** Shared streams still open (held or lingering). */
+  openStreams: (): number => sharedPriceStreams.size,
   idleCommits: (): number => Object.values(idleCommits).reduce((sum, count) => sum + count, 0),
 };
 
