@@ -12,6 +12,7 @@ const shared = {
     '/node_modules/(?!(\\.pnpm/trading-signals@[^/]+/node_modules/)?trading-signals/)',
   ],
   moduleNameMapper: {
+    '^@tickwire/client/react$': '<rootDir>/packages/client/src/react/index.ts',
     '^@tickwire/(core|exchanges|exchange-sim|cluster|observability|testkit|service|client)$':
       '<rootDir>/packages/$1/src/index.ts',
   },

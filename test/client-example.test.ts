@@ -25,6 +25,12 @@ describe('the price bot example', () => {
     bot = pod = sim = undefined;
   });
 
+  it('has a React example quoted whole in both READMEs (test/client-react-hooks.test.ts renders it)', () => {
+    const example = readFileSync(resolve(ROOT, 'packages/client/examples/price-board.tsx'), 'utf8');
+    for (const readme of ['README.md', 'packages/client/README.md'])
+      expect(readFileSync(resolve(ROOT, readme), 'utf8')).toContain(example);
+  });
+
   it('is quoted whole in both READMEs', () => {
     const example = readFileSync(EXAMPLE, 'utf8');
     for (const readme of ['README.md', 'packages/client/README.md'])

@@ -345,7 +345,7 @@ describe('Kubernetes manifests', () => {
     }
   });
 
-  it("routes REST to the gateway and streams to the pods, and points the gateway at the pods' Service", () => {
+  it("routes REST and the dashboard to the gateway and streams to the pods, and points the gateway at the pods' Service", () => {
     for (const { name, objects } of rendered) {
       const backends: Record<string, string> = {};
       for (const ingress of objects.filter((o) => o.kind === 'Ingress') as any[])
@@ -354,7 +354,7 @@ describe('Kubernetes manifests', () => {
         for (const rule of route.spec.rules) backends[rule.matches[0].path.value] = rule.backendRefs[0].name;
       expect({ overlay: name, backends }).toEqual({
         overlay: name,
-        backends: { '/v1/stream': 'market-data', '/v1': 'gateway' },
+        backends: { '/v1/stream': 'market-data', '/v1': 'gateway', '/': 'gateway', '/dashboard': 'gateway' },
       });
 
       const gateway = objects.find((o) => o.kind === 'Deployment' && o.metadata?.name === 'gateway');

@@ -33,6 +33,7 @@ class StatePrinter {
           .filter((instance) => instance.block.name === 'market-data')
           .map((instance) => `  curl -N '${instance.url}/v1/stream?symbols=BTCUSDT'`),
         `  curl '${this.instances.find((i) => i.block.name === 'market-data')?.url}/v1/prices'`,
+        `  open ${this.instances.find((i) => i.block.name === 'market-data')?.url}/   # the dashboard, in a browser`,
         ...this.instances
           .filter((instance) => instance.block.name === 'gateway')
           .flatMap((instance) => [

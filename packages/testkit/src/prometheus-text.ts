@@ -57,7 +57,8 @@ export function parsePrometheusText(text: string): PromExposition {
       if (consumed !== rawLabels.length) throw new Error(`bad labels, ${where}`);
     }
     const value = rawValue === '+Inf' ? Infinity : rawValue === '-Inf' ? -Infinity : Number(rawValue);
-    if (Number.isNaN(value) && rawValue !== 'NaN') throw new Error(`bad value, ${where}`);
+    // Prometheus parses values with Go's ParseFloat, which takes NaN in any case (prom-client writes `Nan`).
+    if (Number.isNaN(value) && rawValue!.toLowerCase() !== 'nan') throw new Error(`bad value, ${where}`);
     const family = familyOf(name!, types);
     if (!family) throw new Error(`sample without TYPE, ${where}`);
     samples.push({ name: name!, labels, value });

@@ -14,6 +14,7 @@ import {
   type PodProcess,
   type TestRedis,
 } from '@tickwire/testkit';
+import { STATIC_PAGE_CSP } from '@tickwire/service';
 import { generateApiKey, type Scope } from './keys';
 import {
   bearer,
@@ -506,5 +507,22 @@ describe('the HTTP edge', () => {
     expect((await from('203.0.113.7')).status).toBe(200);
     expect((await from('203.0.113.7')).status).toBe(429);
     expect((await from('203.0.113.8')).status).toBe(200);
+  });
+});
+
+describe('the dashboard', () => {
+  it('serves the dashboard’s files to anyone, with a policy that lets the page run, while the API still asks for a key', async () => {
+    const [gateway] = await replicas(1);
+    const page = await send(`${gateway!.url}/`);
+    expect(page.status).toBe(200);
+    expect(page.headers['content-type']).toBe('text/html; charset=utf-8');
+    // The API's own policy (default-src 'none') would stop the page's script; the page gets its own.
+    expect(page.headers['content-security-policy']).toBe(STATIC_PAGE_CSP);
+    const script = /src="(\/dashboard\/assets\/[\w.-]+\.js)"/.exec(page.body)?.[1];
+    expect(script).toBeDefined();
+    const asset = await send(`${gateway!.url}${script!}`);
+    expect([asset.status, asset.headers['content-type']]).toEqual([200, 'text/javascript; charset=utf-8']);
+    const prices = await send(`${gateway!.url}/v1/prices`);
+    expect([prices.status, errorCode(prices)]).toEqual([401, 'KEY_REQUIRED']);
   });
 });

@@ -11,3 +11,4 @@ export * from './service-app';
 export * from './service-server';
 export * from './server-listening';
 export * from './entity-tag';
+export * from './static-site';

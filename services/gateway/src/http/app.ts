@@ -1,10 +1,18 @@
 /**
- * The gateway's HTTP application: the market-data REST routes, the scanner's owner API, the admin API (keys, cluster,
- * price cache) and the operations routes, on the shared service edge (nosniff, CORS, strict queries, JSON errors for
+ * The gateway's HTTP application: the market-data REST routes, the scanner's owner API, the
+ * admin API (keys, cluster, price cache), the operations routes and the dashboard's static files,
+ * on the shared service edge (nosniff, CORS, strict queries, JSON errors for
  * every status), with security headers and the client's address read through TRUST_PROXY_HOPS.
  */
 import type { RequestListener } from 'node:http';
-import { CorsPolicy, createServiceApp, opsRoutes, withEdgeHeaders } from '@tickwire/service';
+import { DASHBOARD_DIR, DASHBOARD_PREFIX } from '@tickwire/dashboard';
+import {
+  CorsPolicy,
+  createServiceApp,
+  opsRoutes,
+  staticSiteRoutes,
+  withEdgeHeaders,
+} from '@tickwire/service';
 import { requestMetrics } from '../metrics';
 import { adminClusterRoutes } from './admin-cluster-routes';
 import { adminKeyRoutes } from './admin-key-routes';
@@ -15,6 +23,9 @@ import { withSecurityHeaders } from './security-headers';
 
 export function createApp(ctx: ApiContext): RequestListener {
   const cors = new CorsPolicy(ctx.corsOrigins);
+  // The dashboard's files are public (no key); its API calls go through the routes above it.
+  const dashboard = staticSiteRoutes({ root: DASHBOARD_DIR, prefix: DASHBOARD_PREFIX, cors });
+  if (dashboard === undefined) ctx.logger.warn({ dir: DASHBOARD_DIR }, 'dashboard not built; / answers 404');
   const app = createServiceApp({
     before: [requestMetrics(ctx.metrics)],
     routers: [
@@ -28,6 +39,7 @@ export function createApp(ctx: ApiContext): RequestListener {
       scannerRoutes(ctx, cors),
       adminKeyRoutes(ctx, cors),
       adminClusterRoutes(ctx, cors),
+      ...(dashboard ? [dashboard] : []),
     ],
     logger: ctx.logger,
   });

@@ -3,12 +3,13 @@
  * `GET /v1/prices[/:symbol]`, are served straight from node's request and response: express adds
  * several KB per open stream (request and response decorations, closures) and a router walk per
  * poll, which at 10,000 streams and tens of thousands of polls per second is most of the cost.
- * Everything else (candles, operations, 404s) goes through express. Both paths share the
+ * Everything else (candles, operations, the dashboard's files, 404s) goes through express. Both paths share the
  * service edge: the same headers, query and method rules, and errors rendered the same way.
  */
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import { parse as parseQuery } from 'node:querystring';
 import type { Express } from 'express';
+import { DASHBOARD_DIR, DASHBOARD_PREFIX } from '@tickwire/dashboard';
 import {
   answerOtherMethod,
   CorsPolicy,
@@ -17,6 +18,7 @@ import {
   opsRoutes,
   rejectUnknownParams,
   sendError,
+  staticSiteRoutes,
   toHttpError,
   withEdgeHeaders,
 } from '@tickwire/service';
@@ -105,12 +107,15 @@ export function createApp(ctx: ApiContext): RequestListener {
 function expressApp(ctx: ApiContext, cors: CorsPolicy): Express {
   const { pod } = ctx;
   const readiness = () => (pod.isReady() ? 'ready' : pod.isShuttingDown() ? 'shutting-down' : 'starting');
+  const dashboard = staticSiteRoutes({ root: DASHBOARD_DIR, prefix: DASHBOARD_PREFIX, cors });
+  if (dashboard === undefined) ctx.logger.warn({ dir: DASHBOARD_DIR }, 'dashboard not built; / answers 404');
   return createServiceApp({
     before: [requestMetrics(ctx.metrics)],
     routers: [
       candlesRoute(ctx, cors),
       opsRoutes({ readiness, health: () => pod.health(), registry: ctx.registry, cors }),
       statusRoute(pod, cors),
+      ...(dashboard ? [dashboard] : []),
     ],
     logger: ctx.logger,
   });
