@@ -90,13 +90,15 @@ describe('the price cache', () => {
     const before = await podPriceRequests(pods[0]!, '/v1/prices');
     const started = Date.now();
     const crowd = await Promise.all(Array.from({ length: 50 }, () => send(url, { headers: bearer(key) })));
-    const within = Date.now() - started < 1_000;
+    const elapsed = Date.now() - started;
     expect(crowd.map((answer) => answer.status)).toEqual(Array<number>(50).fill(200));
     expect(new Set(crowd.map((answer) => answer.body)).size).toBe(1);
     const misses = crowd.filter((answer) => answer.headers['x-tickwire-cache'] === 'miss').length;
-    // All 50 inside one TTL share one pod request; on a starved machine the TTL may end once mid-crowd.
-    if (within) expect(misses).toBe(1);
-    else expect(misses).toBeLessThanOrEqual(2);
+    // All 50 inside one TTL share one pod request; a starved machine that spreads the crowd over
+    // several TTLs may ask once more per TTL, never more.
+    expect(misses).toBeGreaterThanOrEqual(1);
+    expect(misses).toBeLessThanOrEqual(1 + Math.ceil(elapsed / 1_000));
+    if (elapsed < 1_000) expect(misses).toBe(1);
     expect((await podPriceRequests(pods[0]!, '/v1/prices')) - before).toBe(misses);
     expect(crowd[0]!.headers['cache-control']).toBe('public, max-age=1, must-revalidate');
 
@@ -173,6 +175,11 @@ describe('the admin cluster view', () => {
     });
     const { key: admin } = await harness.gateway.keys.create({ name: 'ops', scope: 'admin' });
     const { key: reader } = await harness.gateway.keys.create({ name: 'reader', scope: 'read' });
+    // A starved machine may miss a first probe's deadline: the view is read once both are routed.
+    await waitFor(() => harness.gateway.pods.counts().healthy === 2, {
+      timeoutMs: 10_000,
+      what: 'both pods routed',
+    });
     expect((await send(`${harness.url}/v1/admin/cluster`, { headers: bearer(reader) })).status).toBe(403);
 
     const answer = await send(`${harness.url}/v1/admin/cluster`, { headers: bearer(admin) });
