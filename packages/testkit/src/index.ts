@@ -10,3 +10,5 @@ export { startExchangeSim, type ExchangeSim, type SimOptions } from '@tickwire/e
 export { startCoinbaseSim, startFinnhubSim, type CoinbaseSim, type FinnhubSim } from '@tickwire/exchange-sim';
 export * from './json-keys';
 export * from './discord-webhook-server';
+export * from './test-database';
+export * from './tcp-proxy';

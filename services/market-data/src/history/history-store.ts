@@ -63,6 +63,11 @@ export class HistoryStore {
    */
   async write(write: HistoryWrite): Promise<HistoryWriteResult> {
     const client = await this.pool.connect();
+    // A connection lost between two statements is reported as an event, not by a query: without a
+    // listener it would end the process. The next query then fails, and the client is discarded.
+    let lost: Error | undefined;
+    const onError = (error: Error) => (lost = error);
+    client.on('error', onError);
     try {
       await client.query('BEGIN');
       const { rows } = await client.query<{ epoch: string; closes_cursor: string | null }>(
@@ -85,9 +90,11 @@ export class HistoryStore {
       return { outcome: 'written', inserted };
     } catch (error) {
       await client.query('ROLLBACK').catch(() => undefined);
+      lost ??= error as Error;
       throw error;
     } finally {
-      client.release();
+      client.off('error', onError);
+      client.release(lost);
     }
   }
 
@@ -124,10 +131,10 @@ export class HistoryStore {
 
   /** Deletes the candles of `interval` that opened before `before` (ms); resolves with how many. */
   async deleteOlderThan(interval: CandleInterval, before: number): Promise<number> {
-    const result = await this.pool.query('DELETE FROM history_candles WHERE interval = $1 AND open_time < $2', [
-      interval,
-      before,
-    ]);
+    const result = await this.pool.query(
+      'DELETE FROM history_candles WHERE interval = $1 AND open_time < $2',
+      [interval, before],
+    );
     return result.rowCount ?? 0;
   }
 

@@ -202,7 +202,8 @@ export class HistoryWriter implements Lifecycle {
   private async copyResync(): Promise<boolean> {
     if (this.resyncAll) {
       for (const symbol of await this.options.symbols())
-        for (const interval of CANDLE_INTERVALS) this.resync.set(`${interval}|${symbol}`, { symbol, interval });
+        for (const interval of CANDLE_INTERVALS)
+          this.resync.set(`${interval}|${symbol}`, { symbol, interval });
       this.resyncAll = false;
     }
     const [key, series] = this.resync.entries().next().value ?? [];

@@ -35,6 +35,9 @@ export function loadMigrations(dir = MIGRATIONS_DIR): Migration[] {
 /** Applies the migrations not applied yet; resolves with the versions this run applied. */
 export async function migrateHistory(pool: Pool, migrations = loadMigrations()): Promise<number[]> {
   const client = await pool.connect();
+  // A connection lost between statements arrives as an event; the next statement then fails.
+  const ignore = () => undefined;
+  client.on('error', ignore);
   try {
     await client.query('BEGIN');
     await client.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK_KEY]);
@@ -62,6 +65,7 @@ export async function migrateHistory(pool: Pool, migrations = loadMigrations()):
     await client.query('ROLLBACK').catch(() => undefined);
     throw error;
   } finally {
-    client.release();
+    client.off('error', ignore);
+    client.release(true);
   }
 }

@@ -18,7 +18,9 @@ export const DEFAULT_HISTORY_RETENTION_SPEC = '1m:30d,5m:90d,15m:180d,1h:2y,4h:5
 export type RetentionParse = { retention: HistoryRetention } | { problems: string[] };
 
 export function parseHistoryRetention(spec: string): RetentionParse {
-  const retention = Object.fromEntries(CANDLE_INTERVALS.map((interval) => [interval, null])) as HistoryRetention;
+  const retention = Object.fromEntries(
+    CANDLE_INTERVALS.map((interval) => [interval, null]),
+  ) as HistoryRetention;
   const problems: string[] = [];
   for (const part of [DEFAULT_HISTORY_RETENTION_SPEC, spec].join(',').split(',')) {
     const item = part.trim();
