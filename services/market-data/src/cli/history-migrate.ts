@@ -10,14 +10,22 @@ import { HISTORY_CONNECT_TIMEOUT_MS, migrateHistory } from '../history';
 async function main(): Promise<number> {
   const url = process.env.HISTORY_DATABASE_URL;
   if (!url) {
-    process.stderr.write('HISTORY_DATABASE_URL is not set: give the postgres:// URL of the history database\n');
+    process.stderr.write(
+      'HISTORY_DATABASE_URL is not set: give the postgres:// URL of the history database\n',
+    );
     return 2;
   }
-  const pool = new Pool({ connectionString: url, max: 1, connectionTimeoutMillis: HISTORY_CONNECT_TIMEOUT_MS });
+  const pool = new Pool({
+    connectionString: url,
+    max: 1,
+    connectionTimeoutMillis: HISTORY_CONNECT_TIMEOUT_MS,
+  });
   try {
     const applied = await migrateHistory(pool);
     process.stdout.write(
-      applied.length > 0 ? `applied migrations ${applied.join(', ')}\n` : 'the history database is up to date\n',
+      applied.length > 0
+        ? `applied migrations ${applied.join(', ')}\n`
+        : 'the history database is up to date\n',
     );
     return 0;
   } finally {

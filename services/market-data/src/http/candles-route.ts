@@ -51,7 +51,8 @@ export function candlesRoute(
         return;
       }
       if (!ctx.candlePages) throw httpErrors.historyNotConfigured();
-      if (from === undefined) throw httpErrors.badRequest('"from" is required with "to": the first open time (ms)');
+      if (from === undefined)
+        throw httpErrors.badRequest('"from" is required with "to": the first open time (ms)');
       const until = to ?? Date.now();
       if (from > until) throw httpErrors.badRequest(`"from" (${from}) must not be after "to" (${until})`);
       const span = MAX_CANDLE_SPAN_INTERVALS * CANDLE_INTERVAL_MS[interval];

@@ -97,7 +97,8 @@ function freshnessCheck({
 
 function historyCheck(history: HistoryDatabaseState, time: string): HealthCheck {
   const well = history.reachable === true && history.migrated;
-  const observed = history.reachable === undefined ? 'connecting' : history.reachable ? 'connected' : 'unreachable';
+  const observed =
+    history.reachable === undefined ? 'connecting' : history.reachable ? 'connected' : 'unreachable';
   return {
     componentType: 'datastore',
     status: well ? 'pass' : 'warn',
