@@ -11,3 +11,5 @@ export { startCoinbaseSim, startFinnhubSim, type CoinbaseSim, type FinnhubSim } 
 export * from './json-keys';
 export * from './discord-webhook-server';
 export * from './chromium';
+export * from './test-database';
+export * from './tcp-proxy';

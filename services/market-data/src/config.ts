@@ -25,6 +25,7 @@ import {
 } from '@tickwire/service';
 import { parseSymbolList } from '@tickwire/core';
 import { fromCanonicalSymbol, resolveSymbol } from '@tickwire/exchanges';
+import { DEFAULT_HISTORY_RETENTION_SPEC, parseHistoryRetention } from './history/retention';
 
 /** The top 8 USDT pairs by volume, subscribed when SYMBOLS is not set. */
 export const DEFAULT_SYMBOLS = [
@@ -48,6 +49,16 @@ const symbolList = z.string().transform((raw, ctx) => {
   if (invalid.length > 0) ctx.addIssue({ code: 'custom', message: `invalid symbols: ${invalid.join(', ')}` });
   if (symbols.length === 0) ctx.addIssue({ code: 'custom', message: 'at least one symbol is required' });
   return symbols;
+});
+
+/** `HISTORY_RETENTION`: per interval, the age after which candles are deleted (null: never). */
+const historyRetention = z.string().transform((raw, ctx) => {
+  const parsed = parseHistoryRetention(raw);
+  if ('problems' in parsed) {
+    for (const problem of parsed.problems) ctx.addIssue({ code: 'custom', message: problem });
+    return z.NEVER;
+  }
+  return parsed.retention;
 });
 
 const shape = {
@@ -95,6 +106,12 @@ const shape = {
   SSE_FLUSH_INTERVAL_MS: envMilliseconds(0, 1_000).default(5),
   MAX_SYMBOLS_PER_REQUEST: envInteger(1, 1_024).default(100),
   CANDLE_HISTORY: envInteger(1, 10_000).default(500),
+  HISTORY_DATABASE_URL: envUrl(['postgres:', 'postgresql:']).optional(),
+  HISTORY_RETENTION: z.string().default(DEFAULT_HISTORY_RETENTION_SPEC).pipe(historyRetention),
+  HISTORY_FLUSH_MS: envMilliseconds(10, 60_000).default(1_000),
+  HISTORY_BATCH_ROWS: envInteger(1, 10_000).default(500),
+  HISTORY_QUEUE_MAX_ROWS: envInteger(100, 10_000_000).default(100_000),
+  HISTORY_RETENTION_CHECK_MS: envMilliseconds(1_000, 86_400_000).default(3_600_000),
 };
 const schema = z.object(shape);
 
@@ -200,6 +217,18 @@ export const CONFIG_DOCS: ConfigDocs<Config> = {
   MAX_SYMBOLS_PER_REQUEST: 'Symbols one `/v1/stream` or `/v1/prices` request may name.',
   CANDLE_HISTORY:
     'Closed candles the cluster keeps per symbol and interval (in Redis, or in memory on the memory engine), and how many intervals back a series is backfilled from the exchange; `/v1/candles` returns at most this many, the open one included.',
+  HISTORY_DATABASE_URL:
+    'PostgreSQL for [candle history](#candle-history-in-postgresql) (`postgres://user:password@host:5432/db`; a secret): the leader stores every closed and backfilled candle there and `/v1/candles?from=&to=` pages through it. Unset: history is the Redis window only, and `from`/`to` answer 400.',
+  HISTORY_RETENTION: {
+    text: 'How long the history database keeps candles, per interval: a comma list of `<interval>:<age>` with ages in `h`, `d`, `w`, `y` (365 d) or `forever`; unlisted intervals keep the default. The leader deletes older candles every `HISTORY_RETENTION_CHECK_MS`.',
+    shownDefault: `\`${DEFAULT_HISTORY_RETENTION_SPEC}\``,
+  },
+  HISTORY_FLUSH_MS:
+    'The leader writes a batch to the history database this often (ms), at once again while batches come back full.',
+  HISTORY_BATCH_ROWS: 'Candle rows per history write transaction.',
+  HISTORY_QUEUE_MAX_ROWS:
+    'Backfilled candles the leader keeps in memory while the history database is down; beyond it the oldest are dropped and counted, and copied again from the Redis series once it answers. Closes wait in the Redis closes stream instead.',
+  HISTORY_RETENTION_CHECK_MS: 'How often the leader deletes candles past their `HISTORY_RETENTION` (ms).',
 };
 
 const definition = defineServiceConfig<Config>({

@@ -199,7 +199,53 @@ export function createPodMetrics(registry: Registry) {
       buckets: HTTP_BUCKETS_SECONDS,
       registers,
     }),
+    history: createHistoryMetrics(registers),
   };
 }
+
+/** The leader's writes to the history database (HISTORY_DATABASE_URL). */
+function createHistoryMetrics(registers: Registry[]) {
+  return {
+    rowsWritten: new Counter({
+      name: name('history_rows_written_total'),
+      help: 'Candle rows the history database did not hold yet and stored (replays insert none).',
+      registers,
+    }),
+    writeBatches: new Counter({
+      name: name('history_write_batches_total'),
+      help: 'Write transactions committed to the history database.',
+      registers,
+    }),
+    writeFailures: new Counter({
+      name: name('history_write_failures_total'),
+      help: 'History write transactions not committed: error (database down or failing), fenced (a later leader wrote, or the lease lapsed).',
+      labelNames: ['reason'],
+      registers,
+    }),
+    queueDepth: new Gauge({
+      name: name('history_queue_depth'),
+      help: 'Backfilled candles waiting in memory for the history database.',
+      registers,
+    }),
+    dropped: new Counter({
+      name: name('history_dropped_total'),
+      help: 'Backfilled candles dropped from the full queue while the database was down (copied again from the Redis series when it answers).',
+      registers,
+    }),
+    streamGaps: new Counter({
+      name: name('history_stream_gaps_total'),
+      help: 'Times the Redis closes stream had been trimmed past the history cursor (closes missing from it are copied from the Redis series).',
+      registers,
+    }),
+    rowsDeleted: new Counter({
+      name: name('history_rows_deleted_total'),
+      help: 'Candle rows deleted by retention (HISTORY_RETENTION), by interval.',
+      labelNames: ['interval'],
+      registers,
+    }),
+  };
+}
+
+export type HistoryMetrics = ReturnType<typeof createHistoryMetrics>;
 
 export type PodMetrics = ReturnType<typeof createPodMetrics>;

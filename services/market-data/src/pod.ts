@@ -10,7 +10,8 @@ import type { Registry } from 'prom-client';
 import { CandleBook, type Engine, type ScannerHeartbeatWatch } from '@tickwire/cluster';
 import type { Logger } from '@tickwire/observability';
 import { createServiceServer, HttpService, RestClient } from '@tickwire/service';
-import { CandleBackfill, CandleReader } from './candles';
+import { CandleBackfill, CandlePages, CandleReader } from './candles';
+import { HistoryDatabase } from './history';
 import type { Config } from './config';
 import type { ExchangeEndpoint } from './exchange-endpoints';
 import { feedHub } from './hub/distribution-feed';
@@ -56,6 +57,9 @@ export class Pod extends HttpService {
   private readonly hub: Hub;
   private readonly candleBook: CandleBook;
   private readonly candleReader: CandleReader;
+  /** The history database (HISTORY_DATABASE_URL), and the reads of ranges from it. */
+  private readonly history: HistoryDatabase | undefined;
+  private readonly candlePages: CandlePages | undefined;
   /** One per process: the REST fallback and the symbol catalog spend the same budget per exchange. */
   private readonly rest: RestClient;
   private readonly catalog: SymbolCatalog | undefined;
@@ -120,11 +124,21 @@ export class Pod extends HttpService {
       book: this.candleBook,
       backfill: candleBackfill,
     });
+    this.history = config.HISTORY_DATABASE_URL
+      ? new HistoryDatabase({
+          url: config.HISTORY_DATABASE_URL,
+          logger: logger.child({ component: 'history-database' }),
+        })
+      : undefined;
+    this.candlePages = this.history
+      ? new CandlePages({ database: this.history, history: engine.candles })
+      : undefined;
     this.leader = new LeaderRole({
       config,
       exchanges: deps.exchanges,
       engine,
       candles: { book: this.candleBook, backfill: candleBackfill },
+      history: this.history,
       rest: this.rest,
       logger,
       metrics: this.metrics,
@@ -139,6 +153,7 @@ export class Pod extends HttpService {
       ownUpstreams: () => this.leader.upstreamStatuses(),
       catalog: () => this.catalog?.state() ?? null,
       ...(deps.scannerHeartbeat ? { scannerHeartbeat: () => deps.scannerHeartbeat!.last() } : {}),
+      ...(this.history ? { history: () => this.history!.state() } : {}),
     });
     this.server = createServiceServer(createApp(this.apiContext()));
     this.server.requestTimeout = REQUEST_TIMEOUT_MS;
@@ -159,6 +174,8 @@ export class Pod extends HttpService {
     await interest.start();
     await this.catalog?.start();
     await this.interest.start();
+    // Never waits for an unreachable database: prices are served without it.
+    await this.history?.start();
     await this.listen({ port: this.config.PORT, host: this.config.HOST, backlog: LISTEN_BACKLOG });
     this.unsubscribers.push(election.onChange((state) => this.leader.onLeadership(state)));
     election.setReporter(() => {
@@ -188,6 +205,7 @@ export class Pod extends HttpService {
     await this.engine.interest.stop();
     await this.candleBook.stop();
     await this.engine.candles.stop();
+    await this.history?.stop();
     for (const unsubscribe of this.unsubscribers) unsubscribe();
     await this.engine.distribution.stop();
     await this.deps.scannerHeartbeat?.stop();
@@ -213,6 +231,7 @@ export class Pod extends HttpService {
       symbols: this.symbols,
       pod: this.board,
       candles: this.candleReader,
+      candlePages: this.candlePages,
     };
   }
 }

@@ -1,7 +1,7 @@
 /**
  * The market-data REST routes, each admitted (key or anonymous, rate, scope) and then answered
  * by a healthy pod (prices through the gateway's short-lived price cache): `GET /v1/prices[?symbols=]`, `/v1/prices/:symbol`,
- * `/v1/candles/:symbol?interval=&limit=`, `/v1/status`. The gateway checks the parameter names
+ * `/v1/candles/:symbol?interval=&limit=[&from=&to=]`, `/v1/status`. The gateway checks the parameter names
  * (any other is refused here); the pod checks their values.
  */
 import { Router } from 'express';
@@ -27,7 +27,7 @@ const MARKET_ROUTES: readonly MarketRoute[] = [
   { path: '/v1/prices/:symbol', params: [], rule: { scope: 'read', anonymousGroup: 'prices' }, cached: true },
   {
     path: '/v1/candles/:symbol',
-    params: ['interval', 'limit'],
+    params: ['interval', 'limit', 'from', 'to'],
     rule: { scope: 'read', anonymousGroup: 'candles' },
   },
   { path: '/v1/status', params: [], rule: { scope: 'read', anonymousGroup: 'status' } },

@@ -46,14 +46,23 @@ export interface CandleBackfillOptions {
 /** Who the REST client's metrics and logs name for these requests. */
 export const CANDLE_BACKFILL_CALLER = 'candle-backfill';
 
+/** Told about the candles a backfill stored (the history database's writer copies them). */
+export type BackfilledListener = (candles: readonly Candle[]) => void;
+
 export class CandleBackfill {
   private readonly inFlight = new Map<string, Promise<void>>();
+  private readonly listeners = new Set<BackfilledListener>();
   private readonly now: () => number;
   private readonly graceMs: number;
 
   constructor(private readonly options: CandleBackfillOptions) {
     this.now = options.now ?? Date.now;
     this.graceMs = options.graceMs ?? DEFAULT_CANDLE_CLOSE_GRACE_MS;
+  }
+
+  onBackfilled(listener: BackfilledListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
   }
 
   /** Why the series can never be backfilled through this relay; undefined when it can be. */
@@ -107,6 +116,7 @@ export class CandleBackfill {
               candle.openTime >= page.from && candle.openTime <= page.to && candle.closeTime < now,
           );
         const stored = await history.appendClosed({ ...series, candles, covers: page, source: 'backfill' });
+        for (const listener of this.listeners) listener(stored);
         this.options.logger.info(
           {
             symbol: series.symbol,

@@ -9,3 +9,4 @@ export {
   type BackfillReason,
 } from './backfill-reasons';
 export { wantedCandleRange } from './candle-window';
+export { CandlePages, HistoryUnavailableError, type CandlePage } from './candle-pages';

@@ -6,7 +6,7 @@ import type { Registry } from 'prom-client';
 import type { Ticker } from '@tickwire/core';
 import type { Distribution } from '@tickwire/cluster';
 import type { HealthReport, Logger } from '@tickwire/observability';
-import type { CandleReader } from '../candles';
+import type { CandlePages, CandleReader } from '../candles';
 import type { Hub } from '../hub/hub';
 import type { PodMetrics } from '../metrics';
 import type { PodStatus, StreamStatus } from '../status';
@@ -60,4 +60,6 @@ export interface ApiContext {
   pod: PodView;
   /** The cluster's candle history and this pod's open candles. */
   candles: Pick<CandleReader, 'read' | 'want'>;
+  /** Ranges of closed candles from the history database; undefined without HISTORY_DATABASE_URL. */
+  candlePages: Pick<CandlePages, 'page'> | undefined;
 }

@@ -27,6 +27,19 @@ export const httpErrors = {
       `cannot tell whether ${symbol} exists: the exchange's symbol list has not loaded yet; retry shortly`,
       { 'Retry-After': '5' },
     ),
+  historyNotConfigured: () =>
+    new HttpError(
+      400,
+      'HISTORY_NOT_CONFIGURED',
+      '"from" and "to" read the history database, and this cluster has none (HISTORY_DATABASE_URL is unset): omit them to get the newest candles',
+    ),
+  historyUnavailable: (reason: string) =>
+    new HttpError(
+      503,
+      'HISTORY_UNAVAILABLE',
+      `the history database cannot answer (${reason.slice(0, 200)}); retry shortly, or omit "from" and "to" for the newest candles`,
+      { 'Retry-After': '5' },
+    ),
   priceUnavailable: (symbol: string) =>
     new HttpError(503, 'PRICE_UNAVAILABLE', `no price for ${symbol} has arrived yet; retry shortly`, {
       'Retry-After': '1',

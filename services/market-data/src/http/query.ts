@@ -92,3 +92,15 @@ export function parseCandleIntervalsParam(raw: string | undefined): Set<CandleIn
   }
   return intervals;
 }
+
+/** The newest time a `from`/`to` may name (ms): the largest a JavaScript Date holds. */
+const MAX_TIME_MS = 8_640_000_000_000_000;
+
+/** A time in ms since the epoch (an open time), or undefined when absent. */
+export function parseTimeParam(raw: string | undefined, name: string): number | undefined {
+  if (raw === undefined) return undefined;
+  const value = /^\d{1,16}$/.test(raw) ? Number(raw) : NaN;
+  if (!(value <= MAX_TIME_MS))
+    throw httpErrors.badRequest(`"${name}" must be a time in ms since the epoch, such as 1735689600000`);
+  return value;
+}

@@ -17,6 +17,7 @@ import type { ExchangeEndpoint } from '../exchange-endpoints';
 import type { PodMetrics } from '../metrics';
 import { Upstream, type UpstreamStatus } from '../upstream/upstream';
 import type { CandleBackfill } from '../candles';
+import { HistoryRetentionJob, HistoryWriter, type HistoryDatabase } from '../history';
 import { CandleWriter } from './candle-writer';
 import { Publisher } from './publisher';
 import { SymbolDemand } from './symbol-demand';
@@ -27,7 +28,9 @@ export interface LeaderRoleOptions {
   exchanges: readonly ExchangeEndpoint[];
   engine: Pick<Engine, 'election' | 'distribution' | 'interest' | 'candles'>;
   /** This pod's candle closes (stored while leading) and the backfill (run while leading). */
-  candles: { book: Pick<CandleBook, 'onClose'>; backfill: Pick<CandleBackfill, 'fill'> };
+  candles: { book: Pick<CandleBook, 'onClose'>; backfill: Pick<CandleBackfill, 'fill' | 'onBackfilled'> };
+  /** The history database, when configured: the leader copies candles into it and applies retention. */
+  history?: HistoryDatabase | undefined;
   /** The process's REST client: the REST fallback spends the same budget as the symbol catalog. */
   rest: RestClient;
   logger: Logger;
@@ -46,6 +49,7 @@ const DEMAND_POLLS_PER_GRACE = 4;
 interface LeaderWork {
   publisher: Publisher;
   candleWriter: CandleWriter;
+  history: { writer: HistoryWriter; retention: HistoryRetentionJob; off: () => void } | undefined;
   upstreams: Upstream[];
   demand: SymbolDemand;
 }
@@ -120,6 +124,7 @@ export class LeaderRole {
       },
     });
     await candleWriter.start();
+    const history = await this.startHistory();
     const upstreams = this.options.exchanges.map((endpoint) => this.upstream(endpoint, publisher));
     const demand = new SymbolDemand({
       interest: engine.interest,
@@ -138,7 +143,7 @@ export class LeaderRole {
           upstream.setSymbols(symbols.filter((symbol) => exchangeOf(symbol) === upstream.exchange));
       },
     });
-    this.work = { publisher, candleWriter, upstreams, demand };
+    this.work = { publisher, candleWriter, history, upstreams, demand };
     await Promise.all(upstreams.map((upstream) => upstream.start()));
     await demand.start();
     this.log.info('leading: upstream started');
@@ -180,7 +185,38 @@ export class LeaderRole {
     await Promise.all(work.upstreams.map((upstream) => upstream.stop()));
     await work.publisher.stop();
     await work.candleWriter.stop();
+    work.history?.off();
+    await work.history?.retention.stop();
+    await work.history?.writer.stop();
     this.log.info('upstream stopped');
+  }
+
+  /** The history database's writer and retention, while leading, when a database is configured. */
+  private async startHistory(): Promise<LeaderWork['history']> {
+    const { history: database, config, engine, metrics, logger } = this.options;
+    if (!database) return undefined;
+    const writer = new HistoryWriter({
+      database,
+      history: engine.candles,
+      election: engine.election,
+      symbols: async () => [...new Set([...config.SYMBOLS, ...(await engine.interest.wanted())])],
+      flushMs: config.HISTORY_FLUSH_MS,
+      batchRows: config.HISTORY_BATCH_ROWS,
+      queueMaxRows: config.HISTORY_QUEUE_MAX_ROWS,
+      logger: logger.child({ component: 'history-writer' }),
+      metrics: metrics.history,
+    });
+    const off = this.options.candles.backfill.onBackfilled((candles) => writer.enqueue(candles));
+    const retention = new HistoryRetentionJob({
+      database,
+      retention: config.HISTORY_RETENTION,
+      checkMs: config.HISTORY_RETENTION_CHECK_MS,
+      logger: logger.child({ component: 'history-retention' }),
+      metrics: metrics.history,
+    });
+    await writer.start();
+    await retention.start();
+    return { writer, retention, off };
   }
 }
 

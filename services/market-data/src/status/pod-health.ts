@@ -1,13 +1,15 @@
 /**
  * `/health` of a pod, for uptime monitors: Redis reachable (Redis engine only), every
  * exchange's upstream open (or idle: nobody asked for its symbols), the configured symbols'
- * prices fresh, and, when a scanner is configured, its heartbeat. The overall status is the
- * worst check; `fail` answers 503.
+ * prices fresh, when a scanner is configured, its heartbeat, and, with a history database, that
+ * it answers (only a warning when not: prices are still served). The overall status is the worst
+ * check; `fail` answers 503.
  */
 import type { HeartbeatReading } from '@tickwire/cluster';
 import type { ExchangeId } from '@tickwire/core';
 import { buildHealthReport, type HealthCheck, type HealthReport } from '@tickwire/observability';
 import { scannerHeartbeatCheck } from '@tickwire/service';
+import type { HistoryDatabaseState } from '../history';
 import type { PodStatus } from './pod-status';
 
 export interface PodHealthInputs {
@@ -20,6 +22,8 @@ export interface PodHealthInputs {
   staleAfterMs: number;
   /** The scanner's heartbeat as last read; undefined when no scanner is configured. */
   scannerHeartbeat: HeartbeatReading | undefined;
+  /** The history database's state; undefined when none is configured. */
+  history: HistoryDatabaseState | undefined;
   /** Now (ms since the epoch), stamped on every check. */
   now: number;
   /** `now` as ISO time. */
@@ -34,6 +38,7 @@ export function podHealth(inputs: PodHealthInputs): HealthReport {
   checks['prices:freshness'] = [freshnessCheck(inputs)];
   if (inputs.scannerHeartbeat !== undefined)
     checks['scanner:heartbeat'] = [scannerHeartbeatCheck(inputs.scannerHeartbeat, inputs.now)];
+  if (inputs.history !== undefined) checks['history:database'] = [historyCheck(inputs.history, inputs.time)];
   return buildHealthReport(status.instanceId, 'tickwire market-data pod', checks);
 }
 
@@ -86,6 +91,23 @@ function freshnessCheck({
       : allStale
         ? { output: 'serving the last known prices: not following the distribution' }
         : {}),
+    time,
+  };
+}
+
+function historyCheck(history: HistoryDatabaseState, time: string): HealthCheck {
+  const well = history.reachable === true && history.migrated;
+  const observed =
+    history.reachable === undefined ? 'connecting' : history.reachable ? 'connected' : 'unreachable';
+  return {
+    componentType: 'datastore',
+    status: well ? 'pass' : 'warn',
+    observedValue: observed,
+    ...(well
+      ? {}
+      : {
+          output: `history database ${observed}${history.error ? `: ${history.error}` : ''}; candles wait in Redis, prices are served`,
+        }),
     time,
   };
 }

@@ -6,6 +6,7 @@
 import type { Engine, HeartbeatReading } from '@tickwire/cluster';
 import type { ExchangeId, Lifecycle, Ticker } from '@tickwire/core';
 import type { HealthReport } from '@tickwire/observability';
+import type { HistoryDatabaseState } from '../history';
 import type { SymbolCatalogState } from '../symbols';
 import type { UpstreamStatus } from '../upstream/upstream';
 import { parseLeaderReport, type UpstreamReport } from './leader-report';
@@ -35,6 +36,8 @@ export interface StatusBoardOptions {
   catalog(): SymbolCatalogState | null;
   /** The scanner's heartbeat as last read, when a scanner is configured (SCANNER_NAMESPACE). */
   scannerHeartbeat?: () => HeartbeatReading;
+  /** The history database's state, when HISTORY_DATABASE_URL is set. */
+  history?: () => HistoryDatabaseState;
   now?: () => number;
 }
 
@@ -162,6 +165,7 @@ export class StatusBoard implements Lifecycle {
       staleSymbols,
       staleAfterMs,
       scannerHeartbeat: this.options.scannerHeartbeat?.(),
+      history: this.options.history?.(),
       now,
       time: new Date(now).toISOString(),
     });
