@@ -92,7 +92,10 @@ export class UpstreamProxy {
     options: ForwardOptions = {},
   ): Promise<void> {
     const aborted = new AbortController();
-    const abort = () => aborted.abort();
+    // Only a client that leaves before its answer is complete cancels the upstream request.
+    const abort = () => {
+      if (!res.writableFinished) aborted.abort();
+    };
     res.once('close', abort);
     try {
       const headers = { ...forwardedRequestHeaders(req), ...options.headers };
