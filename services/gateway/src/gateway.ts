@@ -17,10 +17,11 @@ import type { Config } from './config';
 import { gatewayKeys } from './gateway-keys';
 import { createApp } from './http/app';
 import { ApiKeyStore } from './keys';
-import { LimitScripts, RateLimiter, StreamQuota } from './limits';
+import { LimitScripts, RateLimiter } from './limits';
 import { createGatewayMetrics } from './metrics';
 import { PodPool, PodProxy } from './routing';
 import { gatewayHealth } from './status/gateway-health';
+import { StreamTokenIssuer } from './streams';
 
 export interface GatewayDependencies {
   config: Config;
@@ -40,8 +41,6 @@ const POD_KEEP_ALIVE_MS = 10_000;
 export class Gateway implements Lifecycle {
   readonly keys: ApiKeyStore;
   readonly limiter: RateLimiter;
-  /** Concurrent streams per key, for the stream routes to come. */
-  readonly streamQuota: StreamQuota;
   readonly pods: PodPool;
   private readonly agent: Agent;
   private readonly server: Server;
@@ -56,7 +55,6 @@ export class Gateway implements Lifecycle {
     this.keys = new ApiKeyStore(redis, keys);
     const scripts = new LimitScripts(redis, keys);
     this.limiter = new RateLimiter(scripts);
-    this.streamQuota = new StreamQuota({ scripts, logger: logger.child({ component: 'stream-quota' }) });
     this.agent = new Agent({
       connect: { timeout: config.UPSTREAM_TIMEOUT_MS },
       keepAliveTimeout: POD_KEEP_ALIVE_MS,
@@ -87,6 +85,15 @@ export class Gateway implements Lifecycle {
           metrics,
         }),
         keys: this.keys,
+        tokens:
+          config.STREAM_TOKEN_SECRET === undefined
+            ? undefined
+            : new StreamTokenIssuer({
+                secret: config.STREAM_TOKEN_SECRET,
+                lifetimeMs: config.STREAM_TOKEN_TTL_MS,
+                maxStreamsPerKey: config.MAX_STREAMS_PER_KEY,
+                anonymousMaxStreams: config.ANONYMOUS_MAX_STREAMS,
+              }),
         proxy: new PodProxy({
           pool: this.pods,
           dispatcher: this.agent,

@@ -6,11 +6,14 @@ import type { AccessControl } from '../auth';
 import type { ApiKeyStore } from '../keys';
 import type { GatewayMetrics } from '../metrics';
 import type { PodProxy } from '../routing';
+import type { StreamTokenIssuer } from '../streams';
 
 export interface ApiContext {
   access: AccessControl;
   keys: ApiKeyStore;
   proxy: PodProxy;
+  /** Undefined when STREAM_TOKEN_SECRET is unset. */
+  tokens: StreamTokenIssuer | undefined;
   registry: Registry;
   metrics: GatewayMetrics;
   logger: Logger;

@@ -1,5 +1,5 @@
 /**
- * The gateway's HTTP application: the market-data REST routes, the key admin API and the
+ * The gateway's HTTP application: the market-data REST routes, stream tokens, the key admin API and the
  * operations routes, on the shared service edge (nosniff, CORS, strict queries, JSON errors for
  * every status), with security headers and the client's address read through TRUST_PROXY_HOPS.
  */
@@ -9,6 +9,7 @@ import { requestMetrics } from '../metrics';
 import { adminKeyRoutes } from './admin-key-routes';
 import type { ApiContext } from './api-context';
 import { marketRoutes } from './market-routes';
+import { streamTokenRoutes } from './stream-token-routes';
 import { withSecurityHeaders } from './security-headers';
 
 export function createApp(ctx: ApiContext): RequestListener {
@@ -23,6 +24,7 @@ export function createApp(ctx: ApiContext): RequestListener {
         cors,
       }),
       marketRoutes(ctx, cors),
+      streamTokenRoutes(ctx, cors),
       adminKeyRoutes(ctx, cors),
     ],
     logger: ctx.logger,

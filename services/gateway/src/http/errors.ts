@@ -64,6 +64,12 @@ export const httpErrors = {
       headers,
     ),
   keyNotFound: (id: string) => new HttpError(404, 'NOT_FOUND', `no API key with id ${id.slice(0, 64)}`),
+  streamTokensDisabled: () =>
+    new HttpError(
+      503,
+      'STREAM_TOKENS_DISABLED',
+      'this gateway issues no stream tokens: its operator has not set STREAM_TOKEN_SECRET',
+    ),
   noHealthyPod: () =>
     new HttpError(503, 'NO_HEALTHY_POD', 'no market-data pod is ready to serve; retry shortly', {
       'Retry-After': '1',
