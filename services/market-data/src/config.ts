@@ -13,7 +13,9 @@ import {
   envList,
   envMilliseconds,
   envNamespace,
+  envSecret,
   envUrl,
+  MIN_STREAM_TOKEN_SECRET_BYTES,
   readEnv,
   redisConfigShape,
   redisConnectionFrom,
@@ -96,6 +98,8 @@ const shape = {
   SSE_FLUSH_INTERVAL_MS: envMilliseconds(0, 1_000).default(5),
   MAX_SYMBOLS_PER_REQUEST: envInteger(1, 1_024).default(100),
   CANDLE_HISTORY: envInteger(1, 10_000).default(500),
+  STREAM_TOKEN_SECRET: envSecret(MIN_STREAM_TOKEN_SECRET_BYTES).optional(),
+  GATEWAY_NAMESPACE: envNamespace().default('twg'),
 };
 const schema = z.object(shape);
 
@@ -118,6 +122,11 @@ const checkedSchema = schema.superRefine((config, ctx) => {
     problem('FINNHUB_API_KEY', 'is required when EXCHANGES includes finnhub');
   }
   checkElectionConfig(config, problem);
+  if (config.STREAM_TOKEN_SECRET !== undefined && redisConnectionFrom(config) === undefined)
+    problem(
+      'STREAM_TOKEN_SECRET',
+      'needs Redis (REDIS_URL, REDIS_SENTINELS or REDIS_CLUSTER_NODES): revocations and stream quotas live there',
+    );
 });
 
 /** Symbols become canonical (`coinbase:btc-usd` -> `COINBASE:BTC-USD`) once they are known to be valid. */
@@ -204,6 +213,10 @@ export const CONFIG_DOCS: ConfigDocs<Config> = {
   MAX_SYMBOLS_PER_REQUEST: 'Symbols one `/v1/stream` or `/v1/prices` request may name.',
   CANDLE_HISTORY:
     'Closed candles the cluster keeps per symbol and interval (in Redis, or in memory on the memory engine), and how many intervals back a series is backfilled from the exchange; `/v1/candles` returns at most this many, the open one included.',
+  STREAM_TOKEN_SECRET:
+    "The gateway's `STREAM_TOKEN_SECRET` (at least 32 bytes). Set: `/v1/stream` opens only with a valid stream token (`?token=` or `Authorization: Bearer`), holds each key's quota of concurrent streams, and closes the streams of a revoked key; needs Redis. Unset: streams are open to anyone, as is every other route of the pod.",
+  GATEWAY_NAMESPACE:
+    "The gateway's `GATEWAY_NAMESPACE`: where the pods read revoked keys and hold stream leases (with `STREAM_TOKEN_SECRET`).",
 };
 
 /** The README's configuration table of the pod (`pnpm docs:config`). */

@@ -8,7 +8,7 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Registry } from 'prom-client';
-import { CandleBook, type Engine, type ScannerHeartbeatWatch } from '@tickwire/cluster';
+import { CandleBook, type Engine, type RedisClient, type ScannerHeartbeatWatch } from '@tickwire/cluster';
 import type { Logger } from '@tickwire/observability';
 import { createServiceServer } from '@tickwire/service';
 import { RestClient } from '@tickwire/service';
@@ -25,6 +25,7 @@ import { encodeLeaderReport, StatusBoard } from './status';
 import { SymbolCatalog } from './symbols';
 import { LocalInterest } from './symbols/local-interest';
 import { SymbolAccess } from './symbols/symbol-access';
+import { StreamAccess } from './stream-access';
 
 export interface PodDependencies {
   config: Config;
@@ -36,6 +37,8 @@ export interface PodDependencies {
   engine: Engine;
   /** From `createScannerHeartbeatWatch` when a scanner is configured; the pod starts and stops it. */
   scannerHeartbeat?: ScannerHeartbeatWatch | undefined;
+  /** From `openStreamAccessClients` when STREAM_TOKEN_SECRET is set; the pod closes them on stop. */
+  streamAccessClients?: { commands: RedisClient; subscriber: RedisClient } | undefined;
 }
 
 /** A pod starts serving after this long even when an exchange's symbol list has not loaded (ms). */
@@ -66,6 +69,7 @@ export class Pod {
   private readonly symbols: SymbolAccess;
   private readonly leader: LeaderRole;
   private readonly board: StatusBoard;
+  private readonly streamAccess: StreamAccess | undefined;
   private readonly server: Server;
   private stopped: Promise<void> | undefined;
   private unsubscribers: (() => void)[] = [];
@@ -144,6 +148,16 @@ export class Pod {
       catalog: () => this.catalog?.state() ?? null,
       ...(deps.scannerHeartbeat ? { scannerHeartbeat: () => deps.scannerHeartbeat!.last() } : {}),
     });
+    this.streamAccess =
+      config.STREAM_TOKEN_SECRET !== undefined && deps.streamAccessClients !== undefined
+        ? new StreamAccess({
+            secret: config.STREAM_TOKEN_SECRET,
+            ...deps.streamAccessClients,
+            namespace: config.GATEWAY_NAMESPACE,
+            logger: logger.child({ component: 'stream-access' }),
+            metrics: this.metrics,
+          })
+        : undefined;
     this.server = createServiceServer(createApp(this.apiContext()));
     this.server.requestTimeout = REQUEST_TIMEOUT_MS;
     this.server.headersTimeout = REQUEST_HEAD_TIMEOUT_MS;
@@ -164,6 +178,7 @@ export class Pod {
       await interest.start();
       await this.catalog?.start();
       await this.interest.start();
+      await this.streamAccess?.start();
       await this.listen();
       this.unsubscribers.push(election.onChange((state) => this.leader.onLeadership(state)));
       election.setReporter(() => {
@@ -209,6 +224,7 @@ export class Pod {
       await this.hub.stop();
       this.server.closeIdleConnections();
       await closed;
+      await this.streamAccess?.stop();
       await this.interest.stop();
       await this.catalog?.stop();
       await this.engine.interest.stop();
@@ -259,6 +275,7 @@ export class Pod {
       symbols: this.symbols,
       pod: this.board,
       candles: this.candleReader,
+      streamAccess: this.streamAccess,
     };
   }
 }

@@ -41,7 +41,10 @@ export class RevocationWatch implements Lifecycle {
     // The first 'ready' is the start's own; every later one follows an outage.
     if (!this.running || !this.subscribedOnce) return;
     this.catchUp().catch((error: unknown) =>
-      this.options.logger.warn({ err: (error as Error).message }, 'cannot check revocations after a reconnect'),
+      this.options.logger.warn(
+        { err: (error as Error).message },
+        'cannot check revocations after a reconnect',
+      ),
     );
   };
 

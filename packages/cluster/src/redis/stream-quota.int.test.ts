@@ -47,15 +47,15 @@ describe('StreamQuota', () => {
   it('holds at most max slots across processes; a released slot is free again', async () => {
     const keys = freshKeys();
     const [a, b] = await Promise.all([quotaOn(keys), quotaOn(keys)]);
-    const held = [leaseOf(await a!.acquire('key:k', 2)), leaseOf(await b!.acquire('key:k', 2))];
-    expect(await a!.acquire('key:k', 2)).toEqual({ refused: 'full' });
-    expect(await b!.held('key:k')).toBe(2);
+    const held = [leaseOf(await a.acquire('key:k', 2)), leaseOf(await b.acquire('key:k', 2))];
+    expect(await a.acquire('key:k', 2)).toEqual({ refused: 'full' });
+    expect(await b.held('key:k')).toBe(2);
     await held[0]!.release();
     await held[0]!.release();
-    expect(await a!.held('key:k')).toBe(1);
-    const third = leaseOf(await b!.acquire('key:k', 2));
+    expect(await a.held('key:k')).toBe(1);
+    const third = leaseOf(await b.acquire('key:k', 2));
     await Promise.all([held[1]!.release(), third.release()]);
-    expect(await a!.held('key:k')).toBe(0);
+    expect(await a.held('key:k')).toBe(0);
   });
 
   it('refuses a slot to a revoked key, and only to it', async () => {

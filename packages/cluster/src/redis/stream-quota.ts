@@ -57,7 +57,8 @@ export class StreamQuota {
           options.onLost?.();
         },
         // A failed renewal is retried at the next tick; the lease covers two more.
-        (error: unknown) => logger.warn({ err: (error as Error).message, subject }, 'stream lease renewal failed'),
+        (error: unknown) =>
+          logger.warn({ err: (error as Error).message, subject }, 'stream lease renewal failed'),
       );
     }, this.leaseMs / RENEWALS_PER_LEASE);
     renew.unref();

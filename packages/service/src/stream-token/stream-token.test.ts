@@ -8,10 +8,17 @@ import {
 
 const SECRET = 'a-secret-of-at-least-thirty-two-bytes!!';
 const NOW = Date.parse('2026-12-06T10:00:00Z');
-const NEW: NewStreamToken = { sub: '3fa2c1d09e4b', scope: 'read', maxStreams: 5, now: NOW, lifetimeMs: 600_000 };
+const NEW: NewStreamToken = {
+  sub: '3fa2c1d09e4b',
+  scope: 'read',
+  maxStreams: 5,
+  now: NOW,
+  lifetimeMs: 600_000,
+};
 
 const b64 = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
-const hs256 = (input: string, secret = SECRET) => createHmac('sha256', secret).update(input).digest('base64url');
+const hs256 = (input: string, secret = SECRET) =>
+  createHmac('sha256', secret).update(input).digest('base64url');
 /** A token signed with SECRET over any header and claims (what an attacker holding the secret could not make). */
 const forge = (header: unknown, claims: unknown) => {
   const input = `${b64(header)}.${b64(claims)}`;
@@ -89,7 +96,17 @@ describe('a stream token', () => {
   });
 
   it('is refused when it is not a token at all', () => {
-    for (const input of ['', 'abc', 'a.b', 'a.b.c.d', 'tw_3fa2c1d09e4b_x', 'a..c', 'a.b.c=', 'é.b.c', 'x'.repeat(5_000)])
+    for (const input of [
+      '',
+      'abc',
+      'a.b',
+      'a.b.c.d',
+      'tw_3fa2c1d09e4b_x',
+      'a..c',
+      'a.b.c=',
+      'é.b.c',
+      'x'.repeat(5_000),
+    ])
       expect(verifyStreamToken(input, SECRET, NOW)).toEqual({ ok: false, reason: 'malformed' });
     expect(verifyStreamToken(`${b64([1])}.${b64({})}.AAAA`, SECRET, NOW)).toEqual({
       ok: false,

@@ -45,8 +45,7 @@ export interface StreamTokenClaims {
 export type StreamTokenRefusal = 'malformed' | 'algorithm' | 'signature' | 'expired' | 'claims';
 
 export type VerifiedStreamToken =
-  | { ok: true; claims: StreamTokenClaims }
-  | { ok: false; reason: StreamTokenRefusal };
+  { ok: true; claims: StreamTokenClaims } | { ok: false; reason: StreamTokenRefusal };
 
 export interface NewStreamToken {
   sub: string;
@@ -145,7 +144,7 @@ function parseClaims(value: unknown): StreamTokenClaims | undefined {
     iat: issued,
     exp: expires,
     jti,
-    ...(sym !== undefined && { sym: sym as string[] }),
+    ...(sym !== undefined && { sym: sym }),
     maxStreams: maxStreams as number,
   };
 }

@@ -28,7 +28,12 @@ const MIN_LIFETIME_MS = 1_000;
 export class StreamTokenIssuer {
   constructor(private readonly options: StreamTokenIssuerOptions) {}
 
-  issue(caller: Caller, address: string, symbols: readonly string[] | undefined, now: number): IssuedStreamToken {
+  issue(
+    caller: Caller,
+    address: string,
+    symbols: readonly string[] | undefined,
+    now: number,
+  ): IssuedStreamToken {
     const { secret, lifetimeMs } = this.options;
     const subject =
       caller.kind === 'key'

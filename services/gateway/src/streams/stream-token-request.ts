@@ -22,8 +22,7 @@ const tokenRequest = z.strictObject({
 });
 
 export type StreamTokenRequest =
-  | { ok: true; symbols: string[] | undefined }
-  | { ok: false; problems: FieldProblem[] };
+  { ok: true; symbols: string[] | undefined } | { ok: false; problems: FieldProblem[] };
 
 /** Reads the optional body: none at all (no Content-Length, or 0) asks for any symbol. */
 export async function readStreamTokenRequest(req: IncomingMessage): Promise<StreamTokenRequest> {
@@ -49,7 +48,10 @@ export function parseStreamTokenRequest(input: unknown): StreamTokenRequest {
   parsed.data.symbols.forEach((raw, index) => {
     const symbol = canonicalSymbol(raw);
     if (symbol === undefined)
-      problems.push({ field: `symbols.${index}`, message: `"${raw.slice(0, 64)}" is not a symbol (e.g. BTCUSDT)` });
+      problems.push({
+        field: `symbols.${index}`,
+        message: `"${raw.slice(0, 64)}" is not a symbol (e.g. BTCUSDT)`,
+      });
     else symbols.add(symbol);
   });
   return problems.length > 0 ? { ok: false, problems } : { ok: true, symbols: [...symbols] };

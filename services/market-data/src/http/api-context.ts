@@ -9,6 +9,7 @@ import type { HealthReport, Logger } from '@tickwire/observability';
 import type { CandleReader } from '../candles';
 import type { Hub } from '../hub/hub';
 import type { PodMetrics } from '../metrics';
+import type { StreamAccess } from '../stream-access';
 import type { PodStatus, StreamStatus } from '../status';
 import type { SymbolLookup } from '../symbols';
 
@@ -60,4 +61,6 @@ export interface ApiContext {
   pod: PodView;
   /** The cluster's candle history and this pod's open candles. */
   candles: Pick<CandleReader, 'read' | 'want'>;
+  /** Stream tokens (STREAM_TOKEN_SECRET); undefined: streams are open to anyone. */
+  streamAccess: Pick<StreamAccess, 'claims' | 'admit' | 'hold'> | undefined;
 }
