@@ -29,7 +29,10 @@ const listeningPort = (line) => (/"msg":"listening"/.test(line) ? JSON.parse(lin
  * `pathFor(symbol, client)` replaces the subscriber path (a stream token per client);
  * `extraPids` are measured with the pod (its Redis).
  */
-async function startPod(feed, { clients, env = {}, memoryProbe = false, name = 'tickwire pod', pathFor, extraPids = [] }) {
+async function startPod(
+  feed,
+  { clients, env = {}, memoryProbe = false, name = 'tickwire pod', pathFor, extraPids = [] },
+) {
   const probeArgs = memoryProbe ? ['--expose-gc', '--require', path.join(__dirname, 'memory-probe.js')] : [];
   const main = path.join(ROOT, 'services/market-data/dist/main.js');
   const { child, lines } = start(process.execPath, [...probeArgs, main], {
