@@ -136,4 +136,30 @@ describe('RevocationWatch', () => {
       await watch.stop();
     }
   });
+
+  it('checks the held keys again when its subscriber reconnects, so a revocation it did not hear still ends their streams', async () => {
+    const keys = freshKeys();
+    const client = await connection();
+    const subscriber = await connection('subscriber');
+    const heard: string[][] = [];
+    const watch = new RevocationWatch({
+      subscriber,
+      scripts: new StreamLeaseScripts(client, keys),
+      keys,
+      heldKeys: () => ['ffffffffffff'],
+      onRevoked: (ids) => heard.push([...ids]),
+      logger,
+    });
+    await watch.start();
+    try {
+      // Recorded without a message, as a revocation published while the subscriber was away.
+      await client.zadd(keys.revokedKeys, Date.now(), 'ffffffffffff');
+      expect(heard).toEqual([]);
+      await client.call('CLIENT', 'KILL', 'TYPE', 'pubsub');
+      await waitFor(() => heard.length > 0, { timeoutMs: 5_000, what: 'the catch-up after the reconnect' });
+      expect(heard).toEqual([['ffffffffffff']]);
+    } finally {
+      await watch.stop();
+    }
+  });
 });
