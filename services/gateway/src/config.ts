@@ -35,6 +35,7 @@ const shape = {
   ...redisConfigShape(),
   GATEWAY_NAMESPACE: envNamespace().default('twg'),
   MARKET_DATA_URLS: envPodUrls().default(['http://127.0.0.1:8080']),
+  SCANNER_URLS: envPodUrls().default([]),
   POD_HEALTH_INTERVAL_MS: envMilliseconds(100, 60_000).default(2_000),
   UPSTREAM_TIMEOUT_MS: envMilliseconds(100, 120_000).default(10_000),
   ANONYMOUS_READ: envAnonymousRoutes().default([]),
@@ -74,8 +75,10 @@ export const CONFIG_DOCS: ConfigDocs<Config> = {
     "Key prefix and hash tag of the gateway's keys (`<ns>:{<ns>}:api-keys`, `...:rate:<subject>`); every replica and `pnpm keys` share it.",
   MARKET_DATA_URLS:
     'The market-data pods (comma list of `http://host:port` base URLs, or one load-balanced URL); REST requests go round robin to those whose `/readyz` answers 200.',
+  SCANNER_URLS:
+    "The scanner replicas (comma list of base URLs, or one load-balanced URL): `bot` keys reach their owner's watchlists, strategies, destinations and signals through the gateway, which sets `X-Owner-Id` from the key. Unset: those routes answer 503 `SCANNER_NOT_CONFIGURED`.",
   POD_HEALTH_INTERVAL_MS:
-    "How often each pod's `/readyz` is polled (ms); a pod refusing a request is dropped at once.",
+    "How often each pod's (and scanner replica's) `/readyz` is polled (ms); one refusing a request is dropped at once.",
   UPSTREAM_TIMEOUT_MS:
     "Longest wait for a pod's response head, and for each chunk of its body (ms); then 504 `UPSTREAM_TIMEOUT`.",
   ANONYMOUS_READ:

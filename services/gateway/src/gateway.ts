@@ -42,6 +42,8 @@ export class Gateway implements Lifecycle {
   readonly keys: ApiKeyStore;
   readonly limiter: RateLimiter;
   readonly pods: PodPool;
+  /** The scanner replicas, when SCANNER_URLS names any. */
+  readonly scanners: PodPool | undefined;
   private readonly agent: Agent;
   private readonly server: Server;
   private readonly log: Logger;
@@ -65,7 +67,24 @@ export class Gateway implements Lifecycle {
       dispatcher: this.agent,
       logger: logger.child({ component: 'pods' }),
     });
+    this.scanners =
+      config.SCANNER_URLS.length === 0
+        ? undefined
+        : new PodPool({
+            urls: config.SCANNER_URLS,
+            intervalMs: config.POD_HEALTH_INTERVAL_MS,
+            dispatcher: this.agent,
+            logger: logger.child({ component: 'scanners' }),
+          });
     const metrics = createGatewayMetrics(registry, { pods: () => this.pods.counts() });
+    const proxyTo = (pool: PodPool, component: string) =>
+      new PodProxy({
+        pool,
+        dispatcher: this.agent,
+        timeoutMs: config.UPSTREAM_TIMEOUT_MS,
+        metrics,
+        logger: logger.child({ component }),
+      });
     const window = { windowMs: config.RATE_LIMIT_WINDOW_MS };
     const authenticator = new Authenticator({
       store: this.keys,
@@ -94,13 +113,8 @@ export class Gateway implements Lifecycle {
                 maxStreamsPerKey: config.MAX_STREAMS_PER_KEY,
                 anonymousMaxStreams: config.ANONYMOUS_MAX_STREAMS,
               }),
-        proxy: new PodProxy({
-          pool: this.pods,
-          dispatcher: this.agent,
-          timeoutMs: config.UPSTREAM_TIMEOUT_MS,
-          metrics,
-          logger: logger.child({ component: 'proxy' }),
-        }),
+        proxy: proxyTo(this.pods, 'proxy'),
+        scanner: this.scanners && proxyTo(this.scanners, 'scanner-proxy'),
         registry,
         metrics,
         logger: logger.child({ component: 'http' }),
@@ -122,6 +136,7 @@ export class Gateway implements Lifecycle {
   async start(): Promise<void> {
     try {
       await this.pods.start();
+      await this.scanners?.start();
       await listenOn(this.server, { port: this.deps.config.PORT, host: this.deps.config.HOST });
       this.phase = 'ready';
       const { configured, healthy } = this.pods.counts();
@@ -170,6 +185,7 @@ export class Gateway implements Lifecycle {
       this.server.closeIdleConnections();
       await closed;
       await this.pods.stop();
+      await this.scanners?.stop();
       await this.agent.close();
       await closeRedisClients([this.deps.redis]);
     } finally {

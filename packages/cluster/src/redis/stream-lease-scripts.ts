@@ -48,9 +48,27 @@ export class StreamLeaseScripts {
     throw new ClusterError('SCRIPT_FAILED', `stream lease acquire returned ${String(reply)}`);
   }
 
-  /** false when the lease expired before it was renewed. */
-  async renew(subject: string, leaseId: string, leaseMs: number): Promise<boolean> {
-    return (await this.scripts.renewStreamLease(this.keys.streamLeases(subject), leaseId, leaseMs)) === 1;
+  /**
+   * Renews many leases in one round trip (a pipeline of the renew script); for each, false when
+   * it expired before it was renewed. Throws when Redis cannot be reached.
+   */
+  async renewAll(
+    leases: readonly { subject: string; leaseId: string }[],
+    leaseMs: number,
+  ): Promise<boolean[]> {
+    if (leases.length === 0) return [];
+    const pipeline = this.client.pipeline() as unknown as Record<
+      'renewStreamLease',
+      (...args: (string | number)[]) => unknown
+    > & { exec(): Promise<[Error | null, unknown][] | null> };
+    for (const { subject, leaseId } of leases)
+      pipeline.renewStreamLease(this.keys.streamLeases(subject), leaseId, leaseMs);
+    const replies = await pipeline.exec();
+    if (replies === null) throw new ClusterError('SCRIPT_FAILED', 'stream lease renewal was discarded');
+    return replies.map(([error, reply]) => {
+      if (error) throw error;
+      return reply === 1;
+    });
   }
 
   async release(subject: string, leaseId: string): Promise<void> {

@@ -36,6 +36,10 @@ export type StreamAdmission = { lease: StreamLease } | { refused: 'full' | 'revo
 
 export class StreamQuota {
   private readonly leaseMs: number;
+  /** Leases held by this process, by id: renewed together, one round trip per tick. */
+  private readonly mine = new Map<string, { subject: string; onLost: (() => void) | undefined }>();
+  private renewTimer: NodeJS.Timeout | undefined;
+  private renewing = false;
 
   constructor(private readonly options: StreamQuotaOptions) {
     this.leaseMs = options.leaseMs ?? DEFAULT_STREAM_LEASE_MS;
@@ -43,33 +47,18 @@ export class StreamQuota {
 
   /** Takes a slot of `subject` when fewer than `max` are held (and its key is not revoked). */
   async acquire(subject: string, max: number, options: AcquireOptions = {}): Promise<StreamAdmission> {
-    const { scripts, logger } = this.options;
     const id = randomUUID();
-    const taken = await scripts.acquire(subject, id, max, this.leaseMs, options.unlessRevoked);
+    const taken = await this.options.scripts.acquire(subject, id, max, this.leaseMs, options.unlessRevoked);
     if ('refused' in taken) return taken;
-    let released = false;
-    const renew = setInterval(() => {
-      scripts.renew(subject, id, this.leaseMs).then(
-        (held) => {
-          if (held || released) return;
-          released = true;
-          clearInterval(renew);
-          options.onLost?.();
-        },
-        // A failed renewal is retried at the next tick; the lease covers two more.
-        (error: unknown) =>
-          logger.warn({ err: (error as Error).message, subject }, 'stream lease renewal failed'),
-      );
-    }, this.leaseMs / RENEWALS_PER_LEASE);
-    renew.unref();
+    this.mine.set(id, { subject, onLost: options.onLost });
+    this.renewTimer ??= setInterval(() => void this.renewHeld(), this.leaseMs / RENEWALS_PER_LEASE).unref();
     return {
       lease: {
         id,
         release: async () => {
-          if (released) return;
-          released = true;
-          clearInterval(renew);
-          await scripts.release(subject, id);
+          if (!this.mine.delete(id)) return;
+          this.stopWhenIdle();
+          await this.options.scripts.release(subject, id);
         },
       },
     };
@@ -78,5 +67,38 @@ export class StreamQuota {
   /** Slots of `subject` held now, everywhere. */
   held(subject: string): Promise<number> {
     return this.options.scripts.held(subject);
+  }
+
+  /** Renews every lease held here in one round trip; tells the holders of those found expired. */
+  private async renewHeld(): Promise<void> {
+    // A slow round trip is not overlapped by the next tick: the leases cover two more.
+    if (this.renewing || this.mine.size === 0) return;
+    this.renewing = true;
+    const leases = [...this.mine].map(([leaseId, { subject }]) => ({ leaseId, subject }));
+    try {
+      const renewed = await this.options.scripts.renewAll(leases, this.leaseMs);
+      leases.forEach(({ leaseId }, index) => {
+        if (renewed[index]) return;
+        const holder = this.mine.get(leaseId);
+        if (!holder) return; // released meanwhile
+        this.mine.delete(leaseId);
+        holder.onLost?.();
+      });
+      this.stopWhenIdle();
+    } catch (error) {
+      // Retried at the next tick; the leases cover two more.
+      this.options.logger.warn(
+        { err: (error as Error).message, leases: leases.length },
+        'stream lease renewal failed',
+      );
+    } finally {
+      this.renewing = false;
+    }
+  }
+
+  private stopWhenIdle(): void {
+    if (this.mine.size > 0) return;
+    clearInterval(this.renewTimer);
+    this.renewTimer = undefined;
   }
 }

@@ -12,6 +12,8 @@ export interface ApiContext {
   access: AccessControl;
   keys: ApiKeyStore;
   proxy: PodProxy;
+  /** The scanner replicas (SCANNER_URLS); undefined when none is configured. */
+  scanner: PodProxy | undefined;
   /** Undefined when STREAM_TOKEN_SECRET is unset. */
   tokens: StreamTokenIssuer | undefined;
   registry: Registry;

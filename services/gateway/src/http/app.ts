@@ -1,5 +1,6 @@
 /**
- * The gateway's HTTP application: the market-data REST routes, stream tokens, the key admin API and the
+ * The gateway's HTTP application: the market-data REST routes, stream tokens, the scanner's owner
+ * API for bot keys, the key admin API and the
  * operations routes, on the shared service edge (nosniff, CORS, strict queries, JSON errors for
  * every status), with security headers and the client's address read through TRUST_PROXY_HOPS.
  */
@@ -9,6 +10,7 @@ import { requestMetrics } from '../metrics';
 import { adminKeyRoutes } from './admin-key-routes';
 import type { ApiContext } from './api-context';
 import { marketRoutes } from './market-routes';
+import { scannerRoutes } from './scanner-routes';
 import { streamTokenRoutes } from './stream-token-routes';
 import { withSecurityHeaders } from './security-headers';
 
@@ -25,6 +27,7 @@ export function createApp(ctx: ApiContext): RequestListener {
       }),
       marketRoutes(ctx, cors),
       streamTokenRoutes(ctx, cors),
+      scannerRoutes(ctx, cors),
       adminKeyRoutes(ctx, cors),
     ],
     logger: ctx.logger,

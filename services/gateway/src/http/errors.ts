@@ -70,6 +70,18 @@ export const httpErrors = {
       'STREAM_TOKENS_DISABLED',
       'this gateway issues no stream tokens: its operator has not set STREAM_TOKEN_SECRET',
     ),
+  noScannerOwner: () =>
+    new HttpError(
+      403,
+      'NO_SCANNER_OWNER',
+      'the scanner routes serve bot keys, each acting for its scanner owner; this key has none: create a bot key with an ownerId',
+    ),
+  scannerNotConfigured: () =>
+    new HttpError(
+      503,
+      'SCANNER_NOT_CONFIGURED',
+      'this gateway routes to no scanner: its operator has not set SCANNER_URLS',
+    ),
   noHealthyPod: () =>
     new HttpError(503, 'NO_HEALTHY_POD', 'no market-data pod is ready to serve; retry shortly', {
       'Retry-After': '1',

@@ -1,9 +1,10 @@
 /**
- * Forwards a REST request to a healthy pod and streams its answer back as it arrives (status,
- * the headers a client needs, body piped, never gathered). Conditional requests pass through,
- * so a poller's `If-None-Match` gets the pod's 304. A pod that cannot be reached is dropped from
- * rotation and the request tried once more on another; a client that leaves aborts the upstream
- * request at once.
+ * Forwards a REST request to a healthy instance (a market-data pod, a scanner replica) and streams
+ * its answer back as it arrives (status, the headers a client needs, body piped, never gathered).
+ * Conditional requests pass through, so a poller's `If-None-Match` gets the pod's 304. An
+ * instance that cannot be reached is dropped from rotation and the request tried once more on
+ * another (a POST or PATCH only when the first never took the connection, so no write is sent
+ * twice); a client that leaves aborts the upstream request at once.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { pipeline } from 'node:stream/promises';
@@ -35,6 +36,18 @@ const UNREACHABLE_CODES = new Set([
   'UND_ERR_SOCKET',
 ]);
 const TIMEOUT_CODES = new Set(['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT']);
+/** Failures before any byte was sent: safe to try another even with a write. */
+const NOT_CONNECTED_CODES = new Set(['ECONNREFUSED', 'EHOSTUNREACH', 'UND_ERR_CONNECT_TIMEOUT']);
+/** Methods that may be sent twice without harm. */
+const IDEMPOTENT_METHODS = new Set(['GET', 'HEAD', 'DELETE']);
+const FORWARDED_METHODS = new Set(['GET', 'HEAD', 'POST', 'PATCH', 'DELETE']);
+
+export interface ForwardOptions {
+  /** Set on the upstream request over anything the client sent (the owner a bot key acts for). */
+  headers?: Record<string, string>;
+  /** A JSON body, already read and checked (POST, PATCH). */
+  body?: string;
+}
 
 export interface PodProxyOptions {
   pool: PodPool;
@@ -48,9 +61,20 @@ export interface PodProxyOptions {
 export class PodProxy {
   constructor(private readonly options: PodProxyOptions) {}
 
-  /** Answers `req` with a pod's answer to `path` (path and query as the client sent them). */
-  async forward(req: IncomingMessage, res: ServerResponse, path: string): Promise<void> {
+  /** Answers `req` with an instance's answer to `path` (path and query as the client sent them). */
+  async forward(
+    req: IncomingMessage,
+    res: ServerResponse,
+    path: string,
+    forward: ForwardOptions = {},
+  ): Promise<void> {
     const { pool, metrics } = this.options;
+    const method = FORWARDED_METHODS.has(req.method ?? '') ? (req.method as Dispatcher.HttpMethod) : 'GET';
+    const headers = {
+      ...forwardedRequestHeaders(req),
+      ...(forward.body !== undefined && { 'content-type': 'application/json' }),
+      ...forward.headers,
+    };
     const tried = new Set<string>();
     for (let attempt = 0; attempt < MAX_PODS_PER_REQUEST; attempt += 1) {
       const origin = pool.pick(tried);
@@ -64,8 +88,9 @@ export class PodProxy {
         upstream = await this.options.dispatcher.request({
           origin,
           path,
-          method: req.method === 'HEAD' ? 'HEAD' : 'GET',
-          headers: forwardedRequestHeaders(req),
+          method,
+          headers,
+          ...(forward.body !== undefined && { body: forward.body }),
           signal: aborted.signal,
           headersTimeout: this.options.timeoutMs,
           bodyTimeout: this.options.timeoutMs,
@@ -76,7 +101,9 @@ export class PodProxy {
         const code = (error as { code?: string }).code ?? '';
         if (UNREACHABLE_CODES.has(code)) {
           pool.markDown(origin, `${code}: ${(error as Error).message}`);
-          continue;
+          if (IDEMPOTENT_METHODS.has(method) || NOT_CONNECTED_CODES.has(code)) continue;
+          metrics.upstreamRequests.inc({ outcome: 'failed' });
+          throw httpErrors.upstreamFailed();
         }
         metrics.upstreamRequests.inc({ outcome: TIMEOUT_CODES.has(code) ? 'timeout' : 'failed' });
         this.options.logger.warn({ err: error, pod: origin, path }, 'pod request failed');

@@ -47,6 +47,8 @@ export class StreamAccess implements Lifecycle {
   private readonly watch: RevocationWatch;
   /** Open streams by the key id (token subject) they were opened with. */
   private readonly held = new Map<string, Set<HeldStream>>();
+  /** Lease releases under way: stop() lets them reach Redis before it closes the connections. */
+  private readonly releasing = new Set<Promise<void>>();
 
   constructor(private readonly options: StreamAccessOptions) {
     const { commands, subscriber, namespace, logger } = options;
@@ -74,6 +76,7 @@ export class StreamAccess implements Lifecycle {
   /** Stops following revocations and closes its connections; streams end with the hub. */
   async stop(): Promise<void> {
     await this.watch.stop();
+    await Promise.allSettled([...this.releasing]);
     await closeRedisClients([this.options.subscriber, this.options.commands]);
   }
 
@@ -128,14 +131,17 @@ export class StreamAccess implements Lifecycle {
       const set = this.held.get(claims.sub);
       set?.delete(stream);
       if (set?.size === 0) this.held.delete(claims.sub);
-      lease
-        ?.release()
+      if (!lease) return;
+      const releasing: Promise<void> = lease
+        .release()
         .catch((error: unknown) =>
           this.options.logger.warn(
             { err: (error as Error).message, subject: claims.sub },
             'cannot release a stream lease; it expires by itself',
           ),
-        );
+        )
+        .finally(() => this.releasing.delete(releasing));
+      this.releasing.add(releasing);
     };
   }
 
