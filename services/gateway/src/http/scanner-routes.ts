@@ -1,7 +1,7 @@
 /**
  * The scanner's owner API through the gateway, for `bot` keys: `/v1/watchlists`,
  * `/v1/strategies`, `/v1/destinations` (with their `/:id` and a destination's dead letters) and
- * `/v1/signals`, answered by a ready scanner replica with `X-Owner-Id` set from the key's owner.
+ * `/v1/signals`, and `/v1/owner` (the key's owner), answered by a ready scanner replica with `X-Owner-Id` set from the key's owner.
  * A key sees its owner's records only: whatever `X-Owner-Id` a client sends is dropped. The
  * gateway checks parameter names and reads JSON bodies (the scanner's limit, 64 KB); the scanner
  * checks the rest.
@@ -35,6 +35,7 @@ const SCANNER_ROUTES: readonly { path: string; methods: Partial<Record<RouteMeth
     ]),
     { path: '/v1/destinations/:id/dead-letters', methods: { GET: ['limit', 'cursor'] } },
     { path: '/v1/signals', methods: { GET: ['strategy', 'symbol', 'since', 'limit', 'cursor'] } },
+    { path: '/v1/owner', methods: { GET: [] } },
   ];
 
 export function scannerRoutes(
