@@ -39,13 +39,25 @@ function tokenTargets() {
       const gatewayNamespace = freshNamespace('benchg');
       used.push(namespace, gatewayNamespace);
       const redisEnv = { REDIS_URL: server.url, REDIS_NAMESPACE: namespace };
+      // Redis's memory is measured with each pod: the next target must not find this one's stream.
+      const emptied = (target) => ({
+        ...target,
+        stop: async () => {
+          await target.stop();
+          const client = new Redis(server.url);
+          for (const ns of [namespace, gatewayNamespace]) await deleteNamespace(client, ns).catch(() => 0);
+          client.disconnect();
+        },
+      });
       if (name === 'pod-redis')
-        return startPod(feed, {
-          clients,
-          env: { ...redisEnv, ...env },
-          name: 'tickwire pod (redis, no auth)',
-          extraPids: [serverPid],
-        });
+        return emptied(
+          await startPod(feed, {
+            clients,
+            env: { ...redisEnv, ...env },
+            name: 'tickwire pod (redis, no auth)',
+            extraPids: [serverPid],
+          }),
+        );
       const secret = randomBytes(48).toString('base64');
       const now = Date.now();
       const tokens = new Map();
@@ -66,13 +78,15 @@ function tokenTargets() {
         }
         return token;
       };
-      return startPod(feed, {
-        clients,
-        env: { ...redisEnv, STREAM_TOKEN_SECRET: secret, GATEWAY_NAMESPACE: gatewayNamespace, ...env },
-        name: 'tickwire pod (redis, token auth)',
-        extraPids: [serverPid],
-        pathFor: (symbol, client) => `/v1/stream?symbols=${symbol}&token=${tokenFor(client)}`,
-      });
+      return emptied(
+        await startPod(feed, {
+          clients,
+          env: { ...redisEnv, STREAM_TOKEN_SECRET: secret, GATEWAY_NAMESPACE: gatewayNamespace, ...env },
+          name: 'tickwire pod (redis, token auth)',
+          extraPids: [serverPid],
+          pathFor: (symbol, client) => `/v1/stream?symbols=${symbol}&token=${tokenFor(client)}`,
+        }),
+      );
     },
     async stop() {
       if (!redis) return;
