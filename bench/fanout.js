@@ -21,9 +21,14 @@
  *   soak     pod: --clients at --rate for --seconds; RSS and heap sampled, and once a minute the
  *            live heap after two full GCs (bench/lib/memory-probe.js); slopes reported.
  *
- * Options: --clients 10000 --symbols 10 --targets pod,naive,nchan --rates 30:250:10 (from:to:step,
+ * Stream tokens: `--targets pod-redis,pod-token` runs the same compare on two pods with the Redis
+ * engine (a Redis of their own, started here): streams open to anyone (direct, unauthenticated),
+ * then every client with its own stream token (bench/lib/token-targets.js); the summary adds
+ * token / direct ratios and the p99 each rate step added.
+ *
+ * Options: --clients 10000 --symbols 10 --targets pod,naive,nchan,pod-redis,pod-token --rates 30:250:10 (from:to:step,
  *   or a list 50,100,150) --warmup 2 --seconds 5 --workers 2 --nchan-workers 1 --p99-limit-ms 100
- *   --rate 100 --storm-window-ms 10000 --non-readers 0.1 --step-retries 2 --pod-env KEY=VALUE,KEY=VALUE
+ *   --rate 100 --storm-window-ms 10000 --non-readers 0.1 --step-retries 2 --other-cpu-limit 20 --pod-env KEY=VALUE,KEY=VALUE
  *   --tcp-wmem-max BYTES (slow: 262144) --tcp-rmem-max BYTES
  *
  * Every target gets the same steps. A step during which the rest of the machine used more than
@@ -55,6 +60,7 @@ const {
 const { scrape, sample, shareAbove } = require('./lib/prom');
 const { markdownTable, ratio } = require('./lib/table');
 const { startNaive, startNchan, startPod } = require('./lib/targets');
+const { tokenTargets } = require('./lib/token-targets');
 
 /**
  * A pod's own histograms split its latency: the share of ticks that reached its hub later than
@@ -77,10 +83,13 @@ const OVERLOAD_P99_FACTOR = 4;
 const OVERLOAD_DELIVERED_SHARE = 0.5;
 /** Open files the generator needs beyond one per client (workers, pipes, the sim). */
 const SPARE_FILES = 200;
-/** A window in which the rest of the machine used more CPU than this (% of one core) is contaminated. */
-const CONTAMINATED_OTHER_CPU_PERCENT = 20;
-
 const args = parseArgs(process.argv.slice(2));
+/**
+ * A window in which the rest of the machine used more CPU than this (% of one core) is
+ * contaminated. `--other-cpu-limit` raises it on a machine that is never quiet (say so with the
+ * figures): then only ratios between targets measured in the same run mean much.
+ */
+const CONTAMINATED_OTHER_CPU_PERCENT = Number(args['other-cpu-limit'] ?? 20);
 const SCENARIO = args.scenario ?? 'compare';
 const CLIENTS = Number(args.clients ?? 10_000);
 const SYMBOLS = BENCH_SYMBOLS.slice(0, Number(args.symbols ?? 10));
@@ -201,7 +210,7 @@ function specsFor(target, { wide = 0, wideRead = true } = {}) {
     return {
       host: '127.0.0.1',
       port: target.port,
-      path: target.pathFor(isWide ? SYMBOLS.join(',') : SYMBOLS[i % SYMBOLS.length]),
+      path: target.pathFor(isWide ? SYMBOLS.join(',') : SYMBOLS[i % SYMBOLS.length], i),
       snapshotMarker: target.snapshotMarker,
       reading: !isWide || wideRead,
       measured: !isWide,
@@ -209,8 +218,11 @@ function specsFor(target, { wide = 0, wideRead = true } = {}) {
   });
 }
 
+const tokens = tokenTargets();
+
 async function startTarget(name, feed) {
   if (name === 'pod') return startPod(feed, { clients: CLIENTS, env: POD_ENV });
+  if (tokens.names.includes(name)) return tokens.start(name, feed, { clients: CLIENTS, env: POD_ENV });
   if (name === 'naive') return startNaive(feed);
   if (name === 'nchan') return startNchan(feed, { clients: CLIENTS, workers: NCHAN_WORKERS });
   throw new Error(`unknown target ${name}`);
@@ -425,8 +437,9 @@ async function scenarioCompare(feed, load) {
     };
   });
   console.log(markdownTable(rows));
+  printTokenComparison(results);
   const pod = results.find((r) => r.name.startsWith('tickwire'));
-  if (pod) {
+  if (pod && !pod.name.includes('redis')) {
     const ratios = results
       .filter((r) => r !== pod)
       .map((other) => ({
@@ -444,6 +457,46 @@ async function scenarioCompare(feed, load) {
       }));
     console.log(`\n${markdownTable(ratios)}`);
   }
+}
+
+/** Token-authenticated streams against direct ones on the same engine: ratios, and the p99 each rate added. */
+function printTokenComparison(results) {
+  const direct = results.find((r) => r.name.includes('no auth'));
+  const token = results.find((r) => r.name.includes('token auth'));
+  if (!direct || !token) return;
+  const [bestDirect, bestToken] = [bestStep(direct), bestStep(token)];
+  console.log(`\n### Stream tokens: token-authenticated streams / direct streams\n`);
+  console.log(
+    markdownTable([
+      {
+        [`delivered ev/s at p99 <= ${P99_LIMIT_MS} ms, direct`]: bestDirect?.delivered ?? 0,
+        [`token auth`]: bestToken?.delivered ?? 0,
+        ratio: ratio(bestToken?.delivered, bestDirect?.delivered),
+        'sustained ratio': ratio(sustainedStep(token)?.delivered, sustainedStep(direct)?.delivered),
+        [`connect ${CLIENTS} ms, direct`]: direct.connectMs,
+        'connect ms, token auth': token.connectMs,
+        'idle KB/connection at 5 s, direct': direct.idleKbPerConnection,
+        'idle KB/connection at 5 s, token auth': token.idleKbPerConnection,
+      },
+    ]),
+  );
+  const rows = [];
+  for (const step of token.steps) {
+    const base = direct.steps.find((s) => s.rate === step.rate);
+    if (!base) continue;
+    rows.push({
+      'msg/s': step.rate,
+      'delivered ev/s, direct': base.delivered,
+      'token auth': step.delivered,
+      'p99 ms, direct': base.latency.p99,
+      'p99 ms, token auth': step.latency.p99,
+      'added p99 ms': step.latency.p99 - base.latency.p99,
+      'CPU % (pod + Redis), direct': base.cpuPercent,
+      'CPU % (pod + Redis), token auth': step.cpuPercent,
+      clean: isClean(step) && isClean(base) ? 'yes' : 'no',
+    });
+  }
+  console.log(`\n${markdownTable(rows)}`);
 }
 
 async function scenarioSlow(feed, load) {
@@ -762,6 +815,7 @@ async function main() {
   } finally {
     await load.stop();
     await feed.stop();
+    await tokens.stop();
   }
 }
 

@@ -136,7 +136,7 @@ describe('the owner API through the gateway', () => {
   it('lets an admin act for the owner it names and alone create owners; refuses lower scopes', async () => {
     const owner = await createOwner('carol');
     const noOwner = await call(admin, 'GET', '/v1/watchlists');
-    expect([noOwner.status, errorCode(noOwner)]).toEqual([400, 'OWNER_REQUIRED']);
+    expect([noOwner.status, errorCode(noOwner)]).toEqual([401, 'OWNER_REQUIRED']);
     const asOwner = await call(
       admin,
       'POST',

@@ -26,8 +26,13 @@ const listeningPort = (line) => (/"msg":"listening"/.test(line) ? JSON.parse(lin
 /**
  * A Tickwire pod (services/market-data/dist/main.js) with `env` over the bench defaults;
  * `memoryProbe` preloads bench/lib/memory-probe.js and gives the target `probeMemory()`.
+ * `pathFor(symbol, client)` replaces the subscriber path (a stream token per client);
+ * `extraPids` are measured with the pod (its Redis).
  */
-async function startPod(feed, { clients, env = {}, memoryProbe = false }) {
+async function startPod(
+  feed,
+  { clients, env = {}, memoryProbe = false, name = 'tickwire pod', pathFor, extraPids = [] },
+) {
   const probeArgs = memoryProbe ? ['--expose-gc', '--require', path.join(__dirname, 'memory-probe.js')] : [];
   const main = path.join(ROOT, 'services/market-data/dist/main.js');
   const { child, lines } = start(process.execPath, [...probeArgs, main], {
@@ -43,11 +48,11 @@ async function startPod(feed, { clients, env = {}, memoryProbe = false }) {
   });
   const port = await waitForLine(lines, listeningPort, START_TIMEOUT_MS, 'the pod to listen');
   return {
-    name: 'tickwire pod',
+    name,
     port,
-    pids: [child.pid],
+    pids: [child.pid, ...extraPids],
     snapshotMarker: true,
-    pathFor: (symbol) => `/v1/stream?symbols=${symbol}`,
+    pathFor: pathFor ?? ((symbol) => `/v1/stream?symbols=${symbol}`),
     metricsUrl: `http://127.0.0.1:${port}/metrics`,
     probeMemory: memoryProbe ? () => probeMemory(child, lines) : undefined,
     stop: () => stop(child),

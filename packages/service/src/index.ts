@@ -7,3 +7,4 @@ export * from './lifecycle';
 export * from './rest-client';
 export * from './health';
 export * from './sse';
+export * from './stream-token';

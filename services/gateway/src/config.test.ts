@@ -36,4 +36,25 @@ describe('the gateway configuration', () => {
     expect(problems).toContain('KEY_RATE_LIMIT: must be a whole number from 1 to 1000000');
     expect(problems).toContain('REDIS_URL: is required');
   });
+
+  it('takes a stream-token secret of at least 32 bytes and a lifetime of at most an hour, never echoing the secret', () => {
+    const secret = 'x'.repeat(32);
+    expect(loadConfig({ ...REDIS, STREAM_TOKEN_SECRET: secret })).toMatchObject({
+      STREAM_TOKEN_SECRET: secret,
+      STREAM_TOKEN_TTL_MS: 600_000,
+      MAX_STREAMS_PER_KEY: 20,
+      ANONYMOUS_MAX_STREAMS: 2,
+    });
+    expect(loadConfig(REDIS).STREAM_TOKEN_SECRET).toBeUndefined();
+    let caught: unknown;
+    try {
+      loadConfig({ ...REDIS, STREAM_TOKEN_SECRET: 'short-secret', STREAM_TOKEN_TTL_MS: '3600001' });
+    } catch (error) {
+      caught = error;
+    }
+    const problems = (caught as ConfigError).problems.join('\n');
+    expect(problems).toContain('STREAM_TOKEN_SECRET: must be at least 32 bytes');
+    expect(problems).toContain('STREAM_TOKEN_TTL_MS: must be a whole number of ms from 10000 to 3600000');
+    expect(problems).not.toContain('short-secret');
+  });
 });

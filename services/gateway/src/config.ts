@@ -13,7 +13,10 @@ import {
   envList,
   envMilliseconds,
   envNamespace,
+  envSecret,
   envUrl,
+  MAX_STREAM_TOKEN_LIFETIME_MS,
+  MIN_STREAM_TOKEN_SECRET_BYTES,
   redisConfigShape,
   REDIS_CONFIG_DOCS,
   serviceConfigShape,
@@ -46,6 +49,10 @@ const shape = {
   TRUST_PROXY_HOPS: envInteger(0, 10).default(0),
   BEHIND_TLS: envFlag().default(false),
   MAX_HEADER_BYTES: envInteger(1_024, 65_536, 'bytes').default(DEFAULT_MAX_HEADER_BYTES),
+  STREAM_TOKEN_SECRET: envSecret(MIN_STREAM_TOKEN_SECRET_BYTES).optional(),
+  STREAM_TOKEN_TTL_MS: envMilliseconds(10_000, MAX_STREAM_TOKEN_LIFETIME_MS).default(600_000),
+  MAX_STREAMS_PER_KEY: envInteger(1, 100_000).default(20),
+  ANONYMOUS_MAX_STREAMS: envInteger(1, 100_000).default(2),
 };
 const schema = z.object(shape);
 
@@ -77,7 +84,7 @@ export const CONFIG_DOCS: ConfigDocs<Config> = {
     'How long the gateway serves a price answer (`/v1/prices[...]`) from its cache before asking a pod again (ms, at most 1000: the pods allow `max-age=1`); concurrent misses share one pod request; 0 turns the cache off. Operators see its figures at `/v1/admin/cache`.',
   PRICE_CACHE_MAX_ENTRIES: 'Distinct price answers (path and query) the cache keeps; the oldest goes first.',
   ANONYMOUS_READ:
-    'What callers without a key may read (comma list of `prices`, `candles`, `status`), limited per IP by `ANONYMOUS_RATE_LIMIT`; unset: nothing, every route needs a key.',
+    'What callers without a key may read (comma list of `prices`, `candles`, `status`, `streams`: stream tokens), limited per IP by `ANONYMOUS_RATE_LIMIT`; unset: nothing, every route needs a key.',
   KEY_RATE_LIMIT: 'Requests one API key may make per `RATE_LIMIT_WINDOW_MS`, counted across every replica.',
   ANONYMOUS_RATE_LIMIT:
     'Requests one client IP may make without a key per `RATE_LIMIT_WINDOW_MS`, counted across every replica.',
@@ -91,6 +98,14 @@ export const CONFIG_DOCS: ConfigDocs<Config> = {
   BEHIND_TLS:
     'true when clients reach the gateway over HTTPS (TLS terminated at the load balancer): responses then carry `Strict-Transport-Security`.',
   MAX_HEADER_BYTES: 'Largest request head accepted (bytes); larger ones get 431 `HEADERS_TOO_LARGE`.',
+  STREAM_TOKEN_SECRET:
+    'Secret (at least 32 bytes) that signs stream tokens (`POST /v1/stream-tokens`); the pods verify them with the same value. Unset: the gateway issues none (503 `STREAM_TOKENS_DISABLED`). Keep it in a Secret, never in a ConfigMap.',
+  STREAM_TOKEN_TTL_MS:
+    'Lifetime of a stream token (ms, at most 1 h): a client must open (or reopen) its stream within it. An open stream is not cut when its token expires; a revoked key cuts it.',
+  MAX_STREAMS_PER_KEY:
+    "Streams one API key may hold open at once on every pod together (a key's own `maxStreams` overrides it); the pods answer 429 `STREAM_QUOTA_EXCEEDED` past it.",
+  ANONYMOUS_MAX_STREAMS:
+    'Streams one client IP may hold open at once without a key, when `ANONYMOUS_READ` includes `streams`.',
 };
 
 const definition = defineServiceConfig<Config>({

@@ -3,9 +3,13 @@
  * All share the hash tag `{<ns>}`, so each Lua script's keys lie in one slot of a Redis Cluster;
  * tests use a fresh namespace each.
  */
-import { keyPrefix } from '@tickwire/cluster';
+import { keyPrefix, streamAccessKeys, type StreamAccessKeys } from '@tickwire/cluster';
 
-export interface GatewayKeys {
+/**
+ * With the keys of stream access (revoked keys, their channel, stream leases), which the gateway
+ * writes and the pods read under this same namespace.
+ */
+export interface GatewayKeys extends StreamAccessKeys {
   readonly namespace: string;
   /** Hash key id -> the key's record (JSON, see ApiKeyRecord): never the key itself, only its hash. */
   readonly apiKeys: string;
@@ -13,17 +17,14 @@ export interface GatewayKeys {
   readonly apiKeyHashes: string;
   /** Counter with a TTL: the requests (or failures) of one subject in its current window. */
   rateWindow(subject: string): string;
-  /** Sorted set lease id -> expiry (ms on Redis's clock): the open streams of one subject. */
-  streamLeases(subject: string): string;
 }
 
 export function gatewayKeys(namespace: string): GatewayKeys {
   const prefix = keyPrefix(namespace);
   return {
-    namespace,
+    ...streamAccessKeys(namespace),
     apiKeys: `${prefix}api-keys`,
     apiKeyHashes: `${prefix}api-key-hashes`,
     rateWindow: (subject) => `${prefix}rate:${subject}`,
-    streamLeases: (subject) => `${prefix}streams:${subject}`,
   };
 }

@@ -14,7 +14,7 @@ import {
   type PodProcess,
   type TestRedis,
 } from '@tickwire/testkit';
-import { STATIC_PAGE_CSP } from '@tickwire/service';
+import { STATIC_PAGE_CSP, verifyStreamToken } from '@tickwire/service';
 import { generateApiKey, type Scope } from './keys';
 import {
   bearer,
@@ -299,6 +299,78 @@ describe('revocation', () => {
       [401, 'KEY_REVOKED'],
       [401, 'KEY_REVOKED'],
     ]);
+  });
+});
+
+describe('stream tokens', () => {
+  const SECRET = 'a-stream-token-secret-of-32-bytes-or-more';
+  const claimsOf = (response: SimpleResponse) => {
+    const { token } = response.json() as { token: string };
+    return verifyStreamToken(token, SECRET, Date.now());
+  };
+
+  it('are signed for every scope with the key quota, and for anonymous callers only where ANONYMOUS_READ opens streams', async () => {
+    const [gateway] = await replicas(1, {
+      STREAM_TOKEN_SECRET: SECRET,
+      MAX_STREAMS_PER_KEY: '7',
+      ANONYMOUS_READ: 'streams',
+      ANONYMOUS_MAX_STREAMS: '3',
+    });
+    for (const scope of ['read', 'bot', 'admin'] as const) {
+      const key = await createKey(gateway!, scope);
+      const response = await send(`${gateway!.url}/v1/stream-tokens`, {
+        method: 'POST',
+        headers: bearer(key),
+      });
+      expect(response.status).toBe(201);
+      expect(response.headers['cache-control']).toBe('no-store');
+      expect(claimsOf(response)).toMatchObject({
+        ok: true,
+        claims: { sub: key.slice(3, 15), scope, maxStreams: 7 },
+      });
+    }
+    const { key: limited } = await gateway!.gateway.keys.create({
+      name: 'few',
+      scope: 'read',
+      maxStreams: 1,
+    });
+    const few = await send(`${gateway!.url}/v1/stream-tokens`, { method: 'POST', headers: bearer(limited) });
+    expect(claimsOf(few)).toMatchObject({ claims: { maxStreams: 1 } });
+    const anonymous = await send(`${gateway!.url}/v1/stream-tokens`, { method: 'POST', from: '127.0.0.2' });
+    expect(anonymous.status).toBe(201);
+    expect(claimsOf(anonymous)).toMatchObject({
+      claims: { sub: 'ip:127.0.0.2', scope: 'read', maxStreams: 3 },
+    });
+  });
+
+  it('end no later than the key, are refused to anonymous callers by default, and need the secret', async () => {
+    const [withSecret] = await replicas(1, { STREAM_TOKEN_SECRET: SECRET });
+    const { key } = await withSecret!.gateway.keys.create({
+      name: 'brief',
+      scope: 'read',
+      expiresAt: Date.now() + 60_000,
+    });
+    const response = await send(`${withSecret!.url}/v1/stream-tokens`, {
+      method: 'POST',
+      headers: bearer(key),
+    });
+    const verified = claimsOf(response);
+    expect(verified.ok && verified.claims.exp - verified.claims.iat).toBeLessThanOrEqual(60);
+    const anonymous = await send(`${withSecret!.url}/v1/stream-tokens`, { method: 'POST' });
+    expect([anonymous.status, errorCode(anonymous)]).toEqual([401, 'KEY_REQUIRED']);
+    const wrongType = await send(`${withSecret!.url}/v1/stream-tokens`, {
+      method: 'POST',
+      headers: { ...bearer(key), 'content-type': 'text/plain' },
+      body: 'BTCUSDT',
+    });
+    expect([wrongType.status, errorCode(wrongType)]).toEqual([415, 'UNSUPPORTED_MEDIA_TYPE']);
+
+    const [withoutSecret] = await replicas(1);
+    const disabled = await send(`${withoutSecret!.url}/v1/stream-tokens`, {
+      method: 'POST',
+      headers: bearer(await createKey(withoutSecret!, 'read')),
+    });
+    expect([disabled.status, errorCode(disabled)]).toEqual([503, 'STREAM_TOKENS_DISABLED']);
   });
 });
 

@@ -16,11 +16,12 @@ import { gatewayKeys } from './gateway-keys';
 import { createApp } from './http/app';
 import { httpErrors } from './http/errors';
 import { ApiKeyStore } from './keys';
-import { LimitScripts, RateLimiter, StreamQuota } from './limits';
+import { LimitScripts, RateLimiter } from './limits';
 import { createGatewayMetrics } from './metrics';
 import { ClusterView } from './admin';
 import { UpstreamPool, UpstreamProxy, PriceCache } from './routing';
 import { gatewayHealth } from './status/gateway-health';
+import { StreamTokenIssuer } from './streams';
 
 export interface GatewayDependencies {
   config: Config;
@@ -40,8 +41,6 @@ const POD_KEEP_ALIVE_MS = 10_000;
 export class Gateway extends HttpService {
   readonly keys: ApiKeyStore;
   readonly limiter: RateLimiter;
-  /** Concurrent streams per key, for the stream routes to come. */
-  readonly streamQuota: StreamQuota;
   readonly pods: UpstreamPool;
   readonly scanners: UpstreamPool;
   readonly priceCache: PriceCache;
@@ -56,7 +55,6 @@ export class Gateway extends HttpService {
     this.keys = new ApiKeyStore(redis, keys);
     const scripts = new LimitScripts(redis, keys);
     this.limiter = new RateLimiter(scripts);
-    this.streamQuota = new StreamQuota({ scripts, logger: logger.child({ component: 'stream-quota' }) });
     this.agent = new Agent({
       connect: { timeout: config.UPSTREAM_TIMEOUT_MS },
       keepAliveTimeout: POD_KEEP_ALIVE_MS,
@@ -119,6 +117,15 @@ export class Gateway extends HttpService {
           metrics,
         }),
         keys: this.keys,
+        tokens:
+          config.STREAM_TOKEN_SECRET === undefined
+            ? undefined
+            : new StreamTokenIssuer({
+                secret: config.STREAM_TOKEN_SECRET,
+                lifetimeMs: config.STREAM_TOKEN_TTL_MS,
+                maxStreamsPerKey: config.MAX_STREAMS_PER_KEY,
+                anonymousMaxStreams: config.ANONYMOUS_MAX_STREAMS,
+              }),
         proxy,
         scannerProxy,
         priceCache: this.priceCache,

@@ -54,6 +54,28 @@ describe('loadConfig', () => {
     expect(problems({ REDIS_SENTINELS: '[::1]:26379', REDIS_SENTINEL_MASTER: 'mymaster' })).toBe('');
   });
 
+  it('takes a stream-token secret of at least 32 bytes, only with Redis', () => {
+    const secret = 'y'.repeat(40);
+    expect(loadConfig({ REDIS_URL: 'redis://a:6379', STREAM_TOKEN_SECRET: secret })).toMatchObject({
+      STREAM_TOKEN_SECRET: secret,
+      GATEWAY_NAMESPACE: 'twg',
+    });
+    const problems = (env: Record<string, string>) => {
+      try {
+        loadConfig(env);
+        return '';
+      } catch (error) {
+        return (error as ConfigError).problems.join('\n');
+      }
+    };
+    expect(problems({ STREAM_TOKEN_SECRET: secret })).toBe(
+      'STREAM_TOKEN_SECRET: needs Redis (REDIS_URL, REDIS_SENTINELS or REDIS_CLUSTER_NODES): revocations and stream quotas live there',
+    );
+    expect(problems({ REDIS_URL: 'redis://a:6379', STREAM_TOKEN_SECRET: 'too-short' })).toContain(
+      'STREAM_TOKEN_SECRET: must be at least 32 bytes',
+    );
+  });
+
   it('documents every variable it reads', () => {
     expect(Object.keys(CONFIG_DOCS).sort()).toEqual([...CONFIG_KEYS].sort());
   });

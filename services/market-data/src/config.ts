@@ -14,7 +14,9 @@ import {
   envList,
   envMilliseconds,
   envNamespace,
+  envSecret,
   envUrl,
+  MIN_STREAM_TOKEN_SECRET_BYTES,
   redisConfigShape,
   redisConnectionFrom,
   REDIS_CONFIG_DOCS,
@@ -112,6 +114,8 @@ const shape = {
   HISTORY_BATCH_ROWS: envInteger(1, 10_000).default(500),
   HISTORY_QUEUE_MAX_ROWS: envInteger(100, 10_000_000).default(100_000),
   HISTORY_RETENTION_CHECK_MS: envMilliseconds(1_000, 86_400_000).default(3_600_000),
+  STREAM_TOKEN_SECRET: envSecret(MIN_STREAM_TOKEN_SECRET_BYTES).optional(),
+  GATEWAY_NAMESPACE: envNamespace().default('twg'),
 };
 const schema = z.object(shape);
 
@@ -134,6 +138,11 @@ const checkedSchema = schema.superRefine((config, ctx) => {
     problem('FINNHUB_API_KEY', 'is required when EXCHANGES includes finnhub');
   }
   checkElectionConfig(config, problem);
+  if (config.STREAM_TOKEN_SECRET !== undefined && redisConnectionFrom(config) === undefined)
+    problem(
+      'STREAM_TOKEN_SECRET',
+      'needs Redis (REDIS_URL, REDIS_SENTINELS or REDIS_CLUSTER_NODES): revocations and stream quotas live there',
+    );
 });
 
 /** Symbols become canonical (`coinbase:btc-usd` -> `COINBASE:BTC-USD`) once they are known to be valid. */
@@ -229,6 +238,10 @@ export const CONFIG_DOCS: ConfigDocs<Config> = {
   HISTORY_QUEUE_MAX_ROWS:
     'Backfilled candles the leader keeps in memory while the history database is down; beyond it the oldest are dropped and counted, and copied again from the Redis series once it answers. Closes wait in the Redis closes stream instead.',
   HISTORY_RETENTION_CHECK_MS: 'How often the leader deletes candles past their `HISTORY_RETENTION` (ms).',
+  STREAM_TOKEN_SECRET:
+    "The gateway's `STREAM_TOKEN_SECRET` (at least 32 bytes). Set: `/v1/stream` opens only with a valid stream token (`?token=` or `Authorization: Bearer`), holds each key's quota of concurrent streams, and closes the streams of a revoked key; needs Redis. Unset: streams are open to anyone, as is every other route of the pod.",
+  GATEWAY_NAMESPACE:
+    "The gateway's `GATEWAY_NAMESPACE`: where the pods read revoked keys and hold stream leases (with `STREAM_TOKEN_SECRET`).",
 };
 
 const definition = defineServiceConfig<Config>({

@@ -1,9 +1,18 @@
 /**
  * Picks the pod's engine from its configuration: the memory engine by default, the Redis
- * engine when one of REDIS_URL, REDIS_SENTINELS or REDIS_CLUSTER_NODES is set; and the watch
- * on the scanner's heartbeat when SCANNER_NAMESPACE is set.
+ * engine when one of REDIS_URL, REDIS_SENTINELS or REDIS_CLUSTER_NODES is set; the watch on the
+ * scanner's heartbeat when SCANNER_NAMESPACE is set; and the connections of stream access when
+ * STREAM_TOKEN_SECRET is set.
  */
-import { MemoryEngine, RedisEngine, ScannerHeartbeatWatch, type Engine } from '@tickwire/cluster';
+import {
+  DEFAULT_COMMAND_TIMEOUT_MS,
+  MemoryEngine,
+  openRedisClients,
+  RedisEngine,
+  ScannerHeartbeatWatch,
+  type Engine,
+  type RedisClient,
+} from '@tickwire/cluster';
 import type { Logger } from '@tickwire/observability';
 import { electionTimingsFrom, redisConnectionFrom } from '@tickwire/service';
 import type { Config } from './config';
@@ -42,4 +51,18 @@ export async function createScannerHeartbeatWatch(
     namespace: config.SCANNER_NAMESPACE,
     pollMs: SCANNER_HEARTBEAT_POLL_MS,
   });
+}
+
+/** Connections for stream access (quota scripts, revocation channel), when STREAM_TOKEN_SECRET is set. */
+export async function openStreamAccessClients(
+  config: Config,
+): Promise<{ commands: RedisClient; subscriber: RedisClient } | undefined> {
+  const connection = redisConnectionFrom(config);
+  // config.ts refuses a secret without Redis.
+  if (config.STREAM_TOKEN_SECRET === undefined || connection === undefined) return undefined;
+  return openRedisClients(
+    connection,
+    { instanceId: config.INSTANCE_ID, commandTimeoutMs: DEFAULT_COMMAND_TIMEOUT_MS },
+    ['commands', 'subscriber'],
+  );
 }

@@ -4,7 +4,7 @@
  */
 import { runService } from '@tickwire/service';
 import { loadConfig } from './config';
-import { createEngine, createScannerHeartbeatWatch } from './engine-factory';
+import { createEngine, createScannerHeartbeatWatch, openStreamAccessClients } from './engine-factory';
 import { exchangeEndpoints } from './exchange-endpoints';
 import { Pod } from './pod';
 
@@ -19,5 +19,6 @@ runService({
       exchanges: exchangeEndpoints(config),
       engine: await createEngine(config, logger),
       scannerHeartbeat: await createScannerHeartbeatWatch(config),
+      streamAccessClients: await openStreamAccessClients(config),
     }),
 });

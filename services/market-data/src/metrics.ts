@@ -125,6 +125,16 @@ export function createPodMetrics(registry: Registry) {
       labelNames: ['reason'],
       registers,
     }),
+    sseRevoked: new Counter({
+      name: name('sse_revoked_total'),
+      help: 'SSE streams ended because the API key whose token opened them was revoked.',
+      registers,
+    }),
+    streamAccessErrors: new Counter({
+      name: name('stream_access_errors_total'),
+      help: 'Streams let through on their token alone: Redis could not be asked about their quota and revocation.',
+      registers,
+    }),
     sseEvents: new Counter({
       name: name('sse_events_total'),
       help: 'SSE events written to clients, by event type.',

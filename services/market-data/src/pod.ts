@@ -7,7 +7,7 @@
  */
 import type { Server } from 'node:http';
 import type { Registry } from 'prom-client';
-import { CandleBook, type Engine, type ScannerHeartbeatWatch } from '@tickwire/cluster';
+import { CandleBook, type Engine, type RedisClient, type ScannerHeartbeatWatch } from '@tickwire/cluster';
 import type { Logger } from '@tickwire/observability';
 import { createServiceServer, HttpService, RestClient } from '@tickwire/service';
 import { CandleBackfill, CandlePages, CandleReader } from './candles';
@@ -24,6 +24,7 @@ import { encodeLeaderReport, StatusBoard } from './status';
 import { SymbolCatalog } from './symbols';
 import { LocalInterest } from './symbols/local-interest';
 import { SymbolAccess } from './symbols/symbol-access';
+import { StreamAccess } from './stream-access';
 
 export interface PodDependencies {
   config: Config;
@@ -35,6 +36,8 @@ export interface PodDependencies {
   engine: Engine;
   /** From `createScannerHeartbeatWatch` when a scanner is configured; the pod starts and stops it. */
   scannerHeartbeat?: ScannerHeartbeatWatch | undefined;
+  /** From `openStreamAccessClients` when STREAM_TOKEN_SECRET is set; the pod closes them on stop. */
+  streamAccessClients?: { commands: RedisClient; subscriber: RedisClient } | undefined;
 }
 
 /** A pod starts serving after this long even when an exchange's symbol list has not loaded (ms). */
@@ -67,6 +70,7 @@ export class Pod extends HttpService {
   private readonly symbols: SymbolAccess;
   private readonly leader: LeaderRole;
   private readonly board: StatusBoard;
+  private readonly streamAccess: StreamAccess | undefined;
   protected readonly server: Server;
   private unsubscribers: (() => void)[] = [];
 
@@ -155,6 +159,16 @@ export class Pod extends HttpService {
       ...(deps.scannerHeartbeat ? { scannerHeartbeat: () => deps.scannerHeartbeat!.last() } : {}),
       ...(this.history ? { history: () => this.history!.state() } : {}),
     });
+    this.streamAccess =
+      config.STREAM_TOKEN_SECRET !== undefined && deps.streamAccessClients !== undefined
+        ? new StreamAccess({
+            secret: config.STREAM_TOKEN_SECRET,
+            ...deps.streamAccessClients,
+            namespace: config.GATEWAY_NAMESPACE,
+            logger: logger.child({ component: 'stream-access' }),
+            metrics: this.metrics,
+          })
+        : undefined;
     this.server = createServiceServer(createApp(this.apiContext()));
     this.server.requestTimeout = REQUEST_TIMEOUT_MS;
     this.server.headersTimeout = REQUEST_HEAD_TIMEOUT_MS;
@@ -176,6 +190,7 @@ export class Pod extends HttpService {
     await this.interest.start();
     // Never waits for an unreachable database: prices are served without it.
     await this.history?.start();
+    await this.streamAccess?.start();
     await this.listen({ port: this.config.PORT, host: this.config.HOST, backlog: LISTEN_BACKLOG });
     this.unsubscribers.push(election.onChange((state) => this.leader.onLeadership(state)));
     election.setReporter(() => {
@@ -200,6 +215,7 @@ export class Pod extends HttpService {
     await this.engine.election.stop();
     await this.leader.settled();
     await this.closeHttp(() => this.hub.stop());
+    await this.streamAccess?.stop();
     await this.interest.stop();
     await this.catalog?.stop();
     await this.engine.interest.stop();
@@ -232,6 +248,7 @@ export class Pod extends HttpService {
       pod: this.board,
       candles: this.candleReader,
       candlePages: this.candlePages,
+      streamAccess: this.streamAccess,
     };
   }
 }

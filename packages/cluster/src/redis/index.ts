@@ -21,7 +21,25 @@ export {
   type RedisAddress,
   type RedisConnectionOptions,
 } from './redis-client';
-export { clusterKeys, candleSeriesField, keyPrefix, DEFAULT_NAMESPACE, type ClusterKeys } from './keys';
+export {
+  clusterKeys,
+  candleSeriesField,
+  keyPrefix,
+  streamAccessKeys,
+  DEFAULT_NAMESPACE,
+  type ClusterKeys,
+  type StreamAccessKeys,
+} from './keys';
+export { StreamLeaseScripts, type LeaseAcquisition } from './stream-lease-scripts';
+export {
+  StreamQuota,
+  DEFAULT_STREAM_LEASE_MS,
+  type AcquireOptions,
+  type StreamAdmission,
+  type StreamLease,
+  type StreamQuotaOptions,
+} from './stream-quota';
+export { RevocationWatch, type RevocationWatchOptions } from './revocation-watch';
 export { ClusterError, NotLeaderError, RedisConnectError, isNotLeaderError } from './errors';
 export { decodeBatch, type StreamEntry } from './batch-codec';
 export { StreamTail, STREAM_START, type StreamTailOptions, type StreamTailState } from './stream-tail';

@@ -86,3 +86,28 @@ export function keyPrefix(namespace: string): string {
   }
   return `${namespace}:{${namespace}}:`;
 }
+
+/**
+ * The keys of stream access, in the namespace of the gateway that issues stream tokens
+ * (`GATEWAY_NAMESPACE`): the gateway writes revocations, the pods read them and hold the stream
+ * leases. Spelled here so the pods reach them without knowing the gateway service.
+ */
+export interface StreamAccessKeys {
+  readonly namespace: string;
+  /** Sorted set key id -> when it was revoked (ms); entries older than the longest token lifetime are dropped. */
+  readonly revokedKeys: string;
+  /** Pub/sub channel: the id of each key revoked, as it is revoked. */
+  readonly revocationEvents: string;
+  /** Sorted set lease id -> expiry (ms on Redis's clock): the open streams of one subject. */
+  streamLeases(subject: string): string;
+}
+
+export function streamAccessKeys(namespace: string): StreamAccessKeys {
+  const prefix = keyPrefix(namespace);
+  return {
+    namespace,
+    revokedKeys: `${prefix}revoked-keys`,
+    revocationEvents: `${prefix}revocation-events`,
+    streamLeases: (subject) => `${prefix}streams:${subject}`,
+  };
+}

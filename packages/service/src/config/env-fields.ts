@@ -85,3 +85,13 @@ export function envHostnames() {
 
 const HOSTNAME_PATTERN =
   /^(?=.{1,253}$)[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*$/;
+
+/** A secret of at least `minBytes` bytes (UTF-8); the message says how to make one, never echoes it. */
+export function envSecret(minBytes: number) {
+  return z
+    .string()
+    .refine(
+      (value) => Buffer.byteLength(value, 'utf8') >= minBytes,
+      `must be at least ${minBytes} bytes: generate one with \`openssl rand -base64 48\``,
+    );
+}

@@ -16,6 +16,8 @@ export const STREAM_ENDINGS = {
    * got, and reconnecting with it (what EventSource does by itself) replays the next part.
    */
   replayLimit: { state: 'closing', reason: 'replay-limit' },
+  /** The API key whose token opened the stream was revoked; its tokens are refused from now on. */
+  keyRevoked: { state: 'disconnected', reason: 'key-revoked' },
 } as const;
 
 /** A refused client is told to come back after 1 to 5 s, spread so they do not return together. */
@@ -31,4 +33,10 @@ export function capacityRetryAfterSeconds(random: () => number = Math.random): n
 export const STREAM_REFUSALS = {
   /** The instance holds its maximum of streams. */
   capacity: 'capacity',
+  /** No stream token, or one that is malformed, forged, expired or of a revoked key. */
+  unauthorized: 'unauthorized',
+  /** The token does not allow a symbol the stream asked for. */
+  symbolNotAllowed: 'symbol-not-allowed',
+  /** The token's subject holds its quota of concurrent streams. */
+  quota: 'quota',
 } as const;

@@ -58,8 +58,16 @@ export class Authenticator {
           ? httpErrors.keyExpired()
           : httpErrors.invalidKey();
     }
-    const { id, prefix, scope, ownerId } = record!;
-    return { kind: 'key', keyId: id, prefix, scope, ...(ownerId !== undefined && { ownerId }) };
+    const { id, prefix, scope, ownerId, maxStreams, expiresAt } = record!;
+    return {
+      kind: 'key',
+      keyId: id,
+      prefix,
+      scope,
+      ...(ownerId !== undefined && { ownerId }),
+      ...(maxStreams !== undefined && { maxStreams }),
+      ...(expiresAt !== undefined && { expiresAt: Date.parse(expiresAt) }),
+    };
   }
 
   private failureOf(record: ApiKeyRecord | undefined, now: number): FailureReason | undefined {

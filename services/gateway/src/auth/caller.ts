@@ -8,6 +8,10 @@ export interface KeyCaller {
   scope: Scope;
   /** The scanner owner of a `bot` key. */
   ownerId?: string;
+  /** The key's own quota of concurrent streams, if it has one. */
+  maxStreams?: number;
+  /** When the key expires (ms since the epoch), if it does. */
+  expiresAt?: number;
 }
 
 export type Caller = KeyCaller | { kind: 'anonymous' };

@@ -3,7 +3,7 @@
  * the gateway (it reads the gateway's environment: `REDIS_URL` or the other Redis settings,
  * `GATEWAY_NAMESPACE`).
  *
- *   pnpm keys create --scope bot --name my-bot --owner <owner id> [--expires 30d] [--json]
+ *   pnpm keys create --scope bot --name my-bot --owner <owner id> [--expires 30d] [--max-streams 50] [--json]
  *   pnpm keys list [--json]
  *   pnpm keys revoke <id> [--json]
  *
@@ -18,7 +18,7 @@ import { ApiKeyStore, KEY_ID_PATTERN, parseNewKey, type ApiKeyView } from '../ke
 import { openGatewayRedis } from '../redis-connection';
 
 export const USAGE = `usage:
-  pnpm keys create --scope read|bot|admin --name <name> [--owner <owner id>] [--expires 30d|12h|90m] [--json]
+  pnpm keys create --scope read|bot|admin --name <name> [--owner <owner id>] [--expires 30d|12h|90m] [--max-streams <n>] [--json]
   pnpm keys list [--json]
   pnpm keys revoke <id> [--json]`;
 
@@ -60,7 +60,7 @@ export async function runKeysCommand(argv: readonly string[], io: CommandIo): Pr
 }
 
 type Command =
-  | { name: 'create'; input: Record<string, string>; json: boolean }
+  | { name: 'create'; input: Record<string, string | number>; json: boolean }
   | { name: 'list'; json: boolean }
   | { name: 'revoke'; id: string; json: boolean };
 
@@ -78,6 +78,7 @@ function parseCommand(argv: readonly string[]): Command {
         name: { type: 'string' },
         owner: { type: 'string' },
         expires: { type: 'string' },
+        'max-streams': { type: 'string' },
         json: { type: 'boolean' },
       },
     }));
@@ -89,12 +90,16 @@ function parseCommand(argv: readonly string[]): Command {
   switch (name) {
     case 'create': {
       if (positionals.length > 0) throw new UsageError(`create takes no argument "${positionals[0]}"`);
-      const input: Record<string, string> = {};
+      const input: Record<string, string | number> = {};
       const fields = { scope: 'scope', name: 'name', owner: 'ownerId', expires: 'expiresIn' } as const;
       for (const [flag, field] of Object.entries(fields)) {
         const value = values[flag];
         if (typeof value === 'string') input[field] = value;
       }
+      const maxStreams = values['max-streams'];
+      // A number when it reads as one; anything else is passed on for parseNewKey to name.
+      if (typeof maxStreams === 'string')
+        input.maxStreams = /^\d{1,9}$/.test(maxStreams) ? Number(maxStreams) : maxStreams;
       return { name, input, json };
     }
     case 'list':
@@ -117,7 +122,11 @@ async function execute(command: Command, store: ApiKeyStore, io: CommandIo): Pro
       const now = Date.now();
       const parsed = parseNewKey(command.input, now);
       if (!parsed.ok) {
-        const flagOf: Record<string, string> = { ownerId: '--owner', expiresIn: '--expires' };
+        const flagOf: Record<string, string> = {
+          ownerId: '--owner',
+          expiresIn: '--expires',
+          maxStreams: '--max-streams',
+        };
         io.err(parsed.problems.map((p) => `${flagOf[p.field] ?? `--${p.field}`}: ${p.message}`).join('\n'));
         return 2;
       }
@@ -156,6 +165,7 @@ function describe(view: ApiKeyView): string {
     view.status,
     JSON.stringify(view.name),
     view.ownerId === undefined ? undefined : `owner ${view.ownerId}`,
+    view.maxStreams === undefined ? undefined : `max streams ${view.maxStreams}`,
     `created ${view.createdAt}`,
     view.expiresAt === undefined ? undefined : `expires ${view.expiresAt}`,
     view.revokedAt === undefined ? undefined : `revoked ${view.revokedAt}`,

@@ -7,6 +7,7 @@ import type { ApiKeyStore } from '../keys';
 import type { GatewayMetrics } from '../metrics';
 import type { ClusterView } from '../admin';
 import type { UpstreamProxy, PriceCache } from '../routing';
+import type { StreamTokenIssuer } from '../streams';
 
 export interface ApiContext {
   access: AccessControl;
@@ -17,6 +18,8 @@ export interface ApiContext {
   /** Price answers kept for PRICE_CACHE_TTL_MS. */
   priceCache: PriceCache;
   cluster: ClusterView;
+  /** Undefined when STREAM_TOKEN_SECRET is unset. */
+  tokens: StreamTokenIssuer | undefined;
   registry: Registry;
   metrics: GatewayMetrics;
   logger: Logger;

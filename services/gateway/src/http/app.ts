@@ -1,6 +1,7 @@
 /**
  * The gateway's HTTP application: the market-data REST routes, the scanner's owner API, the
- * admin API (keys, cluster, price cache), the operations routes and the dashboard's static files,
+ * admin API (keys, cluster, price cache), stream tokens, the operations routes and the dashboard's
+ * static files,
  * on the shared service edge (nosniff, CORS, strict queries, JSON errors for
  * every status), with security headers and the client's address read through TRUST_PROXY_HOPS.
  */
@@ -19,6 +20,7 @@ import { adminKeyRoutes } from './admin-key-routes';
 import type { ApiContext } from './api-context';
 import { marketRoutes } from './market-routes';
 import { scannerRoutes } from './scanner-routes';
+import { streamTokenRoutes } from './stream-token-routes';
 import { withSecurityHeaders } from './security-headers';
 
 export function createApp(ctx: ApiContext): RequestListener {
@@ -36,6 +38,7 @@ export function createApp(ctx: ApiContext): RequestListener {
         cors,
       }),
       marketRoutes(ctx, cors),
+      streamTokenRoutes(ctx, cors),
       scannerRoutes(ctx, cors),
       adminKeyRoutes(ctx, cors),
       adminClusterRoutes(ctx, cors),

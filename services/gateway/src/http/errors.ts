@@ -64,16 +64,16 @@ export const httpErrors = {
       headers,
     ),
   keyNotFound: (id: string) => new HttpError(404, 'NOT_FOUND', `no API key with id ${id.slice(0, 64)}`),
+  streamTokensDisabled: () =>
+    new HttpError(
+      503,
+      'STREAM_TOKENS_DISABLED',
+      'this gateway issues no stream tokens: its operator has not set STREAM_TOKEN_SECRET',
+    ),
   noHealthyPod: () =>
     new HttpError(503, 'NO_HEALTHY_POD', 'no market-data pod is ready to serve; retry shortly', {
       'Retry-After': '1',
     }),
-  ownerRequired: () =>
-    new HttpError(
-      400,
-      'OWNER_REQUIRED',
-      'a key without an owner (admin) acts for the scanner owner named in X-Owner-Id; name one',
-    ),
   noHealthyScanner: () =>
     new HttpError(503, 'SCANNER_UNAVAILABLE', 'no scanner replica is ready to serve; retry shortly', {
       'Retry-After': '1',

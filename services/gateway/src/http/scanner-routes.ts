@@ -12,7 +12,6 @@ import { Router, type Request, type Response } from 'express';
 import { readJsonBody, resourceRoute, type CorsPolicy, type RouteMethod } from '@tickwire/service';
 import type { AccessRule, Caller } from '../auth';
 import type { ApiContext } from './api-context';
-import { httpErrors } from './errors';
 
 /** The header the scanner reads the acting owner from (it trusts the gateway to set it). */
 export const OWNER_HEADER = 'x-owner-id';
@@ -86,10 +85,12 @@ export function scannerRoutes(ctx: Pick<ApiContext, 'access' | 'scannerProxy'>, 
   return router;
 }
 
-/** A bot key's own owner; an admin names the owner it acts for. */
-function actingOwner(caller: Caller, req: Request): string {
+/**
+ * A bot key's own owner; an admin names the owner it acts for (without one, the scanner answers
+ * 401 OWNER_REQUIRED itself).
+ */
+function actingOwner(caller: Caller, req: Request): string | undefined {
   if (caller.kind === 'key' && caller.ownerId !== undefined) return caller.ownerId;
   const named = req.headers[OWNER_HEADER];
-  if (typeof named === 'string' && named !== '') return named;
-  throw httpErrors.ownerRequired();
+  return typeof named === 'string' ? named : undefined;
 }

@@ -10,6 +10,8 @@ export interface ApiKeyRecord {
   scope: Scope;
   /** The scanner owner a `bot` key acts for. */
   ownerId?: string;
+  /** Streams the key may hold open at once; absent: the gateway's MAX_STREAMS_PER_KEY. */
+  maxStreams?: number;
   /** Hex SHA-256 of the key. */
   hash: string;
   /** ISO times. */

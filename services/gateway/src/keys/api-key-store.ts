@@ -38,6 +38,7 @@ export class ApiKeyStore {
         name: input.name,
         scope: input.scope,
         ...(input.ownerId !== undefined && { ownerId: input.ownerId }),
+        ...(input.maxStreams !== undefined && { maxStreams: input.maxStreams }),
         hash,
         createdAt: new Date(now).toISOString(),
         ...(input.expiresAt !== undefined && { expiresAt: new Date(input.expiresAt).toISOString() }),
@@ -57,7 +58,10 @@ export class ApiKeyStore {
     return records.map((record) => toView(record, now));
   }
 
-  /** The key as it now is (revoked), or undefined when no key has this id. */
+  /**
+   * The key as it now is (revoked), or undefined when no key has this id. Every pod closes the
+   * streams opened with the key's tokens, and refuses its tokens from now on.
+   */
   async revoke(id: string, now: number = Date.now()): Promise<ApiKeyView | undefined> {
     const json = await this.scripts.revoke(id, new Date(now).toISOString());
     return json === undefined ? undefined : toView(JSON.parse(json) as ApiKeyRecord, now);

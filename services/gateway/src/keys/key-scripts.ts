@@ -1,12 +1,13 @@
 /** The one typed module through which the key store's Lua scripts in ./lua are called. */
 import { join } from 'node:path';
 import { ClusterError, defineLuaCommands, type LuaFunction, type RedisClient } from '@tickwire/cluster';
+import { MAX_STREAM_TOKEN_LIFETIME_MS } from '@tickwire/service';
 import type { GatewayKeys } from '../gateway-keys';
 
 const SCRIPT_FILES = {
   createApiKey: 'create-key-2.lua',
   findApiKey: 'find-key-2.lua',
-  revokeApiKey: 'revoke-key-1.lua',
+  revokeApiKey: 'revoke-key-2.lua',
 } as const;
 
 /** Returned by create-key-2.lua when the id or hash exists. */
@@ -35,8 +36,16 @@ export class KeyScripts {
     return typeof reply === 'string' ? reply : undefined;
   }
 
+  /** Also records the revocation for the pods and publishes it (see revoke-key-2.lua). */
   async revoke(id: string, revokedAt: string): Promise<string | undefined> {
-    const reply = await this.scripts.revokeApiKey(this.keys.apiKeys, id, revokedAt);
+    const reply = await this.scripts.revokeApiKey(
+      this.keys.apiKeys,
+      this.keys.revokedKeys,
+      id,
+      revokedAt,
+      MAX_STREAM_TOKEN_LIFETIME_MS,
+      this.keys.revocationEvents,
+    );
     return typeof reply === 'string' ? reply : undefined;
   }
 }

@@ -15,6 +15,10 @@ describe('a new key', () => {
       ok: true,
       key: { name: 'b', scope: 'bot', ownerId: OWNER, expiresAt: NOW + 30 * 86_400_000 },
     });
+    expect(parseNewKey({ name: 's', scope: 'read', maxStreams: 50 }, NOW)).toEqual({
+      ok: true,
+      key: { name: 's', scope: 'read', maxStreams: 50 },
+    });
     expect(parseNewKey({ name: 'r', scope: 'read', expiresAt: '2027-01-01T00:00:00Z' }, NOW)).toMatchObject({
       ok: true,
       key: { expiresAt: Date.parse('2027-01-01T00:00:00Z') },
@@ -36,6 +40,8 @@ describe('a new key', () => {
     ]);
     expect(fields({ name: 'r', scope: 'read', expiresIn: '9999d' })).toEqual(['expiresIn']);
     expect(fields({ name: '<script>', scope: 'read' })).toEqual(['name']);
+    for (const maxStreams of [0, 1.5, '5', 100_001])
+      expect(fields({ name: 'r', scope: 'read', maxStreams })).toEqual(['maxStreams']);
   });
 });
 

@@ -1,6 +1,6 @@
 /**
  * What a new key may be, checked once for the admin API and the CLI alike: a name, a scope, the
- * owner of a `bot` key (and only of one), and an optional expiry given as a time or a duration.
+ * owner of a `bot` key (and only of one), an optional quota of concurrent streams, and an optional expiry given as a time or a duration.
  */
 import { z } from 'zod';
 import type { FieldProblem } from '@tickwire/service';
@@ -10,10 +10,14 @@ import { SCOPES, type Scope } from './scopes';
 /** The longest lifetime a key may be given (ms): ten years. */
 export const MAX_KEY_LIFETIME_MS = 10 * 365 * 86_400_000;
 
+/** The most streams a key may be allowed to hold open at once. */
+export const MAX_STREAMS_PER_KEY_LIMIT = 100_000;
+
 export interface NewKey {
   name: string;
   scope: Scope;
   ownerId?: string;
+  maxStreams?: number;
   /** ms since the epoch. */
   expiresAt?: number;
 }
@@ -27,6 +31,11 @@ const newKeyInput = z.strictObject({
     .regex(/^[\p{L}\p{N} ._:@/-]*$/u, 'may hold letters, digits, spaces and . _ : @ / - only'),
   scope: z.enum(SCOPES, `must be one of ${SCOPES.join(', ')}`),
   ownerId: z.uuid('must be an owner id from the scanner (POST /v1/owners)').optional(),
+  maxStreams: z
+    .int('must be a whole number')
+    .min(1, 'must be at least 1')
+    .max(MAX_STREAMS_PER_KEY_LIMIT, `must be at most ${MAX_STREAMS_PER_KEY_LIMIT}`)
+    .optional(),
   expiresAt: z.iso.datetime({ offset: true, message: 'must be an ISO 8601 time with a zone' }).optional(),
   expiresIn: z
     .string('must be a string')
@@ -40,7 +49,7 @@ export type ParsedNewKey = { ok: true; key: NewKey } | { ok: false; problems: Fi
 export function parseNewKey(input: unknown, now: number): ParsedNewKey {
   const parsed = newKeyInput.safeParse(input);
   if (!parsed.success) return { ok: false, problems: parsed.error.issues.flatMap(fieldProblems) };
-  const { name, scope, ownerId, expiresAt, expiresIn } = parsed.data;
+  const { name, scope, ownerId, maxStreams, expiresAt, expiresIn } = parsed.data;
   const problems: FieldProblem[] = [];
   if (scope === 'bot' && ownerId === undefined)
     problems.push({ field: 'ownerId', message: 'is required for a bot key: the scanner owner it acts for' });
@@ -66,6 +75,7 @@ export function parseNewKey(input: unknown, now: number): ParsedNewKey {
       name,
       scope,
       ...(ownerId !== undefined && { ownerId }),
+      ...(maxStreams !== undefined && { maxStreams }),
       ...(expiry !== undefined && { expiresAt: expiry }),
     },
   };

@@ -9,6 +9,7 @@ import type { HealthReport, Logger } from '@tickwire/observability';
 import type { CandlePages, CandleReader } from '../candles';
 import type { Hub } from '../hub/hub';
 import type { PodMetrics } from '../metrics';
+import type { StreamAccess } from '../stream-access';
 import type { PodStatus, StreamStatus } from '../status';
 import type { SymbolLookup } from '../symbols';
 
@@ -62,4 +63,6 @@ export interface ApiContext {
   candles: Pick<CandleReader, 'read' | 'want'>;
   /** Ranges of closed candles from the history database; undefined without HISTORY_DATABASE_URL. */
   candlePages: Pick<CandlePages, 'page'> | undefined;
+  /** Stream tokens (STREAM_TOKEN_SECRET); undefined: streams are open to anyone. */
+  streamAccess: Pick<StreamAccess, 'claims' | 'admit' | 'hold'> | undefined;
 }

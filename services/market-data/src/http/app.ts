@@ -85,21 +85,25 @@ export function createApp(ctx: ApiContext): RequestListener {
       meter.record(res.statusCode, startedAt);
       return;
     }
-    try {
-      const query =
-        queryAt === -1 ? NO_QUERY : (parseQuery(url.slice(queryAt + 1)) as Record<string, unknown>);
-      rejectUnknownParams(query, HOT_ROUTE_PARAMS[route.kind]);
-      if (route.kind === 'stream') stream(req, res, query);
-      else if (route.kind === 'list') meter.record(servePriceList(ctx, prices, req, res, query), startedAt);
-      else meter.record(servePrice(ctx, prices, req, res, route.rawSymbol), startedAt);
-    } catch (error) {
-      const httpError = toHttpError(error, ctx.logger, url);
+    const fail = (error: unknown) => {
+      // The path, not the URL: a stream's query may carry its token.
+      const httpError = toHttpError(error, ctx.logger, path);
       if (res.headersSent) {
         res.destroy();
         return;
       }
       sendError(res, httpError);
       meter.record(httpError.status, startedAt);
+    };
+    try {
+      const query =
+        queryAt === -1 ? NO_QUERY : (parseQuery(url.slice(queryAt + 1)) as Record<string, unknown>);
+      rejectUnknownParams(query, HOT_ROUTE_PARAMS[route.kind]);
+      if (route.kind === 'stream') stream(req, res, query)?.catch(fail);
+      else if (route.kind === 'list') meter.record(servePriceList(ctx, prices, req, res, query), startedAt);
+      else meter.record(servePrice(ctx, prices, req, res, route.rawSymbol), startedAt);
+    } catch (error) {
+      fail(error);
     }
   }, cors);
 }

@@ -8,7 +8,8 @@
  * so a client resumes exactly from whichever it received last. Snapshots are joined from the
  * pre-encoded prices, so a storm of reconnecting clients costs no JSON encoding and no engine
  * round trip; replays (one engine round trip each) are limited in number, beyond which clients
- * get a snapshot.
+ * get a snapshot. With stream tokens (StreamAccess), a stream opens only with a valid token, within
+ * the symbols and the quota it carries, and ends when its key is revoked.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ReplayResult } from '@tickwire/cluster';
@@ -21,8 +22,11 @@ import {
   readLastEventId,
   SSE_HEADERS,
   SseFrame,
+  STREAM_ENDINGS,
   STREAM_REFUSALS,
+  type StreamTokenClaims,
 } from '@tickwire/service';
+import type { StreamLease } from '@tickwire/cluster';
 import type { SseClient } from '../hub/sse-client';
 import type { ApiContext } from './api-context';
 import { ReplayGate } from './replay-gate';
@@ -32,7 +36,7 @@ import { parseCandleIntervalsParam, parseIntegerParam, parseSymbolsParam, single
 import type { RouteMeter } from './request-metrics';
 
 /** The query parameters the stream takes (any other is refused). */
-export const STREAM_PARAMS: readonly string[] = ['symbols', 'throttle', 'candles', 'lastEventId'];
+export const STREAM_PARAMS: readonly string[] = ['symbols', 'throttle', 'candles', 'lastEventId', 'token'];
 const MAX_THROTTLE_MS = 60_000;
 /**
  * Replays in flight at once (each is an engine round trip); past it resuming clients wait in
@@ -44,14 +48,23 @@ export const MAX_QUEUED_REPLAYS = 10_000;
 export const MAX_REPLAY_WAIT_MS = 5_000;
 
 export interface StreamRoute {
-  /** Serves one request; throws HttpError before the stream opens. */
-  (req: IncomingMessage, res: ServerResponse, query: Record<string, unknown>): void;
+  /**
+   * Serves one request; throws (or, once it waits for Redis to admit a token, rejects with) an
+   * HttpError before the stream opens.
+   */
+  (req: IncomingMessage, res: ServerResponse, query: Record<string, unknown>): void | Promise<void>;
+}
+
+/** A stream opened with a token: its claims and the slot it holds (none while Redis is away). */
+interface Grant {
+  claims: StreamTokenClaims;
+  lease: StreamLease | undefined;
 }
 
 export function streamRoute(
   ctx: Pick<
     ApiContext,
-    'hub' | 'distribution' | 'limits' | 'logger' | 'metrics' | 'symbols' | 'pod' | 'candles'
+    'hub' | 'distribution' | 'limits' | 'logger' | 'metrics' | 'symbols' | 'pod' | 'candles' | 'streamAccess'
   >,
   prices: PriceCache,
   meter: RouteMeter,
@@ -131,15 +144,30 @@ export function streamRoute(
     writeSnapshot(client, ctx.pod.streamStatus());
   };
 
+  /** The symbols asked for (a token's own when the request names none), within what the token allows. */
+  const streamSymbols = (rawSymbols: string | undefined, allowed: readonly string[] | undefined) => {
+    const raw = rawSymbols ?? allowed?.join(',');
+    const symbols = new Set(
+      raw === undefined
+        ? ctx.symbols.configured
+        : parseSymbolsParam(raw, { max: ctx.limits.maxSymbolsPerRequest, resolver: ctx.symbols }),
+    );
+    if (allowed === undefined) return symbols;
+    const permitted = new Set(allowed.map((symbol) => ctx.symbols.canonical(symbol)));
+    const refused = [...symbols].filter((symbol) => !permitted.has(symbol));
+    if (refused.length > 0) {
+      ctx.metrics.sseRejected.inc({ reason: STREAM_REFUSALS.symbolNotAllowed });
+      throw httpErrors.symbolsNotAllowed(refused);
+    }
+    return symbols;
+  };
+
   return (req, res, query) => {
     const startedAt = process.hrtime.bigint();
     if (ctx.pod.isShuttingDown()) throw httpErrors.shuttingDown();
-    const rawSymbols = singleParam(query, 'symbols');
-    const symbols = new Set(
-      rawSymbols === undefined
-        ? ctx.symbols.configured
-        : parseSymbolsParam(rawSymbols, { max: ctx.limits.maxSymbolsPerRequest, resolver: ctx.symbols }),
-    );
+    const access = ctx.streamAccess;
+    const claims = access?.claims(req, query);
+    const symbols = streamSymbols(singleParam(query, 'symbols'), claims?.sym);
     const throttleMs = parseIntegerParam(singleParam(query, 'throttle'), 'throttle', {
       min: 0,
       max: MAX_THROTTLE_MS,
@@ -153,9 +181,38 @@ export function streamRoute(
       ctx.metrics.sseRejected.inc({ reason: STREAM_REFUSALS.capacity });
       throw httpErrors.tooManyStreams(capacityRetryAfterSeconds());
     }
+    const request = { symbols, throttleMs, candleIntervals, lastEventId };
+    if (access === undefined || claims === undefined) {
+      serve(req, res, request, startedAt, undefined);
+      return;
+    }
+    return access.admit(claims).then((lease) => {
+      // The client left (or the pod began to stop) while Redis answered: its slot is not kept.
+      if (req.socket.destroyed || ctx.pod.isShuttingDown()) {
+        void lease?.release().catch(() => undefined);
+        if (!req.socket.destroyed) throw httpErrors.shuttingDown();
+        return;
+      }
+      serve(req, res, request, startedAt, { claims, lease });
+    });
+  };
 
+  function serve(
+    req: IncomingMessage,
+    res: ServerResponse,
+    request: {
+      symbols: ReadonlySet<string>;
+      throttleMs: number;
+      candleIntervals: ReadonlySet<CandleInterval>;
+      lastEventId: string | undefined;
+    },
+    startedAt: bigint,
+    grant: Grant | undefined,
+  ): void {
+    const { symbols, throttleMs, candleIntervals, lastEventId } = request;
     res.writeHead(200, SSE_HEADERS);
     if (req.method === 'HEAD') {
+      void grant?.lease?.release().catch(() => undefined);
       res.end();
       meter.record(200, startedAt);
       return;
@@ -168,14 +225,24 @@ export function streamRoute(
     try {
       // From here the stream's writer owns the connection (node may free `res`, see SseWriter).
       client = ctx.hub.subscribe(res, { symbols, throttleMs, candleIntervals });
+      if (grant !== undefined) {
+        const opened = client;
+        const release = ctx.streamAccess!.hold(
+          grant.claims,
+          { end: () => ctx.hub.end(opened, STREAM_ENDINGS.keyRevoked) },
+          grant.lease,
+        );
+        opened.writer.onceClosed(release);
+      }
       open(client, lastEventId, candleIntervals);
       // A stream is counted when it opens; its duration is the time it took to open.
       meter.record(200, startedAt);
     } catch (error) {
+      if (client === undefined) void grant?.lease?.release().catch(() => undefined);
       client?.writer.destroy();
       throw error;
     } finally {
       socket.uncork();
     }
-  };
+  }
 }

@@ -234,6 +234,16 @@ export class Hub implements Lifecycle {
     );
   };
 
+  /**
+   * Ends one stream with a final `status` event (`ending`, from STREAM_ENDINGS), written at once
+   * and without an id: its kept events are dropped, so it resumes from the last one it read.
+   */
+  end(client: SseClient, ending: object): void {
+    client.writeNow(encodeEvent('status', ending));
+    this.remove(client);
+    client.writer.end(END_GRACE_MS);
+  }
+
   remove(client: SseClient): void {
     if (!this.clients.delete(client)) return;
     client.close();
@@ -411,11 +421,8 @@ export class Hub implements Lifecycle {
       stuck += 1;
       if (now - client.stuckSince < this.options.stuckClientMs) continue;
       cut += 1;
-      // Queued behind what it did not read: a client that is merely slow may still see why. No id,
-      // as at shutdown: its kept events are dropped, so it resumes from the last one it read.
-      client.writeNow(encodeEvent('status', STREAM_ENDINGS.slowConsumer));
-      this.remove(client);
-      client.writer.end(END_GRACE_MS);
+      // Queued behind what it did not read: a client that is merely slow may still see why.
+      this.end(client, STREAM_ENDINGS.slowConsumer);
     }
     this.options.metrics.sseStuckClients.set(stuck - cut);
     if (cut > 0) {
