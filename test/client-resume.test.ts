@@ -36,17 +36,18 @@ describe('PriceStream across the loss of its pod', () => {
       const leader = await cluster.leader();
       const other = cluster.pods.find((pod) => pod !== leader)!;
       const symbols = TEST_SYMBOLS.split(',');
-      // The leader first: losing it also moves the exchange connection, the harder case.
+      // A price first, so the snapshot has a place in the stream to be exact as of.
+      await waitFor(async () => (await fetch(`${leader.url}/v1/prices/BTCUSDT`)).status === 200, {
+        timeoutMs: 10_000,
+        what: 'a price',
+      });
+      // The leader first: losing it also moves the exchange connection, the harder case. The stream
+      // connects on its own once constructed: every listener is on it before this turn of the event loop ends.
       stream = new PriceStream({
         baseUrl: [leader.url, other.url],
         symbols,
         reconnect: { baseDelayMs: 200, maxDelayMs: 1_000 },
         connectTimeoutMs: 2_000,
-      });
-      // A price first, so the snapshot has a place in the stream to be exact as of.
-      await waitFor(async () => (await fetch(`${leader.url}/v1/prices/BTCUSDT`)).status === 200, {
-        timeoutMs: 10_000,
-        what: 'a price',
       });
       const ticks: TickEvent[] = [];
       const snapshots: { id: string | undefined; gap: boolean }[] = [];
