@@ -5,6 +5,7 @@
  * gateway, the scanner's own answers pass through, and the signal stream passes through
  * unbuffered, per owner, resumable with Last-Event-ID, its upstream closed when the client leaves.
  */
+import { request } from 'node:http';
 import {
   bearer,
   freshGatewayNamespace,
@@ -40,6 +41,8 @@ beforeAll(async () => {
     MARKET_DATA_URLS: `http://127.0.0.1:${await freePort()}`,
     SCANNER_URLS: scanner.url,
     POD_HEALTH_INTERVAL_MS: '200',
+    // The aborts test opens 10,000 streams with one key.
+    KEY_RATE_LIMIT: '100000',
   });
   await waitFor(() => gateway.gateway.scanners.counts().healthy === 1, {
     timeoutMs: 5_000,
@@ -258,4 +261,62 @@ describe('the signal stream through the gateway', () => {
       await bare.stop();
     }
   });
+});
+
+describe('clients that leave', () => {
+  /** Opens the signal stream through the gateway and leaves as soon as its head arrives. */
+  const openAndLeave = (key: string) =>
+    new Promise<void>((resolve, reject) => {
+      const req = request(`${gateway.url}/v1/signals/stream`, {
+        headers: { authorization: `Bearer ${key}`, accept: 'text/event-stream' },
+        agent: false,
+      });
+      req.setTimeout(10_000, () => req.destroy(new Error('no stream head within 10 s')));
+      req.on('response', (res) => {
+        if (res.statusCode !== 200) {
+          let body = '';
+          res.on('data', (chunk: Buffer) => (body += chunk.toString()));
+          res.on('end', () => reject(new Error(`stream answered ${String(res.statusCode)}: ${body}`)));
+          return;
+        }
+        req.destroy();
+        resolve();
+      });
+      req.on('error', (error) => (req.destroyed ? resolve() : reject(error)));
+      req.end();
+    });
+
+  it('10,000 streams dropped by their clients leave no upstream request open past 1 s, and connections back at baseline', async () => {
+    const key = await botKey(await createOwner('gina'));
+    const streamsBefore = scanner.scanner.signalStream.clients();
+    const connectionsBefore = await gateway.gateway.openConnections();
+    const total = 10_000;
+    const concurrency = 100;
+    let next = 0;
+    let maxOpenUpstream = 0;
+    await Promise.all(
+      Array.from({ length: concurrency }, async () => {
+        while (next < total) {
+          next += 1;
+          await openAndLeave(key);
+          maxOpenUpstream = Math.max(maxOpenUpstream, scanner.scanner.signalStream.clients() - streamsBefore);
+        }
+      }),
+    );
+    // Every stream the gateway opened upstream ends with its client: they never pile up.
+    expect(maxOpenUpstream).toBeLessThanOrEqual(2 * concurrency);
+    await waitFor(
+      () =>
+        scanner.scanner.signalStream.clients() === streamsBefore &&
+        gateway.gateway.upstreamLoad().running === 0,
+      { timeoutMs: 1_000, what: 'no upstream request or stream left 1 s after the last client left' },
+    );
+    // Idle keep-alive connections to the scanner may stay (undici's pool, closed after 10 s idle);
+    // none of the clients' connections does.
+    await waitFor(async () => (await gateway.gateway.openConnections()) <= connectionsBefore, {
+      timeoutMs: 5_000,
+      what: `client connections back at the baseline of ${connectionsBefore}`,
+    });
+    expect(gateway.gateway.upstreamLoad().connected).toBeLessThanOrEqual(concurrency + 1);
+  }, 120_000);
 });

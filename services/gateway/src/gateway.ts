@@ -164,6 +164,15 @@ export class Gateway extends HttpService {
     );
   }
 
+  /** Connections to pods and scanners, and the requests running on them now. */
+  upstreamLoad(): { connected: number; running: number } {
+    const pools = Object.values(this.agent.stats);
+    return {
+      connected: pools.reduce((sum, pool) => sum + Number(pool.connected), 0),
+      running: pools.reduce((sum, pool) => sum + Number(pool.running), 0),
+    };
+  }
+
   health() {
     return gatewayHealth({
       instanceId: this.deps.config.INSTANCE_ID,

@@ -46,6 +46,13 @@ export abstract class HttpService implements RunnableService {
     return (this.server.address() as AddressInfo | null)?.port ?? 0;
   }
 
+  /** Client connections the HTTP server holds open now (streams detached from it excluded). */
+  openConnections(): Promise<number> {
+    return new Promise((resolve, reject) =>
+      this.server.getConnections((error, count) => (error ? reject(error) : resolve(count))),
+    );
+  }
+
   protected listen(address: { port: number; host: string; backlog?: number }): Promise<void> {
     return listenOn(this.server, address);
   }

@@ -110,8 +110,11 @@ function detachNow(response: ServerResponse, socket: Socket): DetachOutcome {
   socket.setTimeout(0);
   // An error is followed by 'close', where the stream's owner removes the client.
   socket.on('error', ignoreError);
-  // The client half-closed: it will read no more, so neither end has anything left to say.
+  // The client half-closed: it will read no more, so neither end has anything left to say. A
+  // client that left while its request was being answered has half-closed already: its 'end'
+  // came before this listener, so the socket is ended now (else it lingered until a heartbeat).
   socket.on('end', () => socket.end());
+  if (socket.readableEnded) socket.end();
   let unexpectedBytes = 0;
   socket.on('data', (chunk: Buffer) => {
     unexpectedBytes += chunk.length;

@@ -2,13 +2,16 @@
  * The replicas of one service the gateway routes to (the market-data pods, the scanner), with
  * their health: each one's `/readyz` is polled every `intervalMs`, only those whose last answer
  * was 200 are chosen, in turn (round robin), and one that refuses a connection is dropped at once
- * until its next good poll.
+ * until its next good poll. A replica that answers `/readyz` with anything but 200, or refuses the
+ * probe's connection, is dropped at once too; one that is only slow (a probe timing out on a busy
+ * machine) is dropped after SLOW_PROBES_BEFORE_DOWN such probes in a row, so one late answer does
+ * not take the only replica out of rotation.
  */
 import type { Lifecycle } from '@tickwire/core';
 import type { Logger } from '@tickwire/observability';
 import type { Dispatcher } from 'undici';
 
-/** Longest wait for one `/readyz` answer (ms); a pod slower than this is not ready to serve. */
+/** Longest wait for one `/readyz` answer (ms). */
 const MAX_PROBE_TIMEOUT_MS = 2_000;
 
 export interface UpstreamPoolOptions {
@@ -21,6 +24,11 @@ export interface UpstreamPoolOptions {
   logger: Logger;
 }
 
+/** Probes in a row that time out (or fail without a refusal) before a replica is dropped. */
+export const SLOW_PROBES_BEFORE_DOWN = 2;
+/** Errors that say the replica is not there: no second chance. */
+const REFUSED_CODES = new Set(['ECONNREFUSED', 'EHOSTUNREACH', 'ENOTFOUND']);
+
 export interface UpstreamState {
   url: string;
   healthy: boolean;
@@ -32,6 +40,8 @@ export interface UpstreamState {
 
 export class UpstreamPool implements Lifecycle {
   private readonly pods: UpstreamState[];
+  /** Slow or failed probes in a row, per URL. */
+  private readonly slowProbes = new Map<string, number>();
   private next = 0;
   private timer: NodeJS.Timeout | undefined;
   private readonly probeTimeoutMs: number;
@@ -94,9 +104,14 @@ export class UpstreamPool implements Lifecycle {
         bodyTimeout: this.probeTimeoutMs,
       });
       await response.body.dump();
+      this.slowProbes.delete(pod.url);
       this.update(pod, response.statusCode === 200, `/readyz answered ${response.statusCode}`);
     } catch (error) {
-      this.update(pod, false, (error as Error).message);
+      const slow = (this.slowProbes.get(pod.url) ?? 0) + 1;
+      this.slowProbes.set(pod.url, slow);
+      const refused = REFUSED_CODES.has((error as { code?: string }).code ?? '');
+      if (refused || slow >= SLOW_PROBES_BEFORE_DOWN || !pod.probed)
+        this.update(pod, false, (error as Error).message);
     }
   }
 
