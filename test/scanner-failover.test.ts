@@ -8,9 +8,10 @@
  * One moment is unsafe for any webhook client: after Discord accepted a message and before the
  * scanner recorded it (a millisecond or two per message). A kill there sends that message again
  * (at-least-once: Discord has no idempotency key). The test freezes the active replica first
- * (SIGSTOP) and looks: when a message is accepted and not yet recorded it lets the replica go on
- * and freezes it again a moment later; otherwise it SIGKILLs the frozen process. It reports
- * how often it had to wait.
+ * (SIGSTOP), waits until the webhook server read every request the replica sent, and looks:
+ * when a message is accepted and not yet recorded it lets the replica go on and freezes it
+ * again a moment later; otherwise it SIGKILLs the frozen process. It reports how often it had
+ * to wait.
  */
 import { randomUUID } from 'node:crypto';
 import Redis from 'ioredis';
@@ -88,8 +89,10 @@ describe('scanner failover', () => {
       LEADER_RENEW_DEADLINE_MS: '700',
       LEADER_RETRY_MS: '100',
       WEBHOOK_HOST_ALLOWLIST: webhooks.origin,
-      DELIVERY_TIMEOUT_MS: '1000',
-      DELIVERY_CLAIM_IDLE_MS: '2000',
+      // Far above a request's time here, the replica's freezes included: a request timed out after
+      // the webhook accepted it would be sent again (at-least-once, as with Discord).
+      DELIVERY_TIMEOUT_MS: '5000',
+      DELIVERY_CLAIM_IDLE_MS: '6000',
     };
     const start = async (instanceId: string) =>
       replicas.set(instanceId, await startScannerProcess({ ...env, INSTANCE_ID: instanceId }));
@@ -165,8 +168,11 @@ describe('scanner failover', () => {
       const victim = replicas.get(victimId)!;
       for (let attempt = 0; ; attempt++) {
         victim.kill('SIGSTOP');
-        // Whatever it had sent reaches the webhook server meanwhile.
-        await sleep(150);
+        // The stop takes hold when the victim next leaves the kernel: a write it is making lands.
+        await sleep(50);
+        // Every request it sent is read before the look: one read after it would be accepted
+        // with the replica killed before recording it (this process may not read for a while).
+        await webhooks.caughtUp();
         if ((await acceptedNotRecorded()) === 0) break;
         expect(attempt).toBeLessThan(20);
         waits++;

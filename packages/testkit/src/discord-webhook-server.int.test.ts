@@ -1,3 +1,4 @@
+import { connect } from 'node:net';
 import { startDiscordWebhookServer, type DiscordWebhookServer } from './discord-webhook-server';
 
 const post = (url: string, body: unknown) =>
@@ -92,5 +93,25 @@ describe('Discord-compatible webhook server', () => {
     expect(limited.status).toBe(429);
     expect(limited.headers.get('x-ratelimit-global')).toBe('true');
     expect(((await limited.json()) as { global: boolean }).global).toBe(true);
+  });
+
+  it('catches up with requests that reached it and were not read yet', async () => {
+    const webhook = server.createWebhook();
+    const { pathname, host } = new URL(webhook.url);
+    const body = JSON.stringify({ content: 'in flight' });
+    const socket = connect(Number(new URL(server.origin).port), '127.0.0.1');
+    try {
+      await new Promise<void>((resolve, reject) => socket.once('connect', resolve).once('error', reject));
+      socket.write(
+        `POST ${pathname} HTTP/1.1\r\nHost: ${host}\r\nContent-Type: application/json\r\n` +
+          `Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+      );
+      // Sent, not read: the server runs on this event loop, which has not turned since.
+      expect(server.messages(webhook.id)).toHaveLength(0);
+      await server.caughtUp();
+      expect(server.messages(webhook.id).map((m) => m.content)).toEqual(['in flight']);
+    } finally {
+      socket.destroy();
+    }
   });
 });

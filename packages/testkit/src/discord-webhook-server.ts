@@ -15,9 +15,11 @@
  * - faults per webhook: `reset` (the connection is cut) and `error` (HTTP 500).
  *
  * Every request is logged with its status; accepted messages are kept per webhook.
+ * `caughtUp()` waits until the requests already sent to the server were read: a message in
+ * flight is not yet among `messages()`.
  */
 import { randomBytes } from 'node:crypto';
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer, request as httpRequest, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 
 export interface DiscordWebhookServerOptions {
@@ -55,6 +57,11 @@ export interface DiscordWebhookServer {
   messages(id: string): DiscordMessageBody[];
   /** Every request to the webhook that got an answer (or a cut connection: status 0). */
   requests(id: string): WebhookRequestRecord[];
+  /**
+   * Resolves once every request whose bytes reached the server before the call was read and
+   * handled: the server shares the caller's event loop, which may not have read them yet.
+   */
+  caughtUp(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -72,6 +79,8 @@ export interface DiscordMessageBody {
 }
 
 const WEBHOOK_PATH_RE = /^\/api(?:\/v\d+)?\/webhooks\/(\d+)\/([A-Za-z0-9_-]+)$/u;
+/** The probe of `caughtUp()`; no webhook path looks like it. */
+const CAUGHT_UP_PATH = '/caught-up';
 const MAX_BODY_BYTES = 1024 * 1024;
 
 interface WebhookState {
@@ -108,6 +117,10 @@ export async function startDiscordWebhookServer(
 
   function handle(request: IncomingMessage, response: ServerResponse, body: string): void {
     const path = new URL(request.url ?? '/', origin).pathname;
+    if (path === CAUGHT_UP_PATH) {
+      response.writeHead(204).end();
+      return;
+    }
     const match = WEBHOOK_PATH_RE.exec(path);
     const state = match === null ? undefined : webhooks.get(match[1]!);
     if (match === null || request.method !== 'POST')
@@ -214,6 +227,16 @@ export async function startDiscordWebhookServer(
     },
     messages: (id) => [...(webhooks.get(id)?.messages ?? [])],
     requests: (id) => [...(webhooks.get(id)?.requests ?? [])],
+    caughtUp: () =>
+      new Promise<void>((resolve, reject) => {
+        // A probe over a new connection: it is accepted after every connection already waiting,
+        // and every connection with bytes to read is read in the same turn of the event loop as
+        // it or before, so its answer comes back after the requests sent before it were handled.
+        const probe = httpRequest(`${origin}${CAUGHT_UP_PATH}`, { agent: false }, (response) => {
+          response.resume().on('end', resolve).on('error', reject);
+        });
+        probe.on('error', reject).end();
+      }),
     async close() {
       for (const socket of sockets) socket.destroy();
       await new Promise<void>((resolve) => server.close(() => resolve()));
