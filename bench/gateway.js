@@ -85,7 +85,8 @@ function guess(url, script) {
   const child = spawn('wrk', wrkArgs(url, [], ['-s', script]), { stdio: ['ignore', 'pipe', 'inherit'] });
   let out = '';
   child.stdout.on('data', (chunk) => (out += chunk));
-  return new Promise((resolve) => child.on('exit', () => resolve(parseWrk(out))));
+  // 'close', not 'exit': the output may still be in the pipe when the process exits.
+  return new Promise((resolve) => child.on('close', () => resolve(parseWrk(out))));
 }
 
 async function startGateway(env) {

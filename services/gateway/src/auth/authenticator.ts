@@ -2,7 +2,9 @@
  * Turns a presented API key into a caller, and makes guessing keys slow: every refused key
  * counts against the caller's IP, and past `AUTH_FAILURE_LIMIT` failures in a window, keyed
  * requests from that IP are refused (429) before their key is even looked at, whatever it is.
- * A valid key from another address is not affected.
+ * A valid key from another address is not affected. A replica remembers the addresses it saw
+ * throttled until their window ends and refuses them without a Redis round trip or a key hash,
+ * so a guesser costs it as little as it can.
  */
 import type { IncomingHttpHeaders } from 'node:http';
 import type { Logger } from '@tickwire/observability';
@@ -24,8 +26,13 @@ export interface AuthenticatorOptions {
 
 type FailureReason = 'invalid' | 'revoked' | 'expired';
 
+/** Throttled addresses remembered at most; the oldest is forgotten first (Redis still counts it). */
+const MAX_REMEMBERED_THROTTLES = 10_000;
+
 export class Authenticator {
   private readonly failurePolicy: RatePolicy;
+  /** Address -> end of its throttled window (ms since the epoch), as this replica saw it. */
+  private readonly throttledUntil = new Map<string, number>();
 
   constructor(private readonly options: AuthenticatorOptions) {
     this.failurePolicy = { name: 'auth', ...options.failures };
@@ -35,6 +42,7 @@ export class Authenticator {
   async authenticate(headers: IncomingHttpHeaders, address: string): Promise<KeyCaller | undefined> {
     const presented = presentedKey(headers);
     if (presented === undefined) return undefined;
+    this.refuseIfRemembered(address);
     const subject = `auth-failures:${address}`;
     const { limiter, store } = this.options;
     // Both at once: the lookup's answer is dropped when the address is throttled, so it tells nothing.
@@ -44,6 +52,7 @@ export class Authenticator {
     ]);
     if (throttle.limited) {
       this.options.metrics.rateLimited.inc({ policy: 'auth' });
+      this.remember(address, throttle);
       throw httpErrors.authThrottled(rateLimitHeaders(throttle));
     }
     const failure = this.failureOf(record, Date.now());
@@ -51,7 +60,10 @@ export class Authenticator {
       // Requests that passed the check together may all fail: those past the limit get the 429,
       // so an address learns "invalid" for exactly AUTH_FAILURE_LIMIT keys per window.
       const after = await this.countFailure(subject, address, failure);
-      if (after.limited) throw httpErrors.authThrottled(rateLimitHeaders(after));
+      if (after.limited) {
+        this.remember(address, after);
+        throw httpErrors.authThrottled(rateLimitHeaders(after));
+      }
       throw failure === 'revoked'
         ? httpErrors.keyRevoked()
         : failure === 'expired'
@@ -68,6 +80,30 @@ export class Authenticator {
       ...(maxStreams !== undefined && { maxStreams }),
       ...(expiresAt !== undefined && { expiresAt: Date.parse(expiresAt) }),
     };
+  }
+
+  /** Refuses an address this replica saw throttled, while its window lasts. */
+  private refuseIfRemembered(address: string): void {
+    const until = this.throttledUntil.get(address);
+    if (until === undefined) return;
+    const resetMs = until - Date.now();
+    if (resetMs <= 0) {
+      this.throttledUntil.delete(address);
+      return;
+    }
+    this.options.metrics.rateLimited.inc({ policy: 'auth' });
+    throw httpErrors.authThrottled(
+      rateLimitHeaders({ policy: this.failurePolicy, remaining: 0, resetMs, limited: true }),
+    );
+  }
+
+  private remember(address: string, state: RateState): void {
+    this.throttledUntil.delete(address);
+    this.throttledUntil.set(address, Date.now() + state.resetMs);
+    if (this.throttledUntil.size > MAX_REMEMBERED_THROTTLES) {
+      const oldest = this.throttledUntil.keys().next().value;
+      if (oldest !== undefined) this.throttledUntil.delete(oldest);
+    }
   }
 
   private failureOf(record: ApiKeyRecord | undefined, now: number): FailureReason | undefined {
