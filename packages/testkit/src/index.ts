@@ -11,3 +11,4 @@ export { startCoinbaseSim, startFinnhubSim, type CoinbaseSim, type FinnhubSim } 
 export * from './json-keys';
 export * from './discord-webhook-server';
 export * from './chromium';
+export * from './event-loop-stalls';

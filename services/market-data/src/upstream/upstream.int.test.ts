@@ -1,7 +1,14 @@
 import type { TickerUpdate } from '@tickwire/core';
 import { createBinanceAdapter } from '@tickwire/exchanges';
 import { createLogger, createMetricsRegistry } from '@tickwire/observability';
-import { startExchangeSim, waitFor, type ExchangeSim, type SimOptions } from '@tickwire/testkit';
+import {
+  startExchangeSim,
+  waitFor,
+  watchEventLoopStalls,
+  type EventLoopStalls,
+  type ExchangeSim,
+  type SimOptions,
+} from '@tickwire/testkit';
 import { REST_BUDGET_SHARE } from '../exchange-rest-venue';
 import { createPodMetrics } from '../metrics';
 import { testRestClient } from '../testing/rest-client';
@@ -9,12 +16,38 @@ import { Upstream } from './upstream';
 
 const POLL_MS = 200;
 
+/** One REST request of the fallback as the client's fetch saw it go out and its answer come in. */
+interface SeenRequest {
+  url: string;
+  sentAt: number;
+  receivedAt?: number;
+  status?: number;
+}
+
+/** The global fetch, noting every request in `seen`: the times are the client's own. */
+function recordingFetch(seen: SeenRequest[]): typeof fetch {
+  return async (input, init) => {
+    const url = input instanceof Request ? input.url : input.toString();
+    const request: SeenRequest = { url, sentAt: Date.now() };
+    seen.push(request);
+    const response = await fetch(input, init);
+    request.receivedAt = Date.now();
+    request.status = response.status;
+    return response;
+  };
+}
+
 describe('Upstream REST fallback (against the simulator)', () => {
   let sim: ExchangeSim;
   let upstream: Upstream | undefined;
   let updates: TickerUpdate[];
+  let seen: SeenRequest[];
+  /** Hold-ups of the event loop since the upstream was started. */
+  let stalls: EventLoopStalls | undefined;
 
   afterEach(async () => {
+    stalls?.stop();
+    stalls = undefined;
     await upstream?.stop();
     upstream = undefined;
     await sim.stop();
@@ -29,13 +62,14 @@ describe('Upstream REST fallback (against the simulator)', () => {
     });
     sim.faults.refuseConnections(true);
     updates = [];
+    seen = [];
     const adapter = createBinanceAdapter({ streams: ['aggTrade'] });
     const symbols = ['BTCUSDT', 'ETHUSDT'];
     upstream = new Upstream({
       adapter,
       wsBaseUrl: sim.wsUrl,
       restBaseUrl: sim.url,
-      rest: testRestClient([{ adapter, restBaseUrl: sim.url, symbols }]),
+      rest: testRestClient([{ adapter, restBaseUrl: sim.url, symbols }], { fetch: recordingFetch(seen) }),
       restPollMs: POLL_MS,
       symbols,
       watchdogMs: 10_000,
@@ -50,6 +84,7 @@ describe('Upstream REST fallback (against the simulator)', () => {
       metrics: createPodMetrics(createMetricsRegistry({ defaultMetrics: false })),
       onUpdates: (batch) => updates.push(...batch),
     });
+    stalls = watchEventLoopStalls();
     await upstream.start();
     return upstream;
   }
@@ -95,22 +130,21 @@ describe('Upstream REST fallback (against the simulator)', () => {
   it('honours a 429 Retry-After to the second before polling again', async () => {
     const feed = await start();
     await waitFor(() => updates.some((u) => u.source === 'rest'), { timeoutMs: 3_000, what: 'REST prices' });
+    const heldUpBeforeMs = stalls!.stalledMs();
     sim.faults.restFault({ status: 429, count: 1, retryAfterSec: 2 });
     await waitFor(() => feed.status().restFallback.state === 'rate-limited', {
       timeoutMs: 2_000,
-      intervalMs: 5,
       what: 'a 429',
     });
-    const limitedAt = Date.now();
-    const requestsAtLimit = sim.stats().restRequests;
-    await waitFor(() => sim.stats().restRequests > requestsAtLimit, {
+    const limited = seen.find((request) => request.status === 429)!;
+    const next = await waitFor(() => seen.find((request) => request.sentAt > limited.sentAt), {
       timeoutMs: 4_000,
-      intervalMs: 5,
       what: 'the next request',
     });
-    const waitedMs = Date.now() - limitedAt;
-    expect(waitedMs).toBeGreaterThanOrEqual(1_950);
-    expect(waitedMs).toBeLessThan(2_000 + POLL_MS + 200);
+    // Retry-After counts from the 429's arrival (RFC 9110 10.2.3), and the poll resumes when it ends.
+    const waitedMs = next.sentAt - limited.receivedAt!;
+    expect(waitedMs).toBeGreaterThanOrEqual(2_000);
+    expect(waitedMs).toBeLessThan(2_000 + POLL_MS + stalls!.stalledMs() - heldUpBeforeMs);
     expect(sim.stats().rest418).toBe(0);
   });
 
