@@ -4,6 +4,7 @@ import { createLogger, createMetricsRegistry } from '@tickwire/observability';
 import {
   startExchangeSim,
   waitFor,
+  waitUntilIntoMinute,
   watchEventLoopStalls,
   type EventLoopStalls,
   type ExchangeSim,
@@ -123,6 +124,9 @@ describe('Upstream REST fallback (against the simulator)', () => {
 
   it('keeps request weight within its share of the exchange limit under a sustained outage, never 429 or 418', async () => {
     const limit = 60;
+    // The weight window is the clock's minute (the exchange's counter restarts with each one):
+    // the budget is spent and checked inside one, not refilled by the next minute mid-test.
+    await waitUntilIntoMinute(0, 45_000);
     const feed = await start({ restWeightLimitPerMinute: limit });
     // exchangeInfo (20) and five polls (2 each) spend the fallback's share (30); then it waits.
     await waitFor(() => feed.status().restFallback.pausedUntil !== undefined, {
