@@ -13,3 +13,4 @@ export * from './discord-webhook-server';
 export * from './chromium';
 export * from './test-database';
 export * from './tcp-proxy';
+export * from './event-loop-stalls';

@@ -13,6 +13,12 @@ export const POD_MAIN = resolve(__dirname, '../../../services/market-data/dist/m
 export const SCANNER_MAIN = resolve(__dirname, '../../../services/scanner/dist/main.js');
 export const GATEWAY_MAIN = resolve(__dirname, '../../../services/gateway/dist/main.js');
 
+/**
+ * How long a service process gets to log "listening": node's start, loading the built code and
+ * the service's start-up, on a CI machine busy with other test processes.
+ */
+export const SERVICE_LISTEN_TIMEOUT_MS = 10_000;
+
 export interface PodProcess extends SpawnedPod {
   readonly port: number;
   readonly url: string;
@@ -71,14 +77,17 @@ export function spawnServiceProcess(main: string, env: Record<string, string>): 
   };
 }
 
-export async function startPodProcess(env: Record<string, string>, timeoutMs = 10_000): Promise<PodProcess> {
+export async function startPodProcess(
+  env: Record<string, string>,
+  timeoutMs = SERVICE_LISTEN_TIMEOUT_MS,
+): Promise<PodProcess> {
   return startServiceProcess(POD_MAIN, env, timeoutMs);
 }
 
 /** Starts a scanner (`services/scanner/dist/main.js`) and waits until it listens. */
 export async function startScannerProcess(
   env: Record<string, string>,
-  timeoutMs = 10_000,
+  timeoutMs = SERVICE_LISTEN_TIMEOUT_MS,
 ): Promise<PodProcess> {
   return startServiceProcess(SCANNER_MAIN, env, timeoutMs);
 }
@@ -86,7 +95,7 @@ export async function startScannerProcess(
 /** Starts a gateway (`services/gateway/dist/main.js`) and waits until it listens. */
 export async function startGatewayProcess(
   env: Record<string, string>,
-  timeoutMs = 10_000,
+  timeoutMs = SERVICE_LISTEN_TIMEOUT_MS,
 ): Promise<PodProcess> {
   return startServiceProcess(GATEWAY_MAIN, env, timeoutMs);
 }
@@ -95,7 +104,7 @@ export async function startGatewayProcess(
 export async function startServiceProcess(
   main: string,
   env: Record<string, string>,
-  timeoutMs = 10_000,
+  timeoutMs = SERVICE_LISTEN_TIMEOUT_MS,
 ): Promise<PodProcess> {
   const pod = spawnServiceProcess(main, env);
   const { logs } = pod;

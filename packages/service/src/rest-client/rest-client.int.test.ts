@@ -361,6 +361,44 @@ describe('RestClient refusals', () => {
   );
 
   it(
+    'counts Retry-After from when a late 429 arrives, not from when the request went out',
+    async () => {
+      // Longer than any scheduling delay: a hold counted from the send would end this much early.
+      const answerDelayMs = 600;
+      let answeredAt: number | undefined;
+      server.handler = (_request, response) => {
+        if (answeredAt !== undefined) return response.end('{}');
+        setTimeout(() => {
+          answeredAt = Date.now();
+          response.writeHead(429, { 'retry-after': '1' });
+          response.end('{"code":-1003,"msg":"Too much request weight used"}');
+        }, answerDelayMs);
+      };
+      const { client } = newClient();
+      const call = () => client.request({ venue: venueName, caller: 'test', url: `${baseUrl}/t` });
+      const limited = await rejection(call());
+      expect(limited.code).toBe('REST_RATE_LIMITED');
+      // The venue answered before the client read the answer: the hold runs from then at the earliest.
+      expect(limited.retryAt).toBeGreaterThanOrEqual(answeredAt! + 1_000);
+
+      await waitFor(
+        async () => {
+          try {
+            return (await call()).status === 200;
+          } catch (error) {
+            if (error instanceof RestClientError && error.code === 'REST_RATE_LIMITED') return false;
+            throw error;
+          }
+        },
+        { timeoutMs: 3_000, intervalMs: 5, what: 'the hold to end' },
+      );
+      expect(server.count('/t')).toBe(2);
+      expect(server.requests[1]!.at - answeredAt!).toBeGreaterThanOrEqual(1_000);
+    },
+    TEST_TIMEOUT_MS,
+  );
+
+  it(
     'stops every request on a ban until it lifts, and says so at error level',
     async () => {
       let ban = true;

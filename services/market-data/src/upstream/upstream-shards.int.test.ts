@@ -2,6 +2,7 @@ import type { TickerUpdate } from '@tickwire/core';
 import { createBinanceAdapter, type ExchangeAdapter } from '@tickwire/exchanges';
 import { startExchangeSim, waitFor, type ExchangeSim, type SimOptions } from '@tickwire/testkit';
 import { testUpstream } from '../testing/test-upstream';
+import { FEED_CONNECTION_DEFAULTS } from './feed-connection';
 import type { Upstream, UpstreamOptions } from './upstream';
 
 /** Identity of one trade as the pod publishes it. */
@@ -149,6 +150,8 @@ describe('Upstream connections (against the simulator)', () => {
   describe('past 1024 streams', () => {
     const symbols = Array.from({ length: 600 }, (_, i) => `S${String(i).padStart(3, '0')}USDT`);
     const simOptions: SimOptions = { tradesPerSecond: 1, tickerIntervalMs: 1_000, symbols };
+    /** The sum of the test's own waits, so a slow step fails with its name, not jest's timeout. */
+    const SHARDS_TEST_TIMEOUT_MS = 60_000;
 
     // 600 symbols with 24 h of synthetic minute history each: the simulator spends seconds of
     // CPU before it listens (about 10 s inside jest, more on a busy machine), none of which is
@@ -157,36 +160,45 @@ describe('Upstream connections (against the simulator)', () => {
       sim = await startExchangeSim({ pingIntervalMs: 60_000, ...simOptions });
     });
 
-    it('spreads streams over more connections past 1024, subscribing live at a paced rate, and closes a shard left empty', async () => {
-      const adapter = createBinanceAdapter({ streams: ['aggTrade', 'ticker'] });
-      const { feed, updates, sim: s } = await start(simOptions, symbols.slice(0, 100), adapter);
-      await waitFor(() => feed.status().connection === 'open', { timeoutMs: 3_000, what: 'open' });
-      feed.setSymbols(symbols);
-      expect(feed.status().shards.map((shard) => shard.streams)).toEqual([1024, 176]);
-      await waitFor(() => feed.status().shards.every((shard) => shard.established === shard.streams), {
-        timeoutMs: 15_000,
-        what: 'every stream established',
-      });
-      // Established counts a frame once sent; the simulator counts it once read.
-      await waitFor(() => s.stats().subscriptions === 1200, {
-        timeoutMs: 2_000,
-        what: 'the last frame read',
-      });
-      expect(s.stats().wsConnections).toBe(2);
-      // Paced under 5 messages/s: the simulator closes a connection with 1008 past it.
-      expect(s.stats().closed1008).toBe(0);
-      await waitFor(() => new Set(updates.map((u) => u.symbol)).size === 600, {
-        timeoutMs: 10_000,
-        what: 'prices for every symbol',
-      });
+    it(
+      'spreads streams over more connections past 1024, subscribing live at a paced rate, and closes a shard left empty',
+      async () => {
+        const adapter = createBinanceAdapter({ streams: ['aggTrade', 'ticker'] });
+        const { feed, updates, sim: s } = await start(simOptions, symbols.slice(0, 100), adapter);
+        // A precondition, not a measurement: the first connection opens within the handshake time
+        // the feed allows itself (this process has just spent seconds of CPU on the simulator).
+        await waitFor(() => feed.status().connection === 'open', {
+          timeoutMs: FEED_CONNECTION_DEFAULTS.handshakeTimeoutMs,
+          what: 'open',
+        });
+        feed.setSymbols(symbols);
+        expect(feed.status().shards.map((shard) => shard.streams)).toEqual([1024, 176]);
+        await waitFor(() => feed.status().shards.every((shard) => shard.established === shard.streams), {
+          timeoutMs: 15_000,
+          what: 'every stream established',
+        });
+        // Established counts a frame once sent; the simulator counts it once read.
+        await waitFor(() => s.stats().subscriptions === 1200, {
+          timeoutMs: 2_000,
+          what: 'the last frame read',
+        });
+        expect(s.stats().wsConnections).toBe(2);
+        // Paced under 5 messages/s: the simulator closes a connection with 1008 past it.
+        expect(s.stats().closed1008).toBe(0);
+        await waitFor(() => new Set(updates.map((u) => u.symbol)).size === 600, {
+          timeoutMs: 10_000,
+          what: 'prices for every symbol',
+        });
 
-      feed.setSymbols(symbols.slice(0, 50));
-      await waitFor(() => s.stats().wsConnections === 1 && s.stats().subscriptions === 100, {
-        timeoutMs: 15_000,
-        what: 'unsubscribed and the second shard closed',
-      });
-      expect(feed.status().shards).toHaveLength(1);
-      expect(s.stats().closed1008).toBe(0);
-    });
+        feed.setSymbols(symbols.slice(0, 50));
+        await waitFor(() => s.stats().wsConnections === 1 && s.stats().subscriptions === 100, {
+          timeoutMs: 15_000,
+          what: 'unsubscribed and the second shard closed',
+        });
+        expect(feed.status().shards).toHaveLength(1);
+        expect(s.stats().closed1008).toBe(0);
+      },
+      SHARDS_TEST_TIMEOUT_MS,
+    );
   });
 });
