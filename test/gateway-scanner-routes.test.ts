@@ -6,6 +6,7 @@
  * unbuffered, per owner, resumable with Last-Event-ID, its upstream closed when the client leaves.
  */
 import { request } from 'node:http';
+import { TickwireClient } from '@tickwire/client';
 import {
   bearer,
   freshGatewayNamespace,
@@ -244,6 +245,18 @@ describe('the signal stream through the gateway', () => {
       second,
       missed,
     ]);
+  });
+
+  it("gives the SDK's signals() the key owner's signals, newest first, a page at a time", async () => {
+    const [owner, other] = [await createOwner('hank'), await createOwner('ida')];
+    const ids = [await append(owner), await append(other), await append(owner), await append(owner)];
+    const client = new TickwireClient({ baseUrl: gateway.url, auth: { apiKey: await botKey(owner) } });
+    const first = await client.signals({ limit: 2 });
+    expect(first.signals.map((signal) => signal.storedId)).toEqual([ids[3], ids[2]]);
+    expect(first.signals.every((signal) => signal.ownerId === owner)).toBe(true);
+    const rest = await client.signals({ limit: 2, cursor: first.nextCursor! });
+    expect(rest.signals.map((signal) => signal.storedId)).toEqual([ids[0]]);
+    await expect(client.signals({ strategy: 'not a strategy id' })).rejects.toMatchObject({ status: 400 });
   });
 
   it('answers 503 SCANNER_UNAVAILABLE when no scanner is configured', async () => {

@@ -3,7 +3,7 @@
  *
  * - {@link PriceStream}: one Server-Sent Events connection shared by every reader, exact resume,
  *   reconnects with backoff, status and per-symbol staleness, a `subscribe`/`getSnapshot` store.
- * - {@link TickwireClient}: typed REST calls (prices, candles, status) that reuse entity tags.
+ * - {@link TickwireClient}: typed REST calls (prices, candles, status, signals) that reuse entity tags.
  *
  * @packageDocumentation
  */

@@ -1,13 +1,14 @@
 /**
  * TickwireClient: typed calls to a pod's REST API (prices, candles, status) that reuse entity
- * tags, and the factory of PriceStreams that share its URL and credentials.
+ * tags, the scanner's signals through the gateway (a `bot` key), and the factory of PriceStreams
+ * that share its URL and credentials.
  */
 import type { CandleInterval } from '@tickwire/core';
 import { AuthSession, type AuthOptions } from './auth-session';
 import { CLIENT_ERRORS, errorFromResponse, networkError, TickwireClientError } from './client-errors';
 import { EtagCache } from './etag-cache';
 import { PriceStream, type PriceStreamOptions } from './price-stream';
-import type { CandleHistory, PodStatus, PriceList, ServedTicker } from './wire-types';
+import type { CandleHistory, PodStatus, PriceList, ServedTicker, SignalPage } from './wire-types';
 
 export interface TickwireClientOptions {
   /** Where the pods answer, e.g. `https://prices.example.com`. */
@@ -75,6 +76,27 @@ export class TickwireClient {
   /** `GET /v1/status`: the pod's view of itself and the cluster. */
   status(): Promise<PodStatus> {
     return this.get<PodStatus>('/v1/status');
+  }
+
+  /**
+   * `GET /v1/signals` through the gateway, with a `bot` key: the key owner's signals, newest
+   * first, filtered by strategy or symbol, from `since` (ms or an ISO time); pass a page's
+   * `nextCursor` as `cursor` for the older ones.
+   */
+  signals(
+    options: {
+      strategy?: string;
+      symbol?: string;
+      since?: number | string;
+      limit?: number;
+      cursor?: string;
+    } = {},
+  ): Promise<SignalPage> {
+    const params = new URLSearchParams();
+    for (const [name, value] of Object.entries(options))
+      if (value !== undefined) params.set(name, String(value));
+    const query = params.toString() === '' ? '' : `?${params.toString()}`;
+    return this.get<SignalPage>(`/v1/signals${query}`);
   }
 
   /** A PriceStream from the same pods, with the same credentials (one refresh serves both). */

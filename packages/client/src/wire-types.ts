@@ -97,3 +97,36 @@ export interface PodStatus {
   lastBatchAgeMs: number | null;
   stream: ServerStreamStatus;
 }
+
+/** What one condition of a strategy saw when a signal was detected. */
+export interface SignalFact {
+  type: string;
+  met: boolean;
+  values: Record<string, number | string | boolean | null>;
+}
+
+/** One strategy met on one candle of one symbol (the scanner's signal), as `GET /v1/signals` lists it. */
+export interface ScannerSignal {
+  /** `<strategyId>:<symbol>:<interval>:<candleOpenTime>`: one per qualifying candle. */
+  id: string;
+  ownerId: string;
+  strategyId: string;
+  strategyName: string;
+  symbol: string;
+  interval: CandleInterval;
+  candleOpenTime: number;
+  /** False when the strategy evaluates open candles and was met before this one closed. */
+  candleClosed: boolean;
+  /** The candle's close when the strategy was met, as the exchange sent it. */
+  close: string;
+  facts: SignalFact[];
+  detectedAt: number;
+  /** Its position in the owner's signal log (the live stream's event id). */
+  storedId: string;
+}
+
+/** A page of signals, newest first; `nextCursor` asks for the older ones. */
+export interface SignalPage {
+  signals: ScannerSignal[];
+  nextCursor: string | null;
+}
