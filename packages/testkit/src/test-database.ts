@@ -35,9 +35,29 @@ export async function createTestDatabase(): Promise<TestDatabase> {
   return {
     url: url.toString(),
     name,
-    drop: () =>
-      onServer((client) => client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)).then(
-        () => undefined,
-      ),
+    drop: () => onServer((client) => dropWhenIdle(client, name)),
   };
+}
+
+/** How long a drop waits for the file's own clients to finish closing before it forces them out. */
+const DROP_IDLE_WAIT_MS = 5_000;
+const DROP_POLL_MS = 50;
+
+/**
+ * Drops `name` once no session is connected to it. A client that has just called end() may still
+ * have its session open for a moment; forcing it out then (WITH (FORCE)) makes the server send it
+ * FATAL 57P01, which pg raises as an 'error' on a client nobody listens to any more. Sessions still
+ * open after DROP_IDLE_WAIT_MS (a test that leaked a pool) are forced out.
+ */
+async function dropWhenIdle(client: Client, name: string): Promise<void> {
+  const deadline = Date.now() + DROP_IDLE_WAIT_MS;
+  while (Date.now() < deadline) {
+    const { rows } = await client.query<{ n: string }>(
+      'SELECT count(*) AS n FROM pg_stat_activity WHERE datname = $1',
+      [name],
+    );
+    if (rows[0]?.n === '0') break;
+    await new Promise((resolve) => setTimeout(resolve, DROP_POLL_MS));
+  }
+  await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
 }
