@@ -21,6 +21,9 @@ export interface AccessRule {
   anonymousGroup?: AnonymousRouteGroup;
 }
 
+/** Keys of scope `admin` only (the admin API, creating owners). */
+export const ADMIN_ONLY: AccessRule = { scope: 'admin' };
+
 export interface AccessControlOptions {
   authenticator: Authenticator;
   limiter: RateLimiter;

@@ -15,3 +15,8 @@ export interface KeyCaller {
 }
 
 export type Caller = KeyCaller | { kind: 'anonymous' };
+
+/** Who did it, as logs name the caller: a key's visible prefix, never the key. */
+export function actorOf(caller: Caller): string {
+  return caller.kind === 'key' ? caller.prefix : 'anonymous';
+}

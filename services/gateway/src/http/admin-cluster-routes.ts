@@ -5,10 +5,8 @@
  */
 import { Router } from 'express';
 import { resourceRoute, type CorsPolicy } from '@tickwire/service';
-import type { AccessRule } from '../auth';
+import { actorOf, ADMIN_ONLY } from '../auth';
 import type { ApiContext } from './api-context';
-
-const ADMIN: AccessRule = { scope: 'admin' };
 
 export function adminClusterRoutes(
   ctx: Pick<ApiContext, 'access' | 'cluster' | 'priceCache' | 'logger'>,
@@ -22,7 +20,7 @@ export function adminClusterRoutes(
       GET: {
         params: [],
         handler: async (req, res) => {
-          await ctx.access.admit(req, res, ADMIN);
+          await ctx.access.admit(req, res, ADMIN_ONLY);
           const report = await ctx.cluster.read();
           res.set('Cache-Control', 'no-store').json({ ...report, priceCache: ctx.priceCache.stats() });
         },
@@ -35,19 +33,16 @@ export function adminClusterRoutes(
       GET: {
         params: [],
         handler: async (req, res) => {
-          await ctx.access.admit(req, res, ADMIN);
+          await ctx.access.admit(req, res, ADMIN_ONLY);
           res.set('Cache-Control', 'no-store').json(ctx.priceCache.stats());
         },
       },
       DELETE: {
         params: [],
         handler: async (req, res) => {
-          const caller = await ctx.access.admit(req, res, ADMIN);
+          const caller = await ctx.access.admit(req, res, ADMIN_ONLY);
           const cleared = ctx.priceCache.clear();
-          log.info(
-            { cleared, by: caller.kind === 'key' ? caller.prefix : 'anonymous' },
-            'price cache cleared',
-          );
+          log.info({ cleared, by: actorOf(caller) }, 'price cache cleared');
           res.set('Cache-Control', 'no-store').json({ cleared });
         },
       },

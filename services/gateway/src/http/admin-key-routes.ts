@@ -4,12 +4,11 @@
  */
 import { Router } from 'express';
 import { readJsonBody, resourceRoute, type CorsPolicy } from '@tickwire/service';
-import type { AccessRule, Caller } from '../auth';
+import { actorOf, ADMIN_ONLY } from '../auth';
 import { KEY_ID_PATTERN, parseNewKey } from '../keys';
 import type { ApiContext } from './api-context';
 import { httpErrors } from './errors';
 
-const ADMIN: AccessRule = { scope: 'admin' };
 /** Largest body of a key request (bytes): a name and a few fields. */
 const MAX_KEY_BODY_BYTES = 4 * 1024;
 
@@ -26,20 +25,20 @@ export function adminKeyRoutes(
       GET: {
         params: [],
         handler: async (req, res) => {
-          await ctx.access.admit(req, res, ADMIN);
+          await ctx.access.admit(req, res, ADMIN_ONLY);
           res.set('Cache-Control', 'no-store').json({ keys: await ctx.keys.list() });
         },
       },
       POST: {
         params: [],
         handler: async (req, res) => {
-          const caller = await ctx.access.admit(req, res, ADMIN);
+          const caller = await ctx.access.admit(req, res, ADMIN_ONLY);
           const now = Date.now();
           const parsed = parseNewKey(await readJsonBody(req, MAX_KEY_BODY_BYTES), now);
           if (!parsed.ok) throw httpErrors.invalidFields(parsed.problems);
           const { key, view } = await ctx.keys.create(parsed.key, now);
           log.info(
-            { keyId: view.id, prefix: view.prefix, scope: view.scope, by: actor(caller) },
+            { keyId: view.id, prefix: view.prefix, scope: view.scope, by: actorOf(caller) },
             'api key created',
           );
           // The key is in this body and nowhere else: no cache may keep it.
@@ -58,11 +57,11 @@ export function adminKeyRoutes(
       DELETE: {
         params: [],
         handler: async (req, res) => {
-          const caller = await ctx.access.admit(req, res, ADMIN);
+          const caller = await ctx.access.admit(req, res, ADMIN_ONLY);
           const id = req.params.id as string;
           const view = KEY_ID_PATTERN.test(id) ? await ctx.keys.revoke(id) : undefined;
           if (view === undefined) throw httpErrors.keyNotFound(id);
-          log.info({ keyId: view.id, prefix: view.prefix, by: actor(caller) }, 'api key revoked');
+          log.info({ keyId: view.id, prefix: view.prefix, by: actorOf(caller) }, 'api key revoked');
           res.set('Cache-Control', 'no-store').json(view);
         },
       },
@@ -70,8 +69,4 @@ export function adminKeyRoutes(
   });
 
   return router;
-}
-
-function actor(caller: Caller): string {
-  return caller.kind === 'key' ? caller.prefix : 'anonymous';
 }

@@ -10,7 +10,7 @@
  */
 import { Router, type Request, type Response } from 'express';
 import { readJsonBody, resourceRoute, type CorsPolicy, type RouteMethod } from '@tickwire/service';
-import type { AccessRule, Caller } from '../auth';
+import { ADMIN_ONLY, type AccessRule, type Caller } from '../auth';
 import type { ApiContext } from './api-context';
 
 /** The header the scanner reads the acting owner from (it trusts the gateway to set it). */
@@ -21,7 +21,6 @@ const PAGE = ['limit', 'offset'] as const;
 const SIGNAL_FILTERS = ['strategy', 'symbol'] as const;
 
 const BOT: AccessRule = { scope: 'bot' };
-const ADMIN: AccessRule = { scope: 'admin' };
 
 interface ScannerRoute {
   path: string;
@@ -40,7 +39,7 @@ const collection = (path: string): ScannerRoute[] => [
 ];
 
 const SCANNER_ROUTES: readonly ScannerRoute[] = [
-  { path: '/v1/owners', methods: { POST: [] }, rule: ADMIN, ownerless: true },
+  { path: '/v1/owners', methods: { POST: [] }, rule: ADMIN_ONLY, ownerless: true },
   { path: '/v1/owner', methods: { GET: [] }, rule: BOT },
   ...collection('/v1/watchlists'),
   ...collection('/v1/strategies'),
