@@ -46,6 +46,7 @@ const shape = {
   RATE_LIMIT_WINDOW_MS: envMilliseconds(1_000, 86_400_000).default(60_000),
   AUTH_FAILURE_LIMIT: envInteger(1, 100_000).default(20),
   AUTH_FAILURE_WINDOW_MS: envMilliseconds(1_000, 86_400_000).default(600_000),
+  AUTH_THROTTLE_DELAY_MS: envMilliseconds(0, 60_000).default(1_000),
   TRUST_PROXY_HOPS: envInteger(0, 10).default(0),
   BEHIND_TLS: envFlag().default(false),
   MAX_HEADER_BYTES: envInteger(1_024, 65_536, 'bytes').default(DEFAULT_MAX_HEADER_BYTES),
@@ -93,6 +94,8 @@ export const CONFIG_DOCS: ConfigDocs<Config> = {
   AUTH_FAILURE_LIMIT:
     'Failed authentications (unknown, revoked, expired or malformed keys) one IP may make per `AUTH_FAILURE_WINDOW_MS`; past it every keyed request from that IP is refused (429 `AUTH_THROTTLED`) without looking at the key, so keys cannot be guessed at speed.',
   AUTH_FAILURE_WINDOW_MS: 'Window of `AUTH_FAILURE_LIMIT` (ms), from the first failure.',
+  AUTH_THROTTLE_DELAY_MS:
+    "How long a throttled address's 429 is held before it is sent (ms; 0: at once). A guesser waiting for each answer then makes at most one request per connection per delay, so it cannot crowd out authenticated callers; at most 10,000 refusals are held per replica, past that they are sent at once and close their connection.",
   TRUST_PROXY_HOPS:
     'Proxies in front of the gateway that append to `X-Forwarded-For` (a load balancer: 1). The client IP, used for per-IP limits, is read that many hops from the right; 0: the peer address.',
   BEHIND_TLS:

@@ -90,6 +90,8 @@ async function createKey(harness: GatewayHarness, scope: Scope, name = `${scope}
   return key;
 }
 
+const metricsText = async (harness: GatewayHarness) => (await send(`${harness.url}/metrics`)).body;
+
 function errorCode(response: SimpleResponse): string {
   return (response.json() as { error: { code: string } }).error.code;
 }
@@ -234,7 +236,12 @@ describe('rate limits', () => {
 
 describe('key guessing', () => {
   it('throttles 10,000 random keys from one IP after AUTH_FAILURE_LIMIT failures while an authenticated caller keeps working', async () => {
-    const [gateway] = await replicas(1, { AUTH_FAILURE_LIMIT: '20', KEY_RATE_LIMIT: '100000' });
+    // Refusals sent at once: this counts answers; holding them has its own test below.
+    const [gateway] = await replicas(1, {
+      AUTH_FAILURE_LIMIT: '20',
+      KEY_RATE_LIMIT: '100000',
+      AUTH_THROTTLE_DELAY_MS: '0',
+    });
     const key = await createKey(gateway!, 'read');
     const guesser = new Agent({ keepAlive: true, maxSockets: 16 });
     const url = `${gateway!.url}/v1/prices/BTCUSDT`;
@@ -269,6 +276,60 @@ describe('key guessing', () => {
     expect(gateway!.logLines.filter((line) => line.includes('too many failed authentications'))).toHaveLength(
       1,
     );
+  });
+  it("holds a throttled address's refusals for AUTH_THROTTLE_DELAY_MS, so a guesser gets one answer per connection per delay while a key holder is answered at once", async () => {
+    const DELAY_MS = 400;
+    const CONNECTIONS = 8;
+    const GUESSING_MS = 1_200;
+    const GUESSER = '127.0.0.3';
+    const [gateway] = await replicas(1, {
+      AUTH_FAILURE_LIMIT: '5',
+      KEY_RATE_LIMIT: '100000',
+      AUTH_THROTTLE_DELAY_MS: String(DELAY_MS),
+    });
+    const key = await createKey(gateway!, 'read');
+    const url = `${gateway!.url}/v1/prices/BTCUSDT`;
+    const guess = (agent?: Agent) =>
+      send(url, { headers: bearer(generateApiKey().key), from: GUESSER, agent });
+    // Five failures, then the refusal that throttles the address: sent at once, it was not yet known.
+    for (let i = 0; i < 5; i += 1) expect((await guess()).status).toBe(401);
+    const throttling = await guess();
+    expect([throttling.status, errorCode(throttling)]).toEqual([429, 'AUTH_THROTTLED']);
+
+    const guesser = new Agent({ keepAlive: true, maxSockets: CONNECTIONS });
+    const tookMs: number[] = [];
+    const started = performance.now();
+    const guessing = Promise.all(
+      Array.from({ length: CONNECTIONS }, async () => {
+        while (performance.now() - started < GUESSING_MS) {
+          const sent = performance.now();
+          const answer = await guess(guesser);
+          tookMs.push(performance.now() - sent);
+          expect([answer.status, errorCode(answer)]).toEqual([429, 'AUTH_THROTTLED']);
+          expect(Number(answer.headers['retry-after'])).toBeGreaterThan(0);
+        }
+      }),
+    );
+    try {
+      // While refusals wait, the key holder from another address is answered.
+      await waitFor(
+        async () => /^tickwire_gateway_auth_refusals_held [1-9]/m.test(await metricsText(gateway!)),
+        {
+          timeoutMs: GUESSING_MS,
+          intervalMs: 20,
+          what: 'held refusals',
+        },
+      );
+      expect((await send(url, { headers: bearer(key) })).status).toBe(200);
+    } finally {
+      await guessing;
+      guesser.destroy();
+    }
+    // Each held answer waited the delay (Date.now() has whole milliseconds), so each connection
+    // got at most one per delay.
+    expect(Math.min(...tookMs)).toBeGreaterThanOrEqual(DELAY_MS - 2);
+    expect(tookMs.length).toBeLessThanOrEqual(CONNECTIONS * Math.ceil(GUESSING_MS / DELAY_MS));
+    expect(/^tickwire_gateway_auth_refusals_held 0$/m.test(await metricsText(gateway!))).toBe(true);
   });
 });
 

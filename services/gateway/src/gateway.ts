@@ -10,7 +10,7 @@ import { Agent } from 'undici';
 import { closeRedisClients, type RedisClient } from '@tickwire/cluster';
 import type { Logger } from '@tickwire/observability';
 import { createServiceServer, HttpService, type Readiness } from '@tickwire/service';
-import { AccessControl, Authenticator } from './auth';
+import { AccessControl, Authenticator, ThrottledAddresses, ThrottleGuard, trustedProxyHops } from './auth';
 import type { Config } from './config';
 import { gatewayKeys } from './gateway-keys';
 import { createApp } from './http/app';
@@ -44,6 +44,7 @@ export class Gateway extends HttpService {
   readonly pods: UpstreamPool;
   readonly scanners: UpstreamPool;
   readonly priceCache: PriceCache;
+  private readonly throttleGuard: ThrottleGuard;
   private readonly agent: Agent;
   protected readonly server: Server;
   private phase: Readiness = 'starting';
@@ -66,7 +67,10 @@ export class Gateway extends HttpService {
       dispatcher: this.agent,
       logger: logger.child({ component: 'pods' }),
     });
-    const metrics = createGatewayMetrics(registry, { pods: () => this.pods.counts() });
+    const metrics = createGatewayMetrics(registry, {
+      pods: () => this.pods.counts(),
+      heldRefusals: () => this.throttleGuard.heldRefusals(),
+    });
     this.scanners = new UpstreamPool({
       kind: 'scanner',
       urls: config.SCANNER_URLS,
@@ -99,10 +103,25 @@ export class Gateway extends HttpService {
       maxEntries: config.PRICE_CACHE_MAX_ENTRIES,
     });
     const window = { windowMs: config.RATE_LIMIT_WINDOW_MS };
+    const authFailures = {
+      name: 'auth',
+      limit: config.AUTH_FAILURE_LIMIT,
+      windowMs: config.AUTH_FAILURE_WINDOW_MS,
+    };
+    const throttled = new ThrottledAddresses();
+    const proxyTrust = trustedProxyHops(config.TRUST_PROXY_HOPS);
+    this.throttleGuard = new ThrottleGuard({
+      throttled,
+      policy: authFailures,
+      delayMs: config.AUTH_THROTTLE_DELAY_MS,
+      trust: proxyTrust,
+      metrics,
+    });
     const authenticator = new Authenticator({
       store: this.keys,
       limiter: this.limiter,
-      failures: { limit: config.AUTH_FAILURE_LIMIT, windowMs: config.AUTH_FAILURE_WINDOW_MS },
+      failures: authFailures,
+      throttled,
       metrics,
       logger: logger.child({ component: 'auth' }),
     });
@@ -134,7 +153,8 @@ export class Gateway extends HttpService {
         metrics,
         logger: logger.child({ component: 'http' }),
         corsOrigins: config.CORS_ORIGINS,
-        trustProxyHops: config.TRUST_PROXY_HOPS,
+        proxyTrust,
+        throttleGuard: this.throttleGuard,
         behindTls: config.BEHIND_TLS,
         health: () => this.health(),
         readiness: () => this.phase,

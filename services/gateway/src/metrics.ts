@@ -14,6 +14,8 @@ const LATENCY_BUCKETS_SECONDS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0
 export interface GatewayMetricsSources {
   /** Pods configured, and those answering /readyz now. */
   pods(): { configured: number; healthy: number };
+  /** Refusals of throttled addresses held back now (AUTH_THROTTLE_DELAY_MS). */
+  heldRefusals(): number;
 }
 
 export function createGatewayMetrics(registry: Registry, sources: GatewayMetricsSources) {
@@ -27,6 +29,14 @@ export function createGatewayMetrics(registry: Registry, sources: GatewayMetrics
       const { configured, healthy } = sources.pods();
       this.set({ state: 'healthy' }, healthy);
       this.set({ state: 'unhealthy' }, configured - healthy);
+    },
+  });
+  new Gauge({
+    name: name('auth_refusals_held'),
+    help: 'Refusals of addresses throttled for failed authentications, held back before they are sent (AUTH_THROTTLE_DELAY_MS).',
+    registers,
+    collect() {
+      this.set(sources.heldRefusals());
     },
   });
   return {

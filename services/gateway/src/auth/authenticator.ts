@@ -2,9 +2,9 @@
  * Turns a presented API key into a caller, and makes guessing keys slow: every refused key
  * counts against the caller's IP, and past `AUTH_FAILURE_LIMIT` failures in a window, keyed
  * requests from that IP are refused (429) before their key is even looked at, whatever it is.
- * A valid key from another address is not affected. A replica remembers the addresses it saw
- * throttled until their window ends and refuses them without a Redis round trip or a key hash,
- * so a guesser costs it as little as it can.
+ * A valid key from another address is not affected. The addresses found throttled are
+ * remembered (ThrottledAddresses): the ThrottleGuard in front of the routes refuses them from then
+ * on, before this is reached.
  */
 import type { IncomingHttpHeaders } from 'node:http';
 import type { Logger } from '@tickwire/observability';
@@ -14,35 +14,32 @@ import { httpErrors } from '../http/errors';
 import type { GatewayMetrics } from '../metrics';
 import type { KeyCaller } from './caller';
 import { presentedKey } from './presented-key';
+import type { ThrottledAddresses } from './throttled-addresses';
 
 export interface AuthenticatorOptions {
   store: ApiKeyStore;
   limiter: RateLimiter;
   /** Failed authentications one address may make per window. */
-  failures: Omit<RatePolicy, 'name'>;
+  failures: RatePolicy;
+  /** Where the addresses found throttled are remembered, for the ThrottleGuard. */
+  throttled: ThrottledAddresses;
   metrics: GatewayMetrics;
   logger: Logger;
 }
 
 type FailureReason = 'invalid' | 'revoked' | 'expired';
 
-/** Throttled addresses remembered at most; the oldest is forgotten first (Redis still counts it). */
-const MAX_REMEMBERED_THROTTLES = 10_000;
-
 export class Authenticator {
   private readonly failurePolicy: RatePolicy;
-  /** Address -> end of its throttled window (ms since the epoch), as this replica saw it. */
-  private readonly throttledUntil = new Map<string, number>();
 
   constructor(private readonly options: AuthenticatorOptions) {
-    this.failurePolicy = { name: 'auth', ...options.failures };
+    this.failurePolicy = options.failures;
   }
 
   /** The key's caller; undefined when the request carries no key. Throws 401 or 429 HttpErrors. */
   async authenticate(headers: IncomingHttpHeaders, address: string): Promise<KeyCaller | undefined> {
     const presented = presentedKey(headers);
     if (presented === undefined) return undefined;
-    this.refuseIfRemembered(address);
     const subject = `auth-failures:${address}`;
     const { limiter, store } = this.options;
     // Both at once: the lookup's answer is dropped when the address is throttled, so it tells nothing.
@@ -82,28 +79,8 @@ export class Authenticator {
     };
   }
 
-  /** Refuses an address this replica saw throttled, while its window lasts. */
-  private refuseIfRemembered(address: string): void {
-    const until = this.throttledUntil.get(address);
-    if (until === undefined) return;
-    const resetMs = until - Date.now();
-    if (resetMs <= 0) {
-      this.throttledUntil.delete(address);
-      return;
-    }
-    this.options.metrics.rateLimited.inc({ policy: 'auth' });
-    throw httpErrors.authThrottled(
-      rateLimitHeaders({ policy: this.failurePolicy, remaining: 0, resetMs, limited: true }),
-    );
-  }
-
   private remember(address: string, state: RateState): void {
-    this.throttledUntil.delete(address);
-    this.throttledUntil.set(address, Date.now() + state.resetMs);
-    if (this.throttledUntil.size > MAX_REMEMBERED_THROTTLES) {
-      const oldest = this.throttledUntil.keys().next().value;
-      if (oldest !== undefined) this.throttledUntil.delete(oldest);
-    }
+    this.options.throttled.remember(address, state.resetMs);
   }
 
   private failureOf(record: ApiKeyRecord | undefined, now: number): FailureReason | undefined {

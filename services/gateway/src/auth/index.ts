@@ -4,3 +4,5 @@ export * from './authenticator';
 export * from './caller';
 export * from './client-address';
 export * from './presented-key';
+export * from './throttle-guard';
+export * from './throttled-addresses';

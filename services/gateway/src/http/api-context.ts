@@ -2,7 +2,7 @@
 import type { Registry } from 'prom-client';
 import type { HealthReport, Logger } from '@tickwire/observability';
 import type { Readiness } from '@tickwire/service';
-import type { AccessControl } from '../auth';
+import type { AccessControl, ProxyTrust, ThrottleGuard } from '../auth';
 import type { ApiKeyStore } from '../keys';
 import type { GatewayMetrics } from '../metrics';
 import type { ClusterView } from '../admin';
@@ -24,8 +24,10 @@ export interface ApiContext {
   metrics: GatewayMetrics;
   logger: Logger;
   corsOrigins: readonly string[];
-  /** Proxies in front that append to X-Forwarded-For (TRUST_PROXY_HOPS). */
-  trustProxyHops: number;
+  /** Which hops of a request's address chain are our proxies (TRUST_PROXY_HOPS). */
+  proxyTrust: ProxyTrust;
+  /** Refuses throttled addresses before the routes. */
+  throttleGuard: ThrottleGuard;
   /** Clients reach the gateway over HTTPS (BEHIND_TLS): HSTS is sent. */
   behindTls: boolean;
   health(): HealthReport;

@@ -3,7 +3,8 @@
  * admin API (keys, cluster, price cache), stream tokens, the operations routes and the dashboard's
  * static files,
  * on the shared service edge (nosniff, CORS, strict queries, JSON errors for
- * every status), with security headers and the client's address read through TRUST_PROXY_HOPS.
+ * every status), with security headers and the client's address read through TRUST_PROXY_HOPS;
+ * addresses throttled for failed authentications are refused before express sees them.
  */
 import type { RequestListener } from 'node:http';
 import { DASHBOARD_DIR, DASHBOARD_PREFIX } from '@tickwire/dashboard';
@@ -47,6 +48,9 @@ export function createApp(ctx: ApiContext): RequestListener {
     logger: ctx.logger,
   });
   // The per-IP limits count the client, not the load balancer in front.
-  app.set('trust proxy', ctx.trustProxyHops === 0 ? false : ctx.trustProxyHops);
-  return withEdgeHeaders(withSecurityHeaders(app, { behindTls: ctx.behindTls }), cors);
+  app.set('trust proxy', ctx.proxyTrust);
+  const guarded: RequestListener = (req, res) => {
+    if (!ctx.throttleGuard.refused(req, res)) app(req, res);
+  };
+  return withEdgeHeaders(withSecurityHeaders(guarded, { behindTls: ctx.behindTls }), cors);
 }
