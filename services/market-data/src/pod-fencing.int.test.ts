@@ -3,7 +3,7 @@
  * the fence, counted in tickwire_fenced_writes_total, and it steps down at once.
  */
 import { randomUUID } from 'node:crypto';
-import { clusterKeys, createRedisClient } from '@tickwire/cluster';
+import { clusterKeys, createRedisClient, disconnectRedis } from '@tickwire/cluster';
 import { sampleValue, startTestRedis, waitFor, type TestRedis } from '@tickwire/testkit';
 import { startPodHarness, type PodHarness } from './testing/pod-harness';
 
@@ -69,7 +69,7 @@ describe('a leader pod on Redis', () => {
       // The stolen lease stays the thief's: this pod did not write over it.
       expect(await admin.get(leaderKey)).toBe(`thief:${epoch + 1}`);
     } finally {
-      admin.disconnect();
+      disconnectRedis(admin);
     }
   });
 });

@@ -3,7 +3,7 @@
  * (it answers HTTP before it has joined the election), only once it is ready.
  */
 import { randomUUID } from 'node:crypto';
-import { createRedisClient } from '@tickwire/cluster';
+import { createRedisClient, disconnectRedis } from '@tickwire/cluster';
 import { freePort, startTestRedis, waitFor, type TestRedis } from '@tickwire/testkit';
 import { startPodHarness, type PodHarness } from './testing/pod-harness';
 
@@ -53,7 +53,7 @@ describe('a starting pod', () => {
       expect(ready.status).toBe(200);
       expect(await ready.json()).toEqual({ status: 'ready' });
     } finally {
-      admin.disconnect();
+      disconnectRedis(admin);
     }
   });
 });

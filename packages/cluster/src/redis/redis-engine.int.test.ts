@@ -12,7 +12,12 @@ import { engineContract } from '../engine.contract';
 import type { LeadershipState } from '../engine';
 import { isNotLeaderError } from './errors';
 import { clusterKeys } from './keys';
-import { connectRedis, createRedisClient, type RedisConnectionOptions } from './redis-client';
+import {
+  connectRedis,
+  createRedisClient,
+  disconnectRedis,
+  type RedisConnectionOptions,
+} from './redis-client';
 import { RedisEngine, type RedisEngineOptions } from './redis-engine';
 import type { ElectionTimings } from './redis-election';
 
@@ -163,7 +168,7 @@ describe.each([
         expect(await admin.xlen(keys.ticks)).toBe(1);
         expect(JSON.parse((await admin.hget(keys.prices, 'BTCUSDT'))!)).toMatchObject({ last: '1' });
       } finally {
-        admin.disconnect();
+        disconnectRedis(admin);
       }
     });
 
@@ -203,7 +208,7 @@ describe.each([
         expect(await admin.zcard(keys.candles('BTCUSDT', '1m'))).toBe(1);
         expect(await admin.xlen(keys.candleCloses)).toBe(1);
       } finally {
-        admin.disconnect();
+        disconnectRedis(admin);
       }
     });
 
@@ -316,7 +321,7 @@ describe.each([
         expect(await other.interest.touch(['BTCUSDT'], 60_000)).toEqual(['BTCUSDT']);
       } finally {
         skew.mockRestore();
-        admin.disconnect();
+        disconnectRedis(admin);
       }
     });
 

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Writable } from 'node:stream';
-import { connectRedis, createRedisClient, type RedisClient } from '@tickwire/cluster';
+import { connectRedis, createRedisClient, disconnectRedis, type RedisClient } from '@tickwire/cluster';
 import { createLogger, createMetricsRegistry } from '@tickwire/observability';
 import {
   startDiscordWebhookServer,
@@ -43,7 +43,7 @@ describe('signal delivery to Discord webhooks (real Redis, local Discord-compati
   });
   afterEach(async () => {
     await Promise.all(workers.splice(0).map((worker) => worker.stop()));
-    for (const client of clients.splice(0)) client.disconnect();
+    for (const client of clients.splice(0)) disconnectRedis(client);
     await server.close();
   });
 
@@ -394,7 +394,7 @@ describe('signal delivery to Discord webhooks (real Redis, local Discord-compati
       sender: new DiscordWebhookSender({ fetch: hang, timeoutMs: 3_000 }),
     });
     await waitFor(() => frozen, { timeoutMs: 5_000, what: 'consumer A mid-delivery' });
-    aClient.disconnect();
+    disconnectRedis(aClient);
     const pending = (await (
       await connect('inspector')
     ).xpending(deliveryKeys(namespace).queue(dest), 'delivery')) as [number];

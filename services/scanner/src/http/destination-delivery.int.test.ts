@@ -3,7 +3,7 @@
  * delivery worker) on a real Redis, sending to a Discord-compatible webhook server that answers
  * 404 for a deleted webhook and cuts the connection of a broken one.
  */
-import { connectRedis, createRedisClient, type RedisClient } from '@tickwire/cluster';
+import { connectRedis, createRedisClient, disconnectRedis, type RedisClient } from '@tickwire/cluster';
 import { deliveryKeys, type DeliveryKeys } from '../delivery';
 import type { Signal } from '../signals/signal';
 import { testSignal } from '../testing/signal-fixtures';
@@ -74,7 +74,7 @@ describe("a destination's delivery through the scanner API", () => {
     await connectRedis(redisClient);
   });
   afterAll(async () => {
-    redisClient.disconnect();
+    disconnectRedis(redisClient);
     await redis.stop();
   });
   beforeEach(async () => {

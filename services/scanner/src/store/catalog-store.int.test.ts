@@ -1,4 +1,4 @@
-import { connectRedis, createRedisClient, type RedisClient } from '@tickwire/cluster';
+import { closeRedisClients, connectRedis, createRedisClient, type RedisClient } from '@tickwire/cluster';
 import { startTestRedis, type TestRedis } from '@tickwire/testkit';
 import { parseStrategyDocument, type StrategyDocument } from '../strategy';
 import { deliveryKeys } from '../delivery/delivery-keys';
@@ -31,7 +31,7 @@ describe('the catalog store', () => {
     await connectRedis(client);
   });
   afterAll(async () => {
-    await client.quit();
+    await closeRedisClients([client]);
     await redis.stop();
   });
 
