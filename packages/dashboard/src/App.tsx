@@ -1,8 +1,10 @@
-import { useEffect, useMemo, useState, type FormEvent } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import { TickwireClient, type AuthOptions, type PodStatus } from '@tickwire/client';
+import { ApiKeyForm } from './ApiKeyForm';
 import { ClusterView, type HealthReport, type SeenPod } from './ClusterView';
 import { FeedBanner } from './FeedBanner';
 import { usePriceFeed } from './price-feed';
+import { SignalsView } from './SignalsView';
 import { TopList } from './TopList';
 import { usePolling } from './use-polling';
 
@@ -27,6 +29,7 @@ export function App() {
   const symbols = status.data?.symbols ?? [];
   const feed = usePriceFeed(symbols, client, { baseUrl: BASE_URL, auth }, status.data?.stream.state);
   const needsKey = (status.error as { status?: number } | undefined)?.status === 401;
+  const rememberKey = (key: string) => (sessionStorage.setItem(API_KEY_STORAGE, key), setApiKey(key));
 
   return (
     <main>
@@ -37,9 +40,7 @@ export function App() {
           detail={feed.via === 'polling' ? 'polling: this server has no stream route' : feed.error?.message}
         />
       </header>
-      {needsKey && (
-        <ApiKeyForm onKey={(key) => (sessionStorage.setItem(API_KEY_STORAGE, key), setApiKey(key))} />
-      )}
+      {needsKey && <ApiKeyForm label="This server asks for an API key" onKey={rememberKey} />}
       <section aria-label="Prices">
         <h2>Top list</h2>
         {symbols.length === 0 ? (
@@ -48,27 +49,15 @@ export function App() {
           <TopList symbols={symbols} prices={feed.prices} client={client} />
         )}
       </section>
+      <section aria-label="Signals">
+        <h2>Signals</h2>
+        <SignalsView client={client} clientKey={apiKey ?? ''} keyAskedAbove={needsKey} onKey={rememberKey} />
+      </section>
       <section aria-label="Cluster">
         <h2>Cluster</h2>
         <ClusterView pods={pods} health={health.data} now={now} />
       </section>
     </main>
-  );
-}
-
-function ApiKeyForm({ onKey }: { onKey: (key: string) => void }) {
-  const submit = (event: FormEvent<HTMLFormElement>) => {
-    event.preventDefault();
-    const key = new FormData(event.currentTarget).get('key');
-    if (typeof key === 'string' && key.trim() !== '') onKey(key.trim());
-  };
-  return (
-    <form className="api-key" onSubmit={submit}>
-      <label>
-        This server asks for an API key <input name="key" type="password" autoComplete="off" required />
-      </label>
-      <button type="submit">Use key</button>
-    </form>
   );
 }
 

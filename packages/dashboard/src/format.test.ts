@@ -1,4 +1,4 @@
-import { formatAge, formatChange, formatPrice, formatVolume } from './format';
+import { formatAge, formatChange, formatFacts, formatPrice, formatTime, formatVolume } from './format';
 
 describe('formatVolume', () => {
   it('writes volumes as one short figure', () => {
@@ -44,5 +44,29 @@ describe('formatAge', () => {
     expect(formatAge(12_400)).toBe('12 s');
     expect(formatAge(240_000)).toBe('4 min');
     expect(formatAge(null)).toBe('–');
+  });
+});
+
+describe('formatFacts', () => {
+  it('lists the met conditions with their values, numbers shortened', () => {
+    expect(
+      formatFacts([
+        { type: 'rsi', met: true, values: { rsi: 27.43219, below: 30 } },
+        { type: 'volumeSpike', met: false, values: { volume: 10, average: 12 } },
+        { type: 'change', met: true, values: { percent: 0.0123456, base: null } },
+      ]),
+    ).toBe('rsi: rsi 27.43, below 30; change: percent 0.01235, base –');
+  });
+
+  it('says nothing when no condition was met', () => {
+    expect(formatFacts([{ type: 'rsi', met: false, values: { rsi: 50 } }])).toBe('');
+  });
+});
+
+describe('formatTime', () => {
+  const now = new Date(2026, 11, 6, 10, 30, 0).getTime();
+  it("writes today's times to the second and older ones with their date", () => {
+    expect(formatTime(new Date(2026, 11, 6, 9, 5, 7).getTime(), now)).toBe('09:05:07');
+    expect(formatTime(new Date(2026, 0, 31, 14, 5, 7).getTime(), now)).toBe('01-31 14:05');
   });
 });

@@ -1,4 +1,5 @@
 /** How the dashboard writes numbers: prices as the exchange's decimals, volumes short (1.2B). */
+import type { SignalFact } from '@tickwire/client';
 
 const UNITS: readonly [number, string][] = [
   [1e12, 'T'],
@@ -51,4 +52,37 @@ export function formatAge(ms: number | null | undefined): string {
   if (ms < 1_000) return `${Math.round(ms)} ms`;
   if (ms < 120_000) return `${Math.round(ms / 1_000)} s`;
   return `${Math.round(ms / 60_000)} min`;
+}
+
+/** A fact's value: numbers to two decimals (four significant digits below 1), `–` for none. */
+export function formatFactValue(value: number | string | boolean | null): string {
+  if (value === null) return '–';
+  if (typeof value !== 'number') return String(value);
+  if (!Number.isFinite(value)) return String(value);
+  return String(Number(Math.abs(value) >= 1 ? value.toFixed(2) : value.toPrecision(4)));
+}
+
+/** What a signal met: each met condition with its values, `rsi: rsi 27.4, below 30; ...`. */
+export function formatFacts(facts: readonly SignalFact[]): string {
+  return facts
+    .filter((fact) => fact.met)
+    .map(
+      (fact) =>
+        `${fact.type}: ${Object.entries(fact.values)
+          .map(([name, value]) => `${name} ${formatFactValue(value)}`)
+          .join(', ')}`,
+    )
+    .join('; ');
+}
+
+/** A time of day (local) for today's `ms`, with the date (`01-31 14:05`) for an older one. */
+export function formatTime(ms: number, nowMs = Date.now()): string {
+  const at = new Date(ms);
+  const now = new Date(nowMs);
+  const two = (n: number) => String(n).padStart(2, '0');
+  const clock = `${two(at.getHours())}:${two(at.getMinutes())}`;
+  const sameDay = at.toDateString() === now.toDateString();
+  return sameDay
+    ? `${clock}:${two(at.getSeconds())}`
+    : `${two(at.getMonth() + 1)}-${two(at.getDate())} ${clock}`;
 }

@@ -15,12 +15,14 @@ const NOTHING: Polled<never> = { data: undefined, error: undefined, at: undefine
 
 /**
  * Polls `load` (none while it is undefined). `key` names what is loaded: a new key starts over at
- * once, and a late answer for an old key is dropped.
+ * once, and a late answer for an old key is dropped. An error `isFinal` calls final (an answer
+ * that asking again cannot change, such as a 404) ends the polling until the key changes.
  */
 export function usePolling<T>(
   load: (() => Promise<T>) | undefined,
   intervalMs: number,
   key: string,
+  isFinal?: (error: Error) => boolean,
 ): Polled<T> {
   const [state, setState] = useState<Polled<T> & { key: string }>({ ...NOTHING, key });
   useEffect(() => {
@@ -28,18 +30,17 @@ export function usePolling<T>(
     let stopped = false;
     let timer: ReturnType<typeof setTimeout> | undefined;
     const poll = async () => {
+      let final = false;
       try {
         const data = await load();
         if (!stopped) setState({ data, error: undefined, at: Date.now(), key });
-      } catch (error) {
+      } catch (caught) {
+        const error = caught instanceof Error ? caught : new Error(String(caught));
+        final = isFinal?.(error) ?? false;
         if (!stopped)
-          setState((previous) => ({
-            ...(previous.key === key ? previous : NOTHING),
-            error: error instanceof Error ? error : new Error(String(error)),
-            key,
-          }));
+          setState((previous) => ({ ...(previous.key === key ? previous : NOTHING), error, key }));
       }
-      if (!stopped) timer = setTimeout(() => void poll(), intervalMs);
+      if (!stopped && !final) timer = setTimeout(() => void poll(), intervalMs);
     };
     void poll();
     return () => {
