@@ -132,8 +132,8 @@ describe.each(['memory', 'redis'] as const)('an asset with ordered sources (%s e
     const sourceCandle = (await candles(SECONDARY)).find(
       (candle) => candle.openTime === assetCandle.openTime,
     )!;
-    expect(assetCandle.origin).toBe(SECONDARY);
     expect(assetCandle.open).toBe(sourceCandle.open);
+    expect(assetCandle.origin).toBe(SECONDARY);
     expect(Number(sourceCandle.high)).toBeGreaterThanOrEqual(Number(assetCandle.high));
     expect(Number(sourceCandle.low)).toBeLessThanOrEqual(Number(assetCandle.low));
     expect(sourceCandle.ticks).toBeGreaterThanOrEqual(assetCandle.ticks);
