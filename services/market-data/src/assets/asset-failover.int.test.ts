@@ -106,6 +106,8 @@ describe.each(['memory', 'redis'] as const)('an asset with ordered sources (%s e
     // The price is served under the asset's name, with its venue and source.
     const price = (await (await pod.get('/v1/prices/BTC-USD')).json()) as TickBody;
     expect(price).toMatchObject({ symbol: 'BTC-USD', exchange: 'coinbase', origin: PRIMARY });
+    const all = (await (await pod.get('/v1/prices')).json()) as { prices: TickBody[] };
+    expect(all.prices.map((ticker) => ticker.symbol)).toEqual(['ETHUSDT', 'BTC-USD']);
     const beforeSwitch = ticks(stream.events, PRIMARY).at(-1)!.event;
 
     // The primary stalls: its connection stays open but sends nothing, heartbeats included.
@@ -133,6 +135,9 @@ describe.each(['memory', 'redis'] as const)('an asset with ordered sources (%s e
       (candle) => candle.openTime === assetCandle.openTime,
     )!;
     expect(assetCandle.open).toBe(sourceCandle.open);
+    expect(await (await pod.get('/v1/candles/BTC-USD?interval=1m')).json()).toMatchObject({
+      backfill: 'unavailable',
+    });
     expect(assetCandle.origin).toBe(SECONDARY);
     expect(Number(sourceCandle.high)).toBeGreaterThanOrEqual(Number(assetCandle.high));
     expect(Number(sourceCandle.low)).toBeLessThanOrEqual(Number(assetCandle.low));
