@@ -16,7 +16,7 @@ function setup(servedFrom?: string) {
     switchBackMs: SWITCH_BACK_MS,
     venueUp: (exchange) => !down.has(exchange),
     servedFrom: () => servedFrom,
-    publish: (updates) => published.push(...updates),
+    publisher: { publish: (updates) => published.push(...updates) },
     onSwitch: (_asset, from, to) => switches.push(`${from}>${to}`),
     logger: createLogger({ level: 'silent', service: 'test' }),
     now: () => now,

@@ -29,8 +29,8 @@ export interface AssetRouterOptions {
   venueUp(exchange: ExchangeId): boolean;
   /** The source an asset was served from when this leader took over (its latest ticker's origin). */
   servedFrom(asset: string): string | undefined;
-  /** The publisher: the updates, each asset ticker right after the update of its source. */
-  publish(updates: TickerUpdate[]): void;
+  /** Gets the updates, each asset ticker right after the update of its source (called directly: no closure of the assembler on the tick's path). */
+  publisher: { publish(updates: TickerUpdate[]): void };
   onSwitch?(asset: string, from: string, to: string): void;
   logger: Logger;
   now?: () => number;
@@ -91,7 +91,7 @@ export class AssetRouter implements Lifecycle {
 
   /** Publishes the updates, each followed by the ticker of every asset its symbol serves now. */
   publish(updates: TickerUpdate[]): void {
-    if (this.sources.size === 0) return this.options.publish(updates);
+    if (this.sources.size === 0) return this.options.publisher.publish(updates);
     const now = this.now();
     const out: TickerUpdate[] = [];
     for (const update of updates) {
@@ -103,7 +103,7 @@ export class AssetRouter implements Lifecycle {
       for (const asset of this.servingFrom.get(update.symbol) ?? [])
         out.push(assetTicker(asset, state.latest));
     }
-    this.options.publish(out);
+    this.options.publisher.publish(out);
   }
 
   /** Brings each source's health up to date and moves assets whose source it requires. */
@@ -140,7 +140,7 @@ export class AssetRouter implements Lifecycle {
     const latest = this.sources.get(to)!.latest;
     if (latest) {
       const { tradeQty: _counted, ...price } = assetTicker(asset, latest);
-      this.options.publish([price]);
+      this.options.publisher.publish([price]);
     }
   }
 

@@ -4,8 +4,8 @@
  * in order; the upstreams stop before the publisher, so no update is taken that cannot be
  * written, and before the lease is released, so two upstreams never overlap.
  *
- * A frame's updates go from the upstream straight to the publisher here: the pod that
- * assembled this component is not on the tick's path.
+ * A frame's updates go from the upstream through the asset router to the publisher here: the
+ * pod that assembled this component is not on the tick's path.
  */
 import { isNotLeaderError, type CandleBook, type Engine, type LeadershipState } from '@tickwire/cluster';
 import type { ExchangeId } from '@tickwire/core';
@@ -139,7 +139,7 @@ export class LeaderRole {
       venueUp: (exchange) =>
         upstreams.find((upstream) => upstream.exchange === exchange)?.status().connection === 'open',
       servedFrom: (asset) => publisher.latestTicker(asset)?.origin,
-      publish: (updates) => publisher.publish(updates),
+      publisher,
       onSwitch: (asset, _from, to) => metrics.assetSwitches.inc({ asset, source: to }),
       logger: logger.child({ component: 'assets' }),
     });
