@@ -51,6 +51,14 @@ const statusSaying = (events: readonly SseEvent[], source: string) =>
       (JSON.parse(event.data) as { assets?: Record<string, string> }).assets?.['BTC-USD'] === source,
   );
 
+/** tickwire_asset_switches_total by the source taken. */
+async function switchCounts(pod: PodHarness): Promise<[string | undefined, number][]> {
+  return (await pod.metrics()).samples
+    .filter((sample) => sample.name === 'tickwire_asset_switches_total')
+    .map((sample): [string | undefined, number] => [sample.labels.source, sample.value])
+    .sort();
+}
+
 async function post(url: string): Promise<void> {
   const response = await fetch(url, { method: 'POST' });
   if (!response.ok) throw new Error(`POST ${url}: ${response.status}`);
@@ -108,6 +116,8 @@ describe.each(['memory', 'redis'] as const)('an asset with ordered sources (%s e
     expect(price).toMatchObject({ symbol: 'BTC-USD', exchange: 'coinbase', origin: PRIMARY });
     const all = (await (await pod.get('/v1/prices')).json()) as { prices: TickBody[] };
     expect(all.prices.map((ticker) => ticker.symbol)).toEqual(['ETHUSDT', 'BTC-USD']);
+    // Both venues connect at start-up; the asset waited for its primary instead of leaving it.
+    expect(await switchCounts(pod)).toEqual([]);
     const beforeSwitch = ticks(stream.events, PRIMARY).at(-1)!.event;
 
     // The primary stalls: its connection stays open but sends nothing, heartbeats included.
@@ -174,10 +184,7 @@ describe.each(['memory', 'redis'] as const)('an asset with ordered sources (%s e
         ) !== undefined,
       5_000,
     );
-    const switches = (await pod.metrics()).samples.filter(
-      (sample) => sample.name === 'tickwire_asset_switches_total',
-    );
-    expect(switches.map((sample) => [sample.labels.source, sample.value]).sort()).toEqual([
+    expect(await switchCounts(pod)).toEqual([
       [SECONDARY, 1],
       [PRIMARY, 1],
     ]);

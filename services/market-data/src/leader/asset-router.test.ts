@@ -87,9 +87,24 @@ describe('AssetRouter', () => {
     expect(switches).toEqual(['COINBASE:BTC-USD>BTCUSDT', 'BTCUSDT>COINBASE:BTC-USD']);
   });
 
+  it('gives its source the stale time after the leader starts to connect and deliver, before leaving it', () => {
+    const { run, down, switches } = setup();
+    down.add('coinbase');
+    // Binance connected first; Coinbase is still connecting.
+    run(STALE_MS - 100, { primary: false, secondary: true });
+    expect(switches).toEqual([]);
+    down.delete('coinbase');
+    run(1_000);
+    expect(switches).toEqual([]);
+
+    const never = setup();
+    never.run(STALE_MS + 100, { primary: false, secondary: true });
+    expect(never.switches).toEqual(['COINBASE:BTC-USD>BTCUSDT']);
+  });
+
   it("leaves a source whose venue's connection is down even while its ticks are recent", () => {
     const { run, down, router } = setup();
-    run(500);
+    run(STALE_MS + 500);
     down.add('coinbase');
     router.check();
     expect(router.selection()).toEqual({ 'BTC-USD': 'BTCUSDT' });

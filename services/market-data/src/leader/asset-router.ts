@@ -10,7 +10,8 @@
  * A source is healthy while its venue's connection is open and it delivered a tick within
  * `staleMs`. The asset leaves an unhealthy source at once for the first healthy one; it goes
  * back to an earlier source only once that one has been healthy for `switchBackMs` without a
- * break. With no healthy source it stays where it is (its price is then served stale).
+ * break. With no healthy source it stays where it is (its price is then served stale). A new
+ * leader moves nothing for its first `staleMs`: its venues are connecting.
  *
  * The router sits between the upstreams and the publisher, so a tick crosses each file once.
  */
@@ -54,10 +55,13 @@ export class AssetRouter implements Lifecycle {
   private readonly servingFrom = new Map<string, AssetSpec[]>();
   private readonly active = new Map<string, string>();
   private readonly now: () => number;
+  /** When this leader took over: the venues connect meanwhile, so no asset moves for `staleMs`. */
+  private readonly startedAt: number;
   private timer: NodeJS.Timeout | undefined;
 
   constructor(private readonly options: AssetRouterOptions) {
     this.now = options.now ?? Date.now;
+    this.startedAt = this.now();
     for (const asset of options.assets) {
       for (const source of asset.sources)
         if (!this.sources.has(source))
@@ -114,6 +118,8 @@ export class AssetRouter implements Lifecycle {
       if (!healthy) state.healthySince = undefined;
       else state.healthySince ??= now;
     }
+    // Every venue connects anew when a leader starts: the one that answers first must not win.
+    if (now - this.startedAt < this.options.staleMs) return;
     for (const asset of this.options.assets) {
       const current = this.active.get(asset.name)!;
       const next = this.choose(asset, current, now);
