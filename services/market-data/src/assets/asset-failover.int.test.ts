@@ -65,7 +65,7 @@ async function post(url: string): Promise<void> {
 }
 
 describe.each(['memory', 'redis'] as const)('an asset with ordered sources (%s engine)', (engine) => {
-  let coinbase: CoinbaseSim;
+  let coinbase: CoinbaseSim | undefined;
   let redis: TestRedis | undefined;
   let leader: PodHarness | undefined;
   let follower: PodHarness | undefined;
@@ -77,10 +77,11 @@ describe.each(['memory', 'redis'] as const)('an asset with ordered sources (%s e
     await leader?.stop();
     await coinbase?.stop();
     await redis?.stop();
-    leader = follower = redis = undefined;
+    leader = follower = redis = coinbase = undefined;
   });
 
-  it('fails over when the primary stalls and returns to it once it has been healthy again', async () => {
+  /** The simulators, Redis for the redis engine, a leader, and (redis) a follower. */
+  async function startPods(): Promise<PodHarness> {
     coinbase = await startCoinbaseSim({ tradesPerSecond: 20, heartbeatIntervalMs: 200 });
     const env: Record<string, string> = {
       EXCHANGES: 'binance,coinbase',
@@ -105,6 +106,11 @@ describe.each(['memory', 'redis'] as const)('an asset with ordered sources (%s e
       },
     );
     if (engine === 'redis') follower = await startPodHarness(env);
+    return pod;
+  }
+
+  it('fails over when the primary stalls and returns to it once it has been healthy again', async () => {
+    const pod = await startPods();
 
     const stream = await openSse(`${pod.url}/v1/stream?symbols=btc-usd`);
     streams.push(stream);
@@ -122,7 +128,7 @@ describe.each(['memory', 'redis'] as const)('an asset with ordered sources (%s e
 
     // The primary stalls: its connection stays open but sends nothing, heartbeats included.
     const stalledAt = Date.now();
-    await post(`${coinbase.url}/_sim/stall?ms=0`);
+    await post(`${coinbase!.url}/_sim/stall?ms=0`);
     const [firstSecondary] = ticks(
       await stream.waitForEvents((events) => ticks(events, SECONDARY).length > 0, 10_000),
       SECONDARY,
@@ -156,7 +162,7 @@ describe.each(['memory', 'redis'] as const)('an asset with ordered sources (%s e
     // The primary returns; the asset stays on Binance until Coinbase has been healthy for
     // ASSET_SWITCH_BACK_MS, then goes back.
     const resumedAt = Date.now();
-    await post(`${coinbase.url}/_sim/resume`);
+    await post(`${coinbase!.url}/_sim/resume`);
     const backAt = (
       await stream.waitForEvents(
         (events) =>
@@ -208,4 +214,39 @@ describe.each(['memory', 'redis'] as const)('an asset with ordered sources (%s e
     expect(replayed.map(({ body }) => body.origin)).toEqual(expect.arrayContaining([PRIMARY, SECONDARY]));
     for (const { event } of replayed) expect(event.data).toBe(seen.get(event.id));
   });
+
+  (engine === 'redis' ? it : it.skip)(
+    'a new leader keeps serving the asset from the source the last one chose',
+    async () => {
+      await startPods();
+      const next = follower!;
+      const stream = await openSse(`${next.url}/v1/stream?symbols=BTC-USD`);
+      streams.push(stream);
+      await stream.waitForEvents((events) => ticks(events, PRIMARY).length > 0, 10_000);
+      await post(`${coinbase!.url}/_sim/stall?ms=0`);
+      await stream.waitForEvents((events) => ticks(events, SECONDARY).length > 0, 10_000);
+
+      // The leader leaves while the primary is still stalled; the follower takes over.
+      await leader!.stop();
+      leader = undefined;
+      await waitFor(
+        async () => ((await (await next.get('/v1/status')).json()) as { role: string }).role === 'leader',
+        { timeoutMs: 10_000, what: 'the follower to lead' },
+      );
+      const tookOverAt = Date.now();
+      // Past the new leader's start-up grace and a check: it served Binance all along, from the
+      // origin in the latest table, instead of starting over on the stalled primary.
+      await stream.waitForEvents(
+        (events) =>
+          ticks(
+            events.filter((event) => event.receivedAt > tookOverAt + STALE_MS + CHECK_MS * 2),
+            SECONDARY,
+          ).length > 0,
+        10_000,
+      );
+      expect(await switchCounts(next)).toEqual([]);
+      const sinceTakeover = ticks(stream.events.filter((event) => event.receivedAt > tookOverAt));
+      expect(sinceTakeover.every(({ body }) => body.origin === SECONDARY)).toBe(true);
+    },
+  );
 });
