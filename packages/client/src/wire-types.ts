@@ -46,6 +46,8 @@ export interface ServerStreamStatus {
   leaderId: string | null;
   epoch: number;
   upstream: { connection: UpstreamConnectionState; breaker: BreakerState } | null;
+  /** With `ASSETS` on the pods: per asset, the source symbol it is served from now (null before its first tick). */
+  assets?: Record<string, string | null>;
   /** Present, and false, when a resume could not be served: the `snapshot` before it replaced the missed events. */
   recovered?: false;
 }

@@ -53,7 +53,9 @@ export class CandleBook implements Lifecycle {
   applyBatch(batch: TickBatch): void {
     for (const ticker of batch.tickers) {
       if (ticker.last === undefined) continue;
-      this.report(this.aggregator.apply(ticker.symbol, ticker.last, ticker.tradeQty, ticker.eventTime));
+      this.report(
+        this.aggregator.apply(ticker.symbol, ticker.last, ticker.tradeQty, ticker.eventTime, ticker.origin),
+      );
     }
   }
 

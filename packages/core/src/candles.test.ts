@@ -89,3 +89,52 @@ describe('CandleAggregator closes', () => {
     ]);
   });
 });
+
+describe('CandleAggregator, an asset that switches sources', () => {
+  // The source's own tick is fed first, then the asset's (the leader publishes them in that order).
+  const feed = (candles: CandleAggregator, source: string, price: string, qty: string, time: number) => {
+    candles.apply(source, price, qty, time);
+    return candles.apply('BTC-USD', price, qty, time, source);
+  };
+
+  it("never mixes two sources in one candle: a switch adopts the new source's candle of the interval", () => {
+    const candles = new CandleAggregator({ intervals: ['1m'] });
+    feed(candles, 'COINBASE:BTC-USD', '100', '1', 1_000);
+    feed(candles, 'COINBASE:BTC-USD', '105', '1', 2_000);
+    // Binance traded in the same minute while Coinbase was the asset's source.
+    candles.apply('BTCUSDT', '90', '2', 1_500);
+    feed(candles, 'BTCUSDT', '91', '3', 30_000);
+    expect(candles.openCandle('BTC-USD', '1m')).toEqual({
+      symbol: 'BTC-USD',
+      interval: '1m',
+      openTime: 0,
+      closeTime: MINUTE - 1,
+      open: '90',
+      high: '91',
+      low: '90',
+      close: '91',
+      volume: '5',
+      ticks: 2,
+      origin: 'BTCUSDT',
+    });
+    // The next minute is built from the asset's own ticks again, of its one source.
+    const closed = feed(candles, 'BTCUSDT', '92', '1', MINUTE + 1);
+    expect(closed).toEqual([
+      { candle: expect.objectContaining({ origin: 'BTCUSDT', close: '91' }), complete: false },
+    ]);
+    expect(candles.openCandle('BTC-USD', '1m')).toMatchObject({ open: '92', origin: 'BTCUSDT', ticks: 1 });
+  });
+
+  it('starts the candle again from the tick when the new source has no candle of that interval', () => {
+    const candles = new CandleAggregator({ intervals: ['1m'] });
+    feed(candles, 'COINBASE:BTC-USD', '100', '1', 1_000);
+    candles.apply('BTC-USD', '91', '3', 30_000, 'BTCUSDT');
+    expect(candles.openCandle('BTC-USD', '1m')).toMatchObject({
+      open: '91',
+      low: '91',
+      high: '91',
+      ticks: 1,
+      origin: 'BTCUSDT',
+    });
+  });
+});

@@ -40,6 +40,8 @@ export interface Candle {
   volume: string;
   /** Ticks that fell into the interval. */
   ticks: number;
+  /** An asset's candles only: the source symbol every tick of this candle came from. */
+  origin?: string;
 }
 
 export interface CandleAggregatorOptions {
@@ -68,6 +70,9 @@ export interface ClosedCandle {
   complete: boolean;
 }
 
+/** An open candle, and whether it was seen from its interval's start. */
+export type OpenCandle = ClosedCandle;
+
 /** One symbol's candles for one interval: a ring of closed candles plus the open one. */
 class CandleSeries {
   private readonly closed: Candle[] = [];
@@ -83,8 +88,19 @@ class CandleSeries {
     private readonly limit: number,
   ) {}
 
-  /** Returns the candle this tick closed, if it opened the next one. */
-  apply(price: string, quantity: string | undefined, time: number): ClosedCandle | undefined {
+  /**
+   * Returns the candle this tick closed, if it opened the next one. An asset's tick names its
+   * `origin`; when that differs from the open candle's, the asset switched sources and the
+   * candle of this interval becomes the new source's own (`sourceCandle`, which already holds
+   * this tick): a candle never mixes two sources.
+   */
+  apply(
+    price: string,
+    quantity: string | undefined,
+    time: number,
+    origin?: string,
+    sourceCandle?: () => OpenCandle | undefined,
+  ): ClosedCandle | undefined {
     const length = CANDLE_INTERVAL_MS[this.interval];
     const openTime = time - (time % length);
     const current = this.current;
@@ -93,20 +109,20 @@ class CandleSeries {
     if (this.lastClosedOpenTime !== undefined && openTime <= this.lastClosedOpenTime) return undefined;
     if (!current || openTime > current.openTime) {
       const closed = current ? this.close(current) : undefined;
-      this.currentComplete = current !== undefined || this.lastClosedOpenTime !== undefined;
-      this.current = {
-        symbol: this.symbol,
-        interval: this.interval,
-        openTime,
-        closeTime: openTime + length - 1,
-        open: price,
-        high: price,
-        low: price,
-        close: price,
-        volume: quantity ?? '0',
-        ticks: 1,
-      };
+      const complete = current !== undefined || this.lastClosedOpenTime !== undefined;
+      if (origin === undefined || current?.origin === origin || !this.adopt(openTime, origin, sourceCandle)) {
+        this.currentComplete = complete;
+        this.current = this.first(openTime, price, quantity, origin);
+      }
       return closed;
+    }
+    if (current.origin !== origin) {
+      if (origin === undefined || !this.adopt(openTime, origin, sourceCandle)) {
+        // Nothing of the new source to adopt: the candle starts again from this tick, incomplete.
+        this.currentComplete = false;
+        this.current = this.first(openTime, price, quantity, origin);
+      }
+      return undefined;
     }
     if (compareDecimal(price, current.high) > 0) current.high = price;
     if (compareDecimal(price, current.low) < 0) current.low = price;
@@ -114,6 +130,45 @@ class CandleSeries {
     if (quantity !== undefined) current.volume = addDecimal(current.volume, quantity);
     current.ticks += 1;
     return undefined;
+  }
+
+  /** The open candle and whether it was seen from its interval's start. */
+  openWithCompleteness(): OpenCandle | undefined {
+    return this.current ? { candle: { ...this.current }, complete: this.currentComplete } : undefined;
+  }
+
+  private first(
+    openTime: number,
+    price: string,
+    quantity: string | undefined,
+    origin: string | undefined,
+  ): Candle {
+    return {
+      symbol: this.symbol,
+      interval: this.interval,
+      openTime,
+      closeTime: openTime + CANDLE_INTERVAL_MS[this.interval] - 1,
+      open: price,
+      high: price,
+      low: price,
+      close: price,
+      volume: quantity ?? '0',
+      ticks: 1,
+      ...(origin === undefined ? {} : { origin }),
+    };
+  }
+
+  /** Takes the source's open candle of the same interval as this series' own; false when it has none. */
+  private adopt(
+    openTime: number,
+    origin: string,
+    sourceCandle: (() => OpenCandle | undefined) | undefined,
+  ): boolean {
+    const source = sourceCandle?.();
+    if (source === undefined || source.candle.openTime !== openTime) return false;
+    this.current = { ...source.candle, symbol: this.symbol, origin };
+    this.currentComplete = source.complete;
+    return true;
   }
 
   /** Closes the open candle when `now` is `graceMs` past its end and no later tick closed it. */
@@ -156,9 +211,16 @@ export class CandleAggregator {
 
   /**
    * Feeds one price observation; `quantity` is the traded size when the tick is a trade.
-   * Returns the candles it closed: a tick of a later interval closes the open one.
+   * Returns the candles it closed: a tick of a later interval closes the open one. An asset's
+   * tick names its `origin`, the source symbol, whose ticks must have been fed first.
    */
-  apply(symbol: string, price: string, quantity: string | undefined, time: number): ClosedCandle[] {
+  apply(
+    symbol: string,
+    price: string,
+    quantity: string | undefined,
+    time: number,
+    origin?: string,
+  ): ClosedCandle[] {
     let bySymbol = this.series.get(symbol);
     if (!bySymbol) {
       bySymbol = new Map();
@@ -168,8 +230,12 @@ export class CandleAggregator {
       this.series.set(symbol, bySymbol);
     }
     const closed: ClosedCandle[] = [];
-    for (const series of bySymbol.values()) {
-      const candle = series.apply(price, quantity, time);
+    for (const [interval, series] of bySymbol) {
+      const sourceCandle =
+        origin === undefined
+          ? undefined
+          : () => this.series.get(origin)?.get(interval)?.openWithCompleteness();
+      const candle = series.apply(price, quantity, time, origin, sourceCandle);
       if (candle) closed.push(candle);
     }
     return closed;

@@ -92,4 +92,33 @@ describe('mergeTicker', () => {
     expect(second.tradeQty).toBeUndefined();
     expect(second.eventTime).toBe(10);
   });
+
+  it('starts afresh when the origin changes (an asset switched sources): no field of the old source stays', () => {
+    const fromCoinbase = mergeTicker(undefined, {
+      exchange: 'coinbase',
+      symbol: 'BTC-USD',
+      origin: 'COINBASE:BTC-USD',
+      last: '100.00',
+      bid: '99.99',
+      eventTime: 20,
+      receiveTime: 21,
+    });
+    const fromBinance = mergeTicker(fromCoinbase, {
+      exchange: 'binance',
+      symbol: 'BTC-USD',
+      origin: 'BTCUSDT',
+      last: '100.50',
+      eventTime: 10,
+      receiveTime: 22,
+    });
+    expect(fromBinance).toEqual({
+      exchange: 'binance',
+      symbol: 'BTC-USD',
+      origin: 'BTCUSDT',
+      last: '100.50',
+      eventTime: 10,
+      receiveTime: 22,
+      source: 'ws',
+    });
+  });
 });

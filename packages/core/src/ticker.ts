@@ -41,6 +41,11 @@ export interface TickerUpdate {
   /** Local receive time (ms). */
   receiveTime: number;
   source?: TickerSource;
+  /**
+   * Set on an asset's tickers only (a name the operator serves from an ordered list of
+   * sources): the canonical symbol this ticker was taken from, e.g. `COINBASE:BTC-USD`.
+   */
+  origin?: string;
 }
 
 /** The merged latest view of one symbol, as served to clients. */
@@ -50,9 +55,13 @@ export interface Ticker extends TickerUpdate {
 
 /**
  * Merge an update into the previous ticker of the same symbol. Fields the update does not
- * carry keep their previous value; times and source always come from the update.
+ * carry keep their previous value; times and source always come from the update. An update of
+ * another `origin` replaces the ticker whole.
  */
 export function mergeTicker(previous: Ticker | undefined, update: TickerUpdate): Ticker {
+  // A ticker from another origin (an asset that switched sources) starts afresh: no field of
+  // the old source may be served as if the new one had sent it.
+  if (previous !== undefined && previous.origin !== update.origin) previous = undefined;
   const merged = { ...previous, ...stripUndefined(update), source: update.source ?? 'ws' } as Ticker;
   if (update.tradeQty === undefined) delete merged.tradeQty;
   // A newer exchange event never moves the clock backwards for clients.

@@ -1,7 +1,15 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { renderConfigTable, withConfigTable } from '@tickwire/service';
-import { CONFIG_DOCS, CONFIG_KEYS, CONFIG_TABLE, ConfigError, DEFAULT_SYMBOLS, loadConfig } from './config';
+import {
+  CONFIG_DOCS,
+  CONFIG_KEYS,
+  CONFIG_TABLE,
+  ConfigError,
+  configuredAssets,
+  DEFAULT_SYMBOLS,
+  loadConfig,
+} from './config';
 
 describe('loadConfig', () => {
   it('runs on defaults: port 8080, the top 8 USDT pairs, the real Binance endpoints, memory engine', () => {
@@ -27,6 +35,39 @@ describe('loadConfig', () => {
     expect(caught).toBeInstanceOf(ConfigError);
     const problems = (caught as ConfigError).problems.join('\n');
     for (const name of ['PORT', 'SYMBOLS', 'BINANCE_WS_URL', 'LOG_LEVEL']) expect(problems).toContain(name);
+  });
+
+  it('reads assets with their ordered sources, canonical, bare sources on the default exchange', () => {
+    const config = loadConfig({
+      EXCHANGES: 'binance,coinbase',
+      ASSETS: 'btc-usd=coinbase:btc-usd|btcusdt, ETH-USD=COINBASE:ETH-USD',
+    });
+    expect(configuredAssets(config)).toEqual([
+      { name: 'BTC-USD', sources: ['COINBASE:BTC-USD', 'BTCUSDT'] },
+      { name: 'ETH-USD', sources: ['COINBASE:ETH-USD'] },
+    ]);
+    expect(configuredAssets(loadConfig({}))).toEqual([]);
+  });
+
+  it('reports every problem of ASSETS at once', () => {
+    let caught: unknown;
+    try {
+      loadConfig({
+        EXCHANGES: 'binance',
+        ASSETS:
+          'BTC-USD=COINBASE:BTC-USD|BTCUSDT|BTCUSDT,BTCUSD=BTCUSDT,X-1,ETH-USD=ETHUSDT,eth-usd=ETHUSDT,A:B=BTCUSDT',
+      });
+    } catch (error) {
+      caught = error;
+    }
+    expect(caught).toBeInstanceOf(ConfigError);
+    const problems = (caught as ConfigError).problems.join('\n');
+    expect(problems).toContain('BTC-USD: COINBASE:BTC-USD is a coinbase symbol but EXCHANGES is binance');
+    expect(problems).toContain('BTC-USD: BTCUSDT is listed twice');
+    expect(problems).toContain('BTCUSD: is a symbol of binance');
+    expect(problems).toContain('X-1: expected <name>=<source>|<source>');
+    expect(problems).toContain('ETH-USD: defined twice');
+    expect(problems).toContain('A:B: an asset name is letters');
   });
 
   it('treats an empty variable as unset', () => {

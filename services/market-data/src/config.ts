@@ -28,6 +28,7 @@ import {
 import { parseSymbolList } from '@tickwire/core';
 import { fromCanonicalSymbol, resolveSymbol } from '@tickwire/exchanges';
 import { DEFAULT_HISTORY_RETENTION_SPEC, parseHistoryRetention } from './history/retention';
+import { parseAssets, type AssetSpec } from './assets/asset-spec';
 
 /** The top 8 USDT pairs by volume, subscribed when SYMBOLS is not set. */
 export const DEFAULT_SYMBOLS = [
@@ -84,6 +85,9 @@ const shape = {
   SYMBOL_GRACE_MS: envMilliseconds(1_000, 86_400_000).default(60_000),
   SYMBOL_DEBOUNCE_MS: envMilliseconds(0, 60_000).default(300),
   SYMBOL_CATALOG_REFRESH_MS: envMilliseconds(10_000, 86_400_000).default(3_600_000),
+  ASSETS: z.string().optional(),
+  ASSET_STALE_MS: envMilliseconds(200, 600_000).default(5_000),
+  ASSET_SWITCH_BACK_MS: envMilliseconds(0, 86_400_000).default(30_000),
   ...redisConfigShape(),
   REDIS_NAMESPACE: envNamespace().default('tw'),
   SCANNER_NAMESPACE: envNamespace().optional(),
@@ -134,6 +138,8 @@ const checkedSchema = schema.superRefine((config, ctx) => {
     else if (!exchanges.has(exchange))
       problem('SYMBOLS', `${symbol} is a ${exchange} symbol but EXCHANGES is ${config.EXCHANGES.join(',')}`);
   }
+  for (const message of parseAssets(config.ASSETS ?? '', defaultExchange, config.EXCHANGES).problems)
+    problem('ASSETS', message);
   if (exchanges.has('finnhub') && config.FINNHUB_API_KEY === undefined) {
     problem('FINNHUB_API_KEY', 'is required when EXCHANGES includes finnhub');
   }
@@ -153,6 +159,11 @@ const configSchema = checkedSchema.transform((config) => {
 });
 
 export type Config = z.infer<typeof schema>;
+
+/** The assets of `ASSETS`, their sources canonical (the setting was validated on load). */
+export function configuredAssets(config: Pick<Config, 'ASSETS' | 'EXCHANGES'>): AssetSpec[] {
+  return parseAssets(config.ASSETS ?? '', config.EXCHANGES[0] ?? 'binance', config.EXCHANGES).assets;
+}
 
 /** Units and meaning of every variable, in one place: the README table is generated from this. */
 export const CONFIG_DOCS: ConfigDocs<Config> = {
@@ -180,6 +191,13 @@ export const CONFIG_DOCS: ConfigDocs<Config> = {
     'A symbol clients asked for stays subscribed this long after the last client of any pod left (ms).',
   SYMBOL_DEBOUNCE_MS: 'The leader gathers symbol changes this long before subscribing them together (ms).',
   SYMBOL_CATALOG_REFRESH_MS: "How often each pod reloads the exchanges' symbol lists (ms).",
+  // `\\|`: a pipe inside a Markdown table cell.
+  ASSETS:
+    'Assets served under their own name from an ordered list of sources (see [Assets](#assets-with-ordered-sources)): a comma list of `<name>=<source>\\|<source>...`, e.g. `BTC-USD=COINBASE:BTC-USD\\|BTCUSDT`; sources are written like `SYMBOLS` and always carried. Unset: no assets.',
+  ASSET_STALE_MS:
+    "An asset leaves a source that delivered no tick for this long, or whose venue's connection is not open, for the next healthy one in its list (ms).",
+  ASSET_SWITCH_BACK_MS:
+    'An asset returns to a source earlier in its list once that one has been healthy this long without a break (ms), so a flapping feed does not flip it back and forth.',
   ...REDIS_CONFIG_DOCS,
   REDIS_URL:
     'Standalone Redis (`redis://` or `rediss://`). With none of `REDIS_URL`, `REDIS_SENTINELS`, `REDIS_CLUSTER_NODES` set, the pod runs the memory engine (one pod, always leader).',

@@ -190,6 +190,12 @@ export function createPodMetrics(registry: Registry) {
       help: 'Leader writes refused because this pod no longer held the lease.',
       registers,
     }),
+    assetSwitches: new Counter({
+      name: name('asset_switches_total'),
+      help: 'Times the leader moved an asset to another of its sources, by asset and the source it took.',
+      labelNames: ['asset', 'source'],
+      registers,
+    }),
     streamLag: new Histogram({
       name: name('stream_lag_seconds'),
       help: 'Age of each batch when this pod applied it (stream id time to hub).',

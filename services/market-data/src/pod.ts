@@ -12,7 +12,7 @@ import type { Logger } from '@tickwire/observability';
 import { createServiceServer, HttpService, RestClient } from '@tickwire/service';
 import { CandleBackfill, CandlePages, CandleReader } from './candles';
 import { HistoryDatabase } from './history';
-import type { Config } from './config';
+import { configuredAssets, type Config } from './config';
 import type { ExchangeEndpoint } from './exchange-endpoints';
 import { feedHub } from './hub/distribution-feed';
 import { Hub } from './hub/hub';
@@ -110,8 +110,10 @@ export class Pod extends HttpService {
       current: () => this.hub.subscribedSymbols(),
       logger: logger.child({ component: 'symbol-interest' }),
     });
+    const assetNames = configuredAssets(config).map((asset) => asset.name);
     this.symbols = new SymbolAccess({
       configured: config.SYMBOLS,
+      assets: assetNames,
       defaultExchange,
       catalog: this.catalog,
       interest: this.interest,
@@ -152,6 +154,7 @@ export class Pod extends HttpService {
       engine,
       hub: this.hub,
       symbols: config.SYMBOLS,
+      assets: assetNames,
       defaultExchange,
       staleAfterMs: config.STALE_AFTER_MS,
       ownUpstreams: () => this.leader.upstreamStatuses(),

@@ -4,20 +4,22 @@
  * in order; the upstreams stop before the publisher, so no update is taken that cannot be
  * written, and before the lease is released, so two upstreams never overlap.
  *
- * A frame's updates go from the upstream straight to the publisher here: the pod that
- * assembled this component is not on the tick's path.
+ * A frame's updates go from the upstream through the asset router to the publisher here: the
+ * pod that assembled this component is not on the tick's path.
  */
 import { isNotLeaderError, type CandleBook, type Engine, type LeadershipState } from '@tickwire/cluster';
 import type { ExchangeId } from '@tickwire/core';
 import { fromCanonicalSymbol } from '@tickwire/exchanges';
 import type { Logger } from '@tickwire/observability';
 import type { RestClient } from '@tickwire/service';
-import type { Config } from '../config';
+import { configuredAssets, type Config } from '../config';
+import { assetSources } from '../assets/asset-spec';
 import type { ExchangeEndpoint } from '../exchange-endpoints';
 import type { PodMetrics } from '../metrics';
 import { Upstream, type UpstreamStatus } from '../upstream/upstream';
 import type { CandleBackfill } from '../candles';
 import { HistoryRetentionJob, HistoryWriter, type HistoryDatabase } from '../history';
+import { AssetRouter } from './asset-router';
 import { CandleWriter } from './candle-writer';
 import { Publisher } from './publisher';
 import { SymbolDemand } from './symbol-demand';
@@ -52,6 +54,7 @@ interface LeaderWork {
   history: { writer: HistoryWriter; retention: HistoryRetentionJob; off: () => void } | undefined;
   upstreams: Upstream[];
   demand: SymbolDemand;
+  assets: AssetRouter;
 }
 
 export class LeaderRole {
@@ -125,10 +128,25 @@ export class LeaderRole {
     });
     await candleWriter.start();
     const history = await this.startHistory();
-    const upstreams = this.options.exchanges.map((endpoint) => this.upstream(endpoint, publisher));
+    const assetSpecs = configuredAssets(config);
+    // Every source of every asset is carried, so the leader knows the health of the spares too.
+    const carried = [...new Set([...config.SYMBOLS, ...assetSources(assetSpecs)])];
+    const upstreams: Upstream[] = [];
+    const assets = new AssetRouter({
+      assets: assetSpecs,
+      staleMs: config.ASSET_STALE_MS,
+      switchBackMs: config.ASSET_SWITCH_BACK_MS,
+      venueUp: (exchange) =>
+        upstreams.find((upstream) => upstream.exchange === exchange)?.status().connection === 'open',
+      servedFrom: (asset) => publisher.latestTicker(asset)?.origin,
+      publisher,
+      onSwitch: (asset, _from, to) => metrics.assetSwitches.inc({ asset, source: to }),
+      logger: logger.child({ component: 'assets' }),
+    });
+    upstreams.push(...this.options.exchanges.map((endpoint) => this.upstream(endpoint, assets, carried)));
     const demand = new SymbolDemand({
       interest: engine.interest,
-      configured: config.SYMBOLS,
+      configured: carried,
       dynamic: config.DYNAMIC_SYMBOLS,
       accept: (symbol) => upstreams.some((upstream) => upstream.exchange === exchangeOf(symbol)),
       debounceMs: config.SYMBOL_DEBOUNCE_MS,
@@ -143,13 +161,18 @@ export class LeaderRole {
           upstream.setSymbols(symbols.filter((symbol) => exchangeOf(symbol) === upstream.exchange));
       },
     });
-    this.work = { publisher, candleWriter, history, upstreams, demand };
+    this.work = { publisher, candleWriter, history, upstreams, demand, assets };
     await Promise.all(upstreams.map((upstream) => upstream.start()));
     await demand.start();
+    await assets.start();
     this.log.info('leading: upstream started');
   }
 
-  private upstream({ adapter, wsBaseUrl, restBaseUrl }: ExchangeEndpoint, publisher: Publisher): Upstream {
+  private upstream(
+    { adapter, wsBaseUrl, restBaseUrl }: ExchangeEndpoint,
+    assets: AssetRouter,
+    carried: readonly string[],
+  ): Upstream {
     const { config, engine, metrics, logger } = this.options;
     return new Upstream({
       adapter,
@@ -157,7 +180,7 @@ export class LeaderRole {
       restBaseUrl,
       rest: this.options.rest,
       restPollMs: config.REST_FALLBACK_POLL_MS,
-      symbols: config.SYMBOLS.filter((symbol) => exchangeOf(symbol) === adapter.id),
+      symbols: carried.filter((symbol) => exchangeOf(symbol) === adapter.id),
       watchdogMs: config.UPSTREAM_WATCHDOG_MS,
       backoffBaseMs: config.UPSTREAM_BACKOFF_BASE_MS,
       backoffMaxMs: config.UPSTREAM_BACKOFF_MAX_MS,
@@ -171,7 +194,7 @@ export class LeaderRole {
       // Checked per frame on the local clock: a leader that was frozen past its deadline steps
       // down (and closes this connection) on the first frame it reads after waking.
       onUpdates: (updates) => {
-        if (engine.election.confirmLeadership()) publisher.publish(updates);
+        if (engine.election.confirmLeadership()) assets.publish(updates);
       },
       onStatus: () => this.options.onStatus(),
     });
@@ -181,6 +204,7 @@ export class LeaderRole {
     const work = this.work;
     if (!work) return;
     this.work = undefined;
+    await work.assets.stop();
     await work.demand.stop();
     await Promise.all(work.upstreams.map((upstream) => upstream.stop()));
     await work.publisher.stop();
@@ -199,7 +223,13 @@ export class LeaderRole {
       database,
       history: engine.candles,
       election: engine.election,
-      symbols: async () => [...new Set([...config.SYMBOLS, ...(await engine.interest.wanted())])],
+      symbols: async () => [
+        ...new Set([
+          ...config.SYMBOLS,
+          ...configuredAssets(config).flatMap((asset) => [asset.name, ...asset.sources]),
+          ...(await engine.interest.wanted()),
+        ]),
+      ],
       flushMs: config.HISTORY_FLUSH_MS,
       batchRows: config.HISTORY_BATCH_ROWS,
       queueMaxRows: config.HISTORY_QUEUE_MAX_ROWS,

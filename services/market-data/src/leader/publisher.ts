@@ -60,6 +60,11 @@ export class Publisher implements Lifecycle {
     this.failures.flush();
   }
 
+  /** The latest ticker of a symbol as this publisher merged it (from the last leader's table at first). */
+  latestTicker(symbol: string): Ticker | undefined {
+    return this.latest.get(symbol);
+  }
+
   publish(updates: TickerUpdate[]): void {
     if (!this.running) return;
     for (const update of updates) {

@@ -11,6 +11,8 @@ export interface StreamStatus {
   epoch: number;
   /** The cluster's exchange connection and its connect breaker, when known. */
   upstream: Pick<UpstreamStatus, 'connection' | 'breaker'> | null;
+  /** With ASSETS set: per asset, the source symbol it is served from now (null before its first tick). */
+  assets?: Record<string, string | null>;
 }
 
 export interface PodStatus {

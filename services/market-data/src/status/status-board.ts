@@ -28,6 +28,8 @@ export interface StatusBoardOptions {
   hub: HubView;
   /** The configured symbols (always carried; `/health` checks their freshness). */
   symbols: readonly string[];
+  /** The configured assets' names: the stream status says which source each is served from. */
+  assets?: readonly string[];
   defaultExchange: ExchangeId;
   /** A price older than this is served flagged stale (ms). */
   staleAfterMs: number;
@@ -105,6 +107,18 @@ export class StatusBoard implements Lifecycle {
     );
   }
 
+  /**
+   * Per asset, the source of its latest ticker in this pod's table (null before the first):
+   * read from the ticks, so every pod reports a switch once the first tick of the new source
+   * reached it, and a stream learns of it by a `status` event.
+   */
+  private assetSources(): Record<string, string | null> {
+    const sources: Record<string, string | null> = {};
+    for (const asset of this.options.assets ?? [])
+      sources[asset] = this.options.hub.ticker(asset)?.origin ?? null;
+    return sources;
+  }
+
   status(): PodStatus {
     const { engine, hub } = this.options;
     const now = this.now();
@@ -127,6 +141,7 @@ export class StatusBoard implements Lifecycle {
       leaderId: leadership.leaderId ?? null,
       epoch: leadership.epoch,
       upstream: upstream ? { connection: upstream.connection, breaker: upstream.breaker } : null,
+      ...(this.options.assets?.length ? { assets: this.assetSources() } : {}),
     };
     return {
       instanceId: leadership.instanceId,
