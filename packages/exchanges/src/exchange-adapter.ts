@@ -158,6 +158,21 @@ export interface CandleHistorySource {
   entitlementRefusal?(status: number, bodyText: string): string | undefined;
 }
 
+/**
+ * Something an exchange serves only on some plans, and what the relay does about it on a plan
+ * without it (reported in `/v1/status`, so an operator reads it before a client is refused).
+ */
+export interface PlanLimit {
+  /** What is missing, for people: `forex rates`. */
+  feature: string;
+  /** The exchange's endpoints of it (`/api/v1/forex/rates`). */
+  endpoints: readonly string[];
+  /** The plans that have it, in the exchange's words (`Premium`). */
+  plans: string;
+  /** What the relay does without it: never a stand-in built from other data. */
+  without: string;
+}
+
 /** HTTP response headers as Node gives them: lowercase names. */
 export type RestResponseHeaders = Readonly<Record<string, string | readonly string[] | undefined>>;
 
@@ -289,4 +304,6 @@ export interface ExchangeAdapter {
    * history starts with the relay.
    */
   readonly candleHistory?: CandleHistorySource;
+  /** What the exchange keeps to some plans (Finnhub: candles, forex rates). Absent: nothing. */
+  readonly planLimits?: readonly PlanLimit[];
 }

@@ -157,6 +157,9 @@ export class Pod extends HttpService {
       staleAfterMs: config.STALE_AFTER_MS,
       ownUpstreams: () => this.leader.upstreamStatuses(),
       catalog: () => this.catalog?.state() ?? null,
+      planLimits: deps.exchanges.flatMap(({ adapter }) =>
+        (adapter.planLimits ?? []).map((limit) => ({ exchange: adapter.id, ...limit })),
+      ),
       ...(deps.scannerHeartbeat ? { scannerHeartbeat: () => deps.scannerHeartbeat!.last() } : {}),
       ...(this.history ? { history: () => this.history!.state() } : {}),
     });

@@ -72,6 +72,18 @@ describe('the Finnhub symbol lists', () => {
     ]);
   });
 
+  it('reads the forex list of the docs (exchanges.md 6.2) with each pair named by its description', () => {
+    const docs =
+      '[{"description":"IC MARKETS Euro vs US Dollar EURUSD","displaySymbol":"EUR/USD","symbol":"IC MARKETS:1"},' +
+      '{"description":"IC MARKETS Australian vs US Dollar AUDUSD","displaySymbol":"AUD/USD","symbol":"IC MARKETS:5"},' +
+      '{"description":"IC MARKETS British Pound vs US Dollar GBPUSD","displaySymbol":"GBP/USD","symbol":"IC MARKETS:2"}]';
+    expect(parseFinnhubSymbolListText(docs, '/api/v1/forex/symbol?exchange=ic+markets')).toEqual([
+      { symbol: 'FINNHUB:IC_MARKETS:1', name: 'IC MARKETS Euro vs US Dollar EURUSD' },
+      { symbol: 'FINNHUB:IC_MARKETS:5', name: 'IC MARKETS Australian vs US Dollar AUDUSD' },
+      { symbol: 'FINNHUB:IC_MARKETS:2', name: 'IC MARKETS British Pound vs US Dollar GBPUSD' },
+    ]);
+  });
+
   it('reads an empty array as an empty list', () => {
     expect(parseFinnhubSymbolListText('[]', STOCKS)).toEqual([]);
   });
