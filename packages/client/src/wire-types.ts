@@ -130,6 +130,14 @@ export interface PodStatus {
   upstreams: UpstreamReport[];
   upstreamHeldHere: boolean;
   symbols: readonly string[];
+  /** What the exchanges keep to some plans (Finnhub: candles, forex rates) and what the relay does without it. */
+  planLimits: {
+    exchange: string;
+    feature: string;
+    endpoints: readonly string[];
+    plans: string;
+    without: string;
+  }[];
   sseClients: number;
   lastBatchId: string | null;
   lastBatchAgeMs: number | null;
