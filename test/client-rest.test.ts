@@ -4,17 +4,23 @@
  * object from a 304; the pod's errors come back as TickwireClientErrors with its codes. The types
  * the client declares are checked against the pod's own at compile time.
  */
-import type { CandleHistory as ClientCandles, PodStatus as ClientPodStatus } from '@tickwire/client';
+import type {
+  CandleHistory as ClientCandles,
+  MarketEntry as ClientMarketEntry,
+  PodStatus as ClientPodStatus,
+} from '@tickwire/client';
 import { TickwireClient, TickwireClientError } from '@tickwire/client';
 import { startExchangeSim, waitFor, type ExchangeSim, type PodProcess } from '@tickwire/testkit';
 import type { PodStatus } from '../services/market-data/src/status';
 import type { CandleAnswer } from '../services/market-data/src/candles';
+import type { MarketEntry } from '../services/market-data/src/markets';
 import { requestsServed, startPricedPod } from './support/priced-pod';
 
 // What the pod produces must fit what the client declares (fails to compile when they drift apart).
 type Fits<Declared, Served extends Declared> = Served;
 export type PodStatusFits = Fits<ClientPodStatus, PodStatus>;
 export type CandlesFit = Fits<ClientCandles, CandleAnswer & Pick<ClientCandles, 'symbol' | 'interval'>>;
+export type MarketEntryFits = Fits<ClientMarketEntry, MarketEntry>;
 
 jest.setTimeout(30_000);
 
@@ -28,7 +34,7 @@ describe('TickwireClient against a pod', () => {
     pod = sim = undefined;
   });
 
-  it('reads prices, candles and status, reuses entity tags, and reports the pod errors by code', async () => {
+  it('reads prices, markets, candles and status, reuses entity tags, and reports the pod errors by code', async () => {
     sim = await startExchangeSim({ seed: 3, tradesPerSecond: 5, tickerIntervalMs: 250 });
     const started = (pod = await startPricedPod(sim, ['BTCUSDT', 'ETHUSDT']));
     const client = new TickwireClient({ baseUrl: `${started.url}/` });
@@ -58,6 +64,18 @@ describe('TickwireClient against a pod', () => {
     const candles = await client.candles('BTCUSDT', { interval: '1m', limit: 5 });
     expect(candles).toMatchObject({ symbol: 'BTCUSDT', interval: '1m' });
     expect(candles.candles.length).toBeLessThanOrEqual(5);
+
+    const markets = await client.markets({
+      venues: ['binance'],
+      q: 'usdt',
+      sort: 'symbol',
+      order: 'desc',
+      limit: 1,
+    });
+    expect(markets).toMatchObject({
+      total: 2,
+      markets: [{ symbol: 'ETHUSDT', venue: 'binance', name: 'ETH/USDT' }],
+    });
 
     const status = await client.status();
     expect(status).toMatchObject({ role: 'leader', engine: 'memory', symbols: ['BTCUSDT', 'ETHUSDT'] });

@@ -1,5 +1,5 @@
 /**
- * TickwireClient: typed calls to a pod's REST API (prices, candles, status) that reuse entity
+ * TickwireClient: typed calls to a pod's REST API (prices, markets, candles, status) that reuse entity
  * tags, the scanner's signals through the gateway (a `bot` key), and the factory of PriceStreams
  * that share its URL and credentials.
  */
@@ -8,7 +8,15 @@ import { AuthSession, type AuthOptions } from './auth-session';
 import { CLIENT_ERRORS, errorFromResponse, networkError, TickwireClientError } from './client-errors';
 import { EtagCache } from './etag-cache';
 import { PriceStream, type PriceStreamOptions } from './price-stream';
-import type { CandleHistory, PodStatus, PriceList, ServedTicker, SignalPage } from './wire-types';
+import type {
+  CandleHistory,
+  MarketList,
+  MarketListOptions,
+  PodStatus,
+  PriceList,
+  ServedTicker,
+  SignalPage,
+} from './wire-types';
 
 export interface TickwireClientOptions {
   /** Where the pods answer, e.g. `https://prices.example.com`. */
@@ -59,6 +67,18 @@ export class TickwireClient {
   /** `GET /v1/prices/:symbol`. A listed symbol without a price yet fails with `PRICE_UNAVAILABLE` (retry after a second). */
   price(symbol: string): Promise<ServedTicker> {
     return this.get<ServedTicker>(`/v1/prices/${encodeURIComponent(symbol)}`);
+  }
+
+  /** `GET /v1/markets`: every served market with its name and latest figures, filtered and sorted. */
+  markets(options: MarketListOptions = {}): Promise<MarketList> {
+    const params = new URLSearchParams();
+    if (options.venues !== undefined) params.set('venue', options.venues.join(','));
+    if (options.q !== undefined) params.set('q', options.q);
+    if (options.sort !== undefined) params.set('sort', options.sort);
+    if (options.order !== undefined) params.set('order', options.order);
+    if (options.limit !== undefined) params.set('limit', String(options.limit));
+    const query = params.toString() === '' ? '' : `?${params.toString()}`;
+    return this.get<MarketList>(`/v1/markets${query}`);
   }
 
   /** `GET /v1/candles/:symbol`: closed candles oldest first, the open one last. */

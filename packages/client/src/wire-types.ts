@@ -18,6 +18,44 @@ export interface PriceList {
   missing: string[];
 }
 
+/** One market of `GET /v1/markets`: a venue's symbol (or, later, an asset), named, with its latest figures. */
+export interface MarketEntry {
+  symbol: string;
+  kind: 'symbol' | 'asset';
+  /** Where its prices come from: `binance`, `coinbase`, `finnhub`. */
+  venue: string;
+  /** The venue catalog's name (`BTC/USDT`, `APPLE INC`); null while that catalog is not loaded. */
+  name: string | null;
+  /** Decimal strings as the venue sent them; null where there is none yet or the venue gives none. */
+  last: string | null;
+  changePct: string | null;
+  baseVolume: string | null;
+  quoteVolume: string | null;
+  eventTime: number | null;
+  stale: boolean;
+}
+
+/** `GET /v1/markets`: the markets that matched, sorted and cut to `limit`, and how many matched. */
+export interface MarketList {
+  markets: MarketEntry[];
+  total: number;
+}
+
+/** What `GET /v1/markets` can sort by. */
+export type MarketSortField = 'symbol' | 'name' | 'last' | 'changePct' | 'baseVolume' | 'quoteVolume';
+
+/** Filters and order of `GET /v1/markets`; every one optional. */
+export interface MarketListOptions {
+  /** Venues to keep (`binance`, `coinbase`, `finnhub`). */
+  venues?: readonly string[];
+  /** Text in the symbol or name, any case. */
+  q?: string;
+  sort?: MarketSortField;
+  /** Default: largest first for numbers, A first for text. */
+  order?: 'asc' | 'desc';
+  limit?: number;
+}
+
 /** Whether a series' history is all there, still being fetched from the exchange, or not to be had. */
 export type BackfillState = 'complete' | 'pending' | 'unavailable';
 
@@ -94,6 +132,14 @@ export interface PodStatus {
   upstreams: UpstreamReport[];
   upstreamHeldHere: boolean;
   symbols: readonly string[];
+  /** What the exchanges keep to some plans (Finnhub: candles, forex rates) and what the relay does without it. */
+  planLimits: {
+    exchange: string;
+    feature: string;
+    endpoints: readonly string[];
+    plans: string;
+    without: string;
+  }[];
   sseClients: number;
   lastBatchId: string | null;
   lastBatchAgeMs: number | null;

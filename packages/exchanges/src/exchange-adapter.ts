@@ -85,6 +85,17 @@ export interface RestTickerRequest extends RestRequest {
   symbols: readonly string[];
 }
 
+/**
+ * One tradable instrument of an exchange's list: its canonical symbol and the name people know it
+ * by, from the exchange's own catalog (Binance base/quote assets `BTC/USDT`, Coinbase's
+ * `display_name`, Finnhub's `description` such as `APPLE INC`).
+ */
+export interface ListedSymbol {
+  symbol: string;
+  /** The display name; the exchange's own symbol name when its catalog gives none. */
+  name: string;
+}
+
 /** Where an exchange lists its tradable symbols, and how to read that list; see {@link ExchangeAdapter.symbolList}. */
 export interface SymbolListSource {
   /**
@@ -93,12 +104,12 @@ export interface SymbolListSource {
    */
   requests(restBaseUrl: string): RestRequest[];
   /**
-   * The canonical symbols in one answer's body text. Entries that are not tradable (halted,
+   * The instruments in one answer's body text, canonical symbols with their display names. Entries that are not tradable (halted,
    * delisted, trading disabled) or that are incomplete, or whose names Tickwire symbols cannot
    * carry, are skipped. Throws the adapter's typed REST error for an exchange error body or a
    * body that is not the documented list (invalid JSON, not an array or object).
    */
-  parse(request: RestRequest, bodyText: string): string[];
+  parse(request: RestRequest, bodyText: string): ListedSymbol[];
   /**
    * What one request costs: its request weight where the exchange budgets weight
    * ({@link ExchangeAdapter.restWeights}; Binance exchangeInfo: 20), else 1, one call against
@@ -145,6 +156,21 @@ export interface CandleHistorySource {
    * Undefined for any other error. Absent: the exchange refuses no account its candles.
    */
   entitlementRefusal?(status: number, bodyText: string): string | undefined;
+}
+
+/**
+ * Something an exchange serves only on some plans, and what the relay does about it on a plan
+ * without it (reported in `/v1/status`, so an operator reads it before a client is refused).
+ */
+export interface PlanLimit {
+  /** What is missing, for people: `forex rates`. */
+  feature: string;
+  /** The exchange's endpoints of it (`/api/v1/forex/rates`). */
+  endpoints: readonly string[];
+  /** The plans that have it, in the exchange's words (`Premium`). */
+  plans: string;
+  /** What the relay does without it: never a stand-in built from other data. */
+  without: string;
 }
 
 /** HTTP response headers as Node gives them: lowercase names. */
@@ -278,4 +304,6 @@ export interface ExchangeAdapter {
    * history starts with the relay.
    */
   readonly candleHistory?: CandleHistorySource;
+  /** What the exchange keeps to some plans (Finnhub: candles, forex rates). Absent: nothing. */
+  readonly planLimits?: readonly PlanLimit[];
 }

@@ -104,3 +104,20 @@ export function readArray(object: JsonObject, key: string, context: string): unk
   if (!Array.isArray(value)) fieldError(context, key, 'an array', value);
   return value;
 }
+
+/** Names longer than this are cut: a catalog entry is a label, not a document. */
+const MAX_DISPLAY_NAME_CHARS = 120;
+
+/**
+ * The first of `candidates` that is a string with visible text, trimmed and cut to a label's
+ * length; `fallback` when none is. For display names, whose source fields exchanges leave out
+ * or empty now and then: a missing name never drops an instrument from a list.
+ */
+export function displayText(candidates: readonly unknown[], fallback: string): string {
+  for (const candidate of candidates) {
+    if (typeof candidate !== 'string') continue;
+    const text = candidate.trim();
+    if (text !== '') return text.slice(0, MAX_DISPLAY_NAME_CHARS);
+  }
+  return fallback;
+}

@@ -85,7 +85,7 @@ export const CONFIG_DOCS: ConfigDocs<Config> = {
     'How long the gateway serves a price answer (`/v1/prices[...]`) from its cache before asking a pod again (ms, at most 1000: the pods allow `max-age=1`); concurrent misses share one pod request; 0 turns the cache off. Operators see its figures at `/v1/admin/cache`.',
   PRICE_CACHE_MAX_ENTRIES: 'Distinct price answers (path and query) the cache keeps; the oldest goes first.',
   ANONYMOUS_READ:
-    'What callers without a key may read (comma list of `prices`, `candles`, `status`, `streams`: stream tokens), limited per IP by `ANONYMOUS_RATE_LIMIT`; unset: nothing, every route needs a key.',
+    'What callers without a key may read (comma list of `prices`: prices and the market list, `candles`, `status`, `streams`: stream tokens), limited per IP by `ANONYMOUS_RATE_LIMIT`; unset: nothing, every route needs a key.',
   KEY_RATE_LIMIT: 'Requests one API key may make per `RATE_LIMIT_WINDOW_MS`, counted across every replica.',
   ANONYMOUS_RATE_LIMIT:
     'Requests one client IP may make without a key per `RATE_LIMIT_WINDOW_MS`, counted across every replica.',

@@ -140,6 +140,11 @@ describe('who may call', () => {
       headers: { 'x-api-key': key },
     });
     expect(byHeader.status).toBe(200);
+    const markets = await send(`${gateway!.url}/v1/markets?venue=binance&sort=symbol&limit=1`, {
+      headers: bearer(key),
+    });
+    expect(markets.status).toBe(200);
+    expect(markets.json()).toMatchObject({ markets: [{ symbol: 'BTCUSDT', venue: 'binance' }] });
   });
 
   it('refuses a key whose scope is too low with 403 INSUFFICIENT_SCOPE, and lets a higher scope read', async () => {

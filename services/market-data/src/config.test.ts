@@ -70,6 +70,26 @@ describe('loadConfig', () => {
     expect(problems).toContain('A:B: an asset name is letters');
   });
 
+  it('lists OANDA forex by default, takes brokers that stream in any case, and refuses those that do not', () => {
+    expect(loadConfig({}).FINNHUB_FOREX_EXCHANGES).toEqual(['oanda']);
+    expect(
+      loadConfig({ FINNHUB_FOREX_EXCHANGES: 'OANDA, IC Markets,oanda' }).FINNHUB_FOREX_EXCHANGES,
+    ).toEqual(['oanda', 'ic markets']);
+    const problems = (value: string) => {
+      try {
+        loadConfig({ FINNHUB_FOREX_EXCHANGES: value });
+        return '';
+      } catch (error) {
+        return (error as ConfigError).problems.join('\n');
+      }
+    };
+    expect(problems('fxcm')).toMatch(/FINNHUB_FOREX_EXCHANGES.*fxcm does not stream on Finnhub's socket/);
+    expect(problems('forex.com')).toMatch(/does not stream/);
+    expect(problems('kraken')).toMatch(
+      /"kraken" is not a Finnhub forex exchange; use oanda, ic markets, fxpro/,
+    );
+  });
+
   it('treats an empty variable as unset', () => {
     expect(loadConfig({ PORT: '', REDIS_URL: ' ' }).PORT).toBe(8080);
   });

@@ -26,7 +26,12 @@ import {
   type ConfigTable,
 } from '@tickwire/service';
 import { parseSymbolList } from '@tickwire/core';
-import { fromCanonicalSymbol, resolveSymbol } from '@tickwire/exchanges';
+import {
+  FINNHUB_NON_STREAMING_FOREX_BROKERS,
+  FINNHUB_STREAMING_FOREX_BROKERS,
+  fromCanonicalSymbol,
+  resolveSymbol,
+} from '@tickwire/exchanges';
 import { DEFAULT_HISTORY_RETENTION_SPEC, parseHistoryRetention } from './history/retention';
 import { parseAssets, type AssetSpec } from './assets/asset-spec';
 
@@ -52,6 +57,20 @@ const symbolList = z.string().transform((raw, ctx) => {
   if (invalid.length > 0) ctx.addIssue({ code: 'custom', message: `invalid symbols: ${invalid.join(', ')}` });
   if (symbols.length === 0) ctx.addIssue({ code: 'custom', message: 'at least one symbol is required' });
   return symbols;
+});
+
+/** A Finnhub forex broker whose symbols stream on its socket (`oanda`, `ic markets`, `fxpro`). */
+const finnhubForexBroker = z.string().superRefine((broker, ctx) => {
+  if (FINNHUB_NON_STREAMING_FOREX_BROKERS.includes(broker))
+    ctx.addIssue({
+      code: 'custom',
+      message: `${broker} does not stream on Finnhub's socket (its docs: FXCM, Forex.com, FHFX do not); use ${FINNHUB_STREAMING_FOREX_BROKERS.join(', ')}`,
+    });
+  else if (!FINNHUB_STREAMING_FOREX_BROKERS.includes(broker))
+    ctx.addIssue({
+      code: 'custom',
+      message: `${JSON.stringify(broker)} is not a Finnhub forex exchange; use ${FINNHUB_STREAMING_FOREX_BROKERS.join(', ')}`,
+    });
 });
 
 /** `HISTORY_RETENTION`: per interval, the age after which candles are deleted (null: never). */
@@ -81,6 +100,10 @@ const shape = {
   FINNHUB_REST_URL: envUrl(['https:', 'http:']).default('https://finnhub.io'),
   FINNHUB_API_KEY: z.string().min(1).optional(),
   FINNHUB_MAX_SYMBOLS: envInteger(1, 10_000).default(50),
+  FINNHUB_FOREX_EXCHANGES: envList()
+    .transform((brokers) => [...new Set(brokers.map((broker) => broker.toLowerCase()))])
+    .pipe(z.array(finnhubForexBroker))
+    .default(['oanda']),
   DYNAMIC_SYMBOLS: envFlag().default(true),
   SYMBOL_GRACE_MS: envMilliseconds(1_000, 86_400_000).default(60_000),
   SYMBOL_DEBOUNCE_MS: envMilliseconds(0, 60_000).default(300),
@@ -186,6 +209,8 @@ export const CONFIG_DOCS: ConfigDocs<Config> = {
     'Finnhub API key; required with `finnhub` in `EXCHANGES`. Finnhub allows one connection per key: only the leader uses it.',
   FINNHUB_MAX_SYMBOLS:
     'Symbols your Finnhub plan allows on its one connection (free plan: 50); wanted symbols beyond it are refused and counted.',
+  FINNHUB_FOREX_EXCHANGES:
+    'Finnhub forex brokers whose pairs are listed (`GET /forex/symbol?exchange=`, one call each per refresh) and streamed on the same one connection (`FINNHUB:OANDA:EUR_USD`; see [Forex](#forex-from-finnhub)): comma list of `oanda`, `ic markets`, `fxpro` (FXCM and Forex.com do not stream); empty for none.',
   DYNAMIC_SYMBOLS: 'Let clients stream any symbol the exchanges list (`true`), or only `SYMBOLS` (`false`).',
   SYMBOL_GRACE_MS:
     'A symbol clients asked for stays subscribed this long after the last client of any pod left (ms).',

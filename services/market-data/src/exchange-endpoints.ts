@@ -5,6 +5,7 @@
  */
 import type { ExchangeId } from '@tickwire/core';
 import {
+  DEFAULT_FINNHUB_ADAPTER_OPTIONS,
   createBinanceAdapter,
   createCoinbaseAdapter,
   createFinnhubAdapter,
@@ -51,6 +52,10 @@ function endpointOf(config: Config, id: ExchangeId): Omit<ExchangeEndpoint, 'res
         adapter: createFinnhubAdapter({
           token: config.FINNHUB_API_KEY ?? '',
           maxSymbols: config.FINNHUB_MAX_SYMBOLS,
+          symbolListExchanges: {
+            ...DEFAULT_FINNHUB_ADAPTER_OPTIONS.symbolListExchanges,
+            forex: config.FINNHUB_FOREX_EXCHANGES,
+          },
         }),
         wsBaseUrl: config.FINNHUB_WS_URL,
         restBaseUrl: config.FINNHUB_REST_URL,

@@ -19,6 +19,7 @@ import { Hub } from './hub/hub';
 import type { ApiContext } from './http/api-context';
 import { createApp } from './http/app';
 import { LeaderRole } from './leader';
+import { ServedSymbols } from './markets';
 import { createPodMetrics, type PodMetrics } from './metrics';
 import { encodeLeaderReport, StatusBoard } from './status';
 import { SymbolCatalog } from './symbols';
@@ -159,6 +160,9 @@ export class Pod extends HttpService {
       staleAfterMs: config.STALE_AFTER_MS,
       ownUpstreams: () => this.leader.upstreamStatuses(),
       catalog: () => this.catalog?.state() ?? null,
+      planLimits: deps.exchanges.flatMap(({ adapter }) =>
+        (adapter.planLimits ?? []).map((limit) => ({ exchange: adapter.id, ...limit })),
+      ),
       ...(deps.scannerHeartbeat ? { scannerHeartbeat: () => deps.scannerHeartbeat!.last() } : {}),
       ...(this.history ? { history: () => this.history!.state() } : {}),
     });
@@ -248,6 +252,16 @@ export class Pod extends HttpService {
       logger: this.deps.logger.child({ component: 'http' }),
       corsOrigins: config.CORS_ORIGINS,
       symbols: this.symbols,
+      markets: {
+        sources: [
+          new ServedSymbols({
+            configured: config.SYMBOLS,
+            published: () => this.hub.tickers().map((ticker) => ticker.symbol),
+            name: (symbol) => this.catalog?.name(symbol),
+          }),
+        ],
+        venues: this.deps.exchanges.map(({ adapter }) => adapter.id),
+      },
       pod: this.board,
       candles: this.candleReader,
       candlePages: this.candlePages,

@@ -219,6 +219,36 @@ describe('GET /api/v1/<market>/candle', () => {
   });
 });
 
+describe('GET /api/v1/forex/rates', () => {
+  it('refuses the free plan with the premium 403, and gives a plan with it the rates against the base', async () => {
+    const free = await start({ forexSymbols: ['OANDA:EUR_USD', 'OANDA:EUR_GBP', 'OANDA:GBP_USD'] });
+    const refused = await httpGet(`${free.url}/api/v1/forex/rates?base=EUR&token=${TOKEN}`);
+    expect(refused.status).toBe(403);
+    expect(refused.text).toBe('{"error":"You don\'t have access to this resource."}');
+    await free.stop();
+
+    const premium = await start({
+      candles: 'served',
+      forexSymbols: ['OANDA:EUR_USD', 'OANDA:EUR_GBP', 'OANDA:GBP_USD'],
+    });
+    premium.setTradesPerSecond(0);
+    const rates = await httpGet(`${premium.url}/api/v1/forex/rates?token=${TOKEN}`);
+    expect(rates.status).toBe(200);
+    // EUR by default; the pairs quoted in EUR, JSON numbers; GBP/USD is not against EUR.
+    expect(rates.text).toMatch(/^\{"base":"EUR","quote":\{"EUR":1,"GBP":\d+\.\d+,"USD":\d+\.\d+\}\}$/);
+    const quote = (
+      await httpGet(`${premium.url}/api/v1/quote?symbol=OANDA:EUR_USD&token=${TOKEN}`)
+    ).json() as {
+      c: number;
+    };
+    expect((rates.json() as { quote: Record<string, number> }).quote.USD).toBe(quote.c);
+    expect((await httpGet(`${premium.url}/api/v1/forex/rates?base=usd&token=${TOKEN}`)).text).toBe(
+      '{"base":"USD","quote":{"USD":1}}',
+    );
+    expect((await httpGet(`${premium.url}/api/v1/forex/rates?base=EURO&token=${TOKEN}`)).status).toBe(400);
+  });
+});
+
 describe('Finnhub faults over HTTP', () => {
   it('serves the shared /_sim/ endpoints: stats, injected REST faults, reset of the budgets', async () => {
     await awayFromMinuteEdge();

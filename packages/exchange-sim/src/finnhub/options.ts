@@ -54,7 +54,10 @@ export interface FinnhubSimOptions {
   restCallsPerMinute?: number;
   /** REST calls per API key per rolling second before 429. Default 30 (every plan). */
   restCallsPerSecond?: number;
-  /** Candle endpoints: 'refused' with 403 (default, the free plan) or 'served' (a plan with candles). */
+  /**
+   * The premium endpoints (candles, forex rates): 'refused' with 403 (default, the free plan) or
+   * 'served' (a plan with them).
+   */
   candles?: FinnhubCandleAccess;
 }
 

@@ -6,6 +6,7 @@
  *   GET /api/v1/crypto/symbol?exchange=binance    the simulated crypto pairs of that venue
  *   GET /api/v1/forex/symbol?exchange=oanda       the simulated FX pairs of that venue
  *   GET /api/v1/<stock|crypto|forex>/candle       403 on the free plan, else candles (./candles.ts)
+ *   GET /api/v1/forex/rates?base=EUR              403 on the free plan, else rates (./forex-rates.ts)
  * The API key comes as `token=` or the X-Finnhub-Token header (401 otherwise); every answered
  * call carries X-RateLimit-Limit/-Remaining/-Reset, and no Retry-After (none is documented).
  * Docs: https://finnhub.io/docs/api/quote and https://finnhub.io/docs/api/rate-limit
@@ -15,6 +16,7 @@ import type { FaultState, RestFaultStatus } from '../fault-state';
 import { BAD_GATEWAY_HTML, sendText } from '../http-responses';
 import type { VenueRestApi } from '../venue/venue-sim';
 import { FINNHUB_CANDLE_ROUTES, finnhubCandlesAnswer, type FinnhubCandleAccess } from './candles';
+import { finnhubForexRatesAnswer } from './forex-rates';
 import type { FinnhubMarket } from './feed';
 import type { FinnhubInstrumentKind } from './instruments';
 import { UNKNOWN_SYMBOL_QUOTE_BODY, quoteBody } from './payloads';
@@ -47,6 +49,7 @@ const LISTING_ROUTES: Readonly<Record<string, FinnhubInstrumentKind>> = {
 
 const ROUTES: Readonly<Record<string, Route>> = {
   '/api/v1/quote': (api, url, now) => api.quote(url.searchParams.get('symbol') ?? '', now),
+  '/api/v1/forex/rates': (api, url, now) => api.forexRates(url, now),
   ...Object.fromEntries(
     Object.entries(LISTING_ROUTES).map(([path, kind]): [string, Route] => [
       path,
@@ -124,6 +127,11 @@ export class FinnhubRestApi implements VenueRestApi {
   /** A candle answer of `kind`'s endpoint (403 on a plan without candles). */
   candles(kind: FinnhubInstrumentKind, url: URL): { status: number; body: string } {
     return finnhubCandlesAnswer(this.candleAccess, kind, this.markets, url);
+  }
+
+  /** The forex rates answer (403 on a plan without premium endpoints). */
+  forexRates(url: URL, now: number): { status: number; body: string } {
+    return finnhubForexRatesAnswer(this.candleAccess, this.markets, url, now);
   }
 
   /** The quote body of `symbol`; Finnhub's all-zero 200 body for a symbol it does not know. */

@@ -4,6 +4,8 @@
  * rather than hard-coding request weights).
  * Docs: https://developers.binance.com/docs/binance-spot-api-docs/rest-api/general-endpoints#exchange-information
  */
+import type { ListedSymbol } from '../exchange-adapter';
+import { displayText } from '../payload-fields';
 import { toCanonicalSymbol } from '../symbol-namespace';
 import { BinanceErrorCode, BinanceRestError } from './errors';
 import { readRestBody } from './rest-body';
@@ -109,27 +111,31 @@ export function parseExchangeInfo(body: unknown): BinanceExchangeInfo {
 const TRADING_STATUS = 'TRADING';
 
 /**
- * The canonical symbols of a decoded exchangeInfo body whose `status` is `TRADING`. Unlike
+ * The canonical symbols of a decoded exchangeInfo body whose `status` is `TRADING`, each named
+ * by its assets (`BTC/USDT`; the symbol itself when Binance leaves them out). Unlike
  * {@link parseExchangeInfo}, one odd entry does not spoil the list: entries that are not
  * objects, lack a `symbol` or `status`, or have names Tickwire symbols cannot carry (Binance
  * lists some non-ASCII names) are skipped. Throws {@link BinanceRestError} on a Binance error
  * body or a body without a `symbols` array.
  */
-export function binanceTradingSymbols(body: unknown): string[] {
+export function binanceTradingSymbols(body: unknown): ListedSymbol[] {
   return readRestBody(body, ENDPOINT, () => {
-    const symbols: string[] = [];
+    const symbols: ListedSymbol[] = [];
     for (const item of readArray(readElement(body, 'exchangeInfo'), 'symbols', 'exchangeInfo')) {
       if (!isJsonObject(item) || field(item, 'status') !== TRADING_STATUS) continue;
       const name = field(item, 'symbol');
       const symbol = typeof name === 'string' ? toCanonicalSymbol('binance', name) : undefined;
-      if (symbol !== undefined) symbols.push(symbol);
+      if (symbol === undefined) continue;
+      const [base, quote] = [field(item, 'baseAsset'), field(item, 'quoteAsset')];
+      const assets = typeof base === 'string' && typeof quote === 'string' && base !== '' && quote !== '';
+      symbols.push({ symbol, name: displayText([assets ? `${base}/${quote}` : undefined], symbol) });
     }
     return symbols;
   });
 }
 
 /** Like {@link binanceTradingSymbols}, from the body text; invalid JSON is a malformed body. */
-export function parseBinanceSymbolListText(bodyText: string): string[] {
+export function parseBinanceSymbolListText(bodyText: string): ListedSymbol[] {
   let body: unknown;
   try {
     body = JSON.parse(bodyText);

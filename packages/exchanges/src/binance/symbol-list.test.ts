@@ -24,6 +24,9 @@ const BODY = {
       permissionSets: [],
     },
     { symbol: 'BTCUSDT', status: 'TRADING', baseAsset: 'BTC', quoteAsset: 'USDT' },
+    // Assets left out or empty: named by the symbol, never dropped.
+    { symbol: 'NOASSETS', status: 'TRADING' },
+    { symbol: 'EMPTYUSDT', status: 'TRADING', baseAsset: '', quoteAsset: 'USDT' },
     { symbol: 'BNBBTC', status: 'HALT', baseAsset: 'BNB', quoteAsset: 'BTC' },
     { symbol: 'LUNAUSDT', status: 'BREAK', baseAsset: 'LUNA', quoteAsset: 'USDT' },
     { symbol: '币安人生USDT', status: 'TRADING', baseAsset: '币安人生', quoteAsset: 'USDT' },
@@ -45,10 +48,17 @@ function thrown(run: () => unknown): unknown {
   throw new Error('expected a throw');
 }
 
+const LISTED = [
+  { symbol: 'ETHBTC', name: 'ETH/BTC' },
+  { symbol: 'BTCUSDT', name: 'BTC/USDT' },
+  { symbol: 'NOASSETS', name: 'NOASSETS' },
+  { symbol: 'EMPTYUSDT', name: 'EMPTYUSDT' },
+];
+
 describe('the Binance symbol list', () => {
-  it('keeps TRADING symbols only and skips entries it cannot read, without failing the list', () => {
-    expect(binanceTradingSymbols(BODY)).toEqual(['ETHBTC', 'BTCUSDT']);
-    expect(parseBinanceSymbolListText(JSON.stringify(BODY))).toEqual(['ETHBTC', 'BTCUSDT']);
+  it('keeps TRADING symbols only, named base/quote, and skips entries it cannot read, without failing the list', () => {
+    expect(binanceTradingSymbols(BODY)).toEqual(LISTED);
+    expect(parseBinanceSymbolListText(JSON.stringify(BODY))).toEqual(LISTED);
   });
 
   it('reads an empty symbols array as an empty list (the caller decides what that means)', () => {
@@ -95,6 +105,6 @@ describe('the Binance symbol list', () => {
     ]);
     expect(list?.requestWeight).toBe(BINANCE_EXCHANGE_INFO_WEIGHT);
     expect(BINANCE_EXCHANGE_INFO_WEIGHT).toBe(20);
-    expect(list?.parse(requests![0]!, JSON.stringify(BODY))).toEqual(['ETHBTC', 'BTCUSDT']);
+    expect(list?.parse(requests![0]!, JSON.stringify(BODY))).toEqual(LISTED);
   });
 });

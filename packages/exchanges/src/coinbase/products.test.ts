@@ -29,6 +29,9 @@ const PRODUCTS = [
   BTC_USD,
   // Order restrictions do not stop the feed: still listed.
   { ...BTC_USD, id: 'ETH-EUR', display_name: 'ETH-EUR', cancel_only: true, limit_only: true },
+  // No display name: named by the currencies, else by the id.
+  { ...BTC_USD, id: 'SOL-USD', display_name: '', base_currency: 'SOL', quote_currency: 'USD' },
+  { id: 'XRP-USD', status: 'online' },
   { ...BTC_USD, id: 'OLD-USD', status: 'delisted', trading_disabled: true },
   { ...BTC_USD, id: 'OFF-USD', status: 'offline' },
   { ...BTC_USD, id: 'INT-USD', status: 'internal' },
@@ -52,12 +55,15 @@ function thrown(run: () => unknown): unknown {
 }
 
 describe('the Coinbase product list', () => {
-  it('keeps online products that can trade, as canonical symbols, and skips unreadable entries', () => {
-    expect(coinbaseTradableSymbols(PRODUCTS)).toEqual(['COINBASE:BTC-USD', 'COINBASE:ETH-EUR']);
-    expect(parseCoinbaseProductsText(JSON.stringify(PRODUCTS))).toEqual([
-      'COINBASE:BTC-USD',
-      'COINBASE:ETH-EUR',
-    ]);
+  it('keeps online products that can trade, as canonical symbols with display names, and skips unreadable entries', () => {
+    const listed = [
+      { symbol: 'COINBASE:BTC-USD', name: 'BTC-USD' },
+      { symbol: 'COINBASE:ETH-EUR', name: 'ETH-EUR' },
+      { symbol: 'COINBASE:SOL-USD', name: 'SOL/USD' },
+      { symbol: 'COINBASE:XRP-USD', name: 'XRP-USD' },
+    ];
+    expect(coinbaseTradableSymbols(PRODUCTS)).toEqual(listed);
+    expect(parseCoinbaseProductsText(JSON.stringify(PRODUCTS))).toEqual(listed);
   });
 
   it('reads an empty array as an empty list', () => {
@@ -88,7 +94,9 @@ describe('the Coinbase product list', () => {
       { url: 'https://api.exchange.coinbase.com/products', headers: { Accept: 'application/json' } },
     ]);
     expect(list?.requestWeight).toBe(1);
-    expect(list?.parse(requests![0]!, JSON.stringify([BTC_USD]))).toEqual(['COINBASE:BTC-USD']);
+    expect(list?.parse(requests![0]!, JSON.stringify([BTC_USD]))).toEqual([
+      { symbol: 'COINBASE:BTC-USD', name: 'BTC-USD' },
+    ]);
     expect(() => list?.requests('wss://ws-feed.exchange.coinbase.com')).toThrow(
       expect.objectContaining({ code: 'COINBASE_INVALID_BASE_URL' }),
     );

@@ -12,14 +12,25 @@
  * and `trading_disabled` is not true. `post_only`, `limit_only` and `cancel_only` restrict
  * orders, not the feed, so such products stay listed. Errors are `{"message":"..."}`.
  */
-import { PayloadError, field, isJsonObject, preview } from '../payload-fields';
+import type { ListedSymbol } from '../exchange-adapter';
+import { PayloadError, displayText, field, isJsonObject, preview } from '../payload-fields';
 import { CoinbaseErrorCode, CoinbaseRestError } from './errors';
 import { coinbaseProductToSymbol } from './symbols';
 
 const ENDPOINT = '/products';
 const ONLINE_STATUS = 'online';
 
-function readProducts(body: unknown): string[] {
+/** `display_name` (`BTC-USD`), else `BTC/USD` from the currencies, else the product id. */
+function productName(product: Record<string, unknown>, id: string): string {
+  const [base, quote] = [field(product, 'base_currency'), field(product, 'quote_currency')];
+  const currencies =
+    typeof base === 'string' && typeof quote === 'string' && base !== '' && quote !== ''
+      ? `${base}/${quote}`
+      : undefined;
+  return displayText([field(product, 'display_name'), currencies], id);
+}
+
+function readProducts(body: unknown): ListedSymbol[] {
   const coinbaseMessage = isJsonObject(body) ? field(body, 'message') : undefined;
   if (typeof coinbaseMessage === 'string') {
     throw new CoinbaseRestError(
@@ -30,25 +41,26 @@ function readProducts(body: unknown): string[] {
     );
   }
   if (!Array.isArray(body)) throw new PayloadError(`expected a JSON array of products, got ${preview(body)}`);
-  const symbols: string[] = [];
+  const symbols: ListedSymbol[] = [];
   for (const product of body) {
     if (!isJsonObject(product) || field(product, 'status') !== ONLINE_STATUS) continue;
     if (field(product, 'trading_disabled') === true) continue;
     const id = field(product, 'id');
     // Products Tickwire symbols cannot carry (not BASE-QUOTE) are left out rather than failing the list.
-    const symbol = typeof id === 'string' ? coinbaseProductToSymbol(id) : undefined;
-    if (symbol !== undefined) symbols.push(symbol);
+    if (typeof id !== 'string') continue;
+    const symbol = coinbaseProductToSymbol(id);
+    if (symbol !== undefined) symbols.push({ symbol, name: productName(product, id) });
   }
   return symbols;
 }
 
 /**
  * The canonical symbols (`COINBASE:BTC-USD`) of the online, tradable products in a decoded
- * `/products` body. Incomplete entries are skipped. Throws {@link CoinbaseRestError}:
+ * `/products` body, each with its display name. Incomplete entries are skipped. Throws {@link CoinbaseRestError}:
  * `COINBASE_API_ERROR` for Coinbase's error body, `COINBASE_MALFORMED_REST_BODY` for anything
  * but an array.
  */
-export function coinbaseTradableSymbols(body: unknown): string[] {
+export function coinbaseTradableSymbols(body: unknown): ListedSymbol[] {
   try {
     return readProducts(body);
   } catch (error) {
@@ -64,7 +76,7 @@ export function coinbaseTradableSymbols(body: unknown): string[] {
 }
 
 /** Like {@link coinbaseTradableSymbols}, from the body text; invalid JSON is a malformed body. */
-export function parseCoinbaseProductsText(bodyText: string): string[] {
+export function parseCoinbaseProductsText(bodyText: string): ListedSymbol[] {
   let body: unknown;
   try {
     body = JSON.parse(bodyText);

@@ -20,6 +20,7 @@ import {
   FINNHUB_DOCS_URL,
   FINNHUB_FREE_MAX_REST_CALLS_PER_MINUTE,
   FINNHUB_FREE_MAX_SYMBOLS_PER_CONNECTION,
+  FINNHUB_PLAN_LIMITS,
   finnhubLimits,
 } from './limits';
 import { parseFinnhubMessage } from './parse-message';
@@ -214,6 +215,7 @@ export function createFinnhubAdapter(
       parse: parseFinnhubCandlesText,
       entitlementRefusal: finnhubCandleRefusal,
     },
+    planLimits: FINNHUB_PLAN_LIMITS,
     symbolList: {
       requests: (restBaseUrl): RestRequest[] =>
         listMarkets.map(({ market, exchange }) => ({

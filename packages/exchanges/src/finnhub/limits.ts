@@ -5,7 +5,7 @@
  * Numbers marked "not documented" are Tickwire's own ceilings, not Finnhub's.
  */
 import { NO_DOCUMENTED_CONNECTION_AGE_LIMIT_MS } from '../exchange-adapter';
-import type { ExchangeLimits } from '../exchange-adapter';
+import type { ExchangeLimits, PlanLimit } from '../exchange-adapter';
 
 /** Protocol documentation the adapter follows. */
 export const FINNHUB_DOCS_URL = 'https://finnhub.io/docs/api/websocket-trades';
@@ -82,3 +82,25 @@ export const FINNHUB_FREE_LIMITS: Readonly<ExchangeLimits> = finnhubLimits(
   FINNHUB_FREE_MAX_SYMBOLS_PER_CONNECTION,
   FINNHUB_FREE_MAX_REST_CALLS_PER_MINUTE,
 );
+
+/**
+ * What Finnhub keeps to paid plans that a relay of its markets would use (exchanges.md 6.5, 6.6:
+ * the docs' pages say "Premium: Premium Access Required"; a key without them gets HTTP 403 `You
+ * don't have access to this resource.`). The free plan has the symbol lists and the socket only.
+ */
+export const FINNHUB_PLAN_LIMITS: readonly PlanLimit[] = Object.freeze([
+  Object.freeze({
+    feature: 'candles (stocks, crypto, forex)',
+    endpoints: Object.freeze(['/api/v1/stock/candle', '/api/v1/crypto/candle', '/api/v1/forex/candle']),
+    plans: 'Premium',
+    without:
+      'no past candles: /v1/candles answers backfill "unavailable" with BACKFILL_NOT_ENTITLED once Finnhub refuses them, and history starts with the relay',
+  }),
+  Object.freeze({
+    feature: 'forex rates',
+    endpoints: Object.freeze(['/api/v1/forex/rates']),
+    plans: 'Premium',
+    without:
+      'not asked for: the relay serves no conversion rates, only the last prices of the pairs it streams',
+  }),
+]);

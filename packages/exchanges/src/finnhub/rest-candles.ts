@@ -33,6 +33,21 @@ export const FINNHUB_FOREX_BROKERS: readonly string[] = Object.freeze([
   'fxpro',
 ]);
 
+/**
+ * "The following FX brokers do not support streaming: FXCM, Forex.com, FHFX." (websocket-trades
+ * docs): their symbols would never tick on the socket, so the relay does not list them.
+ */
+export const FINNHUB_NON_STREAMING_FOREX_BROKERS: readonly string[] = Object.freeze([
+  'fxcm',
+  'forex.com',
+  'fhfx',
+]);
+
+/** The forex brokers whose symbols stream on Finnhub's socket (OANDA's are the docs' own examples). */
+export const FINNHUB_STREAMING_FOREX_BROKERS: readonly string[] = Object.freeze(
+  FINNHUB_FOREX_BROKERS.filter((broker) => !FINNHUB_NON_STREAMING_FOREX_BROKERS.includes(broker)),
+);
+
 /** Minute resolutions Finnhub serves that are also Tickwire intervals (D does not align to UTC days). */
 const RESOLUTION_MINUTES: readonly number[] = [1, 5, 15, 60];
 

@@ -39,6 +39,11 @@ const BINANCE_PAIRS = [
   { description: 'Binance ETHBTC', displaySymbol: 'ETH/BTC', symbol: 'BINANCE:ETHBTC' },
 ];
 
+const BINANCE_LISTED = [
+  { symbol: 'FINNHUB:BINANCE:BTCUSDT', name: 'Binance BTCUSDT' },
+  { symbol: 'FINNHUB:BINANCE:ETHBTC', name: 'Binance ETHBTC' },
+];
+
 function thrown(run: () => unknown): unknown {
   try {
     run();
@@ -49,15 +54,34 @@ function thrown(run: () => unknown): unknown {
 }
 
 describe('the Finnhub symbol lists', () => {
-  it('map every usable symbol to its canonical name, skipping unreadable entries', () => {
-    expect(finnhubListedSymbols(US_STOCKS, STOCKS)).toEqual(['FINNHUB:AAPL', 'FINNHUB:BRK.B']);
-    expect(parseFinnhubSymbolListText(JSON.stringify(BINANCE_PAIRS), STOCKS)).toEqual([
-      'FINNHUB:BINANCE:BTCUSDT',
-      'FINNHUB:BINANCE:ETHBTC',
+  it('map every usable symbol to its canonical name with its description, skipping unreadable entries', () => {
+    expect(finnhubListedSymbols(US_STOCKS, STOCKS)).toEqual([
+      { symbol: 'FINNHUB:AAPL', name: 'APPLE INC' },
+      { symbol: 'FINNHUB:BRK.B', name: 'BERKSHIRE HATHAWAY INC-CL B' },
     ]);
+    expect(parseFinnhubSymbolListText(JSON.stringify(BINANCE_PAIRS), STOCKS)).toEqual(BINANCE_LISTED);
+    // No description: the display symbol, else Finnhub's symbol, names it.
     expect(
-      parseFinnhubSymbolListText('[{"symbol":"IC MARKETS:1","displaySymbol":"EUR/USD"}]', STOCKS),
-    ).toEqual(['FINNHUB:IC_MARKETS:1']);
+      parseFinnhubSymbolListText(
+        '[{"symbol":"IC MARKETS:1","displaySymbol":"EUR/USD"},{"symbol":"OANDA:EUR_USD","description":" "}]',
+        STOCKS,
+      ),
+    ).toEqual([
+      { symbol: 'FINNHUB:IC_MARKETS:1', name: 'EUR/USD' },
+      { symbol: 'FINNHUB:OANDA:EUR_USD', name: 'OANDA:EUR_USD' },
+    ]);
+  });
+
+  it('reads the forex list of the docs (exchanges.md 6.2) with each pair named by its description', () => {
+    const docs =
+      '[{"description":"IC MARKETS Euro vs US Dollar EURUSD","displaySymbol":"EUR/USD","symbol":"IC MARKETS:1"},' +
+      '{"description":"IC MARKETS Australian vs US Dollar AUDUSD","displaySymbol":"AUD/USD","symbol":"IC MARKETS:5"},' +
+      '{"description":"IC MARKETS British Pound vs US Dollar GBPUSD","displaySymbol":"GBP/USD","symbol":"IC MARKETS:2"}]';
+    expect(parseFinnhubSymbolListText(docs, '/api/v1/forex/symbol?exchange=ic+markets')).toEqual([
+      { symbol: 'FINNHUB:IC_MARKETS:1', name: 'IC MARKETS Euro vs US Dollar EURUSD' },
+      { symbol: 'FINNHUB:IC_MARKETS:5', name: 'IC MARKETS Australian vs US Dollar AUDUSD' },
+      { symbol: 'FINNHUB:IC_MARKETS:2', name: 'IC MARKETS British Pound vs US Dollar GBPUSD' },
+    ]);
   });
 
   it('reads an empty array as an empty list', () => {
@@ -99,10 +123,7 @@ describe('the Finnhub symbol lists', () => {
       { url: 'https://finnhub.io/api/v1/crypto/symbol?exchange=binance', headers },
     ]);
     expect(list?.requestWeight).toBe(1);
-    expect(list?.parse(requests![1]!, JSON.stringify(BINANCE_PAIRS))).toEqual([
-      'FINNHUB:BINANCE:BTCUSDT',
-      'FINNHUB:BINANCE:ETHBTC',
-    ]);
+    expect(list?.parse(requests![1]!, JSON.stringify(BINANCE_PAIRS))).toEqual(BINANCE_LISTED);
     const error = thrown(() => list?.parse(requests![0]!, '{"error":"no"}'));
     expect((error as Error).message).toContain(STOCKS);
     expect((error as Error).message).not.toContain(TOKEN);

@@ -8,15 +8,16 @@
  *             "mic":"XNAS","symbol":"AAPL","type":"Common Stock"}]
  *   crypto: [{"description":"Binance BTCUSDT","displaySymbol":"BTC/USDT","symbol":"BINANCE:BTCUSDT"}]
  *
- * `symbol` is the name the socket and the quote take; `displaySymbol` is for people and is not
- * used. Each list counts as one call against the plan's per-minute budget. Errors are
+ * `symbol` is the name the socket and the quote take; `description` names the instrument for
+ * people (`APPLE INC`), `displaySymbol` (`BTC/USDT`) stands in when it is empty. Each list counts as one call against the plan's per-minute budget. Errors are
  * `{"error":"<text>"}` (an invalid key, a market the plan does not cover).
  */
-import { PayloadError, field, isJsonObject, preview } from '../payload-fields';
+import type { ListedSymbol } from '../exchange-adapter';
+import { PayloadError, displayText, field, isJsonObject, preview } from '../payload-fields';
 import { FinnhubErrorCode, FinnhubRestError } from './errors';
 import { finnhubToSymbol } from './symbols';
 
-function readSymbols(body: unknown, endpoint: string): string[] {
+function readSymbols(body: unknown, endpoint: string): ListedSymbol[] {
   const message = isJsonObject(body) ? field(body, 'error') : undefined;
   if (message !== undefined) {
     const finnhubMessage = typeof message === 'string' ? message : preview(message);
@@ -29,23 +30,28 @@ function readSymbols(body: unknown, endpoint: string): string[] {
     );
   }
   if (!Array.isArray(body)) throw new PayloadError(`expected a JSON array of symbols, got ${preview(body)}`);
-  const symbols: string[] = [];
+  const symbols: ListedSymbol[] = [];
   for (const item of body) {
-    const name = isJsonObject(item) ? field(item, 'symbol') : undefined;
+    if (!isJsonObject(item)) continue;
+    const finnhubSymbol = field(item, 'symbol');
+    if (typeof finnhubSymbol !== 'string') continue;
     // Names Tickwire symbols cannot carry (`^GSPC`, lowercase) are left out rather than failing the list.
-    const symbol = typeof name === 'string' ? finnhubToSymbol(name) : undefined;
-    if (symbol !== undefined) symbols.push(symbol);
+    const symbol = finnhubToSymbol(finnhubSymbol);
+    if (symbol === undefined) continue;
+    const name = displayText([field(item, 'description'), field(item, 'displaySymbol')], finnhubSymbol);
+    symbols.push({ symbol, name });
   }
   return symbols;
 }
 
 /**
- * The canonical symbols (`FINNHUB:AAPL`, `FINNHUB:BINANCE:BTCUSDT`) in a decoded symbol list.
+ * The canonical symbols (`FINNHUB:AAPL`, `FINNHUB:BINANCE:BTCUSDT`) in a decoded symbol list,
+ * each with its description as its name.
  * `endpoint` names the list in errors. Entries without a usable `symbol` are skipped. Throws
  * {@link FinnhubRestError}: `FINNHUB_API_ERROR` for Finnhub's error body,
  * `FINNHUB_MALFORMED_REST_BODY` for anything but an array.
  */
-export function finnhubListedSymbols(body: unknown, endpoint: string): string[] {
+export function finnhubListedSymbols(body: unknown, endpoint: string): ListedSymbol[] {
   try {
     return readSymbols(body, endpoint);
   } catch (error) {
@@ -61,7 +67,7 @@ export function finnhubListedSymbols(body: unknown, endpoint: string): string[] 
 }
 
 /** Like {@link finnhubListedSymbols}, from the body text; invalid JSON is a malformed body. */
-export function parseFinnhubSymbolListText(bodyText: string, endpoint: string): string[] {
+export function parseFinnhubSymbolListText(bodyText: string, endpoint: string): ListedSymbol[] {
   let body: unknown;
   try {
     body = JSON.parse(bodyText);

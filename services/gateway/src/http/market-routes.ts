@@ -1,6 +1,7 @@
 /**
  * The market-data REST routes, each admitted (key or anonymous, rate, scope) and then answered
- * by a healthy pod (prices through the gateway's short-lived price cache): `GET /v1/prices[?symbols=]`, `/v1/prices/:symbol`,
+ * by a healthy pod (prices and the market list through the gateway's short-lived price cache):
+ * `GET /v1/prices[?symbols=]`, `/v1/prices/:symbol`, `/v1/markets[?venue=&q=&sort=&order=&limit=]`,
  * `/v1/candles/:symbol?interval=&limit=[&from=&to=]`, `/v1/status`. The gateway checks the parameter names
  * (any other is refused here); the pod checks their values.
  */
@@ -25,6 +26,13 @@ const MARKET_ROUTES: readonly MarketRoute[] = [
     cached: true,
   },
   { path: '/v1/prices/:symbol', params: [], rule: { scope: 'read', anonymousGroup: 'prices' }, cached: true },
+  {
+    path: '/v1/markets',
+    params: ['venue', 'q', 'sort', 'order', 'limit'],
+    // A list of prices: read, cached and opened to anonymous callers with them.
+    rule: { scope: 'read', anonymousGroup: 'prices' },
+    cached: true,
+  },
   {
     path: '/v1/candles/:symbol',
     params: ['interval', 'limit', 'from', 'to'],

@@ -7,6 +7,7 @@ import type { Ticker } from '@tickwire/core';
 import type { Distribution } from '@tickwire/cluster';
 import type { HealthReport, Logger } from '@tickwire/observability';
 import type { CandlePages, CandleReader } from '../candles';
+import type { MarketSource } from '../markets';
 import type { Hub } from '../hub/hub';
 import type { PodMetrics } from '../metrics';
 import type { StreamAccess } from '../stream-access';
@@ -30,6 +31,14 @@ export interface SymbolGate {
   lookup(symbol: string): SymbolLookup;
   /** Clients want these (known) symbols: the cluster subscribes them if it does not already. */
   want(symbols: Iterable<string>): void;
+}
+
+/** What `GET /v1/markets` lists. */
+export interface MarketsView {
+  /** Where the markets come from: the served venue symbols (and, later, other kinds of market). */
+  sources: readonly MarketSource[];
+  /** The venues this cluster serves (`EXCHANGES`): what `venue=` may name. */
+  venues: readonly string[];
 }
 
 /** What the pod says about itself (the status board). */
@@ -58,6 +67,7 @@ export interface ApiContext {
   /** Browser origins allowed to read the API (CORS_ORIGINS; `*` for any). */
   corsOrigins: readonly string[];
   symbols: SymbolGate;
+  markets: MarketsView;
   pod: PodView;
   /** The cluster's candle history and this pod's open candles. */
   candles: Pick<CandleReader, 'read' | 'want'>;

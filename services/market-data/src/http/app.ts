@@ -3,7 +3,7 @@
  * `GET /v1/prices[/:symbol]`, are served straight from node's request and response: express adds
  * several KB per open stream (request and response decorations, closures) and a router walk per
  * poll, which at 10,000 streams and tens of thousands of polls per second is most of the cost.
- * Everything else (candles, operations, the dashboard's files, 404s) goes through express. Both paths share the
+ * Everything else (candles, the market list, operations, the dashboard's files, 404s) goes through express. Both paths share the
  * service edge: the same headers, query and method rules, and errors rendered the same way.
  */
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
@@ -24,6 +24,7 @@ import {
 } from '@tickwire/service';
 import type { ApiContext } from './api-context';
 import { candlesRoute } from './candles-route';
+import { marketsRoute } from './markets-route';
 import { PriceCache } from './price-cache';
 import { PRICE_LIST_PARAMS, PRICE_PARAMS, servePrice, servePriceList } from './prices-routes';
 import { RouteMeter, requestMetrics } from './request-metrics';
@@ -117,6 +118,7 @@ function expressApp(ctx: ApiContext, cors: CorsPolicy): Express {
     before: [requestMetrics(ctx.metrics)],
     routers: [
       candlesRoute(ctx, cors),
+      marketsRoute(ctx, cors),
       opsRoutes({ readiness, health: () => pod.health(), registry: ctx.registry, cors }),
       statusRoute(pod, cors),
       ...(dashboard ? [dashboard] : []),

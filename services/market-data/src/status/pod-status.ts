@@ -1,5 +1,6 @@
 /** The pod's self-description for `/v1/status`, SSE `status` events and `/health`. */
 import type { DistributionConnection, EngineKind, LeaseInfo, Role } from '@tickwire/cluster';
+import type { PlanLimit } from '@tickwire/exchanges';
 import type { ServingState } from './serving-state';
 import type { SymbolCatalogState } from '../symbols';
 import type { UpstreamStatus } from '../upstream/upstream';
@@ -38,6 +39,8 @@ export interface PodStatus {
   symbols: readonly string[];
   /** The exchanges' symbol lists that clients' symbols are checked against; null without DYNAMIC_SYMBOLS. */
   symbolCatalog: SymbolCatalogState | null;
+  /** What the exchanges keep to some plans, and what the relay does without it (Finnhub's free plan). */
+  planLimits: (PlanLimit & { exchange: string })[];
   sseClients: number;
   lastBatchId: string | null;
   lastBatchAgeMs: number | null;

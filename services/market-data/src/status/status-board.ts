@@ -36,6 +36,8 @@ export interface StatusBoardOptions {
   /** This pod's own upstreams while it leads. */
   ownUpstreams(): UpstreamStatus[] | undefined;
   catalog(): SymbolCatalogState | null;
+  /** What the exchanges keep to some plans (from their adapters). */
+  planLimits: PodStatus['planLimits'];
   /** The scanner's heartbeat as last read, when a scanner is configured (SCANNER_NAMESPACE). */
   scannerHeartbeat?: () => HeartbeatReading;
   /** The history database's state, when HISTORY_DATABASE_URL is set. */
@@ -159,6 +161,7 @@ export class StatusBoard implements Lifecycle {
       upstreamHeldHere: own !== undefined,
       symbols: this.options.symbols,
       symbolCatalog: this.options.catalog(),
+      planLimits: this.options.planLimits,
       sseClients: hub.clientCount(),
       lastBatchId: lastBatch?.id ?? null,
       lastBatchAgeMs: lastBatch ? now - lastBatch.appliedAt : null,

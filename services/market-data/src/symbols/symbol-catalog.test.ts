@@ -129,6 +129,12 @@ describe('SymbolCatalog', () => {
     }
     // Listed nowhere, but configured.
     expect(catalog.lookup('SOLUSDT')).toBe('known');
+    // Each named as its exchange's list names it; a symbol no list carries has no name.
+    expect(
+      ['BTCUSDT', 'COINBASE:BTC-USD', 'FINNHUB:AAPL', 'FINNHUB:BINANCE:BTCUSDT', 'SOLUSDT', 'BNBBTC'].map(
+        (symbol) => catalog.name(symbol),
+      ),
+    ).toEqual(['BTC/USDT', 'BTC-USD', 'AAPL', 'BTC/USDT', undefined, undefined]);
     expect(catalog.size()).toBe(6);
     expect(catalog.state()).toMatchObject({
       available: true,

@@ -1,7 +1,8 @@
 /**
- * Which symbols each configured exchange lists, fetched from the exchange's own list
- * (`ExchangeAdapter.symbolList`), cached and refreshed every `refreshMs`, so a request for an
- * unknown symbol is answered from memory (404) instead of by a round trip to the exchange.
+ * Which symbols each configured exchange lists, and the name it gives each, fetched from the
+ * exchange's own list (`ExchangeAdapter.symbolList`), cached and refreshed every `refreshMs`, so a
+ * request for an unknown symbol is answered from memory (404) instead of by a round trip to the
+ * exchange, and the market list can name what it serves.
  *
  * An exchange outage must never stop a pod: `start()` waits a bounded time and resolves whether
  * or not the lists came. Until an exchange's first list arrives it is `unavailable`: only the
@@ -110,7 +111,8 @@ interface ListEntry {
   readonly restBaseUrl: string;
   readonly log: Logger;
   readonly backoff: FullJitterBackoff;
-  symbols: ReadonlySet<string> | undefined;
+  /** Canonical symbol -> display name, as the exchange's catalog names it. */
+  symbols: ReadonlyMap<string, string> | undefined;
   loadedAt: number | undefined;
   error: SymbolListState['error'];
   failures: number;
@@ -230,6 +232,15 @@ export class SymbolCatalog implements Lifecycle {
     if (entry === undefined) return 'unknown';
     if (entry.symbols === undefined) return 'unavailable';
     return entry.symbols.has(symbol) ? 'known' : 'unknown';
+  }
+
+  /**
+   * The display name the exchange's list gives a canonical symbol (`BTC/USDT`, `APPLE INC`);
+   * undefined while its list has not loaded, or for a symbol it does not list.
+   */
+  name(symbol: string): string | undefined {
+    const exchange = fromCanonicalSymbol(symbol)?.exchange;
+    return exchange === undefined ? undefined : this.entries.get(exchange)?.symbols?.get(symbol);
   }
 
   /** Distinct known symbols: every loaded list plus `alwaysKnown`. */
@@ -383,8 +394,8 @@ export class SymbolCatalog implements Lifecycle {
   }
 
   /** Every request of the exchange's list, one after the other (kind to per-minute budgets). */
-  private async fetchList(entry: ListEntry): Promise<Set<string>> {
-    const symbols = new Set<string>();
+  private async fetchList(entry: ListEntry): Promise<Map<string, string>> {
+    const symbols = new Map<string, string>();
     const abort = new AbortController();
     entry.abort = abort;
     try {
@@ -405,7 +416,8 @@ export class SymbolCatalog implements Lifecycle {
           .catch((error: unknown) => {
             throw symbolListError(error);
           });
-        for (const symbol of entry.source.parse(request, answer.bodyText)) symbols.add(symbol);
+        for (const { symbol, name } of entry.source.parse(request, answer.bodyText))
+          symbols.set(symbol, name);
       }
       return symbols;
     } finally {
