@@ -100,6 +100,11 @@ export interface SymbolListSource {
    */
   parse(request: RestRequest, bodyText: string): string[];
   /**
+   * The request for the next page of a paged list (Massive: the answer's `next_url`), or
+   * undefined on the last page. Absent: every answer is whole.
+   */
+  nextPage?(request: RestRequest, bodyText: string, restBaseUrl: string): RestRequest | undefined;
+  /**
    * What one request costs: its request weight where the exchange budgets weight
    * ({@link ExchangeAdapter.restWeights}; Binance exchangeInfo: 20), else 1, one call against
    * `limits.restRateLimits`.
