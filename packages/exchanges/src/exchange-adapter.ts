@@ -203,6 +203,12 @@ export interface ExchangeAdapter {
    */
   openFrames?(streams: readonly string[], nextId: () => number): string[];
   /**
+   * Frames to send on every open before any subscription, whatever the streams: Massive's auth
+   * message (`{"action":"auth","params":"<key>"}`), which the server expects in-band. Absent:
+   * the URL or the handshake carries the credentials (Finnhub) or none are needed.
+   */
+  sessionFrames?(): string[];
+  /**
    * A detector of lost messages for one connection's heartbeats, when the exchange's
    * heartbeats can prove a gap (Coinbase: per-product sequence and time). Absent: gaps are
    * only noticed as silence.

@@ -44,7 +44,7 @@ export const DEFAULT_SYMBOLS = [
 const BINANCE_STREAM_KINDS = ['ticker', 'miniTicker', 'bookTicker', 'trade', 'aggTrade'] as const;
 
 /** Exchanges a cluster can connect to; the first one listed is the default for bare symbols. */
-export const EXCHANGE_IDS = ['binance', 'coinbase', 'finnhub'] as const;
+export const EXCHANGE_IDS = ['binance', 'coinbase', 'finnhub', 'massive'] as const;
 
 const symbolList = z.string().transform((raw, ctx) => {
   const { symbols, invalid } = parseSymbolList(raw);
@@ -80,6 +80,12 @@ const shape = {
   FINNHUB_REST_URL: envUrl(['https:', 'http:']).default('https://finnhub.io'),
   FINNHUB_API_KEY: z.string().min(1).optional(),
   FINNHUB_MAX_SYMBOLS: envInteger(1, 10_000).default(50),
+  MASSIVE_API_KEY: z.string().min(1).optional(),
+  MASSIVE_FEED: z.enum(['realtime', 'delayed']).default('delayed'),
+  MASSIVE_REALTIME_WS_URL: envUrl(['wss:', 'ws:']).default('wss://socket.massive.com'),
+  MASSIVE_DELAYED_WS_URL: envUrl(['wss:', 'ws:']).default('wss://delayed.massive.com'),
+  MASSIVE_REST_URL: envUrl(['https:', 'http:']).default('https://api.massive.com'),
+  MASSIVE_REST_CALLS_PER_MINUTE: envInteger(1, 1_000_000).optional(),
   DYNAMIC_SYMBOLS: envFlag().default(true),
   SYMBOL_GRACE_MS: envMilliseconds(1_000, 86_400_000).default(60_000),
   SYMBOL_DEBOUNCE_MS: envMilliseconds(0, 60_000).default(300),
@@ -137,6 +143,9 @@ const checkedSchema = schema.superRefine((config, ctx) => {
   if (exchanges.has('finnhub') && config.FINNHUB_API_KEY === undefined) {
     problem('FINNHUB_API_KEY', 'is required when EXCHANGES includes finnhub');
   }
+  if (exchanges.has('massive') && config.MASSIVE_API_KEY === undefined) {
+    problem('MASSIVE_API_KEY', 'is required when EXCHANGES includes massive');
+  }
   checkElectionConfig(config, problem);
   if (config.STREAM_TOKEN_SECRET !== undefined && redisConnectionFrom(config) === undefined)
     problem(
@@ -159,14 +168,14 @@ export const CONFIG_DOCS: ConfigDocs<Config> = {
   ...SERVICE_CONFIG_DOCS,
   INSTANCE_ID: { text: 'Name of this pod in logs, metrics and `/v1/status`.', shownDefault: 'hostname-pid' },
   SYMBOLS:
-    'Comma list of symbols always subscribed (see [Symbols](#symbols): `COINBASE:BTC-USD`, `FINNHUB:AAPL`; bare symbols belong to the first of `EXCHANGES`).',
+    'Comma list of symbols always subscribed (see [Symbols](#symbols): `COINBASE:BTC-USD`, `FINNHUB:AAPL`, `MASSIVE:AAPL`; bare symbols belong to the first of `EXCHANGES`).',
   BINANCE_WS_URL: 'Binance WebSocket base; point it at the simulator to run offline.',
   BINANCE_REST_URL:
     'Binance REST base (REST fallback, weight limit and symbol list from `exchangeInfo`, candle backfill from `klines`).',
   BINANCE_STREAMS:
     'Binance streams per symbol: `ticker`, `miniTicker`, `bookTicker`, `trade`, `aggTrade`. `aggTrade` gives real-time last prices and exact candle volumes, `ticker` the 24 h statistics and best bid/ask once a second.',
   EXCHANGES:
-    'Exchanges this cluster connects to: `binance`, `coinbase`, `finnhub` (comma list); the first is the default for bare symbols.',
+    'Exchanges this cluster connects to: `binance`, `coinbase`, `finnhub`, `massive` (comma list); the first is the default for bare symbols.',
   COINBASE_WS_URL: 'Coinbase Exchange WebSocket feed.',
   COINBASE_REST_URL: 'Coinbase Exchange REST base (product list, REST fallback, candle backfill).',
   FINNHUB_WS_URL: 'Finnhub WebSocket base (the key is sent as `?token=`).',
@@ -175,6 +184,18 @@ export const CONFIG_DOCS: ConfigDocs<Config> = {
     'Finnhub API key; required with `finnhub` in `EXCHANGES`. Finnhub allows one connection per key: only the leader uses it.',
   FINNHUB_MAX_SYMBOLS:
     'Symbols your Finnhub plan allows on its one connection (free plan: 50); wanted symbols beyond it are refused and counted.',
+  MASSIVE_API_KEY:
+    "Massive (ex-Polygon) API key; required with `massive` in `EXCHANGES`. Sent in the socket's auth message and as `Authorization: Bearer` on REST, never in a URL. One connection per account and cluster: only the leader uses it.",
+  MASSIVE_FEED:
+    'Which Massive socket the plan allows: `delayed` (Starter, Developer: 15 minutes late, trades and minute aggregates) or `realtime` (Advanced and up: adds quotes).',
+  MASSIVE_REALTIME_WS_URL:
+    'Massive real-time WebSocket host (`/stocks` is appended); used with `MASSIVE_FEED=realtime`.',
+  MASSIVE_DELAYED_WS_URL:
+    'Massive delayed WebSocket host (`/stocks` is appended); used with `MASSIVE_FEED=delayed`.',
+  MASSIVE_REST_URL:
+    'Massive REST base (reference tickers as the symbol list, the batch snapshot for the REST fallback, market status).',
+  MASSIVE_REST_CALLS_PER_MINUTE:
+    'REST calls per minute your Massive plan allows: `5` on the free (Basic) plan. Unset: a paid plan (unlimited; the pod stays under 100 per second).',
   DYNAMIC_SYMBOLS: 'Let clients stream any symbol the exchanges list (`true`), or only `SYMBOLS` (`false`).',
   SYMBOL_GRACE_MS:
     'A symbol clients asked for stays subscribed this long after the last client of any pod left (ms).',

@@ -29,7 +29,8 @@ async function session(
   const adapter = createMassiveAdapter({ apiKey: KEY, feed });
   const client = await connect('/stocks');
   const streams = tickers.flatMap((t) => adapter.streamsFor(`MASSIVE:${t}`));
-  for (const frame of adapter.openFrames?.(streams, () => 1) ?? []) client.send(frame);
+  const frames = [...(adapter.sessionFrames?.() ?? []), ...adapter.subscribeFrames(streams, () => 1)];
+  for (const frame of frames) client.send(frame);
   void sim;
   return client;
 }

@@ -18,8 +18,8 @@ describe('createMassiveAdapter', () => {
     const adapter = createMassiveAdapter({ apiKey: 'secret', feed: 'delayed' });
     expect(adapter.connectUrl('wss://delayed.massive.com', [])).toBe('wss://delayed.massive.com/stocks');
     const streams = ['MASSIVE:AAPL', 'MASSIVE:MSFT'].flatMap((s) => adapter.streamsFor(s));
-    expect(adapter.openFrames?.(streams, () => 1)).toEqual([
-      '{"action":"auth","params":"secret"}',
+    expect(adapter.sessionFrames?.()).toEqual(['{"action":"auth","params":"secret"}']);
+    expect(adapter.subscribeFrames(streams, () => 1)).toEqual([
       '{"action":"subscribe","params":"T.AAPL,AM.AAPL,T.MSFT,AM.MSFT"}',
     ]);
     expect(adapter.unsubscribeFrames(['T.MSFT'], () => 1)).toEqual([

@@ -5,8 +5,8 @@
  *
  * What the upstream sees on the adapter:
  * - the socket is `<host>/stocks` on the real-time or the delayed host (by plan); on every open
- *   the `openFrames` send the auth message, then the subscriptions as comma lists, as the
- *   official Go client queues them straight after dialling. Acks are per item and carry no
+ *   the `sessionFrames` send the auth message, then the subscriptions follow as comma lists, as
+ *   the official Go client queues them straight after dialling. Acks are per item and carry no
  *   request id, so none is awaited (`subscriptionAcks: 'none'`); statuses that are not acks
  *   (`auth_failed`, `max_connections`, `slow_consumer`...) arrive as error frames;
  * - one connection per cluster (`limits.maxConnectionsPerKey`: 1): break-before-make only;
@@ -101,7 +101,9 @@ export function createMassiveAdapter(
       return channels.map((channel) => `${channel}.${ticker}`);
     },
     connectUrl: (wsBaseUrl) => massiveSocketUrl(wsBaseUrl),
-    openFrames: (streams) => [massiveAuthFrame(apiKey), ...massiveControlFrames('subscribe', streams)],
+    // Auth first on every open, as the official Go client queues it straight after dialling.
+    sessionFrames: () => [massiveAuthFrame(apiKey)],
+    openFrames: (streams) => massiveControlFrames('subscribe', streams),
     subscribeFrames: (streams) => massiveControlFrames('subscribe', streams),
     unsubscribeFrames: (streams) => massiveControlFrames('unsubscribe', streams),
     parse: parseMassiveMessage,

@@ -388,7 +388,8 @@ export class SymbolCatalog implements Lifecycle {
     const abort = new AbortController();
     entry.abort = abort;
     try {
-      for (const request of entry.source.requests(entry.restBaseUrl)) {
+      const pending = [...entry.source.requests(entry.restBaseUrl)];
+      for (let request = pending.shift(); request !== undefined; request = pending.shift()) {
         const answer = await this.options.rest
           .request({
             venue: entry.exchange,
@@ -406,6 +407,9 @@ export class SymbolCatalog implements Lifecycle {
             throw symbolListError(error);
           });
         for (const symbol of entry.source.parse(request, answer.bodyText)) symbols.add(symbol);
+        // A paged list (Massive's next_url): the next page joins the queue.
+        const next = entry.source.nextPage?.(request, answer.bodyText, entry.restBaseUrl);
+        if (next !== undefined) pending.push(next);
       }
       return symbols;
     } finally {

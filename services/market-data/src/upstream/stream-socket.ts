@@ -164,6 +164,8 @@ export class StreamSocket {
       for (const stream of this.urlStreams) this.established.add(stream);
       // The exchange has not counted a message from this socket yet.
       this.lastControlAt = 0;
+      // In-band credentials (Massive's auth) go before any subscription.
+      for (const frame of this.options.adapter.sessionFrames?.() ?? []) this.connection.send(frame);
     }
     this.followCadence();
     this.options.onStatus(status, this);

@@ -73,6 +73,11 @@ export interface UpstreamStatus {
   /** The REST fallback: `polling` while it stands in for the WebSocket. */
   restFallback: RestFallbackStatus;
   malformedFrames: number;
+  /**
+   * The exchange's latest error frame (Massive `auth_failed`, `max_connections`...), so a feed
+   * that keeps closing says why; absent until one arrives.
+   */
+  lastError?: { code: string; message: string; at: number };
 }
 
 interface SymbolState {
@@ -111,6 +116,7 @@ export class Upstream implements Lifecycle {
   private malformed = 0;
   private lastMalformedLogAt = 0;
   private lastFrameAt = 0;
+  private lastError: UpstreamStatus['lastError'];
 
   constructor(private readonly options: UpstreamOptions) {
     this.log = options.logger;
@@ -208,6 +214,7 @@ export class Upstream implements Lifecycle {
       connects: { used: this.connectBudget.used(), allowance: this.connectBudget.allowance },
       restFallback: this.fallback.status(),
       malformedFrames: this.malformed,
+      ...(this.lastError && { lastError: this.lastError }),
     };
   }
 
@@ -399,6 +406,8 @@ export class Upstream implements Lifecycle {
       case 'error':
         this.options.metrics.upstreamErrorFrames.inc({ exchange: this.exchange, code: String(message.code) });
         this.log.warn({ id: message.id, code: message.code, msg: message.message }, 'exchange error frame');
+        this.lastError = { code: String(message.code), message: message.message, at: Date.now() };
+        this.changed();
         return;
       case 'malformed':
         this.malformed += 1;
