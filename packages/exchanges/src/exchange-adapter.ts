@@ -152,6 +152,20 @@ export interface CandleHistorySource {
   entitlementRefusal?(status: number, bodyText: string): string | undefined;
 }
 
+/**
+ * Where an exchange says whether its market trades now (Massive `/v1/marketstatus/now`), so an
+ * open socket that is silent because the market is closed is not taken for a dead feed; see
+ * {@link ExchangeAdapter.marketStatus}.
+ */
+export interface MarketStatusSource {
+  request(restBaseUrl: string): RestRequest;
+  /**
+   * The exchange's word for the state (`open`, `closed`, `extended-hours`) and whether trades can
+   * print in it. Throws the adapter's typed REST error for an error or malformed body.
+   */
+  parse(bodyText: string): { state: string; trading: boolean };
+}
+
 /** HTTP response headers as Node gives them: lowercase names. */
 export type RestResponseHeaders = Readonly<Record<string, string | readonly string[] | undefined>>;
 
@@ -289,4 +303,9 @@ export interface ExchangeAdapter {
    * history starts with the relay.
    */
   readonly candleHistory?: CandleHistorySource;
+  /**
+   * Where the exchange reports market hours (stocks: overnight, weekends, holidays). Absent: the
+   * market never closes (crypto), and silence always means a broken feed.
+   */
+  readonly marketStatus?: MarketStatusSource;
 }

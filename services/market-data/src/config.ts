@@ -104,6 +104,7 @@ const shape = {
   UPSTREAM_ROTATE_AFTER_MS: envMilliseconds(1_000, 86_400_000).default(82_800_000),
   UPSTREAM_ROTATION_OVERLAP_MS: envMilliseconds(0, 60_000).default(3_000),
   UPSTREAM_SYMBOL_STALE_MS: envMilliseconds(1_000, 3_600_000).default(60_000),
+  UPSTREAM_MARKET_STATUS_MS: envMilliseconds(100, 3_600_000).default(60_000),
   STALE_AFTER_MS: envMilliseconds(1_000, 3_600_000).default(30_000),
   PUBLISH_BATCH_MS: envMilliseconds(0, 1_000).default(5),
   SSE_HEARTBEAT_MS: envMilliseconds(1_000, 300_000).default(15_000),
@@ -231,8 +232,10 @@ export const CONFIG_DOCS: ConfigDocs<Config> = {
     'During a rotation both connections deliver (duplicate frames dropped) this long before the old one closes (ms).',
   UPSTREAM_SYMBOL_STALE_MS:
     'A symbol whose open stream delivered nothing this long is unsubscribed and subscribed again (ms).',
+  UPSTREAM_MARKET_STATUS_MS:
+    'How often to ask an exchange with market hours (Massive: `/v1/marketstatus/now`) whether its market trades (ms). While it says `closed`, the open socket may stay silent: no watchdog reconnects or re-subscribes, and `/v1/status` shows `market.state: "closed"` instead of a broken feed.',
   REST_FALLBACK_POLL_MS:
-    'While the exchange WebSocket is down (or its breaker open), poll the REST tickers this often (ms): every symbol in one request where the exchange allows it (Binance), else one request per symbol (Finnhub, Coinbase). Every REST request of the pod (this fallback and the symbol lists) spends from one budget per exchange, half of the exchange\'s limit (Binance: weight from exchangeInfo and `x-mbx-used-weight-1m`; Finnhub, Coinbase: requests per second and minute); 429 holds every request to that exchange exactly `Retry-After`, 418 stops them until the ban lifts. Prices from it carry `source: "rest"`.',
+    'While the exchange WebSocket is down (or its breaker open), poll the REST tickers this often (ms): every symbol in one request where the exchange allows it (Binance; the Massive batch snapshot), else one request per symbol (Finnhub, Coinbase). Every REST request of the pod (this fallback and the symbol lists) spends from one budget per exchange, half of the exchange\'s limit (Binance: weight from exchangeInfo and `x-mbx-used-weight-1m`; Finnhub, Coinbase: requests per second and minute); 429 holds every request to that exchange exactly `Retry-After`, 418 stops them until the ban lifts. Prices from it carry `source: "rest"`.',
   STALE_AFTER_MS: 'A price older than this is served flagged `stale: true` and fails `/health` (ms).',
   PUBLISH_BATCH_MS: 'How long the leader gathers ticks into one batch (ms; 0 = next event-loop turn).',
   SSE_HEARTBEAT_MS: 'Interval of SSE comment heartbeats that keep proxies from closing idle streams (ms).',

@@ -23,6 +23,7 @@ interface UpstreamBody {
   reconnects: number;
   lastError?: { code: string; message: string };
   restFallback: { state: string };
+  market?: { state: string; trading: boolean };
 }
 
 const KEY = 'test-key';
@@ -175,5 +176,28 @@ describe('a pod serving Massive', () => {
     expect(stats.lastSnapshotTickers).toBe(50);
     expect(stats.restRequests - stats.snapshotRequests).toBeLessThanOrEqual(2);
     expect((await upstream()).restFallback.state).toBe('polling');
+  });
+
+  it('reports a closed market as closed, and the watchdog leaves the silent socket alone', async () => {
+    const massive = await sim({ marketOpen: false });
+    harness = await startPod(massive, { UPSTREAM_WATCHDOG_MS: '1000', UPSTREAM_MARKET_STATUS_MS: '200' });
+    await waitFor(async () => ((await upstream()).market?.state === 'closed' ? true : undefined), {
+      timeoutMs: 10_000,
+      what: 'the market reported closed',
+    });
+    // Three watchdog periods of silence on an open socket.
+    await new Promise((resolve) => setTimeout(resolve, 3_000));
+    const closed = await upstream();
+    expect(closed).toMatchObject({
+      connection: 'open',
+      reconnects: 0,
+      market: { state: 'closed', trading: false },
+    });
+    expect(massive.stats().wsConnectionsTotal).toBe(1);
+    expect(await price('MASSIVE:AAPL')).toBeUndefined();
+
+    massive.faults.setMarketOpen(true);
+    await waitFor(() => price('MASSIVE:AAPL'), { timeoutMs: 10_000, what: 'a price once the market opened' });
+    expect((await upstream()).market?.state).toBe('open');
   });
 });

@@ -13,7 +13,7 @@ const TRADING_STATES: ReadonlySet<string> = new Set(['open', 'extended-hours']);
 
 export interface MassiveMarketStatus {
   /** The overall `market` value, verbatim. */
-  market: string;
+  state: string;
   /** False when no trade can print: silence is then the market, not the feed. */
   trading: boolean;
 }
@@ -22,7 +22,7 @@ export function parseMassiveMarketStatusText(bodyText: string): MassiveMarketSta
   const body = readMassiveBody(bodyText, 'market status');
   try {
     const market = readString(body, 'market', 'market status');
-    return { market, trading: TRADING_STATES.has(market) };
+    return { state: market, trading: TRADING_STATES.has(market) };
   } catch (error) {
     if (error instanceof PayloadError)
       throw new MassiveRestError(MassiveErrorCode.MalformedRestBody, `Massive ${error.message}`);

@@ -13,13 +13,15 @@
  * - streams per symbol: trades `T`, quotes `Q` (real-time host only: the delayed feed has none)
  *   and per-minute aggregates `AM`, all merged into the one ticker;
  * - the REST fallback asks the batch snapshot for every symbol in ONE request;
- * - the symbol list is the reference tickers, paged through `next_url`.
+ * - the symbol list is the reference tickers, paged through `next_url`;
+ * - the market status tells a closed market (a silent socket overnight) from a dead feed.
  */
 import type { ExchangeAdapter, RestRequest, RestTickerRequest } from '../exchange-adapter';
 import { finnhubRetryDelayMs } from '../finnhub/rest-retry';
 import { massiveAuthFrame, massiveControlFrames } from './control-frames';
 import { MassiveConfigError, MassiveErrorCode } from './errors';
 import { MASSIVE_DOCS_URL, massiveLimits, type MassiveFeed } from './limits';
+import { parseMassiveMarketStatusText } from './market-status';
 import { parseMassiveMessage } from './parse-message';
 import { parseMassiveSnapshotText } from './rest-snapshot';
 import { parseMassiveTickerPage } from './symbol-list';
@@ -27,6 +29,7 @@ import { massiveToSymbol, symbolToMassive } from './symbols';
 import {
   checkMassiveApiKey,
   massiveAuthHeaders,
+  massiveMarketStatusUrl,
   massiveNextPageUrl,
   massiveReferenceTickersUrl,
   massiveSnapshotUrl,
@@ -133,6 +136,10 @@ export function createMassiveAdapter(
         return url === undefined ? undefined : { url, headers };
       },
       requestWeight: 1,
+    },
+    marketStatus: {
+      request: (restBaseUrl) => ({ url: massiveMarketStatusUrl(restBaseUrl), headers }),
+      parse: parseMassiveMarketStatusText,
     },
   };
 }

@@ -52,6 +52,8 @@ export interface StreamSocketOptions {
   onSilence(silent: boolean, socket: StreamSocket): void;
   onReconnect(reason: ReconnectReason): void;
   onControlFrame(method: ControlMethod, streams: number): void;
+  /** True while silence is expected (market closed); see FeedConnectionOptions.quietAllowed. */
+  quietAllowed?(): boolean;
 }
 
 export class StreamSocket {
@@ -91,6 +93,7 @@ export class StreamSocket {
       onStatus: (status) => this.onConnectionStatus(status),
       onReconnect: (reason) => options.onReconnect(reason),
       onSilence: (silent) => options.onSilence(silent, this),
+      quietAllowed: () => options.quietAllowed?.() ?? false,
     });
   }
 

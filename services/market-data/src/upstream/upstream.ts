@@ -19,6 +19,7 @@ import type { PodMetrics } from '../metrics';
 import { ConnectBreaker, type BreakerState } from './connect-breaker';
 import { ConnectBudget } from './connect-budget';
 import type { FeedState } from './feed-connection';
+import { MarketHoursWatch, type MarketHoursStatus } from './market-hours';
 import { RestFallback, type RestFallbackStatus } from './rest-fallback';
 import { StreamShard, type ShardStatus } from './stream-shard';
 
@@ -45,6 +46,8 @@ export interface UpstreamOptions {
   rotationOverlapMs: number;
   /** Re-subscribe a symbol whose open stream delivered nothing for this long (ms). */
   symbolStaleMs: number;
+  /** Ask the exchange whether its market trades this often (ms), where it says (`adapter.marketStatus`). Default 60 s. */
+  marketStatusPollMs?: number;
   logger: Logger;
   metrics: PodMetrics;
   onUpdates(updates: TickerUpdate[]): void;
@@ -78,6 +81,11 @@ export interface UpstreamStatus {
    * that keeps closing says why; absent until one arrives.
    */
   lastError?: { code: string; message: string; at: number };
+  /**
+   * The exchange's market hours where it reports them (Massive): `closed` means the silence of
+   * an open connection is the market, and the watchdogs stand down. Absent: always trading.
+   */
+  market?: MarketHoursStatus;
 }
 
 interface SymbolState {
@@ -94,6 +102,8 @@ const BREAKER_STATE_VALUES: Record<BreakerState, number> = { closed: 0, 'half-op
 const MALFORMED_LOG_INTERVAL_MS = 5_000;
 /** The symbol watchdog looks this many times per stale period. */
 const SYMBOL_CHECKS_PER_PERIOD = 4;
+/** How often the exchange is asked about its market hours unless told otherwise (ms). */
+const DEFAULT_MARKET_STATUS_POLL_MS = 60_000;
 /** Most refused symbols listed in the status (the counter sees all). */
 const MAX_REFUSED_LISTED = 20;
 
@@ -117,6 +127,7 @@ export class Upstream implements Lifecycle {
   private lastMalformedLogAt = 0;
   private lastFrameAt = 0;
   private lastError: UpstreamStatus['lastError'];
+  private readonly marketHours: MarketHoursWatch | undefined;
 
   constructor(private readonly options: UpstreamOptions) {
     this.log = options.logger;
@@ -150,11 +161,23 @@ export class Upstream implements Lifecycle {
       onUpdates: (updates) => options.onUpdates(updates),
       onStatus: () => this.changed(),
     });
+    this.marketHours =
+      adapter.marketStatus &&
+      new MarketHoursWatch({
+        source: adapter.marketStatus,
+        venue: this.exchange,
+        restBaseUrl: options.restBaseUrl,
+        rest: options.rest,
+        pollMs: options.marketStatusPollMs ?? DEFAULT_MARKET_STATUS_POLL_MS,
+        logger: options.logger.child({ component: 'market-hours' }),
+        onChange: () => this.changed(),
+      });
     this.place(options.symbols);
   }
 
   async start(): Promise<void> {
     this.running = true;
+    this.marketHours?.start();
     await Promise.all(this.shards.map((shard) => shard.start()));
     const checkMs = Math.max(50, Math.floor(this.options.symbolStaleMs / SYMBOL_CHECKS_PER_PERIOD));
     this.watchdogTimer = setInterval(() => this.checkSymbols(), checkMs);
@@ -163,6 +186,7 @@ export class Upstream implements Lifecycle {
 
   async stop(): Promise<void> {
     this.running = false;
+    this.marketHours?.stop();
     clearTimeout(this.fallbackTimer);
     clearInterval(this.watchdogTimer);
     this.fallbackTimer = undefined;
@@ -215,6 +239,7 @@ export class Upstream implements Lifecycle {
       restFallback: this.fallback.status(),
       malformedFrames: this.malformed,
       ...(this.lastError && { lastError: this.lastError }),
+      ...(this.marketHours?.status() && { market: this.marketHours.status() }),
     };
   }
 
@@ -282,6 +307,8 @@ export class Upstream implements Lifecycle {
         metrics.upstreamReconnects.inc({ exchange: this.exchange, reason });
       },
       onControlFrame: (method) => metrics.upstreamControlFrames.inc({ exchange: this.exchange, method }),
+      // A closed market is silent: no reconnects for it.
+      quietAllowed: () => this.marketHours?.isClosed() ?? false,
     });
     this.shards.push(shard);
     if (this.running) void shard.start();
@@ -333,6 +360,8 @@ export class Upstream implements Lifecycle {
 
   /** Symbols silent for `symbolStaleMs` on an open connection are subscribed again, once per period. */
   private checkSymbols(): void {
+    // Nothing trades while the market is closed: a quiet symbol is not a broken stream.
+    if (this.marketHours?.isClosed()) return;
     const now = Date.now();
     const stale = new Map<StreamShard, string[]>();
     const names: string[] = [];
