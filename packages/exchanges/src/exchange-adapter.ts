@@ -308,4 +308,15 @@ export interface ExchangeAdapter {
    * market never closes (crypto), and silence always means a broken feed.
    */
   readonly marketStatus?: MarketStatusSource;
+  /**
+   * The exchange's own words when an error frame means this account may not use the socket at
+   * all (Massive: `auth_failed` "Your plan doesn't include websocket access."): reconnecting
+   * cannot help until the plan changes. Undefined for any other error. Absent: no such refusal.
+   */
+  socketRefusal?(error: { code: number | string; message: string }): string | undefined;
+  /**
+   * Like {@link socketRefusal} for an answer to {@link restTickerRequests} (HTTP `status`, body
+   * text): the plan has no REST tickers (Massive: 403 `NOT_AUTHORIZED` on the snapshot, free plan).
+   */
+  restTickerRefusal?(status: number, bodyText: string): string | undefined;
 }

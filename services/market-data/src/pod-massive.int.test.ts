@@ -22,8 +22,9 @@ interface UpstreamBody {
   connection: string;
   reconnects: number;
   lastError?: { code: string; message: string };
-  restFallback: { state: string };
+  restFallback: { state: string; refusal?: string };
   market?: { state: string; trading: boolean };
+  socketRefusal?: string;
 }
 
 const KEY = 'test-key';
@@ -199,5 +200,28 @@ describe('a pod serving Massive', () => {
     massive.faults.setMarketOpen(true);
     await waitFor(() => price('MASSIVE:AAPL'), { timeoutMs: 10_000, what: 'a price once the market opened' });
     expect((await upstream()).market?.state).toBe('open');
+  });
+
+  it('runs a free-plan key on what it allows: no socket retries, no snapshot polls, said in /v1/status', async () => {
+    const massive = await sim({ plan: 'basic' });
+    harness = await startPod(massive, { REST_FALLBACK_POLL_MS: '200' });
+    const status = await waitFor(
+      async () => {
+        const u = await upstream();
+        return u.socketRefusal !== undefined && u.restFallback.state === 'refused' ? u : undefined;
+      },
+      { timeoutMs: 10_000, what: 'both refusals in the status' },
+    );
+    expect(status.socketRefusal).toContain("doesn't include websocket access");
+    expect(status.restFallback.refusal).toContain('not entitled');
+    const before = massive.stats();
+    // Long enough for several reconnects (backoff 50-500 ms) and polls (200 ms) had they gone on.
+    await new Promise((resolve) => setTimeout(resolve, 2_000));
+    const after = massive.stats();
+    expect(after.wsConnectionsTotal).toBe(1);
+    expect(after.rest403).toBe(1);
+    expect(after.restRequests).toBe(before.restRequests);
+    // The symbol list still loads: reference data is in every plan.
+    expect((await harness.get('/v1/prices/MASSIVE:AAPL')).status).not.toBe(500);
   });
 });

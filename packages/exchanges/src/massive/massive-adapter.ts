@@ -23,6 +23,7 @@ import { MassiveConfigError, MassiveErrorCode } from './errors';
 import { MASSIVE_DOCS_URL, massiveLimits, type MassiveFeed } from './limits';
 import { parseMassiveMarketStatusText } from './market-status';
 import { parseMassiveMessage } from './parse-message';
+import { massiveEntitlementRefusal, massiveSocketRefusal } from './plan-refusals';
 import { parseMassiveSnapshotText } from './rest-snapshot';
 import { parseMassiveTickerPage } from './symbol-list';
 import { massiveToSymbol, symbolToMassive } from './symbols';
@@ -137,6 +138,8 @@ export function createMassiveAdapter(
       },
       requestWeight: 1,
     },
+    socketRefusal: massiveSocketRefusal,
+    restTickerRefusal: massiveEntitlementRefusal,
     marketStatus: {
       request: (restBaseUrl) => ({ url: massiveMarketStatusUrl(restBaseUrl), headers }),
       parse: parseMassiveMarketStatusText,

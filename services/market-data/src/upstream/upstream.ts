@@ -86,6 +86,11 @@ export interface UpstreamStatus {
    * an open connection is the market, and the watchdogs stand down. Absent: always trading.
    */
   market?: MarketHoursStatus;
+  /**
+   * The exchange's words when it refused this account's plan the socket (Massive free plan):
+   * no more connects; the REST fallback stands in where the plan allows it.
+   */
+  socketRefusal?: string;
 }
 
 interface SymbolState {
@@ -128,6 +133,7 @@ export class Upstream implements Lifecycle {
   private lastFrameAt = 0;
   private lastError: UpstreamStatus['lastError'];
   private readonly marketHours: MarketHoursWatch | undefined;
+  private socketRefusal: string | undefined;
 
   constructor(private readonly options: UpstreamOptions) {
     this.log = options.logger;
@@ -240,6 +246,7 @@ export class Upstream implements Lifecycle {
       malformedFrames: this.malformed,
       ...(this.lastError && { lastError: this.lastError }),
       ...(this.marketHours?.status() && { market: this.marketHours.status() }),
+      ...(this.socketRefusal !== undefined && { socketRefusal: this.socketRefusal }),
     };
   }
 
@@ -311,7 +318,7 @@ export class Upstream implements Lifecycle {
       quietAllowed: () => this.marketHours?.isClosed() ?? false,
     });
     this.shards.push(shard);
-    if (this.running) void shard.start();
+    if (this.running && this.socketRefusal === undefined) void shard.start();
     return shard;
   }
 
@@ -322,6 +329,17 @@ export class Upstream implements Lifecycle {
     for (const shard of empty) this.shards.splice(this.shards.indexOf(shard), 1);
     await Promise.all(empty.map((shard) => shard.stop()));
     this.followConnections();
+  }
+
+  /**
+   * The plan has no socket: every shard stops for good (reconnecting cannot help, and would only
+   * spend the connect allowance), and the REST fallback takes every symbol.
+   */
+  private refuseSocket(refusal: string | undefined): void {
+    if (refusal === undefined || this.socketRefusal !== undefined) return;
+    this.socketRefusal = refusal;
+    this.log.error({ refusal }, 'the exchange refuses this plan its WebSocket: no more connects');
+    void Promise.all(this.shards.map((shard) => shard.stop())).then(() => this.followConnections());
   }
 
   /** Symbols whose connection is not open: the REST fallback polls these. */
@@ -436,6 +454,7 @@ export class Upstream implements Lifecycle {
         this.options.metrics.upstreamErrorFrames.inc({ exchange: this.exchange, code: String(message.code) });
         this.log.warn({ id: message.id, code: message.code, msg: message.message }, 'exchange error frame');
         this.lastError = { code: String(message.code), message: message.message, at: Date.now() };
+        this.refuseSocket(this.options.adapter.socketRefusal?.(message));
         this.changed();
         return;
       case 'malformed':
