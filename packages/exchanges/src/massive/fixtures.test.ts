@@ -186,7 +186,7 @@ describe('Massive REST bodies (spec examples)', () => {
 
   it('read the market status', () => {
     expect(parseMassiveMarketStatusText(rest('docs-market-status'))).toEqual({
-      market: 'extended-hours',
+      state: 'extended-hours',
       trading: true,
     });
   });

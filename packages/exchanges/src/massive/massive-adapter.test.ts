@@ -71,4 +71,29 @@ describe('createMassiveAdapter', () => {
       MassiveConfigError,
     );
   });
+
+  it('tells a plan refusal from a wrong key, on the socket and on REST', () => {
+    const adapter = createMassiveAdapter({ apiKey: 'k' });
+    const refusal = "auth_failed: Your plan doesn't include websocket access.";
+    expect(adapter.socketRefusal?.({ code: 'MASSIVE_AUTH_FAILED', message: refusal })).toBe(refusal);
+    // A wrong key can be fixed without changing the plan: keep retrying (with backoff).
+    expect(
+      adapter.socketRefusal?.({ code: 'MASSIVE_AUTH_FAILED', message: 'auth_failed: authentication failed' }),
+    ).toBeUndefined();
+    const forbidden =
+      '{"status":"NOT_AUTHORIZED","request_id":"x","message":"You are not entitled to this data."}';
+    expect(adapter.restTickerRefusal?.(403, forbidden)).toBe('You are not entitled to this data.');
+    expect(adapter.restTickerRefusal?.(429, '{"status":"ERROR","error":"maximum requests"}')).toBeUndefined();
+    expect(adapter.restTickerRefusal?.(403, '<html>')).toBeUndefined();
+  });
+
+  it('asks the market status with the key in a header', () => {
+    const request = createMassiveAdapter({ apiKey: 'secret' }).marketStatus?.request(
+      'https://api.massive.com',
+    );
+    expect(request).toEqual({
+      url: 'https://api.massive.com/v1/marketstatus/now',
+      headers: expect.objectContaining({ Authorization: 'Bearer secret' }),
+    });
+  });
 });
