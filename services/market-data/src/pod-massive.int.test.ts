@@ -196,6 +196,10 @@ describe('a pod serving Massive', () => {
     });
     expect(massive.stats().wsConnectionsTotal).toBe(1);
     expect(await price('MASSIVE:AAPL')).toBeUndefined();
+    // No price for the configured symbols, yet healthy: the market is closed, the feed is fine.
+    const health = await harness.get('/health');
+    expect(health.status).toBe(200);
+    expect(((await (await harness.get('/v1/status')).json()) as { state: string }).state).toBe('live');
 
     massive.faults.setMarketOpen(true);
     await waitFor(() => price('MASSIVE:AAPL'), { timeoutMs: 10_000, what: 'a price once the market opened' });
