@@ -4,7 +4,7 @@
  */
 
 /** Exchanges Tickwire knows how to talk to. */
-export type ExchangeId = 'binance' | 'finnhub' | 'coinbase';
+export type ExchangeId = 'binance' | 'finnhub' | 'coinbase' | 'massive';
 
 /** Where a value came from: the live WebSocket or the REST polling fallback. */
 export type TickerSource = 'ws' | 'rest';

@@ -1,7 +1,7 @@
 /**
  * @tickwire/exchange-sim: protocol-faithful exchange simulators for integration tests, the
  * offline demo and benchmarks: Binance Spot (startExchangeSim), Finnhub (startFinnhubSim) and
- * Coinbase Exchange (startCoinbaseSim). Each serves its WebSocket feed and REST API on one
+ * Coinbase Exchange (startCoinbaseSim), Massive US stocks (startMassiveSim). Each serves its WebSocket feed and REST API on one
  * port, plus fault injection under /_sim/.
  */
 export { STOP_GRACE_MS } from './http-host';
@@ -16,3 +16,4 @@ export * from './binance';
 export * from './finnhub';
 export * from './coinbase';
 export * from './venue';
+export * from './massive';

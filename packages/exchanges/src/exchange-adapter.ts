@@ -111,6 +111,11 @@ export interface SymbolListSource {
    */
   parse(request: RestRequest, bodyText: string): ListedSymbol[];
   /**
+   * The request for the next page of a paged list (Massive: the answer's `next_url`), or
+   * undefined on the last page. Absent: every answer is whole.
+   */
+  nextPage?(request: RestRequest, bodyText: string, restBaseUrl: string): RestRequest | undefined;
+  /**
    * What one request costs: its request weight where the exchange budgets weight
    * ({@link ExchangeAdapter.restWeights}; Binance exchangeInfo: 20), else 1, one call against
    * `limits.restRateLimits`.
@@ -173,6 +178,20 @@ export interface PlanLimit {
   without: string;
 }
 
+/**
+ * Where an exchange says whether its market trades now (Massive `/v1/marketstatus/now`), so an
+ * open socket that is silent because the market is closed is not taken for a dead feed; see
+ * {@link ExchangeAdapter.marketStatus}.
+ */
+export interface MarketStatusSource {
+  request(restBaseUrl: string): RestRequest;
+  /**
+   * The exchange's word for the state (`open`, `closed`, `extended-hours`) and whether trades can
+   * print in it. Throws the adapter's typed REST error for an error or malformed body.
+   */
+  parse(bodyText: string): { state: string; trading: boolean };
+}
+
 /** HTTP response headers as Node gives them: lowercase names. */
 export type RestResponseHeaders = Readonly<Record<string, string | readonly string[] | undefined>>;
 
@@ -223,6 +242,12 @@ export interface ExchangeAdapter {
    * sent within it. Absent (Binance): the URL already subscribed.
    */
   openFrames?(streams: readonly string[], nextId: () => number): string[];
+  /**
+   * Frames to send on every open before any subscription, whatever the streams: Massive's auth
+   * message (`{"action":"auth","params":"<key>"}`), which the server expects in-band. Absent:
+   * the URL or the handshake carries the credentials (Finnhub) or none are needed.
+   */
+  sessionFrames?(): string[];
   /**
    * A detector of lost messages for one connection's heartbeats, when the exchange's
    * heartbeats can prove a gap (Coinbase: per-product sequence and time). Absent: gaps are
@@ -306,4 +331,20 @@ export interface ExchangeAdapter {
   readonly candleHistory?: CandleHistorySource;
   /** What the exchange keeps to some plans (Finnhub: candles, forex rates). Absent: nothing. */
   readonly planLimits?: readonly PlanLimit[];
+  /**
+   * Where the exchange reports market hours (stocks: overnight, weekends, holidays). Absent: the
+   * market never closes (crypto), and silence always means a broken feed.
+   */
+  readonly marketStatus?: MarketStatusSource;
+  /**
+   * The exchange's own words when an error frame means this account may not use the socket at
+   * all (Massive: `auth_failed` "Your plan doesn't include websocket access."): reconnecting
+   * cannot help until the plan changes. Undefined for any other error. Absent: no such refusal.
+   */
+  socketRefusal?(error: { code: number | string; message: string }): string | undefined;
+  /**
+   * Like {@link socketRefusal} for an answer to {@link restTickerRequests} (HTTP `status`, body
+   * text): the plan has no REST tickers (Massive: 403 `NOT_AUTHORIZED` on the snapshot, free plan).
+   */
+  restTickerRefusal?(status: number, bodyText: string): string | undefined;
 }

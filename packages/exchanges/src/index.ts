@@ -10,3 +10,4 @@ export {
 export * from './binance';
 export * from './finnhub';
 export * from './coinbase';
+export * from './massive';

@@ -73,3 +73,15 @@ describe('resolveSymbol', () => {
     }
   });
 });
+
+describe('Massive symbols', () => {
+  it('are MASSIVE:<ticker>, resolved from any case, a prefix, or the default exchange', () => {
+    expect(toCanonicalSymbol('massive', 'AAPL')).toBe('MASSIVE:AAPL');
+    expect(fromCanonicalSymbol('MASSIVE:BRK.A')).toEqual({ exchange: 'massive', exchangeSymbol: 'BRK.A' });
+    expect(resolveSymbol(' massive:aapl ', 'binance')).toBe('MASSIVE:AAPL');
+    expect(resolveSymbol('msft', 'massive')).toBe('MASSIVE:MSFT');
+    // Finnhub's AAPL and Massive's AAPL stay two symbols.
+    expect(resolveSymbol('AAPL', 'finnhub')).not.toBe(resolveSymbol('AAPL', 'massive'));
+    expect(resolveSymbol('MASSIVE:BTC-USD', 'binance')).toBeUndefined();
+  });
+});

@@ -9,6 +9,7 @@
  * | binance  | `BTCUSDT`                   | `BTCUSDT` (unchanged)      |
  * | coinbase | `BTC-USD`                   | `COINBASE:BTC-USD`         |
  * | finnhub  | `AAPL`, `BINANCE:BTCUSDT`   | `FINNHUB:AAPL`, `FINNHUB:BINANCE:BTCUSDT` |
+ * | massive  | `AAPL`                      | `MASSIVE:AAPL`             |
  *
  * Binance symbols stay bare because existing clients use them. Every other exchange is
  * prefixed, so two venues' prices for the same pair never merge in the latest table, Redis or a
@@ -18,6 +19,7 @@
 import type { ExchangeId } from '@tickwire/core';
 import { COINBASE_SYMBOL_PREFIX, coinbaseProductToSymbol, symbolToCoinbaseProduct } from './coinbase/symbols';
 import { FINNHUB_SYMBOL_PREFIX, finnhubToSymbol, symbolToFinnhub } from './finnhub/symbols';
+import { MASSIVE_SYMBOL_PREFIX, massiveToSymbol, symbolToMassive } from './massive/symbols';
 
 /** An instrument as its exchange names it. */
 export interface ExchangeSymbol {
@@ -41,6 +43,8 @@ export function toCanonicalSymbol(exchange: ExchangeId, exchangeSymbol: string):
       return coinbaseProductToSymbol(exchangeSymbol);
     case 'finnhub':
       return finnhubToSymbol(exchangeSymbol);
+    case 'massive':
+      return massiveToSymbol(exchangeSymbol);
   }
 }
 
@@ -51,6 +55,8 @@ export function fromCanonicalSymbol(symbol: string): ExchangeSymbol | undefined 
   if (productId !== undefined) return { exchange: 'coinbase', exchangeSymbol: productId };
   const finnhubSymbol = symbolToFinnhub(symbol);
   if (finnhubSymbol !== undefined) return { exchange: 'finnhub', exchangeSymbol: finnhubSymbol };
+  const ticker = symbolToMassive(symbol);
+  if (ticker !== undefined) return { exchange: 'massive', exchangeSymbol: ticker };
   return undefined;
 }
 
@@ -58,7 +64,7 @@ export function fromCanonicalSymbol(symbol: string): ExchangeSymbol | undefined 
  * Resolves a symbol as a client or the `SYMBOLS` setting wrote it (any case, surrounding spaces)
  * to a canonical symbol; undefined when it cannot name an instrument.
  *
- * - A leading `BINANCE:`, `COINBASE:` or `FINNHUB:` names the exchange, whatever the default:
+ * - A leading `BINANCE:`, `COINBASE:`, `FINNHUB:` or `MASSIVE:` names the exchange, whatever the default:
  *   `coinbase:btc-usd` is `COINBASE:BTC-USD`, `binance:btcusdt` is `BTCUSDT`. So Finnhub's own
  *   `BINANCE:BTCUSDT` must be written `FINNHUB:BINANCE:BTCUSDT`: one string never means two
  *   things depending on which exchanges a cluster enables.
@@ -76,6 +82,7 @@ export function resolveSymbol(input: string, defaultExchange: ExchangeId): strin
   if (text.startsWith(FINNHUB_SYMBOL_PREFIX)) {
     return resolveFinnhub(text.slice(FINNHUB_SYMBOL_PREFIX.length));
   }
+  if (text.startsWith(MASSIVE_SYMBOL_PREFIX)) return symbolToMassive(text) === undefined ? undefined : text;
   switch (defaultExchange) {
     case 'binance':
       return toCanonicalSymbol('binance', text);
@@ -83,6 +90,8 @@ export function resolveSymbol(input: string, defaultExchange: ExchangeId): strin
       return coinbaseProductToSymbol(text);
     case 'finnhub':
       return resolveFinnhub(text);
+    case 'massive':
+      return massiveToSymbol(text);
   }
 }
 

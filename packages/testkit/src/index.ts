@@ -7,7 +7,14 @@ export * from './redis-cluster';
 export * from './redis-sentinel';
 export * from './prometheus-text';
 export { startExchangeSim, type ExchangeSim, type SimOptions } from '@tickwire/exchange-sim';
-export { startCoinbaseSim, startFinnhubSim, type CoinbaseSim, type FinnhubSim } from '@tickwire/exchange-sim';
+export {
+  startCoinbaseSim,
+  startFinnhubSim,
+  startMassiveSim,
+  type CoinbaseSim,
+  type FinnhubSim,
+  type MassiveSim,
+} from '@tickwire/exchange-sim';
 export * from './json-keys';
 export * from './discord-webhook-server';
 export * from './chromium';

@@ -50,7 +50,7 @@ export const DEFAULT_SYMBOLS = [
 const BINANCE_STREAM_KINDS = ['ticker', 'miniTicker', 'bookTicker', 'trade', 'aggTrade'] as const;
 
 /** Exchanges a cluster can connect to; the first one listed is the default for bare symbols. */
-export const EXCHANGE_IDS = ['binance', 'coinbase', 'finnhub'] as const;
+export const EXCHANGE_IDS = ['binance', 'coinbase', 'finnhub', 'massive'] as const;
 
 const symbolList = z.string().transform((raw, ctx) => {
   const { symbols, invalid } = parseSymbolList(raw);
@@ -104,6 +104,12 @@ const shape = {
     .transform((brokers) => [...new Set(brokers.map((broker) => broker.toLowerCase()))])
     .pipe(z.array(finnhubForexBroker))
     .default(['oanda']),
+  MASSIVE_API_KEY: z.string().min(1).optional(),
+  MASSIVE_FEED: z.enum(['realtime', 'delayed']).default('delayed'),
+  MASSIVE_REALTIME_WS_URL: envUrl(['wss:', 'ws:']).default('wss://socket.massive.com'),
+  MASSIVE_DELAYED_WS_URL: envUrl(['wss:', 'ws:']).default('wss://delayed.massive.com'),
+  MASSIVE_REST_URL: envUrl(['https:', 'http:']).default('https://api.massive.com'),
+  MASSIVE_REST_CALLS_PER_MINUTE: envInteger(1, 1_000_000).optional(),
   DYNAMIC_SYMBOLS: envFlag().default(true),
   SYMBOL_GRACE_MS: envMilliseconds(1_000, 86_400_000).default(60_000),
   SYMBOL_DEBOUNCE_MS: envMilliseconds(0, 60_000).default(300),
@@ -125,6 +131,7 @@ const shape = {
   UPSTREAM_ROTATE_AFTER_MS: envMilliseconds(1_000, 86_400_000).default(82_800_000),
   UPSTREAM_ROTATION_OVERLAP_MS: envMilliseconds(0, 60_000).default(3_000),
   UPSTREAM_SYMBOL_STALE_MS: envMilliseconds(1_000, 3_600_000).default(60_000),
+  UPSTREAM_MARKET_STATUS_MS: envMilliseconds(100, 3_600_000).default(60_000),
   STALE_AFTER_MS: envMilliseconds(1_000, 3_600_000).default(30_000),
   PUBLISH_BATCH_MS: envMilliseconds(0, 1_000).default(5),
   SSE_HEARTBEAT_MS: envMilliseconds(1_000, 300_000).default(15_000),
@@ -166,6 +173,9 @@ const checkedSchema = schema.superRefine((config, ctx) => {
   if (exchanges.has('finnhub') && config.FINNHUB_API_KEY === undefined) {
     problem('FINNHUB_API_KEY', 'is required when EXCHANGES includes finnhub');
   }
+  if (exchanges.has('massive') && config.MASSIVE_API_KEY === undefined) {
+    problem('MASSIVE_API_KEY', 'is required when EXCHANGES includes massive');
+  }
   checkElectionConfig(config, problem);
   if (config.STREAM_TOKEN_SECRET !== undefined && redisConnectionFrom(config) === undefined)
     problem(
@@ -193,14 +203,14 @@ export const CONFIG_DOCS: ConfigDocs<Config> = {
   ...SERVICE_CONFIG_DOCS,
   INSTANCE_ID: { text: 'Name of this pod in logs, metrics and `/v1/status`.', shownDefault: 'hostname-pid' },
   SYMBOLS:
-    'Comma list of symbols always subscribed (see [Symbols](#symbols): `COINBASE:BTC-USD`, `FINNHUB:AAPL`; bare symbols belong to the first of `EXCHANGES`).',
+    'Comma list of symbols always subscribed (see [Symbols](#symbols): `COINBASE:BTC-USD`, `FINNHUB:AAPL`, `MASSIVE:AAPL`; bare symbols belong to the first of `EXCHANGES`).',
   BINANCE_WS_URL: 'Binance WebSocket base; point it at the simulator to run offline.',
   BINANCE_REST_URL:
     'Binance REST base (REST fallback, weight limit and symbol list from `exchangeInfo`, candle backfill from `klines`).',
   BINANCE_STREAMS:
     'Binance streams per symbol: `ticker`, `miniTicker`, `bookTicker`, `trade`, `aggTrade`. `aggTrade` gives real-time last prices and exact candle volumes, `ticker` the 24 h statistics and best bid/ask once a second.',
   EXCHANGES:
-    'Exchanges this cluster connects to: `binance`, `coinbase`, `finnhub` (comma list); the first is the default for bare symbols.',
+    'Exchanges this cluster connects to: `binance`, `coinbase`, `finnhub`, `massive` (comma list); the first is the default for bare symbols.',
   COINBASE_WS_URL: 'Coinbase Exchange WebSocket feed.',
   COINBASE_REST_URL: 'Coinbase Exchange REST base (product list, REST fallback, candle backfill).',
   FINNHUB_WS_URL: 'Finnhub WebSocket base (the key is sent as `?token=`).',
@@ -211,6 +221,18 @@ export const CONFIG_DOCS: ConfigDocs<Config> = {
     'Symbols your Finnhub plan allows on its one connection (free plan: 50); wanted symbols beyond it are refused and counted.',
   FINNHUB_FOREX_EXCHANGES:
     'Finnhub forex brokers whose pairs are listed (`GET /forex/symbol?exchange=`, one call each per refresh) and streamed on the same one connection (`FINNHUB:OANDA:EUR_USD`; see [Forex](#forex-from-finnhub)): comma list of `oanda`, `ic markets`, `fxpro` (FXCM and Forex.com do not stream); empty for none.',
+  MASSIVE_API_KEY:
+    "Massive (ex-Polygon) API key; required with `massive` in `EXCHANGES`. Sent in the socket's auth message and as `Authorization: Bearer` on REST, never in a URL. One connection per account and cluster: only the leader uses it.",
+  MASSIVE_FEED:
+    'Which Massive socket the plan allows: `delayed` (Starter, Developer: 15 minutes late, trades and minute aggregates) or `realtime` (Advanced and up: adds quotes).',
+  MASSIVE_REALTIME_WS_URL:
+    'Massive real-time WebSocket host (`/stocks` is appended); used with `MASSIVE_FEED=realtime`.',
+  MASSIVE_DELAYED_WS_URL:
+    'Massive delayed WebSocket host (`/stocks` is appended); used with `MASSIVE_FEED=delayed`.',
+  MASSIVE_REST_URL:
+    'Massive REST base (reference tickers as the symbol list, the batch snapshot for the REST fallback, market status).',
+  MASSIVE_REST_CALLS_PER_MINUTE:
+    'REST calls per minute your Massive plan allows: `5` on the free (Basic) plan. Unset: a paid plan (unlimited; the pod stays under 100 per second).',
   DYNAMIC_SYMBOLS: 'Let clients stream any symbol the exchanges list (`true`), or only `SYMBOLS` (`false`).',
   SYMBOL_GRACE_MS:
     'A symbol clients asked for stays subscribed this long after the last client of any pod left (ms).',
@@ -253,8 +275,10 @@ export const CONFIG_DOCS: ConfigDocs<Config> = {
     'During a rotation both connections deliver (duplicate frames dropped) this long before the old one closes (ms).',
   UPSTREAM_SYMBOL_STALE_MS:
     'A symbol whose open stream delivered nothing this long is unsubscribed and subscribed again (ms).',
+  UPSTREAM_MARKET_STATUS_MS:
+    'How often to ask an exchange with market hours (Massive: `/v1/marketstatus/now`) whether its market trades (ms). While it says `closed`, the open socket may stay silent: no watchdog reconnects or re-subscribes, and `/v1/status` shows `market.state: "closed"` instead of a broken feed.',
   REST_FALLBACK_POLL_MS:
-    'While the exchange WebSocket is down (or its breaker open), poll the REST tickers this often (ms): every symbol in one request where the exchange allows it (Binance), else one request per symbol (Finnhub, Coinbase). Every REST request of the pod (this fallback and the symbol lists) spends from one budget per exchange, half of the exchange\'s limit (Binance: weight from exchangeInfo and `x-mbx-used-weight-1m`; Finnhub, Coinbase: requests per second and minute); 429 holds every request to that exchange exactly `Retry-After`, 418 stops them until the ban lifts. Prices from it carry `source: "rest"`.',
+    'While the exchange WebSocket is down (or its breaker open), poll the REST tickers this often (ms): every symbol in one request where the exchange allows it (Binance; the Massive batch snapshot), else one request per symbol (Finnhub, Coinbase). Every REST request of the pod (this fallback and the symbol lists) spends from one budget per exchange, half of the exchange\'s limit (Binance: weight from exchangeInfo and `x-mbx-used-weight-1m`; Finnhub, Coinbase: requests per second and minute); 429 holds every request to that exchange exactly `Retry-After`, 418 stops them until the ban lifts. Prices from it carry `source: "rest"`.',
   STALE_AFTER_MS: 'A price older than this is served flagged `stale: true` and fails `/health` (ms).',
   PUBLISH_BATCH_MS: 'How long the leader gathers ticks into one batch (ms; 0 = next event-loop turn).',
   SSE_HEARTBEAT_MS: 'Interval of SSE comment heartbeats that keep proxies from closing idle streams (ms).',

@@ -9,6 +9,7 @@ import {
   createBinanceAdapter,
   createCoinbaseAdapter,
   createFinnhubAdapter,
+  createMassiveAdapter,
   fromCanonicalSymbol,
   type ExchangeAdapter,
 } from '@tickwire/exchanges';
@@ -59,6 +60,18 @@ function endpointOf(config: Config, id: ExchangeId): Omit<ExchangeEndpoint, 'res
         }),
         wsBaseUrl: config.FINNHUB_WS_URL,
         restBaseUrl: config.FINNHUB_REST_URL,
+      };
+    case 'massive':
+      return {
+        // config.ts requires the key whenever massive is listed.
+        adapter: createMassiveAdapter({
+          apiKey: config.MASSIVE_API_KEY ?? '',
+          feed: config.MASSIVE_FEED,
+          restCallsPerMinute: config.MASSIVE_REST_CALLS_PER_MINUTE,
+        }),
+        wsBaseUrl:
+          config.MASSIVE_FEED === 'realtime' ? config.MASSIVE_REALTIME_WS_URL : config.MASSIVE_DELAYED_WS_URL,
+        restBaseUrl: config.MASSIVE_REST_URL,
       };
   }
 }

@@ -24,6 +24,12 @@ export const CloseReason = {
   MAX_AGE: 'max-age',
   /** Binance: a ping stayed unanswered past the pong timeout (cut without a close frame). */
   PONG_TIMEOUT: 'pong-timeout',
+  /** Massive: a wrong key or a plan without this feed (`auth_failed`, cut without a close frame). */
+  AUTH_FAILED: 'auth-failed',
+  /** Massive: no auth message within the deadline (`auth_timeout`). */
+  AUTH_TIMEOUT: 'auth-timeout',
+  /** Massive: a newer connection of the same account took the cluster's one slot (`max_connections`). */
+  MAX_CONNECTIONS: 'max-connections',
 } as const;
 export type CloseReason = (typeof CloseReason)[keyof typeof CloseReason];
 

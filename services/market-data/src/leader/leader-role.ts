@@ -189,6 +189,7 @@ export class LeaderRole {
       rotateAfterMs: config.UPSTREAM_ROTATE_AFTER_MS,
       rotationOverlapMs: config.UPSTREAM_ROTATION_OVERLAP_MS,
       symbolStaleMs: config.UPSTREAM_SYMBOL_STALE_MS,
+      marketStatusPollMs: config.UPSTREAM_MARKET_STATUS_MS,
       logger: logger.child({ component: 'upstream', exchange: adapter.id }),
       metrics,
       // Checked per frame on the local clock: a leader that was frozen past its deadline steps

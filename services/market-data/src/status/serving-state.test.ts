@@ -27,4 +27,12 @@ describe('servingState', () => {
     expect(servingState({ ...base, upstreamConnection: 'silent' })).toBe('degraded');
     expect(servingState({ ...base, upstreamConnection: undefined })).toBe('degraded');
   });
+
+  it('is not stale for want of new prices while every market is closed, but still without Redis', () => {
+    expect(servingState({ ...base, lastBatchAt: undefined, marketsClosed: true })).toBe('live');
+    expect(
+      servingState({ ...base, lastBatchAt: 4_999, marketsClosed: true, upstreamConnection: 'waiting' }),
+    ).toBe('degraded');
+    expect(servingState({ ...base, marketsClosed: true, distributionConnected: false })).toBe('stale');
+  });
 });

@@ -20,12 +20,18 @@ export interface ServingInputs {
    * leader's report otherwise; undefined when no leader is known.
    */
   upstreamConnection: FeedState | undefined;
+  /**
+   * Every exchange of the cluster said its market is closed (stocks overnight): no new prices is
+   * then the market, not a stale feed. Absent: false.
+   */
+  marketsClosed?: boolean;
 }
 
 export function servingState(inputs: ServingInputs): ServingState {
   if (!inputs.distributionConnected) return 'stale';
-  if (inputs.lastBatchAt === undefined || inputs.now - inputs.lastBatchAt > inputs.staleAfterMs)
-    return 'stale';
+  const noFreshBatch =
+    inputs.lastBatchAt === undefined || inputs.now - inputs.lastBatchAt > inputs.staleAfterMs;
+  if (noFreshBatch && !inputs.marketsClosed) return 'stale';
   if (inputs.upstreamConnection !== 'open') return 'degraded';
   return 'live';
 }

@@ -6,6 +6,7 @@
 import type { Engine, HeartbeatReading } from '@tickwire/cluster';
 import type { ExchangeId, Lifecycle, Ticker } from '@tickwire/core';
 import type { HealthReport } from '@tickwire/observability';
+import { fromCanonicalSymbol } from '@tickwire/exchanges';
 import type { HistoryDatabaseState } from '../history';
 import type { SymbolCatalogState } from '../symbols';
 import type { UpstreamStatus } from '../upstream/upstream';
@@ -137,6 +138,10 @@ export class StatusBoard implements Lifecycle {
       lastBatchAt: lastBatch?.appliedAt,
       distributionConnected: distribution.connected,
       upstreamConnection: upstream?.connection,
+      marketsClosed:
+        upstreams !== undefined &&
+        upstreams.length > 0 &&
+        upstreams.every((u) => u.market?.trading === false),
     });
     const stream: StreamStatus = {
       state,
@@ -172,12 +177,19 @@ export class StatusBoard implements Lifecycle {
   health(): HealthReport {
     const now = this.now();
     const { symbols, staleAfterMs, hub } = this.options;
+    const status = this.status();
+    // A closed market has no new prices: its symbols' silence is not a broken feed.
+    const closed = new Set(
+      status.upstreams.filter((u) => u.market?.trading === false).map((u) => u.exchange),
+    );
     const staleSymbols = symbols.filter((symbol) => {
+      const exchange = fromCanonicalSymbol(symbol)?.exchange;
+      if (exchange !== undefined && closed.has(exchange)) return false;
       const ticker = hub.ticker(symbol);
       return !ticker || isTickerStale(ticker.receiveTime, now, staleAfterMs);
     });
     return podHealth({
-      status: this.status(),
+      status,
       defaultExchange: this.options.defaultExchange,
       symbolCount: symbols.length,
       staleSymbols,

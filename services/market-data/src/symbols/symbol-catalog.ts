@@ -399,7 +399,8 @@ export class SymbolCatalog implements Lifecycle {
     const abort = new AbortController();
     entry.abort = abort;
     try {
-      for (const request of entry.source.requests(entry.restBaseUrl)) {
+      const pending = [...entry.source.requests(entry.restBaseUrl)];
+      for (let request = pending.shift(); request !== undefined; request = pending.shift()) {
         const answer = await this.options.rest
           .request({
             venue: entry.exchange,
@@ -418,6 +419,9 @@ export class SymbolCatalog implements Lifecycle {
           });
         for (const { symbol, name } of entry.source.parse(request, answer.bodyText))
           symbols.set(symbol, name);
+        // A paged list (Massive's next_url): the next page joins the queue.
+        const next = entry.source.nextPage?.(request, answer.bodyText, entry.restBaseUrl);
+        if (next !== undefined) pending.push(next);
       }
       return symbols;
     } finally {

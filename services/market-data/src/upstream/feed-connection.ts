@@ -57,6 +57,11 @@ export interface FeedConnectionOptions {
   onReconnect?(reason: ReconnectReason): void;
   /** The open connection became silent, or delivered again (or closed) after being silent. */
   onSilence?(silent: boolean): void;
+  /**
+   * True while silence is expected (the exchange said its market is closed): the watchdog then
+   * neither reports silence nor reconnects. Absent: silence always counts.
+   */
+  quietAllowed?(): boolean;
 }
 
 /** A failed connect attempt, with the reason the reconnect is counted under. */
@@ -312,6 +317,10 @@ export class FeedConnection implements Lifecycle {
 
   private checkWatchdog(): void {
     if (this.currentStatus !== 'open') return;
+    if (this.options.quietAllowed?.()) {
+      this.setSilent(false);
+      return;
+    }
     const now = Date.now();
     const silentMs = now - this.lastFrameAt;
     const cadence = this.options.expectedCadence?.();

@@ -8,9 +8,10 @@
 import type { TickerUpdate } from '@tickwire/core';
 import type { ExchangeAdapter, RestTickerRequest } from '@tickwire/exchanges';
 import type { Logger } from '@tickwire/observability';
-import { RestClientErrorCode, isVenueHold, type RestClient } from '@tickwire/service';
+import { RestClientError, RestClientErrorCode, isVenueHold, type RestClient } from '@tickwire/service';
 
-export type RestFallbackState = 'idle' | 'polling' | 'rate-limited' | 'banned';
+/** `refused`: the exchange said this account's plan has no REST tickers; no more polls. */
+export type RestFallbackState = 'idle' | 'polling' | 'rate-limited' | 'banned' | 'refused';
 
 export interface RestFallbackStatus {
   state: RestFallbackState;
@@ -21,6 +22,8 @@ export interface RestFallbackStatus {
   /** Weight used in the exchange's weight window (counted and reported), and the window's limit. */
   usedWeight: number | undefined;
   weightLimit: number | undefined;
+  /** The exchange's words when it refused this plan the REST tickers (state `refused`). */
+  refusal?: string;
 }
 
 export interface RestFallbackOptions {
@@ -48,6 +51,7 @@ export class RestFallback {
   private state: RestFallbackState = 'idle';
   private pausedUntil = 0;
   private lastSuccessAt: number | undefined;
+  private refusal: string | undefined;
   /** Where the next per-symbol poll starts, so a budget smaller than the list still covers it. */
   private cursor = 0;
   private readonly log: Logger;
@@ -60,7 +64,7 @@ export class RestFallback {
 
   /** Starts polling at once, then every `pollMs`; idempotent. */
   start(): void {
-    if (this.running) return;
+    if (this.running || this.refusal !== undefined) return;
     this.running = true;
     this.setState(this.pausedUntil > Date.now() ? this.state : 'polling');
     this.log.warn({ pollMs: this.options.pollMs }, 'exchange WebSocket down: polling REST');
@@ -88,6 +92,7 @@ export class RestFallback {
       pausedUntil: this.pausedUntil > Date.now() ? this.pausedUntil : undefined,
       usedWeight: window?.used,
       weightLimit: window?.limit,
+      ...(this.refusal !== undefined && { refusal: this.refusal }),
     };
   }
 
@@ -175,6 +180,18 @@ export class RestFallback {
       return true;
     } catch (error) {
       if (!this.running) return false;
+      const refusal =
+        error instanceof RestClientError && error.status !== undefined
+          ? adapter.restTickerRefusal?.(error.status, error.bodyText ?? '')
+          : undefined;
+      if (refusal !== undefined) {
+        this.refusal = refusal;
+        this.log.error({ refusal }, 'the exchange refuses this plan its REST tickers: REST fallback off');
+        this.running = false;
+        clearTimeout(this.timer);
+        this.setState('refused');
+        return false;
+      }
       if (isVenueHold(error)) {
         this.pausedUntil = Math.max(this.pausedUntil, error.retryAt);
         if (error.code === RestClientErrorCode.Banned) this.setState('banned');

@@ -52,6 +52,8 @@ export interface StreamSocketOptions {
   onSilence(silent: boolean, socket: StreamSocket): void;
   onReconnect(reason: ReconnectReason): void;
   onControlFrame(method: ControlMethod, streams: number): void;
+  /** True while silence is expected (market closed); see FeedConnectionOptions.quietAllowed. */
+  quietAllowed?(): boolean;
 }
 
 export class StreamSocket {
@@ -91,6 +93,7 @@ export class StreamSocket {
       onStatus: (status) => this.onConnectionStatus(status),
       onReconnect: (reason) => options.onReconnect(reason),
       onSilence: (silent) => options.onSilence(silent, this),
+      quietAllowed: () => options.quietAllowed?.() ?? false,
     });
   }
 
@@ -164,6 +167,8 @@ export class StreamSocket {
       for (const stream of this.urlStreams) this.established.add(stream);
       // The exchange has not counted a message from this socket yet.
       this.lastControlAt = 0;
+      // In-band credentials (Massive's auth) go before any subscription.
+      for (const frame of this.options.adapter.sessionFrames?.() ?? []) this.connection.send(frame);
     }
     this.followCadence();
     this.options.onStatus(status, this);

@@ -19,6 +19,7 @@ import type { PodMetrics } from '../metrics';
 import { ConnectBreaker, type BreakerState } from './connect-breaker';
 import { ConnectBudget } from './connect-budget';
 import type { FeedState } from './feed-connection';
+import { MarketHoursWatch, type MarketHoursStatus } from './market-hours';
 import { RestFallback, type RestFallbackStatus } from './rest-fallback';
 import { StreamShard, type ShardStatus } from './stream-shard';
 
@@ -45,6 +46,8 @@ export interface UpstreamOptions {
   rotationOverlapMs: number;
   /** Re-subscribe a symbol whose open stream delivered nothing for this long (ms). */
   symbolStaleMs: number;
+  /** Ask the exchange whether its market trades this often (ms), where it says (`adapter.marketStatus`). Default 60 s. */
+  marketStatusPollMs?: number;
   logger: Logger;
   metrics: PodMetrics;
   onUpdates(updates: TickerUpdate[]): void;
@@ -73,6 +76,21 @@ export interface UpstreamStatus {
   /** The REST fallback: `polling` while it stands in for the WebSocket. */
   restFallback: RestFallbackStatus;
   malformedFrames: number;
+  /**
+   * The exchange's latest error frame (Massive `auth_failed`, `max_connections`...), so a feed
+   * that keeps closing says why; absent until one arrives.
+   */
+  lastError?: { code: string; message: string; at: number };
+  /**
+   * The exchange's market hours where it reports them (Massive): `closed` means the silence of
+   * an open connection is the market, and the watchdogs stand down. Absent: always trading.
+   */
+  market?: MarketHoursStatus;
+  /**
+   * The exchange's words when it refused this account's plan the socket (Massive free plan):
+   * no more connects; the REST fallback stands in where the plan allows it.
+   */
+  socketRefusal?: string;
 }
 
 interface SymbolState {
@@ -89,6 +107,8 @@ const BREAKER_STATE_VALUES: Record<BreakerState, number> = { closed: 0, 'half-op
 const MALFORMED_LOG_INTERVAL_MS = 5_000;
 /** The symbol watchdog looks this many times per stale period. */
 const SYMBOL_CHECKS_PER_PERIOD = 4;
+/** How often the exchange is asked about its market hours unless told otherwise (ms). */
+const DEFAULT_MARKET_STATUS_POLL_MS = 60_000;
 /** Most refused symbols listed in the status (the counter sees all). */
 const MAX_REFUSED_LISTED = 20;
 
@@ -111,6 +131,9 @@ export class Upstream implements Lifecycle {
   private malformed = 0;
   private lastMalformedLogAt = 0;
   private lastFrameAt = 0;
+  private lastError: UpstreamStatus['lastError'];
+  private readonly marketHours: MarketHoursWatch | undefined;
+  private socketRefusal: string | undefined;
 
   constructor(private readonly options: UpstreamOptions) {
     this.log = options.logger;
@@ -144,11 +167,23 @@ export class Upstream implements Lifecycle {
       onUpdates: (updates) => options.onUpdates(updates),
       onStatus: () => this.changed(),
     });
+    this.marketHours =
+      adapter.marketStatus &&
+      new MarketHoursWatch({
+        source: adapter.marketStatus,
+        venue: this.exchange,
+        restBaseUrl: options.restBaseUrl,
+        rest: options.rest,
+        pollMs: options.marketStatusPollMs ?? DEFAULT_MARKET_STATUS_POLL_MS,
+        logger: options.logger.child({ component: 'market-hours' }),
+        onChange: () => this.changed(),
+      });
     this.place(options.symbols);
   }
 
   async start(): Promise<void> {
     this.running = true;
+    this.marketHours?.start();
     await Promise.all(this.shards.map((shard) => shard.start()));
     const checkMs = Math.max(50, Math.floor(this.options.symbolStaleMs / SYMBOL_CHECKS_PER_PERIOD));
     this.watchdogTimer = setInterval(() => this.checkSymbols(), checkMs);
@@ -157,6 +192,7 @@ export class Upstream implements Lifecycle {
 
   async stop(): Promise<void> {
     this.running = false;
+    this.marketHours?.stop();
     clearTimeout(this.fallbackTimer);
     clearInterval(this.watchdogTimer);
     this.fallbackTimer = undefined;
@@ -208,6 +244,9 @@ export class Upstream implements Lifecycle {
       connects: { used: this.connectBudget.used(), allowance: this.connectBudget.allowance },
       restFallback: this.fallback.status(),
       malformedFrames: this.malformed,
+      ...(this.lastError && { lastError: this.lastError }),
+      ...(this.marketHours?.status() && { market: this.marketHours.status() }),
+      ...(this.socketRefusal !== undefined && { socketRefusal: this.socketRefusal }),
     };
   }
 
@@ -275,9 +314,11 @@ export class Upstream implements Lifecycle {
         metrics.upstreamReconnects.inc({ exchange: this.exchange, reason });
       },
       onControlFrame: (method) => metrics.upstreamControlFrames.inc({ exchange: this.exchange, method }),
+      // A closed market is silent: no reconnects for it.
+      quietAllowed: () => this.marketHours?.isClosed() ?? false,
     });
     this.shards.push(shard);
-    if (this.running) void shard.start();
+    if (this.running && this.socketRefusal === undefined) void shard.start();
     return shard;
   }
 
@@ -288,6 +329,17 @@ export class Upstream implements Lifecycle {
     for (const shard of empty) this.shards.splice(this.shards.indexOf(shard), 1);
     await Promise.all(empty.map((shard) => shard.stop()));
     this.followConnections();
+  }
+
+  /**
+   * The plan has no socket: every shard stops for good (reconnecting cannot help, and would only
+   * spend the connect allowance), and the REST fallback takes every symbol.
+   */
+  private refuseSocket(refusal: string | undefined): void {
+    if (refusal === undefined || this.socketRefusal !== undefined) return;
+    this.socketRefusal = refusal;
+    this.log.error({ refusal }, 'the exchange refuses this plan its WebSocket: no more connects');
+    void Promise.all(this.shards.map((shard) => shard.stop())).then(() => this.followConnections());
   }
 
   /** Symbols whose connection is not open: the REST fallback polls these. */
@@ -326,6 +378,8 @@ export class Upstream implements Lifecycle {
 
   /** Symbols silent for `symbolStaleMs` on an open connection are subscribed again, once per period. */
   private checkSymbols(): void {
+    // Nothing trades while the market is closed: a quiet symbol is not a broken stream.
+    if (this.marketHours?.isClosed()) return;
     const now = Date.now();
     const stale = new Map<StreamShard, string[]>();
     const names: string[] = [];
@@ -399,6 +453,9 @@ export class Upstream implements Lifecycle {
       case 'error':
         this.options.metrics.upstreamErrorFrames.inc({ exchange: this.exchange, code: String(message.code) });
         this.log.warn({ id: message.id, code: message.code, msg: message.message }, 'exchange error frame');
+        this.lastError = { code: String(message.code), message: message.message, at: Date.now() };
+        this.refuseSocket(this.options.adapter.socketRefusal?.(message));
+        this.changed();
         return;
       case 'malformed':
         this.malformed += 1;
