@@ -12,6 +12,7 @@ import { requestUrl } from '../http-host';
 import { sendText } from '../http-responses';
 import { StreamHub } from '../stream-hub';
 import { VenueGateway, type UpgradeVerdict, malformedFrames } from '../venue/venue-gateway';
+import { batchedFeed } from '../venue/batched-feed';
 import { startVenueSim } from '../venue/venue-sim';
 import type { VenueSocket } from '../venue/venue-socket';
 import { CloseReason, snapshotStats } from '../venue/venue-stats';
@@ -112,26 +113,13 @@ export async function startFinnhubSim(options: FinnhubSimOptions = {}): Promise<
     },
   });
 
-  let batchTimer: NodeJS.Timeout | undefined;
   return startVenueSim({
     host: resolved.host,
     port: resolved.port,
     faults,
     log,
     hub,
-    feed: {
-      start: () => {
-        feed.start();
-        batchTimer = setInterval(() => {
-          for (const connection of connections) connection.flush();
-        }, resolved.batchIntervalMs);
-      },
-      stop: () => {
-        feed.stop();
-        clearInterval(batchTimer);
-      },
-      setTradesPerSecond: (tradesPerSecond) => feed.setTradesPerSecond(tradesPerSecond),
-    },
+    feed: batchedFeed(feed, connections, resolved.batchIntervalMs),
     gateway,
     rest: restApi,
     notFound: (res) => sendText(res, 404, FinnhubRestBodies.notFound, FINNHUB_JSON_CONTENT_TYPE),

@@ -13,6 +13,7 @@ import { requestUrl } from '../http-host';
 import { sendText } from '../http-responses';
 import { StreamHub } from '../stream-hub';
 import { VenueGateway, type UpgradeVerdict, malformedFrames } from '../venue/venue-gateway';
+import { batchedFeed } from '../venue/batched-feed';
 import { startVenueSim } from '../venue/venue-sim';
 import { CloseReason, snapshotStats } from '../venue/venue-stats';
 import { MassiveConnection, type MassiveConnectionContext } from './connection';
@@ -117,26 +118,13 @@ export async function startMassiveSim(options: MassiveSimOptions = {}): Promise<
     },
   });
 
-  let batchTimer: NodeJS.Timeout | undefined;
   return startVenueSim({
     host: resolved.host,
     port: resolved.port,
     faults,
     log,
     hub,
-    feed: {
-      start: () => {
-        feed.start();
-        batchTimer = setInterval(() => {
-          for (const connection of connections) connection.flush();
-        }, resolved.batchIntervalMs);
-      },
-      stop: () => {
-        feed.stop();
-        clearInterval(batchTimer);
-      },
-      setTradesPerSecond: (tradesPerSecond) => feed.setTradesPerSecond(tradesPerSecond),
-    },
+    feed: batchedFeed(feed, connections, resolved.batchIntervalMs),
     gateway,
     rest: restApi,
     notFound: (res) => sendText(res, 404, MassiveRestBodies.notFound, MASSIVE_JSON_CONTENT_TYPE),
