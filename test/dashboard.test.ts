@@ -1,8 +1,8 @@
 /**
  * The web dashboard in a real browser (Debian's Chromium), served by a real pod (a child
- * process) on the simulator: live prices that change, sparklines from the candles, the cluster
- * view; the stale banner and "trading disabled" when the exchange feed stalls, and when the pod
- * is killed; live again after each. Screenshots (desktop and phone) go to test-artifacts/.
+ * process) on the simulator: live prices that change, names from /v1/markets, sparklines from
+ * the candles, the cluster view; the stale banner and "trading disabled" when the exchange feed
+ * stalls, and when the pod is killed; live again after each. Screenshots (desktop and phone) go to test-artifacts/.
  */
 import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -99,6 +99,14 @@ describe('the dashboard', () => {
       what: 'a new BTCUSDT price on the page',
     });
     expect(await text('tr[data-symbol="ETHUSDT"] .volume')).toMatch(/^\d+(\.\d)?[KMBT]?$/);
+
+    // Each row is named as /v1/markets names it (the venue's catalog), its symbol below.
+    await waitFor(async () => (await text('tr[data-symbol="ETHUSDT"] th .name')) === 'ETH/USDT', {
+      timeoutMs: 10_000,
+      intervalMs: 100,
+      what: "ETHUSDT's display name from /v1/markets",
+    });
+    expect(await text('tr[data-symbol="ETHUSDT"] th .symbol')).toBe('ETHUSDT');
 
     // Sparklines from /v1/candles (the simulator's history, fetched by the pod on first request).
     await waitFor(async () => (await page!.locator('svg.sparkline polyline').count()) === SYMBOLS.length, {

@@ -18,14 +18,18 @@ export interface PriceList {
   missing: string[];
 }
 
-/** One market of `GET /v1/markets`: a venue's symbol (or, later, an asset), named, with its latest figures. */
+/** One market of `GET /v1/markets`: a venue's symbol or an asset (`ASSETS`), named, with its latest figures. */
 export interface MarketEntry {
   symbol: string;
   kind: 'symbol' | 'asset';
-  /** Where its prices come from: `binance`, `coinbase`, `finnhub`. */
+  /** Where its prices come from: `binance`, `coinbase`, `finnhub`; for an asset, its current source's venue. */
   venue: string;
-  /** The venue catalog's name (`BTC/USDT`, `APPLE INC`); null while that catalog is not loaded. */
+  /** The venue catalog's name (`BTC/USDT`, `APPLE INC`), null while that catalog is not loaded; an asset's own name. */
   name: string | null;
+  /** Assets only: the source symbol its price comes from now; null before its first price. */
+  origin?: string | null;
+  /** Assets only: its source symbols, the preferred one first. */
+  sources?: string[];
   /** Decimal strings as the venue sent them; null where there is none yet or the venue gives none. */
   last: string | null;
   changePct: string | null;

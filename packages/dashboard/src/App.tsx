@@ -1,5 +1,11 @@
 import { useEffect, useMemo, useState } from 'react';
-import { TickwireClient, type AuthOptions, type PodStatus } from '@tickwire/client';
+import {
+  TickwireClient,
+  type AuthOptions,
+  type MarketEntry,
+  type MarketList,
+  type PodStatus,
+} from '@tickwire/client';
 import { ApiKeyForm } from './ApiKeyForm';
 import { ClusterView, type HealthReport, type SeenPod } from './ClusterView';
 import { FeedBanner } from './FeedBanner';
@@ -12,6 +18,8 @@ import { usePolling } from './use-polling';
 const BASE_URL = window.location.origin;
 const STATUS_POLL_MS = 2_000;
 const HEALTH_POLL_MS = 10_000;
+/** Names change rarely (a catalog refresh); prices come from the stream (ms). */
+const MARKETS_POLL_MS = 30_000;
 /** A pod not seen answering for this long leaves the list (ms). */
 const POD_FORGOTTEN_AFTER_MS = 60_000;
 /** Where an API key typed into the page is kept, for this tab only. */
@@ -23,6 +31,15 @@ export function App() {
   const client = useMemo(() => new TickwireClient({ baseUrl: BASE_URL, auth }), [apiKey]);
   const status = usePolling<PodStatus>(() => client.status(), STATUS_POLL_MS, `status:${apiKey ?? ''}`);
   const health = usePolling<HealthReport>(readHealth, HEALTH_POLL_MS, 'health');
+  const marketList = usePolling<MarketList>(
+    () => client.markets(),
+    MARKETS_POLL_MS,
+    `markets:${apiKey ?? ''}`,
+  );
+  const markets = useMemo(
+    () => new Map<string, MarketEntry>(marketList.data?.markets.map((market) => [market.symbol, market])),
+    [marketList.data],
+  );
   const now = useNow();
   const pods = useSeenPods(status.data, status.at, now);
 
@@ -46,7 +63,7 @@ export function App() {
         {symbols.length === 0 ? (
           <p>{status.error ? `No answer: ${status.error.message}` : 'Loading symbols…'}</p>
         ) : (
-          <TopList symbols={symbols} prices={feed.prices} client={client} />
+          <TopList symbols={symbols} prices={feed.prices} markets={markets} client={client} />
         )}
       </section>
       <section aria-label="Signals">

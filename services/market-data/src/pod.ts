@@ -19,7 +19,7 @@ import { Hub } from './hub/hub';
 import type { ApiContext } from './http/api-context';
 import { createApp } from './http/app';
 import { LeaderRole } from './leader';
-import { ServedSymbols } from './markets';
+import { ServedAssets, ServedSymbols } from './markets';
 import { createPodMetrics, type PodMetrics } from './metrics';
 import { encodeLeaderReport, StatusBoard } from './status';
 import { SymbolCatalog } from './symbols';
@@ -259,6 +259,7 @@ export class Pod extends HttpService {
             published: () => this.hub.tickers().map((ticker) => ticker.symbol),
             name: (symbol) => this.catalog?.name(symbol),
           }),
+          new ServedAssets({ assets: configuredAssets(config), ticker: (name) => this.hub.ticker(name) }),
         ],
         venues: this.deps.exchanges.map(({ adapter }) => adapter.id),
       },

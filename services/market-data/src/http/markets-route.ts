@@ -2,7 +2,8 @@
  * `GET /v1/markets[?venue=&q=&sort=&order=&limit=]`: every market the cluster serves, with its
  * venue, the name its venue's catalog gives it, and its latest price, 24 h change and volumes,
  * filtered and sorted, so a dashboard renders a top list in one request. Built from the pod's
- * latest table, which every pod holds alike, and the exchanges' symbol lists.
+ * latest table, which every pod holds alike, the exchanges' symbol lists and the configured assets
+ * (the `MarketSource`s of api-context's `markets`).
  */
 import { Router } from 'express';
 import { readRoute, type CorsPolicy } from '@tickwire/service';

@@ -5,3 +5,5 @@ export { MARKET_SORT_FIELDS, defaultOrder, queryMarkets } from './market-query';
 export type { MarketQuery, MarketQueryResult, MarketSortField, SortOrder } from './market-query';
 export { ServedSymbols } from './served-symbols';
 export type { ServedSymbolsOptions } from './served-symbols';
+export { ServedAssets } from './served-assets';
+export type { ServedAssetsOptions } from './served-assets';

@@ -2,11 +2,12 @@
  * What `GET /v1/markets` lists: one entry per market the cluster serves, named as its venue's
  * catalog names it, with the latest figures of its ticker. Entries come from
  * {@link MarketSource}s, so a new kind of market (an asset served under its own name from
- * ordered sources) is listed by adding a source, without reshaping the route or the answer.
+ * ordered sources, see served-assets.ts) is listed by adding a source, without reshaping the
+ * route or the answer.
  */
 import type { Ticker } from '@tickwire/core';
 
-/** What a market is: one venue's symbol, or (later) an asset the cluster serves under its own name. */
+/** What a market is: one venue's symbol, or an asset the cluster serves under its own name (`ASSETS`). */
 export type MarketKind = 'symbol' | 'asset';
 
 /** One market as a source lists it, before prices are joined in. */
@@ -14,10 +15,20 @@ export interface MarketListing {
   /** The canonical symbol its ticker is published under (what `/v1/prices/:symbol` takes). */
   symbol: string;
   kind: MarketKind;
-  /** Where its prices come from: an exchange id (`binance`, `coinbase`, `finnhub`). */
+  /**
+   * Where its prices come from: an exchange id (`binance`, `coinbase`, `finnhub`); for an asset,
+   * the venue of the source it follows now.
+   */
   venue: string;
-  /** The venue catalog's name (`BTC/USDT`, `APPLE INC`); null while that catalog is not loaded. */
+  /**
+   * The venue catalog's name (`BTC/USDT`, `APPLE INC`), null while that catalog is not loaded;
+   * for an asset, its own name.
+   */
   name: string | null;
+  /** Assets only: the source symbol its price comes from now; null before its first price. */
+  origin?: string | null;
+  /** Assets only: its source symbols, the preferred one first. */
+  sources?: string[];
 }
 
 /** Lists markets; called once per request, so it must be cheap (memory only). */

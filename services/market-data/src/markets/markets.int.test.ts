@@ -1,8 +1,9 @@
 /**
  * GET /v1/markets on real pods against the protocol-faithful simulators: every served symbol of
  * three venues with the name its venue's catalog gives it and its ticker's figures; filters,
- * sorting and the 400s of bad parameters; and two pods on Redis that list the same markets,
- * a symbol one pod's client asked for included.
+ * sorting and the 400s of bad parameters; an asset with two venues, listed once under its own
+ * name with the venue of its current source, before and after it fails over; and two pods on
+ * Redis that list the same markets, a symbol one pod's client asked for and an asset included.
  */
 import { randomUUID } from 'node:crypto';
 import { compareDecimal } from '@tickwire/core';
@@ -29,6 +30,11 @@ interface ErrorBody {
 }
 
 const DECIMAL = /^-?\d+(\.\d+)?$/;
+
+async function post(url: string): Promise<void> {
+  const response = await fetch(url, { method: 'POST' });
+  if (!response.ok) throw new Error(`POST ${url}: ${response.status}`);
+}
 
 async function markets(pod: PodHarness, query = ''): Promise<MarketsBody> {
   const response = await pod.get(`/v1/markets${query}`);
@@ -174,6 +180,107 @@ describe('GET /v1/markets on a pod serving Binance, Coinbase and Finnhub', () =>
   });
 });
 
+describe('GET /v1/markets with an asset served from two venues', () => {
+  const ASSET = 'BTC-USD';
+  const PRIMARY = 'COINBASE:BTC-USD';
+  const SECONDARY = 'BTCUSDT';
+  let coinbase: CoinbaseSim;
+  let harness: PodHarness;
+
+  beforeAll(async () => {
+    coinbase = await startCoinbaseSim({ tradesPerSecond: 20, heartbeatIntervalMs: 200 });
+    harness = await startPodHarness({
+      EXCHANGES: 'binance,coinbase',
+      SYMBOLS: 'ETHUSDT',
+      COINBASE_WS_URL: coinbase.wsUrl,
+      COINBASE_REST_URL: coinbase.url,
+      ASSETS: `${ASSET}=${PRIMARY}|${SECONDARY}`,
+      ASSET_STALE_MS: '1000',
+      ASSET_SWITCH_BACK_MS: '2000',
+    });
+  });
+
+  afterAll(async () => {
+    await harness?.stop();
+    await coinbase?.stop();
+  });
+
+  const asset = (body: MarketsBody) => body.markets.find((m) => m.symbol === ASSET);
+
+  it('lists the asset once, under its own name, with its current source, its venue and its ticker figures', async () => {
+    const body = await priced(harness, [ASSET, PRIMARY, SECONDARY, 'ETHUSDT']);
+    // Its sources stay listed as the venues' symbols; the asset itself only once, as an asset.
+    expect(body.markets.map((m) => [m.symbol, m.kind, m.venue, m.name])).toEqual([
+      [ASSET, 'asset', 'coinbase', ASSET],
+      [SECONDARY, 'symbol', 'binance', 'BTC/USDT'],
+      [PRIMARY, 'symbol', 'coinbase', 'BTC-USD'],
+      ['ETHUSDT', 'symbol', 'binance', 'ETH/USDT'],
+    ]);
+    expect(body.total).toBe(4);
+    expect(asset(body)).toMatchObject({ origin: PRIMARY, sources: [PRIMARY, SECONDARY], stale: false });
+    // The figures are the asset's ticker's, as /v1/prices/BTC-USD serves them at the same instant.
+    const pair = await waitFor(
+      async () => {
+        const listed = asset(await markets(harness, `?q=${ASSET}`));
+        const price = (await (await harness.get(`/v1/prices/${ASSET}`)).json()) as {
+          last: string;
+          changePct?: string;
+          quoteVolume?: string;
+          origin: string;
+          eventTime: number;
+        };
+        return listed?.eventTime === price.eventTime && listed.changePct !== null
+          ? { listed, price }
+          : undefined;
+      },
+      { timeoutMs: 10_000, what: 'an asset entry and its price of the same instant' },
+    );
+    expect(pair.listed.last).toBe(pair.price.last);
+    expect(pair.listed.changePct).toBe(pair.price.changePct ?? null);
+    expect(pair.listed.quoteVolume).toBe(pair.price.quoteVolume ?? null);
+    expect(pair.listed.origin).toBe(pair.price.origin);
+  });
+
+  it('filters and sorts the asset like any market: by its name, and by the venue it is served from now', async () => {
+    await priced(harness, [ASSET, PRIMARY, SECONDARY, 'ETHUSDT']);
+    expect((await markets(harness, '?q=btc-usd')).markets.map((m) => m.symbol)).toEqual([ASSET, PRIMARY]);
+    expect((await markets(harness, '?venue=coinbase')).markets.map((m) => m.symbol)).toEqual([
+      ASSET,
+      PRIMARY,
+    ]);
+    expect((await markets(harness, '?venue=binance')).markets.map((m) => m.symbol)).toEqual([
+      SECONDARY,
+      'ETHUSDT',
+    ]);
+    const byChange = await waitFor(
+      async () => {
+        const body = await markets(harness, '?sort=changePct');
+        return body.markets.every((m) => m.changePct !== null) ? body : undefined;
+      },
+      { timeoutMs: 10_000, what: 'a 24 h change of every market' },
+    );
+    expect(byChange.markets.map((m) => m.symbol)).toContain(ASSET);
+    const changes = byChange.markets.map((m) => m.changePct!);
+    expect([...changes].sort((a, b) => compareDecimal(b, a))).toEqual(changes);
+  });
+
+  it('moves the asset to the venue of the source it fails over to', async () => {
+    await priced(harness, [ASSET]);
+    await post(`${coinbase.url}/_sim/stall?ms=0`);
+    try {
+      const moved = await waitFor(async () => asset(await markets(harness, '?venue=binance')), {
+        timeoutMs: 10_000,
+        what: 'the asset served from Binance',
+      });
+      expect(moved).toMatchObject({ kind: 'asset', venue: 'binance', name: ASSET, origin: SECONDARY });
+      expect(asset(await markets(harness, '?venue=coinbase'))).toBeUndefined();
+      expect((await markets(harness)).markets.filter((m) => m.symbol === ASSET)).toHaveLength(1);
+    } finally {
+      await post(`${coinbase.url}/_sim/resume`);
+    }
+  });
+});
+
 describe('GET /v1/markets on two pods of one Redis cluster', () => {
   let redis: TestRedis;
   const pods: PodHarness[] = [];
@@ -186,21 +293,28 @@ describe('GET /v1/markets on two pods of one Redis cluster', () => {
     await redis?.stop();
   });
 
-  it('lists the same markets on every pod, a symbol one pod was asked for included', async () => {
+  it('lists the same markets on every pod, a symbol one pod was asked for and an asset included', async () => {
     const namespace = `t${randomUUID().slice(0, 8)}`;
     for (let i = 0; i < 2; i += 1)
-      pods.push(await startPodHarness({ REDIS_URL: redis.url, REDIS_NAMESPACE: namespace }));
+      pods.push(
+        await startPodHarness({
+          REDIS_URL: redis.url,
+          REDIS_NAMESPACE: namespace,
+          ASSETS: 'BTC-USD=BTCUSDT',
+        }),
+      );
     const [first, second] = pods as [PodHarness, PodHarness];
     // A client of the first pod asks for a symbol nobody configured: the cluster subscribes it.
     await waitFor(async () => (await first.get('/v1/prices/BNBUSDT')).status === 200, {
       timeoutMs: 10_000,
       what: 'a BNBUSDT price on the first pod',
     });
-    const symbols = ['BTCUSDT', 'ETHUSDT', 'BNBUSDT'];
+    const symbols = ['BTCUSDT', 'ETHUSDT', 'BNBUSDT', 'BTC-USD'];
     const [a, b] = [await priced(first, symbols), await priced(second, symbols)];
     const listing = (body: MarketsBody) => body.markets.map((m) => [m.symbol, m.venue, m.name]);
     expect(listing(a)).toEqual([
       ['BNBUSDT', 'binance', 'BNB/USDT'],
+      ['BTC-USD', 'binance', 'BTC-USD'],
       ['BTCUSDT', 'binance', 'BTC/USDT'],
       ['ETHUSDT', 'binance', 'ETH/USDT'],
     ]);

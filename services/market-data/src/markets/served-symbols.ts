@@ -26,7 +26,7 @@ export class ServedSymbols implements MarketSource {
         if (seen.has(symbol)) continue;
         seen.add(symbol);
         const venue = fromCanonicalSymbol(symbol)?.exchange;
-        // Every published symbol is canonical; one that is not has no venue to list it under.
+        // A published name that is no venue's symbol is an asset's (ServedAssets lists those).
         if (venue === undefined) continue;
         yield { symbol, kind: 'symbol', venue, name: this.options.name(symbol) ?? null };
       }
