@@ -3,8 +3,10 @@
  * strings exactly as the exchange sent them (see decimal.ts); times are ms since the epoch.
  */
 
-/** Exchanges Tickwire knows how to talk to. */
-export type ExchangeId = 'binance' | 'finnhub' | 'coinbase' | 'massive';
+/** Exchanges Tickwire knows how to talk to (the services' `EXCHANGES` and `DEFAULT_EXCHANGE` choices). */
+export const EXCHANGE_IDS = ['binance', 'coinbase', 'finnhub', 'massive'] as const;
+
+export type ExchangeId = (typeof EXCHANGE_IDS)[number];
 
 /** Where a value came from: the live WebSocket or the REST polling fallback. */
 export type TickerSource = 'ws' | 'rest';
