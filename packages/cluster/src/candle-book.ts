@@ -10,6 +10,7 @@
 import {
   CandleAggregator,
   DEFAULT_CANDLE_CLOSE_GRACE_MS,
+  DEFAULT_EXCHANGE_BAR_WAIT_MS,
   type Candle,
   type CandleInterval,
   type Lifecycle,
@@ -23,6 +24,8 @@ export type CandleCloseHandler = (candle: Candle) => void;
 
 export interface CandleBookOptions {
   graceMs?: number;
+  /** How long an ended candle of a bar-fed symbol waits for the exchange's bar (ms). */
+  barWaitMs?: number;
   checkMs?: number;
   now?: () => number;
 }
@@ -32,11 +35,13 @@ export class CandleBook implements Lifecycle {
   private readonly aggregator = new CandleAggregator({ historyLimit: 1 });
   private readonly handlers = new Set<CandleCloseHandler>();
   private readonly graceMs: number;
+  private readonly barWaitMs: number;
   private readonly now: () => number;
   private timer: NodeJS.Timeout | undefined;
 
   constructor(private readonly options: CandleBookOptions = {}) {
     this.graceMs = options.graceMs ?? DEFAULT_CANDLE_CLOSE_GRACE_MS;
+    this.barWaitMs = options.barWaitMs ?? DEFAULT_EXCHANGE_BAR_WAIT_MS;
     this.now = options.now ?? Date.now;
   }
 
@@ -52,6 +57,12 @@ export class CandleBook implements Lifecycle {
 
   applyBatch(batch: TickBatch): void {
     for (const ticker of batch.tickers) {
+      if (ticker.bar !== undefined) {
+        // The exchange's bar is its candle, not a tick: its close, stamped with the bar's end,
+        // is not a trade of the next interval. An asset's candles stay built from its ticks.
+        if (ticker.origin === undefined) this.report(this.aggregator.applyBar(ticker.symbol, ticker.bar));
+        continue;
+      }
       if (ticker.last === undefined) continue;
       this.report(
         this.aggregator.apply(ticker.symbol, ticker.last, ticker.tradeQty, ticker.eventTime, ticker.origin),
@@ -61,7 +72,7 @@ export class CandleBook implements Lifecycle {
 
   /** Closes the candles whose interval ended more than the grace ago (the timer calls it). */
   closeDue(): void {
-    this.report(this.aggregator.closeDue(this.now(), this.graceMs));
+    this.report(this.aggregator.closeDue(this.now(), this.graceMs, this.barWaitMs));
   }
 
   /** The open candle of a series on this pod, if it has one. */

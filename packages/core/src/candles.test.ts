@@ -138,3 +138,86 @@ describe('CandleAggregator, an asset that switches sources', () => {
     });
   });
 });
+
+describe('CandleAggregator with exchange bars (Massive AM)', () => {
+  const bar = (openTime: number, open: string, high: string, low: string, close: string, volume: string) => ({
+    interval: '1m' as const,
+    openTime,
+    open,
+    high,
+    low,
+    close,
+    volume,
+  });
+
+  it('closes a minute as its bar (exact text), built live from trades until the bar comes', () => {
+    const candles = new CandleAggregator({ intervals: ['1m', '5m'] });
+    // Minute 0 is the series' first (incomplete); its bar makes the symbol bar-fed.
+    candles.apply('MASSIVE:AAPL', '10', '1', 1_000);
+    expect(candles.applyBar('MASSIVE:AAPL', bar(0, '9.5', '10.25', '9.5', '10', '300'))).toEqual([
+      { candle: expect.objectContaining({ openTime: 0, open: '9.5', volume: '300' }), complete: true },
+    ]);
+    // Minute 1 from trades, then a trade of minute 2: minute 1 ends but waits for its bar.
+    candles.apply('MASSIVE:AAPL', '11', '2', MINUTE + 1_000);
+    candles.apply('MASSIVE:AAPL', '12', '3', MINUTE + 2_000);
+    expect(candles.openCandle('MASSIVE:AAPL', '1m')).toMatchObject({ open: '11', close: '12', volume: '5' });
+    expect(candles.apply('MASSIVE:AAPL', '13', '4', 2 * MINUTE + 500)).toEqual([]);
+    expect(candles.closeDue(2 * MINUTE + 10_000, 2_000, 60_000)).toEqual([]);
+    const closed = candles.applyBar('MASSIVE:AAPL', bar(MINUTE, '11', '12.5', '10.75', '12', '700'));
+    expect(closed).toEqual([
+      {
+        candle: {
+          symbol: 'MASSIVE:AAPL',
+          interval: '1m',
+          openTime: MINUTE,
+          closeTime: 2 * MINUTE - 1,
+          open: '11',
+          high: '12.5',
+          low: '10.75',
+          close: '12',
+          volume: '700',
+          ticks: 2,
+        },
+        complete: true,
+      },
+    ]);
+    // The open minute 2 is still the live one from trades; a late trade of minute 1 is dropped.
+    candles.apply('MASSIVE:AAPL', '99', '1', MINUTE + 59_000);
+    expect(candles.openCandle('MASSIVE:AAPL', '1m')).toMatchObject({ openTime: 2 * MINUTE, open: '13' });
+  });
+
+  it('folds the closed bars into the longer intervals, which close with their last minute', () => {
+    const candles = new CandleAggregator({ intervals: ['1m', '5m'] });
+    const closed = [
+      candles.applyBar('MASSIVE:AAPL', bar(4 * MINUTE, '1', '1', '1', '1', '1')),
+      candles.applyBar('MASSIVE:AAPL', bar(5 * MINUTE, '10', '11', '9', '10.5', '100')),
+      candles.applyBar('MASSIVE:AAPL', bar(7 * MINUTE, '10.5', '12', '10', '11', '50')),
+      candles.applyBar('MASSIVE:AAPL', bar(9 * MINUTE, '11', '11.5', '8.25', '9', '25')),
+    ].flat();
+    expect(closed.filter(({ candle }) => candle.interval === '5m')).toEqual([
+      { candle: expect.objectContaining({ openTime: 0, open: '1', volume: '1' }), complete: false },
+      {
+        candle: expect.objectContaining({
+          openTime: 5 * MINUTE,
+          closeTime: 10 * MINUTE - 1,
+          open: '10',
+          high: '12',
+          low: '8.25',
+          close: '9',
+          volume: '175',
+        }),
+        complete: true,
+      },
+    ]);
+  });
+
+  it('closes a minute as built from trades when its bar does not come within the wait', () => {
+    const candles = new CandleAggregator({ intervals: ['1m'] });
+    candles.applyBar('MASSIVE:AAPL', bar(0, '1', '1', '1', '1', '1'));
+    candles.apply('MASSIVE:AAPL', '5', '2', MINUTE + 1);
+    expect(candles.closeDue(2 * MINUTE + 2_000 + 59_000, 2_000, 60_000)).toEqual([]);
+    expect(candles.closeDue(2 * MINUTE + 2_000 + 60_001, 2_000, 60_000)).toEqual([
+      { candle: expect.objectContaining({ openTime: MINUTE, open: '5', volume: '2' }), complete: true },
+    ]);
+  });
+});

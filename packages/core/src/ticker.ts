@@ -2,9 +2,12 @@
  * The normalized market-data types every package speaks. Prices and sizes are decimal
  * strings exactly as the exchange sent them (see decimal.ts); times are ms since the epoch.
  */
+import type { ExchangeBar } from './candles';
 
-/** Exchanges Tickwire knows how to talk to. */
-export type ExchangeId = 'binance' | 'finnhub' | 'coinbase' | 'massive';
+/** Exchanges Tickwire knows how to talk to (the services' `EXCHANGES` and `DEFAULT_EXCHANGE` choices). */
+export const EXCHANGE_IDS = ['binance', 'coinbase', 'finnhub', 'massive'] as const;
+
+export type ExchangeId = (typeof EXCHANGE_IDS)[number];
 
 /** Where a value came from: the live WebSocket or the REST polling fallback. */
 export type TickerSource = 'ws' | 'rest';
@@ -25,6 +28,11 @@ export interface TickerUpdate {
    * sum it into their volume; it is never carried over from an earlier update.
    */
   tradeQty?: string;
+  /**
+   * Set only when this update carries the exchange's own bar of an interval that ended (Massive
+   * `AM`, one minute): candles take that interval from it. Never carried over either.
+   */
+  bar?: ExchangeBar;
   bid?: string;
   bidQty?: string;
   ask?: string;
@@ -64,6 +72,7 @@ export function mergeTicker(previous: Ticker | undefined, update: TickerUpdate):
   if (previous !== undefined && previous.origin !== update.origin) previous = undefined;
   const merged = { ...previous, ...stripUndefined(update), source: update.source ?? 'ws' } as Ticker;
   if (update.tradeQty === undefined) delete merged.tradeQty;
+  if (update.bar === undefined) delete merged.bar;
   // A newer exchange event never moves the clock backwards for clients.
   if (previous && previous.eventTime > update.eventTime) merged.eventTime = previous.eventTime;
   return merged;

@@ -8,7 +8,7 @@ import type { ExchangeId, TickerSource, TickerUpdate } from '@tickwire/core';
 
 export type TickerValueField = Exclude<
   keyof TickerUpdate,
-  'exchange' | 'symbol' | 'eventTime' | 'receiveTime' | 'source'
+  'exchange' | 'symbol' | 'eventTime' | 'receiveTime' | 'source' | 'origin' | 'bar'
 >;
 
 export function newTickerUpdate(

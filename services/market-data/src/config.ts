@@ -25,7 +25,7 @@ import {
   type ConfigDocs,
   type ConfigTable,
 } from '@tickwire/service';
-import { parseSymbolList } from '@tickwire/core';
+import { EXCHANGE_IDS, parseSymbolList } from '@tickwire/core';
 import {
   FINNHUB_NON_STREAMING_FOREX_BROKERS,
   FINNHUB_STREAMING_FOREX_BROKERS,
@@ -49,8 +49,8 @@ export const DEFAULT_SYMBOLS = [
 
 const BINANCE_STREAM_KINDS = ['ticker', 'miniTicker', 'bookTicker', 'trade', 'aggTrade'] as const;
 
-/** Exchanges a cluster can connect to; the first one listed is the default for bare symbols. */
-export const EXCHANGE_IDS = ['binance', 'coinbase', 'finnhub', 'massive'] as const;
+/** Exchanges a cluster can connect to (core's list); the first one listed is the default for bare symbols. */
+export { EXCHANGE_IDS };
 
 const symbolList = z.string().transform((raw, ctx) => {
   const { symbols, invalid } = parseSymbolList(raw);

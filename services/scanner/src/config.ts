@@ -4,6 +4,7 @@
  * configuration table is generated from CONFIG_DOCS (`pnpm docs:config`).
  */
 import { z } from 'zod';
+import { EXCHANGE_IDS } from '@tickwire/core';
 import { DEFAULT_NAMESPACE } from '@tickwire/cluster';
 import {
   defineServiceConfig,
@@ -25,8 +26,8 @@ import {
 import { DEFAULT_DELIVERY_WORKER_OPTIONS } from './delivery/delivery-worker';
 import { DEFAULT_DISCORD_WEBHOOK_SENDER_OPTIONS } from './delivery/discord-webhook-sender';
 
-/** Exchanges whose symbols a watchlist may hold; bare symbols belong to DEFAULT_EXCHANGE. */
-export const EXCHANGE_IDS = ['binance', 'coinbase', 'finnhub'] as const;
+/** Exchanges whose symbols a watchlist may hold (core's list); bare symbols belong to DEFAULT_EXCHANGE. */
+export { EXCHANGE_IDS };
 
 const shape = {
   ...serviceConfigShape({ port: 8090 }),
@@ -85,7 +86,7 @@ export const CONFIG_DOCS: ConfigDocs<Config> = {
   MARKET_DATA_NAMESPACE:
     "The market-data pods' `REDIS_NAMESPACE`: where the scanner reads candle history, closes and ticks, and registers its watchlists' symbols so the leader subscribes them.",
   DEFAULT_EXCHANGE:
-    "Exchange of bare watchlist symbols (`BTCUSDT`): `binance`, `coinbase` or `finnhub`; keep it the pods' first `EXCHANGES`. Prefixed symbols (`COINBASE:BTC-USD`) name their own.",
+    "Exchange of bare watchlist symbols (`BTCUSDT`): `binance`, `coinbase`, `finnhub` or `massive`; keep it the pods' first `EXCHANGES`. Prefixed symbols (`COINBASE:BTC-USD`) name their own.",
   WEBHOOK_HOST_ALLOWLIST:
     "Hosts besides Discord's (`discord.com`, `discordapp.com`, `canary.discord.com`, `ptb.discord.com`) that webhook destinations may point at (comma list, e.g. a relay), over https; an entry with a scheme is an origin allowed as written (`http://127.0.0.1:9000`, a local relay or test server). The URL keeps Discord's path `/api/webhooks/<id>/<token>`.",
   DELIVERY_CONCURRENCY: 'Destinations (webhooks) served at once; each gets one message at a time.',

@@ -91,8 +91,8 @@ export class StreamFollower {
     this.tail.moveTo(lastId);
     this.options.logger.warn({ previous, resumedAt: lastId }, 'stream lost our position; resynced');
     if (lastId === STREAM_START || this.latest.size === 0) return;
-    // Whole tickers, not trades: drop tradeQty so candles do not count a trade twice.
-    const tickers = this.table().tickers.map(({ tradeQty: _, ...ticker }) => ticker);
+    // Whole tickers, not trades or bars: drop tradeQty and bar so candles do not count one twice.
+    const tickers = this.table().tickers.map(({ tradeQty: _, bar: __, ...ticker }) => ticker);
     this.emit({ id: lastId, tickers, resync: true });
   }
 

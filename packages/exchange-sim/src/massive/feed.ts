@@ -89,6 +89,11 @@ export class MassiveFeed {
 
   private trade(t: MassiveTicker, now: number): void {
     if (!this.options.marketOpen()) return;
+    // A trade past the window's end (its timer not run yet) belongs to the next bar: close this one.
+    while (now >= this.windowStart + this.options.aggregateWindowMs) {
+      clearTimeout(this.aggregateTimer);
+      this.closeWindow();
+    }
     const trade = t.market.trade(now);
     const at = now - this.options.delayMs;
     t.lastTradeAt = at;

@@ -101,9 +101,20 @@ describe('Massive stock frames (spec examples)', () => {
           open: '0.4372',
           baseVolume: '9470157',
           change: '0.0114',
+          // The minute itself, the candle of that minute (s to e), exact text.
+          bar: {
+            interval: '1m',
+            openTime: 1610144640000,
+            open: '0.4488',
+            high: '0.4489',
+            low: '0.4486',
+            close: '0.4486',
+            volume: '4110',
+          },
         },
       ],
     });
+    expect(second?.type === 'tickers' && second.updates[0]?.bar).toBeUndefined();
     expect(mixed?.type === 'tickers' && mixed.updates.map((u) => [u.last, u.bid])).toEqual([
       ['114.125', undefined],
       [undefined, '114.125'],
@@ -207,4 +218,16 @@ describe('Massive REST bodies (spec examples)', () => {
       );
     },
   );
+});
+
+describe('a Massive AM event whose window is not one UTC minute', () => {
+  it('is malformed: its bar could not be a minute candle', () => {
+    const frame =
+      '[{"ev":"AM","sym":"GTE","v":4110,"av":9470157,"op":0.4372,"vw":0.4488,"o":0.4488,"c":0.4486,' +
+      '"h":0.4489,"l":0.4486,"a":0.4352,"z":685,"s":1610144640000,"e":1610144641000}]';
+    expect(parseMassiveMessage(frame, RECEIVED)).toEqual({
+      type: 'malformed',
+      reason: expect.stringContaining('"e"') as string,
+    });
+  });
 });

@@ -9,7 +9,8 @@
  * - `Q` NBBO quote: `bp`/`ap` prices, `bs`/`as` sizes in ROUND LOTS (x100 shares) -> bid/ask;
  * - `A` (per second) and `AM` (per minute) aggregates: `c` the window's close, `op` today's
  *   official open, `av` today's accumulated volume, `e` the window end in ms -> last, open,
- *   baseVolume (and the change against the open);
+ *   baseVolume (and the change against the open); an `AM` also carries its minute as a `bar`
+ *   (`o`/`h`/`l`/`c`/`v`, start `s`), the candle of that minute;
  * - `status`: `connected`, `auth_success` and subscribe/unsubscribe `success` are acks; every
  *   other status (`auth_failed`, `auth_timeout`, `auth_required`, `error`, `max_connections`,
  *   `force_disconnect`, `slow_consumer`) is an error frame with a stable code.
@@ -17,7 +18,7 @@
  * exact source text. A frame yields one message: its updates when it has any (a status mixed
  * into a data frame is not documented), else its first error status, else its first ack.
  */
-import type { TickerUpdate } from '@tickwire/core';
+import type { ExchangeBar, TickerUpdate } from '@tickwire/core';
 import type { FeedMessage } from '../feed-message';
 import { readWholeNumber } from '../finnhub/number-fields';
 import { parseJsonKeepingNumbers } from '../lossless-json';
@@ -101,11 +102,39 @@ function parseQuote(event: JsonObject, receiveTime: number, context: string): Ti
   );
 }
 
-function parseAggregate(event: JsonObject, receiveTime: number, context: string): TickerUpdate {
+/** Window lengths of the aggregates (`e - s`), and the candle interval of the one kept as a bar. */
+const AGGREGATE_WINDOW_MS = { A: 1_000, AM: 60_000 } as const;
+
+/**
+ * An `AM` event's own minute bar, exact text: Massive's authoritative candle of that minute
+ * (`s` its start, `e` its end, both ms). A window that is not one UTC minute is malformed.
+ */
+function minuteBar(event: JsonObject, context: string): ExchangeBar {
+  const openTime = readWholeNumber(event, 's', context);
+  const endTime = readWholeNumber(event, 'e', context);
+  if (openTime % AGGREGATE_WINDOW_MS.AM !== 0 || endTime - openTime !== AGGREGATE_WINDOW_MS.AM)
+    fieldError(context, 'e', 'the end of the UTC minute that starts at s', endTime);
+  return {
+    interval: '1m',
+    openTime,
+    open: readJsonNumber(event, 'o', context),
+    high: readJsonNumber(event, 'h', context),
+    low: readJsonNumber(event, 'l', context),
+    close: readJsonNumber(event, 'c', context),
+    volume: readJsonNumber(event, 'v', context),
+  };
+}
+
+function parseAggregate(
+  event: JsonObject,
+  receiveTime: number,
+  context: string,
+  ev: keyof typeof AGGREGATE_WINDOW_MS,
+): TickerUpdate {
   const open = readJsonNumber(event, 'op', context);
   const last = readJsonNumber(event, 'c', context);
   const { change, changePct } = derivedChange(open, last);
-  return newTickerUpdate(
+  const update = newTickerUpdate(
     'massive',
     symbolOf(event, context),
     readWholeNumber(event, 'e', context),
@@ -119,6 +148,7 @@ function parseAggregate(event: JsonObject, receiveTime: number, context: string)
       baseVolume: readJsonNumber(event, 'av', context),
     },
   );
+  return ev === 'AM' ? { ...update, bar: minuteBar(event, context) } : update;
 }
 
 type StatusMessage = Extract<FeedMessage, { type: 'ack' | 'error' }>;
@@ -156,7 +186,7 @@ export function parseMassivePayload(decoded: unknown, receiveTime: number): Feed
           return;
         case 'A':
         case 'AM':
-          updates.push(parseAggregate(event, receiveTime, `${context} (${ev})`));
+          updates.push(parseAggregate(event, receiveTime, `${context} (${ev})`, ev));
           return;
         case 'status':
           statuses.push(parseStatus(event, `${context} (status)`));

@@ -12,7 +12,7 @@ export function canonicalSymbols(raw: readonly string[], defaultExchange: Exchan
     if (canonical === undefined)
       problems.push({
         field: `symbols.${index}`,
-        message: `"${symbol.slice(0, 64)}" is not a symbol (BTCUSDT, COINBASE:BTC-USD, FINNHUB:AAPL)`,
+        message: `"${symbol.slice(0, 64)}" is not a symbol (BTCUSDT, COINBASE:BTC-USD, FINNHUB:AAPL, MASSIVE:AAPL)`,
       });
     return canonical ?? symbol;
   });
