@@ -209,7 +209,11 @@ describe('a pod serving Massive', () => {
 
     massive.faults.setMarketOpen(true);
     await waitFor(() => price('MASSIVE:AAPL'), { timeoutMs: 10_000, what: 'a price once the market opened' });
-    expect((await upstream()).market?.state).toBe('open');
+    // The trades come at once; the pod learns the state at its next market-status poll.
+    await waitFor(async () => (await upstream()).market?.state === 'open', {
+      timeoutMs: 5_000,
+      what: 'the market reported open',
+    });
   });
 
   it('runs a free-plan key on what it allows: no socket retries, no snapshot polls, said in /v1/status', async () => {
