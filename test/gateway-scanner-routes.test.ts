@@ -260,7 +260,7 @@ describe('the signal stream through the gateway', () => {
     await expect(client.signals({ strategy: 'not a strategy id' })).rejects.toMatchObject({ status: 400 });
   });
 
-  it('answers 503 SCANNER_UNAVAILABLE when no scanner is configured', async () => {
+  it('answers 404 SCANNER_NOT_CONFIGURED when no scanner is configured (not a 503 that asks to retry)', async () => {
     const bare = await startGatewayHarness({
       REDIS_URL: redis.url,
       GATEWAY_NAMESPACE: freshGatewayNamespace(),
@@ -269,8 +269,8 @@ describe('the signal stream through the gateway', () => {
     try {
       const { key } = await bare.gateway.keys.create({ name: 'ops', scope: 'admin' });
       const answer = await send(`${bare.url}/v1/signals`, { headers: { ...bearer(key), 'x-owner-id': 'x' } });
-      expect([answer.status, errorCode(answer)]).toEqual([503, 'SCANNER_UNAVAILABLE']);
-      expect(answer.headers['retry-after']).toBe('1');
+      expect([answer.status, errorCode(answer)]).toEqual([404, 'SCANNER_NOT_CONFIGURED']);
+      expect(answer.headers['retry-after']).toBeUndefined();
     } finally {
       await bare.stop();
     }

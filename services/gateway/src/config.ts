@@ -76,7 +76,7 @@ export const CONFIG_DOCS: ConfigDocs<Config> = {
   MARKET_DATA_URLS:
     'The market-data pods (comma list of `http://host:port` base URLs, or one load-balanced URL); REST requests go round robin to those whose `/readyz` answers 200.',
   SCANNER_URLS:
-    "The scanner's replicas (comma list of `http://host:port` base URLs, or one load-balanced URL) for its owner API through the gateway (`/v1/owners`, `/v1/watchlists`, `/v1/strategies`, `/v1/destinations`, `/v1/signals[/stream]`); ready ones are chosen like pods. Unset: those routes answer 503 `SCANNER_UNAVAILABLE`.",
+    "The scanner's replicas (comma list of `http://host:port` base URLs, or one load-balanced URL) for its owner API through the gateway (`/v1/owners`, `/v1/watchlists`, `/v1/strategies`, `/v1/destinations`, `/v1/signals[/stream]`); ready ones are chosen like pods. Unset: those routes answer 404 `SCANNER_NOT_CONFIGURED` (503 `SCANNER_UNAVAILABLE` is for configured replicas none of which is ready).",
   POD_HEALTH_INTERVAL_MS:
     "How often each pod's (and scanner replica's) `/readyz` is polled (ms); one refusing a request is dropped at once.",
   UPSTREAM_TIMEOUT_MS:

@@ -83,7 +83,8 @@ export class Gateway extends HttpService {
       dispatcher: this.agent,
       timeoutMs: config.UPSTREAM_TIMEOUT_MS,
       upstreamName: 'the scanner',
-      noneReady: httpErrors.noHealthyScanner,
+      noneReady:
+        config.SCANNER_URLS.length > 0 ? httpErrors.noHealthyScanner : httpErrors.scannerNotConfigured,
       metrics,
       logger: logger.child({ component: 'scanner-proxy' }),
     });

@@ -74,6 +74,13 @@ export const httpErrors = {
     new HttpError(503, 'NO_HEALTHY_POD', 'no market-data pod is ready to serve; retry shortly', {
       'Retry-After': '1',
     }),
+  /** No scanner behind this gateway at all: a 404, not a 503 that asks clients to retry. */
+  scannerNotConfigured: () =>
+    new HttpError(
+      404,
+      'SCANNER_NOT_CONFIGURED',
+      'this gateway serves no scanner routes: its operator has not set SCANNER_URLS',
+    ),
   noHealthyScanner: () =>
     new HttpError(503, 'SCANNER_UNAVAILABLE', 'no scanner replica is ready to serve; retry shortly', {
       'Retry-After': '1',
