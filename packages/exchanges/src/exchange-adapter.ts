@@ -343,6 +343,15 @@ export interface ExchangeAdapter {
    */
   socketRefusal?(error: { code: number | string; message: string }): string | undefined;
   /**
+   * Asked first about every error frame: true when it refused this account the socket the
+   * adapter connects to and the adapter has stepped down to a lesser one the plan may allow
+   * (Massive with `feed: 'auto'`: from the real-time host to the delayed host), so the next
+   * connect goes there and the refusal is not final. Absent: no lesser socket.
+   */
+  stepDownSocket?(error: { code: number | string; message: string }): boolean;
+  /** Which of the exchange's sockets the adapter connects to now (Massive: `realtime`, `delayed`), for the status. */
+  socketFeed?(): string;
+  /**
    * Like {@link socketRefusal} for an answer to {@link restTickerRequests} (HTTP `status`, body
    * text): the plan has no REST tickers (Massive: 403 `NOT_AUTHORIZED` on the snapshot, free plan).
    */

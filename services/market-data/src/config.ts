@@ -105,7 +105,7 @@ const shape = {
     .pipe(z.array(finnhubForexBroker))
     .default(['oanda']),
   MASSIVE_API_KEY: z.string().min(1).optional(),
-  MASSIVE_FEED: z.enum(['realtime', 'delayed']).default('delayed'),
+  MASSIVE_FEED: z.enum(['auto', 'realtime', 'delayed']).default('auto'),
   MASSIVE_REALTIME_WS_URL: envUrl(['wss:', 'ws:']).default('wss://socket.massive.com'),
   MASSIVE_DELAYED_WS_URL: envUrl(['wss:', 'ws:']).default('wss://delayed.massive.com'),
   MASSIVE_REST_URL: envUrl(['https:', 'http:']).default('https://api.massive.com'),
@@ -224,11 +224,11 @@ export const CONFIG_DOCS: ConfigDocs<Config> = {
   MASSIVE_API_KEY:
     "Massive (ex-Polygon) API key; required with `massive` in `EXCHANGES`. Sent in the socket's auth message and as `Authorization: Bearer` on REST, never in a URL. One connection per account and cluster: only the leader uses it.",
   MASSIVE_FEED:
-    'Which Massive socket the plan allows: `delayed` (Starter, Developer: 15 minutes late, trades and minute aggregates) or `realtime` (Advanced and up: adds quotes).',
+    'Which Massive socket to use: `auto` (the real-time host until it refuses the key, then the delayed host; `/v1/status` shows which as `feed`), `realtime` (Advanced and up: adds quotes) or `delayed` (Starter, Developer: 15 minutes late, trades and minute aggregates).',
   MASSIVE_REALTIME_WS_URL:
-    'Massive real-time WebSocket host (`/stocks` is appended); used with `MASSIVE_FEED=realtime`.',
+    'Massive real-time WebSocket host (`/stocks` is appended); used with `MASSIVE_FEED=realtime` or `auto`.',
   MASSIVE_DELAYED_WS_URL:
-    'Massive delayed WebSocket host (`/stocks` is appended); used with `MASSIVE_FEED=delayed`.',
+    'Massive delayed WebSocket host (`/stocks` is appended); used with `MASSIVE_FEED=delayed`, and by `auto` once the real-time host refused the key.',
   MASSIVE_REST_URL:
     'Massive REST base (reference tickers as the symbol list, the batch snapshot for the REST fallback, market status).',
   MASSIVE_REST_CALLS_PER_MINUTE:

@@ -67,10 +67,12 @@ function endpointOf(config: Config, id: ExchangeId): Omit<ExchangeEndpoint, 'res
         adapter: createMassiveAdapter({
           apiKey: config.MASSIVE_API_KEY ?? '',
           feed: config.MASSIVE_FEED,
+          delayedWsBaseUrl: config.MASSIVE_DELAYED_WS_URL,
           restCallsPerMinute: config.MASSIVE_REST_CALLS_PER_MINUTE,
         }),
+        // `auto` starts on the real-time host; the adapter steps down to the delayed one.
         wsBaseUrl:
-          config.MASSIVE_FEED === 'realtime' ? config.MASSIVE_REALTIME_WS_URL : config.MASSIVE_DELAYED_WS_URL,
+          config.MASSIVE_FEED === 'delayed' ? config.MASSIVE_DELAYED_WS_URL : config.MASSIVE_REALTIME_WS_URL,
         restBaseUrl: config.MASSIVE_REST_URL,
       };
   }

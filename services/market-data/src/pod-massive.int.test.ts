@@ -25,6 +25,7 @@ interface UpstreamBody {
   restFallback: { state: string; refusal?: string };
   market?: { state: string; trading: boolean };
   socketRefusal?: string;
+  feed?: string;
 }
 
 const KEY = 'test-key';
@@ -103,6 +104,54 @@ describe('a pod serving Massive', () => {
     await waitFor(() => price('MASSIVE:MSFT'), { timeoutMs: 10_000, what: 'a delayed Massive price' });
     expect(delayed.subscriptions()).toEqual({ 'AM.AAPL': 1, 'AM.MSFT': 1, 'T.AAPL': 1, 'T.MSFT': 1 });
     expect(realtime.stats().wsConnectionsTotal).toBe(0);
+  });
+
+  it('with MASSIVE_FEED=auto, steps down to the delayed host when the real-time host refuses the plan', async () => {
+    const realtime = await sim({ plan: 'developer' });
+    const delayed = await sim({ feed: 'delayed', plan: 'developer' });
+    harness = await startPod(realtime, { MASSIVE_FEED: 'auto', MASSIVE_DELAYED_WS_URL: delayed.wsUrl });
+    await waitFor(async () => ((await price('MASSIVE:MSFT'))?.source === 'ws' ? true : undefined), {
+      timeoutMs: 10_000,
+      what: 'a Massive price from the delayed socket',
+    });
+    expect(delayed.subscriptions()).toEqual({ 'AM.AAPL': 1, 'AM.MSFT': 1, 'T.AAPL': 1, 'T.MSFT': 1 });
+    expect(realtime.stats()).toMatchObject({ wsConnectionsTotal: 1, authFailures: 1 });
+    const status = await upstream();
+    expect(status).toMatchObject({ feed: 'delayed', connection: 'open' });
+    expect(status.socketRefusal).toBeUndefined();
+    expect(status.lastError?.message).toContain("doesn't include real-time data");
+  });
+
+  it('with MASSIVE_FEED=auto, an Advanced key stays on the real-time host, quotes included', async () => {
+    const realtime = await sim({ plan: 'advanced' });
+    const delayed = await sim({ feed: 'delayed', plan: 'advanced' });
+    harness = await startPod(realtime, { MASSIVE_FEED: 'auto', MASSIVE_DELAYED_WS_URL: delayed.wsUrl });
+    await waitFor(async () => ((await price('MASSIVE:AAPL'))?.bid !== undefined ? true : undefined), {
+      timeoutMs: 10_000,
+      what: 'a Massive price with a bid',
+    });
+    expect(realtime.subscriptions()).toMatchObject({ 'Q.AAPL': 1, 'T.AAPL': 1, 'AM.AAPL': 1 });
+    expect(delayed.stats().wsConnectionsTotal).toBe(0);
+    expect((await upstream()).feed).toBe('realtime');
+  });
+
+  it('with MASSIVE_FEED=auto, a free key is refused once by each host, then never dials again', async () => {
+    const realtime = await sim({ plan: 'basic' });
+    const delayed = await sim({ feed: 'delayed', plan: 'basic' });
+    harness = await startPod(realtime, { MASSIVE_FEED: 'auto', MASSIVE_DELAYED_WS_URL: delayed.wsUrl });
+    const status = await waitFor(
+      async () => {
+        const u = await upstream();
+        return u.socketRefusal !== undefined ? u : undefined;
+      },
+      { timeoutMs: 10_000, what: 'the socket refusal in the status' },
+    );
+    expect(status.socketRefusal).toContain("doesn't include websocket access");
+    expect(status.feed).toBe('delayed');
+    // Long enough for several reconnects (backoff 50-500 ms) had they gone on.
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    expect(realtime.stats().wsConnectionsTotal).toBe(1);
+    expect(delayed.stats().wsConnectionsTotal).toBe(1);
   });
 
   it('reports auth_failed for a wrong key in /v1/status, and streams nothing', async () => {

@@ -9,7 +9,7 @@ export {
   MASSIVE_REALTIME_WS_URL,
   massiveLimits,
 } from './limits';
-export type { MassiveFeed } from './limits';
+export type { MassiveFeed, MassiveFeedSetting } from './limits';
 export {
   MASSIVE_AUTH_HEADER,
   MASSIVE_MARKET_STATUS_PATH,

@@ -16,6 +16,8 @@ export const MASSIVE_DEFAULT_REST_URL = 'https://api.massive.com';
 
 /** Which WebSocket host a key uses: `realtime` needs an Advanced plan or above. */
 export type MassiveFeed = 'realtime' | 'delayed';
+/** A feed, or `auto`: the real-time host until it refuses the key, then the delayed host. */
+export type MassiveFeedSetting = MassiveFeed | 'auto';
 
 /**
  * "Each account comes with access to one simultaneous WebSocket connection per cluster." A second

@@ -14,6 +14,46 @@ describe('createMassiveAdapter', () => {
     ]);
   });
 
+  it('with feed auto, starts on the real-time host and steps down to the delayed one at its auth_failed', () => {
+    const adapter = createMassiveAdapter({
+      apiKey: 'k',
+      feed: 'auto',
+      delayedWsBaseUrl: 'ws://127.0.0.1:2/',
+    });
+    const streams = adapter.streamsFor('MASSIVE:AAPL');
+    expect(streams).toEqual(['T.AAPL', 'Q.AAPL', 'AM.AAPL']);
+    expect(adapter.socketFeed?.()).toBe('realtime');
+    expect(adapter.connectUrl('ws://127.0.0.1:1', [])).toBe('ws://127.0.0.1:1/stocks');
+    // Other error frames are not about the plan: no step down.
+    expect(adapter.stepDownSocket?.({ code: 'MASSIVE_MAX_CONNECTIONS', message: 'max_connections' })).toBe(
+      false,
+    );
+    const refusal = {
+      code: 'MASSIVE_AUTH_FAILED',
+      message: "auth_failed: Your plan doesn't include real-time data.",
+    };
+    expect(adapter.stepDownSocket?.(refusal)).toBe(true);
+    expect(adapter.socketFeed?.()).toBe('delayed');
+    expect(adapter.connectUrl('ws://127.0.0.1:1', [])).toBe('ws://127.0.0.1:2/stocks');
+    // The delayed host has no quotes: frames to it leave them out.
+    expect(adapter.openFrames?.(streams, () => 1)).toEqual([
+      '{"action":"subscribe","params":"T.AAPL,AM.AAPL"}',
+    ]);
+    expect(adapter.unsubscribeFrames(streams, () => 1)).toEqual([
+      '{"action":"unsubscribe","params":"T.AAPL,AM.AAPL"}',
+    ]);
+    // Nothing below the delayed host: its refusal is for socketRefusal to judge.
+    expect(adapter.stepDownSocket?.(refusal)).toBe(false);
+  });
+
+  it('never steps down from a feed set by hand', () => {
+    for (const feed of ['realtime', 'delayed'] as const) {
+      const adapter = createMassiveAdapter({ apiKey: 'k', feed });
+      expect(adapter.stepDownSocket?.({ code: 'MASSIVE_AUTH_FAILED', message: 'auth_failed' })).toBe(false);
+      expect(adapter.socketFeed?.()).toBe(feed);
+    }
+  });
+
   it('opens <host>/stocks and sends auth, then comma-list subscriptions', () => {
     const adapter = createMassiveAdapter({ apiKey: 'secret', feed: 'delayed' });
     expect(adapter.connectUrl('wss://delayed.massive.com', [])).toBe('wss://delayed.massive.com/stocks');

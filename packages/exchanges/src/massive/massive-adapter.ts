@@ -4,14 +4,15 @@
  * Docs: exchanges.md Part B 5 (https://massive.com/docs/websocket/stocks/overview).
  *
  * What the upstream sees on the adapter:
- * - the socket is `<host>/stocks` on the real-time or the delayed host (by plan); on every open
+ * - the socket is `<host>/stocks` on the real-time or the delayed host, by setting or, with
+ *   `auto`, learned from the real-time host's refusal ({@link MassiveSocketFeed}); on every open
  *   the `sessionFrames` send the auth message, then the subscriptions follow as comma lists, as
  *   the official Go client queues them straight after dialling. Acks are per item and carry no
  *   request id, so none is awaited (`subscriptionAcks: 'none'`); statuses that are not acks
  *   (`auth_failed`, `max_connections`, `slow_consumer`...) arrive as error frames;
  * - one connection per cluster (`limits.maxConnectionsPerKey`: 1): break-before-make only;
- * - streams per symbol: trades `T`, quotes `Q` (real-time host only: the delayed feed has none)
- *   and per-minute aggregates `AM`, all merged into the one ticker;
+ * - streams per symbol: trades `T`, quotes `Q` (real-time host only: the delayed feed has none,
+ *   and frames to it leave them out) and per-minute aggregates `AM`, merged into the one ticker;
  * - the REST fallback asks the batch snapshot for every symbol in ONE request;
  * - the symbol list is the reference tickers, paged through `next_url`;
  * - the market status tells a closed market (a silent socket overnight) from a dead feed.
@@ -20,11 +21,12 @@ import type { ExchangeAdapter, RestRequest, RestTickerRequest } from '../exchang
 import { finnhubRetryDelayMs } from '../finnhub/rest-retry';
 import { massiveAuthFrame, massiveControlFrames } from './control-frames';
 import { MassiveConfigError, MassiveErrorCode } from './errors';
-import { MASSIVE_DOCS_URL, massiveLimits, type MassiveFeed } from './limits';
+import { MASSIVE_DELAYED_WS_URL, MASSIVE_DOCS_URL, massiveLimits, type MassiveFeedSetting } from './limits';
 import { parseMassiveMarketStatusText } from './market-status';
 import { parseMassiveMessage } from './parse-message';
 import { massiveEntitlementRefusal, massiveSocketRefusal } from './plan-refusals';
 import { parseMassiveSnapshotText } from './rest-snapshot';
+import { MassiveSocketFeed } from './socket-feed';
 import { parseMassiveTickerPage } from './symbol-list';
 import { massiveToSymbol, symbolToMassive } from './symbols';
 import {
@@ -40,8 +42,13 @@ import {
 export interface MassiveAdapterOptions {
   /** The Massive API key (required). */
   apiKey: string;
-  /** `delayed` (Starter, Developer: 15 minutes late, no quotes) or `realtime` (Advanced and above). */
-  feed: MassiveFeed;
+  /**
+   * `delayed` (Starter, Developer: 15 minutes late, no quotes), `realtime` (Advanced and above),
+   * or `auto`: the real-time host until it refuses the key, then `delayedWsBaseUrl`.
+   */
+  feed: MassiveFeedSetting;
+  /** The delayed host's base URL, where `auto` steps down to (default {@link MASSIVE_DELAYED_WS_URL}). */
+  delayedWsBaseUrl: string;
   /** REST calls per minute the plan allows: 5 on the free (Basic) plan; undefined for paid plans (unlimited). */
   restCallsPerMinute: number | undefined;
 }
@@ -49,15 +56,10 @@ export interface MassiveAdapterOptions {
 export const DEFAULT_MASSIVE_ADAPTER_OPTIONS: Readonly<Omit<MassiveAdapterOptions, 'apiKey'>> = Object.freeze(
   {
     feed: 'delayed',
+    delayedWsBaseUrl: MASSIVE_DELAYED_WS_URL,
     restCallsPerMinute: undefined,
   },
 );
-
-/** Event prefixes subscribed per ticker, by feed. */
-const CHANNELS: Readonly<Record<MassiveFeed, readonly string[]>> = {
-  realtime: ['T', 'Q', 'AM'],
-  delayed: ['T', 'AM'],
-};
 
 function tickerOf(symbol: string): string {
   const ticker = symbolToMassive(symbol);
@@ -87,8 +89,11 @@ export function createMassiveAdapter(
 ): ExchangeAdapter {
   const { apiKey } = options;
   checkMassiveApiKey(apiKey);
-  const feed = options.feed ?? DEFAULT_MASSIVE_ADAPTER_OPTIONS.feed;
-  const channels = CHANNELS[feed];
+  const socketFeed = new MassiveSocketFeed(
+    options.feed ?? DEFAULT_MASSIVE_ADAPTER_OPTIONS.feed,
+    options.delayedWsBaseUrl ?? DEFAULT_MASSIVE_ADAPTER_OPTIONS.delayedWsBaseUrl,
+  );
+  const channels = socketFeed.channels();
   const headers = massiveAuthHeaders(apiKey);
   const restCallsPerMinute =
     'restCallsPerMinute' in options
@@ -104,12 +109,12 @@ export function createMassiveAdapter(
       const ticker = tickerOf(symbol);
       return channels.map((channel) => `${channel}.${ticker}`);
     },
-    connectUrl: (wsBaseUrl) => massiveSocketUrl(wsBaseUrl),
+    connectUrl: (wsBaseUrl) => massiveSocketUrl(socketFeed.wsBaseUrl(wsBaseUrl)),
     // Auth first on every open, as the official Go client queues it straight after dialling.
     sessionFrames: () => [massiveAuthFrame(apiKey)],
-    openFrames: (streams) => massiveControlFrames('subscribe', streams),
-    subscribeFrames: (streams) => massiveControlFrames('subscribe', streams),
-    unsubscribeFrames: (streams) => massiveControlFrames('unsubscribe', streams),
+    openFrames: (streams) => massiveControlFrames('subscribe', socketFeed.carried(streams)),
+    subscribeFrames: (streams) => massiveControlFrames('subscribe', socketFeed.carried(streams)),
+    unsubscribeFrames: (streams) => massiveControlFrames('unsubscribe', socketFeed.carried(streams)),
     parse: parseMassiveMessage,
     restTickersUrl: (restBaseUrl, symbols) =>
       massiveSnapshotUrl(restBaseUrl, [...new Set(symbols)].map(tickerOf)),
@@ -138,6 +143,8 @@ export function createMassiveAdapter(
       },
       requestWeight: 1,
     },
+    stepDownSocket: (error) => socketFeed.stepDown(error),
+    socketFeed: () => socketFeed.feed(),
     socketRefusal: massiveSocketRefusal,
     restTickerRefusal: massiveEntitlementRefusal,
     marketStatus: {

@@ -91,6 +91,8 @@ export interface UpstreamStatus {
    * no more connects; the REST fallback stands in where the plan allows it.
    */
   socketRefusal?: string;
+  /** Which of the exchange's sockets the leader connects to (Massive: `realtime`, `delayed`). */
+  feed?: string;
 }
 
 interface SymbolState {
@@ -247,6 +249,7 @@ export class Upstream implements Lifecycle {
       ...(this.lastError && { lastError: this.lastError }),
       ...(this.marketHours?.status() && { market: this.marketHours.status() }),
       ...(this.socketRefusal !== undefined && { socketRefusal: this.socketRefusal }),
+      ...(this.options.adapter.socketFeed && { feed: this.options.adapter.socketFeed() }),
     };
   }
 
@@ -454,7 +457,15 @@ export class Upstream implements Lifecycle {
         this.options.metrics.upstreamErrorFrames.inc({ exchange: this.exchange, code: String(message.code) });
         this.log.warn({ id: message.id, code: message.code, msg: message.message }, 'exchange error frame');
         this.lastError = { code: String(message.code), message: message.message, at: Date.now() };
-        this.refuseSocket(this.options.adapter.socketRefusal?.(message));
+        if (this.options.adapter.stepDownSocket?.(message)) {
+          // Not final: the next connect goes to the lesser socket the plan may allow.
+          this.log.warn(
+            { msg: message.message, feed: this.options.adapter.socketFeed?.() },
+            'the exchange refused this socket: stepping down to the next one',
+          );
+        } else {
+          this.refuseSocket(this.options.adapter.socketRefusal?.(message));
+        }
         this.changed();
         return;
       case 'malformed':
