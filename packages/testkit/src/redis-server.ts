@@ -4,7 +4,8 @@
  * persistence), which tests may also kill and restart to simulate an outage.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { randomInt } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { WaitAborted, waitFor } from './wait-for';
 
@@ -47,8 +48,41 @@ async function tryContainer(): Promise<TestRedis | undefined> {
   }
 }
 
-/** A port on 127.0.0.1 that nothing listened on a moment ago (the OS picks it). */
+/** Where free ports are chosen from: up to the ephemeral range. */
+const LOWEST_CHOSEN_PORT = 10_000;
+/** Below this many ports under the ephemeral range, the OS picks instead. */
+const MIN_CHOSEN_RANGE = 1_000;
+const PORT_TRIES = 50;
+/** Linux's default ephemeral range, where /proc does not tell. */
+const DEFAULT_EPHEMERAL_LOW = 32_768;
+/** Tries of a test Redis on a newly chosen port when another process took the last one. */
+const REDIS_PORT_TRIES = 3;
+
+/** The lowest port of the range the OS picks local ports of outgoing connections and of listen(0) from. */
+function ephemeralLow(): number {
+  try {
+    const low = Number(readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/)[0]);
+    return Number.isInteger(low) && low > 0 ? low : DEFAULT_EPHEMERAL_LOW;
+  } catch {
+    return DEFAULT_EPHEMERAL_LOW;
+  }
+}
+
+/**
+ * A port on 127.0.0.1 that nothing listens on now, chosen below the ephemeral range. A port the
+ * OS picks (listen(0)) comes from that range, where, once closed, it can at once become the local
+ * port of one of the tests' many outgoing connections; the server started on it then fails with
+ * "Address already in use" (seen: a test Redis, in a loop of whole-suite runs). Where the range
+ * leaves no room below it, the OS picks.
+ */
 export async function freePort(): Promise<number> {
+  const span = ephemeralLow() - LOWEST_CHOSEN_PORT;
+  if (span >= MIN_CHOSEN_RANGE) {
+    for (let attempt = 0; attempt < PORT_TRIES; attempt += 1) {
+      const port = LOWEST_CHOSEN_PORT + randomInt(span);
+      if (await isPortFree(port)) return port;
+    }
+  }
   return listenAndClose(0);
 }
 
@@ -73,7 +107,7 @@ async function listenAndClose(port: number): Promise<number> {
 
 /** A `redis-server` on a free port; `extraArgs` (e.g. `--replicaof host port`) go after ours. */
 export async function startRedisBinary(extraArgs: readonly string[] = []): Promise<TestRedis> {
-  const port = await freePort();
+  let port = 0;
   let child: ChildProcess | undefined;
   const launch = async () => {
     child = await spawnRedisServer([
@@ -93,7 +127,17 @@ export async function startRedisBinary(extraArgs: readonly string[] = []): Promi
     child = undefined;
     await killProcess(proc);
   };
-  await launch();
+  for (let attempt = 1; ; attempt += 1) {
+    port = await freePort();
+    try {
+      await launch();
+      break;
+    } catch (error) {
+      // Another process took the port between the check and redis-server's bind: choose again.
+      if (attempt >= REDIS_PORT_TRIES || !(error as Error).message.includes('Address already in use'))
+        throw error;
+    }
+  }
   return { url: `redis://127.0.0.1:${port}`, kind: 'binary', kill, restart: launch, stop: kill };
 }
 
