@@ -57,7 +57,11 @@ export class CandleReader {
   /** Up to `limit` candles, oldest first, the open one last. */
   async read(series: CandleSeriesKey, limit: number): Promise<CandleAnswer> {
     const { history, book } = this.options;
-    const [closed, status] = await Promise.all([history.closed(series, limit), this.backfillStatus(series)]);
+    // The status first, then the candles: the leader stores a backfilled page and its coverage in
+    // one script, so candles read after a coverage that says `complete` include that page. Read
+    // together, an append landing between the two reads answered `complete` with no candles.
+    const status = await this.backfillStatus(series);
+    const closed = await history.closed(series, limit);
     const open = book.open(series.symbol, series.interval);
     const last = closed.at(-1);
     const candles = open && (!last || open.openTime > last.openTime) ? [...closed, open] : closed;
