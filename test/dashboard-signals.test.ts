@@ -38,6 +38,11 @@ jest.setTimeout(60_000);
 const ARTIFACTS = resolve(__dirname, '../test-artifacts');
 const DESKTOP = { width: 1280, height: 900 };
 const PHONE = { width: 390, height: 844 };
+/**
+ * Bound of one fill or click. Each returns as soon as it is done; under load Playwright's wait
+ * for navigations a click may have scheduled took more than 1 s (seen in a loop of whole-suite runs).
+ */
+const ACTION_TIMEOUT_MS = 10_000;
 /** A new signal is on the page within one poll and this much more (ms). */
 const SHOWN_WITHIN_MS = SIGNALS_POLL_MS + 5_000;
 
@@ -143,8 +148,8 @@ describe("the dashboard's signals", () => {
   }
 
   async function enterKey(page: Page, key: string): Promise<void> {
-    await page.fill('section[aria-label="Signals"] input[name="key"]', key, { timeout: 1_000 });
-    await page.click('section[aria-label="Signals"] button[type="submit"]', { timeout: 1_000 });
+    await page.fill('section[aria-label="Signals"] input[name="key"]', key, { timeout: ACTION_TIMEOUT_MS });
+    await page.click('section[aria-label="Signals"] button[type="submit"]', { timeout: ACTION_TIMEOUT_MS });
   }
 
   async function screenshots(page: Page, name: string): Promise<void> {
@@ -247,8 +252,8 @@ describe("the dashboard's signals", () => {
       await page.goto(`${closed.url}/`, { timeout: 10_000 });
       await noteSays(page, 'key', /^A bot key shows your signals: enter one above\.$/);
       expect(await page.locator('form.api-key').count()).toBe(1);
-      await page.fill('form.api-key input[name="key"]', await botKey(owner), { timeout: 1_000 });
-      await page.click('form.api-key button[type="submit"]', { timeout: 1_000 });
+      await page.fill('form.api-key input[name="key"]', await botKey(owner), { timeout: ACTION_TIMEOUT_MS });
+      await page.click('form.api-key button[type="submit"]', { timeout: ACTION_TIMEOUT_MS });
       await waitFor(async () => (await listed(page)).join() === signal, {
         timeoutMs: 10_000,
         intervalMs: 100,
