@@ -25,7 +25,7 @@ export class MassiveSocketFeed {
   constructor(
     private readonly setting: MassiveFeedSetting,
     /** Where `auto` steps down to; the feed's own base URL otherwise comes from the caller. */
-    private readonly delayedWsBaseUrl: string | undefined,
+    private readonly delayedWsBaseUrl: string,
   ) {
     this.current = setting === 'delayed' ? 'delayed' : 'realtime';
   }
@@ -41,9 +41,7 @@ export class MassiveSocketFeed {
 
   /** The socket base to dial: the caller's, or the delayed host once `auto` stepped down. */
   wsBaseUrl(callerWsBaseUrl: string): string {
-    return this.setting === 'auto' && this.current === 'delayed'
-      ? (this.delayedWsBaseUrl ?? callerWsBaseUrl)
-      : callerWsBaseUrl;
+    return this.setting === 'auto' && this.current === 'delayed' ? this.delayedWsBaseUrl : callerWsBaseUrl;
   }
 
   /** Streams the current host carries (the delayed host has no quotes `Q`). */
