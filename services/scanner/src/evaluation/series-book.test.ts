@@ -2,6 +2,7 @@
  * The series book over the memory engine's candle history: what a series tracks follows the
  * strategies that watch it, whether they change between two closes or stay the same.
  */
+import { EMA } from 'trading-signals';
 import { MemoryCandleHistory } from '@tickwire/cluster';
 import type { Candle } from '@tickwire/core';
 import { parseStrategyDocument, type IndicatorSpec } from '../strategy';
@@ -114,7 +115,8 @@ describe('the series book', () => {
 
   it('treats a backfill that lands after the first look as history, and evaluates the closes after it', async () => {
     const history = new MemoryCandleHistory(() => true);
-    const book = new SeriesBook({ candles: history, now: () => START + 80 * MINUTE + 1_000 });
+    let now = START + 80 * MINUTE + 1_000;
+    const book = new SeriesBook({ candles: history, now: () => now });
     const series = watched([rsi]);
     const evaluated: number[] = [];
     const onClosed = (_view: unknown, candle: Candle) => evaluated.push(candle.openTime);
@@ -128,6 +130,8 @@ describe('the series book', () => {
       candles: Array.from({ length: 80 }, (_, i) => candle(i)),
       source: 'backfill',
     });
+    // A short series is read again a second after its first load.
+    now += 1_000;
     await book.advance(series, onClosed);
     expect(evaluated).toEqual([]);
     // The next close is evaluated, with the backfilled history behind its RSI.
@@ -143,5 +147,54 @@ describe('the series book', () => {
     );
     expect(evaluated).toEqual([candle(80).openTime]);
     expect(rsiValue).not.toBeNull();
+  });
+
+  it('grows a series past what the store keeps, close by close, never rebuilding it from the store', async () => {
+    // The store keeps 100 candles; the strategy looks back 100 candles, so it needs 101 (and an
+    // EMA 100 asks for more, to warm up): only closes the book appends itself can fill it.
+    const history = new MemoryCandleHistory(() => true, { retainedCandles: 100 });
+    await history.appendClosed({
+      symbol: SYMBOL,
+      interval: '1m',
+      candles: Array.from({ length: 100 }, (_, i) => candle(i)),
+      source: 'backfill',
+    });
+    let now = START + 100 * MINUTE + 1_000;
+    const book = new SeriesBook({ candles: history, now: () => now });
+    const series = watched([
+      strategy('change', { type: 'change', candles: 100, op: 'above', percent: -100 }),
+      strategy('ema', {
+        type: 'cross',
+        fast: { ma: 'ema', period: 100 },
+        slow: { ma: 'sma', period: 20 },
+        direction: 'up',
+      }),
+    ]);
+    await book.advance(series, () => undefined);
+    const closesBack: (string | undefined)[] = [];
+    const emas: (number | null)[] = [];
+    for (const i of [100, 101, 102, 103]) {
+      now += MINUTE;
+      await history.appendClosed({ symbol: SYMBOL, interval: '1m', candles: [candle(i)], source: 'close' });
+      await book.advance(
+        series,
+        (view) => {
+          closesBack.push(view.closeBack(100));
+          emas.push(view.indicator({ kind: 'ema', source: 'close', period: 100 }).current);
+        },
+        { hint: candle(i) },
+      );
+    }
+    // The close 100 candles back is there from the first close on (the store holds only 100).
+    expect(closesBack).toEqual([candle(0), candle(1), candle(2), candle(3)].map((c) => c.close));
+    // The EMA has seen every candle since the first load: it was updated, not rebuilt from the
+    // store's newest 100 at each close (before the fix, every close read the store and rebuilt).
+    const reference = new EMA(100);
+    const expected: (number | null)[] = [];
+    for (let i = 0; i <= 103; i += 1) {
+      reference.add(closeAt(i));
+      if (i >= 100) expected.push(reference.getResult());
+    }
+    expect(emas).toEqual(expected);
   });
 });

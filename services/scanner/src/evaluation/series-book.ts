@@ -30,10 +30,19 @@ interface Entry {
   trackedFor: WatchedSeries | undefined;
   /** Open time of the last candle handed to `onClosed` or kept as history. */
   evaluatedThrough: number;
+  /** While the series holds fewer candles than its strategies read: when to read the store again. */
+  rereadAt: number;
+  rereadDelayMs: number;
 }
 
 /** Closed candles read at once when catching up a gap. */
 const MAX_CATCH_UP_CANDLES = 1_000;
+/**
+ * A short series is read again after this, then after twice as long each time the store had
+ * nothing older (a backfill lands within seconds, or never: a venue without REST candles).
+ */
+const FIRST_REREAD_MS = 1_000;
+const MAX_REREAD_MS = 300_000;
 
 export class SeriesBook {
   private readonly entries = new Map<string, Entry>();
@@ -86,9 +95,10 @@ export class SeriesBook {
   ): Promise<void> {
     const needed = this.capacityOf(watched);
     let entry = this.entries.get(watched.key);
-    // A series holding fewer candles than its strategies read is read again from the store (the
-    // backfill its first load asked for may have landed since).
-    if (!entry || entry.capacity < needed || entry.series.closedCount() < entry.capacity) {
+    // A series holding fewer candles than its strategies read is read again from the store from
+    // time to time (the backfill its first load asked for may have landed since).
+    const short = entry !== undefined && entry.series.closedCount() < needed && this.now() >= entry.rereadAt;
+    if (!entry || entry.capacity < needed || short) {
       entry = await this.load(watched, needed, entry, onClosed, options.hint);
     } else {
       this.track(entry, watched);
@@ -116,12 +126,31 @@ export class SeriesBook {
       { symbol: watched.symbol, interval: watched.interval },
       capacity + Math.min(MAX_CATCH_UP_CANDLES, Math.max(1, since)),
     );
+    // A series still short of what its strategies read is read again, but rebuilt only when the
+    // store now holds older candles than it (a backfill landed); otherwise it keeps growing close
+    // by close. The store may keep fewer candles than a strategy reads (the pods' CANDLE_HISTORY):
+    // rebuilding from it every time would then recompute every indicator on every close and
+    // never reach the look-back.
+    const firstHeld = previous?.series.firstClosed();
+    const olderStored =
+      firstHeld !== undefined && stored[0] !== undefined && stored[0].openTime < firstHeld.openTime;
+    if (previous && previous.capacity >= capacity && !olderStored) {
+      this.track(previous, watched);
+      const lastHeld = previous.series.lastClosed();
+      for (const candle of stored)
+        if (!lastHeld || candle.openTime > lastHeld.openTime) this.append(previous, candle, onClosed);
+      previous.rereadDelayMs = Math.min(MAX_REREAD_MS, previous.rereadDelayMs * 2);
+      previous.rereadAt = this.now() + previous.rereadDelayMs;
+      return previous;
+    }
     const entry: Entry = {
       series: new CandleSeries(capacity),
       capacity,
       tracked: new Set(),
       trackedFor: undefined,
       evaluatedThrough,
+      rereadAt: this.now() + FIRST_REREAD_MS,
+      rereadDelayMs: FIRST_REREAD_MS,
     };
     this.track(entry, watched);
     for (const candle of stored) this.append(entry, candle, onClosed);

@@ -90,6 +90,11 @@ export class CandleSeries {
     return this.candles.at(-1);
   }
 
+  /** The oldest closed candle held. */
+  firstClosed(): Candle | undefined {
+    return this.candles[0];
+  }
+
   closedCount(): number {
     return this.candles.length;
   }

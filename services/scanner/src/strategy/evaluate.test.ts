@@ -68,6 +68,31 @@ describe('evaluating strategies on closed candles', () => {
     expect(firings(doc, rising)).toEqual([14, 15, 16, 17, 18, 19]);
   });
 
+  it('compares with below as strictly as with above', () => {
+    expect(firings(strategy({ type: 'price', op: 'below', value: '50' }), [60, 49.99, 50])).toEqual([1]);
+    // 100 -> 95 -> 89 is -11 % over two candles; 95 -> 89 -> 88 is -7.4 %.
+    const falling = strategy({ type: 'change', candles: 2, op: 'below', percent: -10 });
+    expect(firings(falling, [100, 95, 89, 88])).toEqual([2]);
+    // Only falls: RSI 0 from the 15th candle on.
+    const oversold = strategy({ type: 'rsi', period: 14, op: 'below', value: 30 });
+    expect(
+      firings(
+        oversold,
+        Array.from({ length: 20 }, (_, i) => 200 - i),
+      ),
+    ).toEqual([14, 15, 16, 17, 18, 19]);
+  });
+
+  it('fires an EMA over SMA cross up and then down, on the candles where they happen', () => {
+    const cross = (direction: 'up' | 'down') =>
+      strategy({ type: 'cross', fast: { ma: 'ema', period: 2 }, slow: { ma: 'sma', period: 4 }, direction });
+    // EMA 2 (weight 2/3 on the new close) / SMA 4 by hand: flat at 10/10 until candle 4;
+    // candle 5 (16): 14 / 11.5, the fast one above; candle 6 (4): 7.33 / 10, below; candle 7 (4): 5.11 / 8.5.
+    const closes = [10, 10, 10, 10, 10, 16, 4, 4];
+    expect(firings(cross('up'), closes)).toEqual([5]);
+    expect(firings(cross('down'), closes)).toEqual([6]);
+  });
+
   it('sees a volume spike against the average of the candles before it', () => {
     const doc = strategy({ type: 'volumeSpike', candles: 3, factor: 3 });
     const volumes = [10, 10, 10, 29, 10, 10, 60];
