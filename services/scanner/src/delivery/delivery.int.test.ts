@@ -184,6 +184,30 @@ describe('signal delivery to Discord webhooks (real Redis, local Discord-compati
     expect(metrics).toMatch(/^tickwire_scanner_delivery_dead_letters_total\{code="WEBHOOK_GONE"\} 25$/m);
   });
 
+  it('disables a webhook whose token Discord refuses (401) as it does a deleted one: one request, never another', async () => {
+    const webhook = server.createWebhook();
+    const queue = await queueOn('producer');
+    const dest = 'dest-bad-token';
+    urls.set(dest, webhook.url.replace(webhook.token, `${webhook.token.slice(0, -1)}x`));
+    for (let i = 0; i < 3; i++) await queue.enqueue(dest, testSignal(i));
+    await startWorker('consumer-a');
+
+    const disabled = await waitFor(() => queue.disabled(dest), {
+      timeoutMs: 5_000,
+      what: 'destination disabled',
+    });
+    expect(disabled.code).toBe(DeliveryReason.WebhookGone);
+    expect(disabled.reason).toMatch(/HTTP 401: Invalid Webhook Token \(code 50027\)/);
+    expect(await queue.deadLetters(dest)).toHaveLength(3);
+    const witness = server.createWebhook();
+    await queue.enqueue(destination('dest-witness', witness), testSignal(1));
+    await waitFor(() => receivedIds(witness).length === 1, {
+      timeoutMs: 5_000,
+      what: 'a later delivery elsewhere',
+    });
+    expect(statuses(webhook)).toEqual([401]);
+  });
+
   it('dead-letters the signals of an unreachable webhook with the reason after the allowed attempts', async () => {
     const webhook = server.createWebhook();
     const queue = await queueOn('producer');

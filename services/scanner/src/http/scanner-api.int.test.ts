@@ -264,4 +264,41 @@ describe('the scanner API', () => {
     const badSince = await api.request('GET', '/v1/signals?since=yesterday', { owner: alice });
     expect((await json<ErrorBody>(badSince)).error.message).toContain('since');
   });
+
+  it('filters signals by strategy and by the time they were stored (since=, ms or ISO 8601)', async () => {
+    const alice = await createOwner('alice');
+    const dip = '11111111-1111-4111-8111-111111111111';
+    const breakout = '33333333-3333-4333-8333-333333333333';
+    const signal = (strategyId: string, candleOpenTime: number) => ({
+      id: `${strategyId}:BTCUSDT:1h:${candleOpenTime}`,
+      ownerId: alice,
+      strategyId,
+      strategyName: strategyId === dip ? 'dip' : 'breakout',
+      symbol: 'BTCUSDT',
+      interval: '1h' as const,
+      candleOpenTime,
+      candleClosed: true,
+      close: '97000.5',
+      facts: [],
+      detectedAt: candleOpenTime + 3_600_000,
+    });
+    await api.scanner.signals.append(signal(dip, 0));
+    await api.scanner.signals.append(signal(breakout, 0));
+    // Stored times are the stream ids' (Redis's clock, this machine's): leave a margin on each side.
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    const mark = Date.now();
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    await api.scanner.signals.append(signal(dip, 3_600_000));
+    await api.scanner.signals.append(signal(breakout, 3_600_000));
+
+    type Page = { signals: { strategyId: string; candleOpenTime: number }[] };
+    const get = async (query: string) =>
+      (await json<Page>(await api.request('GET', `/v1/signals?${query}`, { owner: alice }))).signals.map(
+        (s) => `${s.strategyId === dip ? 'dip' : 'breakout'}@${s.candleOpenTime}`,
+      );
+    expect(await get(`strategy=${breakout}`)).toEqual(['breakout@3600000', 'breakout@0']);
+    expect(await get(`since=${mark}`)).toEqual(['breakout@3600000', 'dip@3600000']);
+    expect(await get(`since=${new Date(mark).toISOString()}&strategy=${dip}`)).toEqual(['dip@3600000']);
+    expect(await get(`since=${mark + 60_000}`)).toEqual([]);
+  });
 });

@@ -70,6 +70,43 @@ describe('the signal log', () => {
     expect(ttl).toBeGreaterThan(29 * 86_400_000);
   });
 
+  it('trims signals stored more than 30 days ago when it appends, and keeps the newer ones', async () => {
+    const { leadership, log, keys } = await replica(freshNamespace(), 'a');
+    await leadership.election.start();
+    const redisNow = async () => {
+      const [seconds, micros] = await leadership.commands.time();
+      return Number(seconds) * 1_000 + Math.floor(Number(micros) / 1_000);
+    };
+    const day = 86_400_000;
+    const now = await redisNow();
+    // Entries as if stored 31 and 29 days ago (ids are stored times). MINID ~ trims whole stream
+    // nodes (100 entries each, Redis's default), so 150 old ones fill one node and a half.
+    const add = (time: number, seq: number) =>
+      leadership.commands.xadd(
+        keys.signals,
+        `${time}-${seq}`,
+        'o',
+        'owner-1',
+        's',
+        'x',
+        'y',
+        'BTCUSDT',
+        'j',
+        '{}',
+      );
+    for (let i = 0; i < 150; i++) await add(now - 31 * day, i);
+    for (let i = 0; i < 3; i++) await add(now - 29 * day, i);
+
+    expect((await log.append(signal(0))).stored).toBe(true);
+    const left = await leadership.commands.xrange(keys.signals, '-', '+');
+    const times = left.map(([id]) => Number(id.split('-')[0]));
+    const old = times.filter((time) => time < now - 30 * day).length;
+    // The full node of old entries is gone; the half node shares its node with newer entries.
+    expect(old).toBeLessThan(100);
+    expect(times.filter((time) => time === now - 29 * day)).toHaveLength(3);
+    expect(times.at(-1)).toBeGreaterThanOrEqual(now);
+  });
+
   it('keeps a cooldown in candle time: refused near the last signal, in either order, allowed past it', async () => {
     const { leadership, log, keys } = await replica(freshNamespace(), 'a');
     await leadership.election.start();
