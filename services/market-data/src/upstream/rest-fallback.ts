@@ -71,14 +71,24 @@ export class RestFallback {
     this.schedule(0);
   }
 
-  /** Stops polling (the WebSocket is back); a request in flight is abandoned. */
+  /**
+   * Stops polling (the WebSocket is back). A request in flight runs to its answer: its prices
+   * are dropped, but what it says of the account (a plan refusal, a rate-limit hold) is kept, so
+   * the next start does not ask again (a free Massive key's socket opens and is refused within
+   * the first poll; aborting it lost the 403 the exchange had already counted).
+   */
   stop(): void {
     if (!this.running) return;
     this.running = false;
     clearTimeout(this.timer);
-    this.abort?.abort(new Error('REST fallback stopped'));
     if (this.state === 'polling') this.setState('idle');
     this.log.info({}, 'REST fallback stopped');
+  }
+
+  /** Stops for good (the pod is stopping): a request in flight is abandoned. */
+  close(): void {
+    this.stop();
+    this.abort?.abort(new Error('REST fallback closed'));
   }
 
   status(): RestFallbackStatus {
@@ -179,7 +189,6 @@ export class RestFallback {
       if (this.running && updates.length > 0) this.options.onUpdates(updates);
       return true;
     } catch (error) {
-      if (!this.running) return false;
       const refusal =
         error instanceof RestClientError && error.status !== undefined
           ? adapter.restTickerRefusal?.(error.status, error.bodyText ?? '')
@@ -198,6 +207,7 @@ export class RestFallback {
         else if (error.code === RestClientErrorCode.RateLimited) this.setState('rate-limited');
         return false;
       }
+      if (!this.running) return false;
       this.log.warn({ err: (error as Error).message, symbols: request.symbols }, 'REST poll failed');
       return true;
     }

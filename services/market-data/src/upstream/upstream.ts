@@ -199,7 +199,7 @@ export class Upstream implements Lifecycle {
     clearInterval(this.watchdogTimer);
     this.fallbackTimer = undefined;
     this.watchdogTimer = undefined;
-    this.fallback.stop();
+    this.fallback.close();
     await Promise.all(this.shards.map((shard) => shard.stop()));
     this.breaker.shutdown();
     this.options.metrics.upstreamConnected.set({ exchange: this.exchange }, 0);
