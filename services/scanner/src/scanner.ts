@@ -140,6 +140,7 @@ export class Scanner extends HttpService {
               maxDestinationsInFlight: config.DELIVERY_CONCURRENCY,
               maxAttempts: config.DELIVERY_MAX_ATTEMPTS,
               claimIdleMs: config.DELIVERY_CLAIM_IDLE_MS,
+              isActive: () => leadership.election.fence() !== undefined,
               ...(config.DELIVERY_USERNAME ? { username: config.DELIVERY_USERNAME } : {}),
             });
             const evaluator = new Evaluator({

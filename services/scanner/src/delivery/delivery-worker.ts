@@ -59,6 +59,13 @@ export interface DeliveryWorkerOptions {
   /** Shown as the sender of every message; absent: the webhook's own name. */
   username?: string;
   random?: () => number;
+  /**
+   * Asked just before each message goes out: false when this replica may no longer act for the
+   * scanner (its leadership unconfirmed, e.g. after a pause longer than the renew deadline), so
+   * the entries stay pending for the active replica to claim instead of being sent twice.
+   * Absent: always (a worker outside an election).
+   */
+  isActive?: () => boolean;
 }
 
 type DefaultedOption =
@@ -220,6 +227,10 @@ export class DeliveryWorker {
     );
     const batch = entries.slice(0, signalCount);
     const fields = { destination: destinationId, webhook: target.redacted, signals: batch.length };
+    if (this.options.isActive && !this.options.isActive()) {
+      this.log.warn({ ...fields }, 'no longer the active scanner: leaving the signals to the one that is');
+      return;
+    }
     const outcome = await sender.send(url, target, message);
     const metrics = this.options.metrics;
     switch (outcome.kind) {

@@ -435,4 +435,30 @@ describe('signal delivery to Discord webhooks (real Redis, local Discord-compati
     expect(ids).toHaveLength(30);
     expect(new Set(ids)).toEqual(new Set(signals.map((signal) => signal.id)));
   });
+
+  it('sends nothing from a replica that is no longer active: its entries wait for the active one to claim them', async () => {
+    const webhook = server.createWebhook();
+    const producer = await queueOn('producer');
+    const dest = destination('dest-1', webhook);
+    const signals = Array.from({ length: 5 }, (_, i) => testSignal(i));
+    for (const signal of signals) await producer.enqueue(dest, signal);
+
+    // Consumer A's leadership is gone (paused past its renew deadline, say): it takes entries but sends none.
+    const a = await startWorker('consumer-a', { isActive: () => false });
+    const inspector = await connect('inspector');
+    const pendingCount = async () =>
+      ((await inspector.xpending(deliveryKeys(namespace).queue(dest), 'delivery')) as [number])[0];
+    await waitFor(async () => (await pendingCount()) === 5, {
+      timeoutMs: 5_000,
+      what: 'consumer A took them',
+    });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    await a.worker.stop();
+    expect(server.requests(webhook.id)).toEqual([]);
+
+    // The active replica claims them once idle and sends each once.
+    await startWorker('consumer-b', { isActive: () => true });
+    await waitFor(() => receivedIds(webhook).length >= 5, { timeoutMs: 10_000, what: '5 signals delivered' });
+    expect(receivedIds(webhook)).toEqual(signals.map((signal) => signal.id));
+  });
 });
