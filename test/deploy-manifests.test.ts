@@ -490,6 +490,20 @@ describe('docker-compose.yml', () => {
     );
   });
 
+  it('runs every service that drops all capabilities as a user other than root', () => {
+    const compose = parseYaml(readFileSync(at('docker-compose.yml'), 'utf8'), { merge: true });
+    const problems: string[] = [];
+    type Service = { image: string; build?: object; user?: string; cap_drop?: string[]; cap_add?: string[] };
+    for (const [name, service] of Object.entries<Service>(compose.services)) {
+      if (!(service.cap_drop ?? []).includes('ALL')) continue;
+      const user = service.user ?? (service.build ? dockerfileUser() : IMAGE_USERS[imageName(service.image)]);
+      if (user === undefined) problems.push(`${name}: add ${imageName(service.image)} to IMAGE_USERS`);
+      else if (isRoot(user) && !ROOT_STEP_DOWN_CAPS.every((cap) => service.cap_add?.includes(cap)))
+        problems.push(`${name}: runs as ${user} with no capabilities`);
+    }
+    expect(problems).toEqual([]);
+  });
+
   it('has Prometheus scrape every service of the image', () => {
     const compose = parseYaml(readFileSync(at('docker-compose.yml'), 'utf8'), { merge: true });
     const prometheus = parseYaml(readFileSync(at('monitoring/prometheus/prometheus.yml'), 'utf8'));
@@ -505,6 +519,29 @@ describe('docker-compose.yml', () => {
 
 /** The project name docker compose would take from a clone's folder, for the checks. */
 const COMPOSE_PROJECT = 'tickwire';
+
+/**
+ * Whom each image's process runs as when the compose file sets no `user` (its Dockerfile's USER).
+ * An entrypoint started as root that steps down to its own user (redis's, postgres's) calls
+ * setuid and setgid, which fail once every capability is dropped.
+ */
+const IMAGE_USERS: Record<string, string> = {
+  redis: 'root',
+  postgres: 'root',
+  'prom/prometheus': 'nobody',
+  'grafana/grafana': '472',
+};
+const ROOT_STEP_DOWN_CAPS = ['SETUID', 'SETGID'];
+
+const imageName = (image: string) => image.replace(/[:@].*$/, '');
+const isRoot = (user: string) => /^(root|0)(:|$)/.test(user);
+
+/** The USER of the Dockerfile's final stage, whom every service of the image runs as. */
+function dockerfileUser(): string | undefined {
+  const instructions = DockerfileParser.parse(readFileSync(at('Dockerfile'), 'utf8')).getInstructions();
+  const final = instructions.slice(instructions.map((i) => i.getKeyword()).lastIndexOf('FROM'));
+  return final.findLast((i) => i.getKeyword() === 'USER')?.getRawArgumentsContent() ?? 'root';
+}
 
 /** Compose's `${NAME}` and `${NAME:-default}`, with an empty environment but the project's name. */
 function interpolate(value: string): string {
