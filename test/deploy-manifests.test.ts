@@ -372,6 +372,17 @@ describe('Kubernetes manifests', () => {
     }
   });
 
+  it("uses no snippet annotation on the Ingress (ingress-nginx's admission refuses them by default)", () => {
+    for (const { name, objects } of rendered) {
+      for (const ingress of objects.filter((o) => o.kind === 'Ingress') as any[]) {
+        const snippets = Object.keys(ingress.metadata.annotations ?? {}).filter((key) =>
+          key.endsWith('-snippet'),
+        );
+        expect({ overlay: name, snippets }).toEqual({ overlay: name, snippets: [] });
+      }
+    }
+  });
+
   it('scrapes every service with the ServiceMonitor', () => {
     const monitored = rendered.filter(({ objects }) => objects.some((o) => o.kind === 'ServiceMonitor'));
     expect(monitored.map(({ name }) => name)).toEqual(['prod']);
