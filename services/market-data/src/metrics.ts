@@ -108,6 +108,12 @@ export function createPodMetrics(registry: Registry) {
       registers,
     }),
     sseClients: new Gauge({ name: name('sse_clients'), help: 'Open SSE streams.', registers }),
+    // Alerts and dashboards compare sse_clients with it, whatever SSE_MAX_CLIENTS each pod has.
+    sseMaxClients: new Gauge({
+      name: name('sse_max_clients'),
+      help: 'SSE_MAX_CLIENTS: the open SSE streams beyond which new ones get 503.',
+      registers,
+    }),
     sseConnections: new Counter({
       name: name('sse_connections_total'),
       help: 'SSE streams opened.',

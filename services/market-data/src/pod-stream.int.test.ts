@@ -279,8 +279,9 @@ describe('market-data pod streaming from the simulator', () => {
     }
   });
 
-  it('refuses streams beyond the per-pod cap with 503 and Retry-After', async () => {
+  it('refuses streams beyond the per-pod cap with 503 and Retry-After, and reports the cap', async () => {
     harness = await startPodHarness({ SSE_MAX_CLIENTS: '1' });
+    expect(await (await harness.get('/metrics')).text()).toMatch(/^tickwire_sse_max_clients 1$/m);
     sse = await openSse(`${harness.url}/v1/stream?symbols=BTCUSDT`);
     const refused = await harness.get('/v1/stream?symbols=BTCUSDT');
     expect(refused.status).toBe(503);

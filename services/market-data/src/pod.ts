@@ -80,6 +80,7 @@ export class Pod extends HttpService {
     const { config, logger, engine } = deps;
     this.config = config;
     this.metrics = createPodMetrics(deps.registry);
+    this.metrics.sseMaxClients.set(config.SSE_MAX_CLIENTS);
     this.engine = engine;
     const defaultExchange = deps.exchanges[0]?.adapter.id ?? 'binance';
     this.rest = new RestClient({
