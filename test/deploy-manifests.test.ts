@@ -372,6 +372,24 @@ describe('Kubernetes manifests', () => {
     }
   });
 
+  it('gives the HTTPRoute rules that carry streams no request timeout (0s), so they outlive any default', () => {
+    type Route = { spec: { rules: { matches: { path: { value: string } }[]; timeouts?: object }[] } };
+    const routes = rendered.flatMap(({ objects }) =>
+      objects.filter((o) => o.kind === 'HTTPRoute').map((o) => o as unknown as Route),
+    );
+    expect(routes.length).toBeGreaterThan(0);
+    for (const route of routes) {
+      const timeouts = Object.fromEntries(
+        route.spec.rules.map((rule) => [rule.matches[0]!.path.value, rule.timeouts]),
+      );
+      // /v1/stream to the pods; /v1 carries the scanner's /v1/signals/stream through the gateway.
+      expect({ '/v1/stream': timeouts['/v1/stream'], '/v1': timeouts['/v1'] }).toEqual({
+        '/v1/stream': { request: '0s' },
+        '/v1': { request: '0s' },
+      });
+    }
+  });
+
   it("uses no snippet annotation on the Ingress (ingress-nginx's admission refuses them by default)", () => {
     for (const { name, objects } of rendered) {
       for (const ingress of objects.filter((o) => o.kind === 'Ingress') as any[]) {
