@@ -21,7 +21,6 @@ import addFormats from 'ajv-formats';
 import { DockerfileParser } from 'dockerfile-ast';
 import ts from 'typescript';
 import { randomUUID } from 'node:crypto';
-import { createMetricsRegistry } from '@tickwire/observability';
 import {
   startExchangeSim,
   startGatewayProcess,
@@ -32,7 +31,6 @@ import {
   type PodProcess,
   type TestRedis,
 } from '@tickwire/testkit';
-import { createDeliveryMetrics } from '../services/scanner/src/delivery/delivery-metrics';
 
 jest.setTimeout(60_000);
 
@@ -727,14 +725,9 @@ describe('Prometheus rules and metrics', () => {
       GATEWAY_NAMESPACE: `d${randomUUID().slice(0, 8)}`,
       MARKET_DATA_URLS: pod.url,
     });
-    // Delivery's metrics as the scanner's code declares them: the scanner registers them once
-    // delivery runs in it.
-    const delivery = createMetricsRegistry({ defaultMetrics: false });
-    createDeliveryMetrics(delivery, async () => 0);
-    const scrapes = await Promise.all([
-      ...[pod, scanner, gateway].map(async ({ url }) => (await fetch(`${url}/metrics`)).text()),
-      delivery.metrics(),
-    ]);
+    const scrapes = await Promise.all(
+      [pod, scanner, gateway].map(async ({ url }) => (await fetch(`${url}/metrics`)).text()),
+    );
     for (const scrape of scrapes) expect(metricsLint(scrape)).toEqual([]);
 
     const exported = new Set(scrapes.flatMap(exportedNames));
