@@ -290,7 +290,11 @@ describe('clients that leave', () => {
         if (res.statusCode !== 200) {
           let body = '';
           res.on('data', (chunk: Buffer) => (body += chunk.toString()));
-          res.on('end', () => reject(new Error(`stream answered ${String(res.statusCode)}: ${body}`)));
+          // The scanner pool's view says why (a probe that timed out, a request's socket error...).
+          const pool = JSON.stringify(gateway.gateway.scanners.states());
+          res.on('end', () =>
+            reject(new Error(`stream answered ${String(res.statusCode)}: ${body}; scanners: ${pool}`)),
+          );
           return;
         }
         req.destroy();

@@ -1,11 +1,11 @@
 /**
  * The replicas of one service the gateway routes to (the market-data pods, the scanner), with
- * their health: each one's `/readyz` is polled every `intervalMs`, only those whose last answer
- * was 200 are chosen, in turn (round robin), and one that refuses a connection is dropped at once
- * until its next good poll. A replica that answers `/readyz` with anything but 200, or refuses the
- * probe's connection, is dropped at once too; one that is only slow (a probe timing out on a busy
- * machine) is dropped after SLOW_PROBES_BEFORE_DOWN such probes in a row, so one late answer does
- * not take the only replica out of rotation.
+ * their health: each one's `/readyz` is polled every `intervalMs`, and only those whose last answer
+ * was 200 are chosen, in turn (round robin). A replica that answers `/readyz` with anything but
+ * 200, or refuses a connection (a probe's or a request's), is dropped at once until its next good
+ * probe. Other failures (a probe timing out on a busy machine, a request's socket reset) are
+ * strikes: STRIKES_BEFORE_DOWN in a row drop it, and any good answer clears them, so one late
+ * answer or one reset socket does not take the only replica out of rotation.
  */
 import type { Lifecycle } from '@tickwire/core';
 import type { Logger } from '@tickwire/observability';
@@ -24,8 +24,8 @@ export interface UpstreamPoolOptions {
   logger: Logger;
 }
 
-/** Probes in a row that time out (or fail without a refusal) before a replica is dropped. */
-export const SLOW_PROBES_BEFORE_DOWN = 2;
+/** Probes or requests in a row that fail without a refusal (time out, reset) before a replica is dropped. */
+export const STRIKES_BEFORE_DOWN = 2;
 /** Errors that say the replica is not there: no second chance. */
 const REFUSED_CODES = new Set(['ECONNREFUSED', 'EHOSTUNREACH', 'ENOTFOUND']);
 
@@ -40,8 +40,8 @@ export interface UpstreamState {
 
 export class UpstreamPool implements Lifecycle {
   private readonly pods: UpstreamState[];
-  /** Slow or failed probes in a row, per URL. */
-  private readonly slowProbes = new Map<string, number>();
+  /** Probes or requests in a row that failed without a refusal, per URL. */
+  private readonly strikes = new Map<string, number>();
   private next = 0;
   private timer: NodeJS.Timeout | undefined;
   private readonly probeTimeoutMs: number;
@@ -76,10 +76,15 @@ export class UpstreamPool implements Lifecycle {
     return undefined;
   }
 
-  /** Takes a pod out of rotation until it answers a probe again. */
-  markDown(url: string, reason: string): void {
+  /** A request to the replica failed before it was answered (see the class comment for the rule). */
+  requestFailed(url: string, error: Error & { code?: string }): void {
     const pod = this.pods.find((candidate) => candidate.url === url);
-    if (pod) this.update(pod, false, reason);
+    if (pod) this.failed(pod, error);
+  }
+
+  /** A request to the replica was answered: its strikes are cleared. */
+  requestAnswered(url: string): void {
+    this.strikes.delete(url);
   }
 
   states(): readonly UpstreamState[] {
@@ -104,15 +109,19 @@ export class UpstreamPool implements Lifecycle {
         bodyTimeout: this.probeTimeoutMs,
       });
       await response.body.dump();
-      this.slowProbes.delete(pod.url);
+      this.strikes.delete(pod.url);
       this.update(pod, response.statusCode === 200, `/readyz answered ${response.statusCode}`);
     } catch (error) {
-      const slow = (this.slowProbes.get(pod.url) ?? 0) + 1;
-      this.slowProbes.set(pod.url, slow);
-      const refused = REFUSED_CODES.has((error as { code?: string }).code ?? '');
-      if (refused || slow >= SLOW_PROBES_BEFORE_DOWN || !pod.probed)
-        this.update(pod, false, (error as Error).message);
+      this.failed(pod, error as Error & { code?: string });
     }
+  }
+
+  private failed(pod: UpstreamState, error: Error & { code?: string }): void {
+    const strikes = (this.strikes.get(pod.url) ?? 0) + 1;
+    this.strikes.set(pod.url, strikes);
+    const refused = REFUSED_CODES.has(error.code ?? '');
+    if (refused || strikes >= STRIKES_BEFORE_DOWN || !pod.probed)
+      this.update(pod, false, error.code ? `${error.code}: ${error.message}` : error.message);
   }
 
   private update(pod: UpstreamState, healthy: boolean, reason: string): void {

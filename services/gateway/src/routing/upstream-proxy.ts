@@ -157,11 +157,12 @@ export class UpstreamProxy {
           bodyTimeout: ask.stream ? 0 : this.options.timeoutMs,
         });
         metrics.upstreamRequests.inc({ outcome: 'ok' });
+        pool.requestAnswered(origin);
         return { origin, upstream };
       } catch (error) {
         if (signal?.aborted) return {};
         const code = (error as { code?: string }).code ?? '';
-        if (UNREACHABLE_CODES.has(code)) pool.markDown(origin, `${code}: ${(error as Error).message}`);
+        if (UNREACHABLE_CODES.has(code)) pool.requestFailed(origin, error as Error & { code?: string });
         if (retryable.has(code)) continue;
         metrics.upstreamRequests.inc({ outcome: TIMEOUT_CODES.has(code) ? 'timeout' : 'failed' });
         this.options.logger.warn({ err: error, upstream: origin, path }, 'upstream request failed');
