@@ -106,6 +106,16 @@ describe('signal delivery to Discord webhooks (real Redis, local Discord-compati
       .flatMap((message) => (message.embeds ?? []).map((embed) => embed.footer!.text));
   const statuses = (webhook: TestWebhook) => server.requests(webhook.id).map((request) => request.status);
 
+  /** Waits until a signal reached another webhook: by then the worker has had rounds to make a mistake in. */
+  async function deliveredElsewhere(queue: DeliveryQueue): Promise<void> {
+    const witness = server.createWebhook();
+    await queue.enqueue(destination('dest-witness', witness), testSignal(1));
+    await waitFor(() => receivedIds(witness).length === 1, {
+      timeoutMs: 5_000,
+      what: 'a later delivery elsewhere',
+    });
+  }
+
   it('drains 100 queued signals to one webhook as 10 messages within its rate limit, in order, with no 429', async () => {
     const webhook = server.createWebhook();
     const queue = await queueOn('producer');
@@ -168,13 +178,7 @@ describe('signal delivery to Discord webhooks (real Redis, local Discord-compati
     expect(new Set(dead.map((letter) => letter.signalId)).size).toBe(25);
     expect(dead.every((letter) => letter.code === DeliveryReason.WebhookGone)).toBe(true);
     expect(await queue.enqueue(dest, testSignal(99))).toBe('disabled');
-    // The worker goes on serving: once another destination got its signal, it has had rounds to make a mistake in.
-    const witness = server.createWebhook();
-    await queue.enqueue(destination('dest-witness', witness), testSignal(1));
-    await waitFor(() => receivedIds(witness).length === 1, {
-      timeoutMs: 5_000,
-      what: 'a later delivery elsewhere',
-    });
+    await deliveredElsewhere(queue);
     expect(statuses(webhook)).toEqual([404]);
     expect(await queue.length(dest)).toBe(0);
     const metrics = await registry.metrics();
@@ -199,12 +203,7 @@ describe('signal delivery to Discord webhooks (real Redis, local Discord-compati
     expect(disabled.code).toBe(DeliveryReason.WebhookGone);
     expect(disabled.reason).toMatch(/HTTP 401: Invalid Webhook Token \(code 50027\)/);
     expect(await queue.deadLetters(dest)).toHaveLength(3);
-    const witness = server.createWebhook();
-    await queue.enqueue(destination('dest-witness', witness), testSignal(1));
-    await waitFor(() => receivedIds(witness).length === 1, {
-      timeoutMs: 5_000,
-      what: 'a later delivery elsewhere',
-    });
+    await deliveredElsewhere(queue);
     expect(statuses(webhook)).toEqual([401]);
   });
 

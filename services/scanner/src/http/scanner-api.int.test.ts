@@ -223,23 +223,31 @@ describe('the scanner API', () => {
     expect((await api.request('DELETE', `/v1/destinations/${destination.id}`, { owner })).status).toBe(204);
   });
 
+  /** An hourly signal of one owner's strategy, as the active scanner stores it. */
+  const hourlySignal = (ownerId: string, strategyId: string, symbol: string, candleOpenTime: number) => ({
+    id: `${strategyId}:${symbol}:1h:${candleOpenTime}`,
+    ownerId,
+    strategyId,
+    strategyName: 'dip',
+    symbol,
+    interval: '1h' as const,
+    candleOpenTime,
+    candleClosed: true,
+    close: '97000.5',
+    facts: [],
+    detectedAt: candleOpenTime + 3_600_000,
+  });
+
   it("serves an owner's signals, newest first, filtered and paged", async () => {
     const alice = await createOwner('alice');
     const bob = await createOwner('bob');
-    const signal = (ownerId: string, symbol: string, candleOpenTime: number) => ({
-      id: `${ownerId}:${symbol}:1h:${candleOpenTime}`,
-      ownerId,
-      strategyId:
+    const signal = (ownerId: string, symbol: string, candleOpenTime: number) =>
+      hourlySignal(
+        ownerId,
         ownerId === alice ? '11111111-1111-4111-8111-111111111111' : '22222222-2222-4222-8222-222222222222',
-      strategyName: 'dip',
-      symbol,
-      interval: '1h' as const,
-      candleOpenTime,
-      candleClosed: true,
-      close: '97000.5',
-      facts: [],
-      detectedAt: candleOpenTime + 3_600_000,
-    });
+        symbol,
+        candleOpenTime,
+      );
     for (let i = 0; i < 5; i++)
       await api.scanner.signals.append(signal(alice, i % 2 ? 'ETHUSDT' : 'BTCUSDT', i * 3_600_000));
     await api.scanner.signals.append(signal(bob, 'BTCUSDT', 0));
@@ -269,19 +277,8 @@ describe('the scanner API', () => {
     const alice = await createOwner('alice');
     const dip = '11111111-1111-4111-8111-111111111111';
     const breakout = '33333333-3333-4333-8333-333333333333';
-    const signal = (strategyId: string, candleOpenTime: number) => ({
-      id: `${strategyId}:BTCUSDT:1h:${candleOpenTime}`,
-      ownerId: alice,
-      strategyId,
-      strategyName: strategyId === dip ? 'dip' : 'breakout',
-      symbol: 'BTCUSDT',
-      interval: '1h' as const,
-      candleOpenTime,
-      candleClosed: true,
-      close: '97000.5',
-      facts: [],
-      detectedAt: candleOpenTime + 3_600_000,
-    });
+    const signal = (strategyId: string, candleOpenTime: number) =>
+      hourlySignal(alice, strategyId, 'BTCUSDT', candleOpenTime);
     await api.scanner.signals.append(signal(dip, 0));
     await api.scanner.signals.append(signal(breakout, 0));
     // Stored times are the stream ids' (Redis's clock, this machine's): leave a margin on each side.
