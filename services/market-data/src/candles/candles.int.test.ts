@@ -1,5 +1,6 @@
 /** /v1/candles on a pod fed by the simulator: history backfilled once, within the REST budget. */
 import type { Engine } from '@tickwire/cluster';
+import { DEFAULT_SYMBOLS } from '@tickwire/exchange-sim';
 import { openSse, sampleValue, waitFor, waitUntilIntoMinute } from '@tickwire/testkit';
 import { startPodHarness, type PodHarness } from '../testing/pod-harness';
 
@@ -80,6 +81,44 @@ describe('candle history on a pod', () => {
     expect(sent).toBe(2); // one page of at most 1000 per series
     expect(after.restWeightTotal - before.restWeightTotal).toBeGreaterThanOrEqual(4);
     expect(after.rest429).toBe(0);
+  });
+
+  it("backfills many series at once within the pod's share of the exchange's weight budget: no 429", async () => {
+    // 8 symbols x 6 intervals, one klines request (weight 2) each: 96 weight, where the exchange
+    // allows 120 a minute and a pod spends at most half. All within one minute of the exchange's.
+    await harness.stop();
+    harness = await startPodHarness({ CANDLE_HISTORY: '120' }, { restWeightLimitPerMinute: 120 });
+    const calls = async (caller: string, outcome: string) =>
+      sampleValue(await harness.metrics(), 'tickwire_rest_requests_total', { caller, outcome }) ?? 0;
+    // The symbol catalog's exchangeInfo tells the pod the exchange's limit (until then it assumes
+    // Binance's documented 6,000).
+    await waitFor(async () => (await calls('symbol-catalog', 'ok')) === 1, {
+      timeoutMs: 10_000,
+      what: 'the symbol catalog loaded',
+    });
+    await waitUntilIntoMinute(5_000, 30_000);
+    const minute = Math.floor(Date.now() / 60_000);
+    const series = DEFAULT_SYMBOLS.flatMap((symbol) =>
+      ['1m', '5m', '15m', '1h', '4h', '1d'].map((interval) => `/v1/candles/${symbol}?interval=${interval}`),
+    );
+    await Promise.all(series.map((path) => candles(path)));
+    // Every series asked for is either backfilled or still waiting for budget.
+    await waitFor(
+      async () =>
+        (await calls('candle-backfill', 'budget-exhausted')) + (await calls('candle-backfill', 'held')) > 0,
+      { timeoutMs: 15_000, what: 'a backfill held back by the budget' },
+    );
+    const sent = await calls('candle-backfill', 'ok');
+    const stats = harness.sim.stats();
+    expect(Math.floor(Date.now() / 60_000)).toBe(minute);
+    expect(stats.rest429).toBe(0);
+    // What the pod sent this minute, the symbol catalog included: at most its half.
+    expect(stats.restWeightUsed).toBeLessThanOrEqual(60);
+    expect(sent).toBeGreaterThan(0);
+    expect(sent).toBeLessThan(series.length);
+    const states = await Promise.all(series.map(async (path) => (await candles(path)).backfill));
+    expect(states.filter((state) => state === 'complete').length).toBeGreaterThan(0);
+    expect(states.filter((state) => state === 'pending').length).toBeGreaterThan(0);
   });
 
   it('sends each stored close as a candle event without an id to streams that asked for it', async () => {
