@@ -107,8 +107,14 @@ describe('detaching an SSE connection from the HTTP server', () => {
     // Chunked, as the head said.
     expect(client.text()).toMatch(/^HTTP\/1\.1 200 OK\r\n[\s\S]*Transfer-Encoding: chunked\r\n/);
 
-    await nextTurn();
-    collectGarbage();
+    // Work node had queued for the request may still hold it for a turn or two (on a loaded
+    // machine, node 24 once still held it after one turn): collect until it is gone, a bounded
+    // number of times. A leak holds it through all of them.
+    for (let turn = 0; turn < 20; turn += 1) {
+      await new Promise((resolve) => setTimeout(resolve, 10));
+      collectGarbage();
+      if (opened[0]!.request.deref() === undefined && opened[0]!.response.deref() === undefined) break;
+    }
     expect(opened[0]!.request.deref()).toBeUndefined();
     expect(opened[0]!.response.deref()).toBeUndefined();
   });
