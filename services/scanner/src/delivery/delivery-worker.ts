@@ -228,7 +228,7 @@ export class DeliveryWorker {
     const batch = entries.slice(0, signalCount);
     const fields = { destination: destinationId, webhook: target.redacted, signals: batch.length };
     if (this.options.isActive && !this.options.isActive()) {
-      this.log.warn({ ...fields }, 'no longer the active scanner: leaving the signals to the one that is');
+      this.log.warn(fields, 'no longer the active scanner: leaving the signals to the one that is');
       return;
     }
     const outcome = await sender.send(url, target, message);

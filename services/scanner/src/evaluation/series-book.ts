@@ -136,9 +136,8 @@ export class SeriesBook {
       firstHeld !== undefined && stored[0] !== undefined && stored[0].openTime < firstHeld.openTime;
     if (previous && previous.capacity >= capacity && !olderStored) {
       this.track(previous, watched);
-      const lastHeld = previous.series.lastClosed();
-      for (const candle of stored)
-        if (!lastHeld || candle.openTime > lastHeld.openTime) this.append(previous, candle, onClosed);
+      // What it holds already is refused by the series, not applied twice.
+      for (const candle of stored) this.append(previous, candle, onClosed);
       previous.rereadDelayMs = Math.min(MAX_REREAD_MS, previous.rereadDelayMs * 2);
       previous.rereadAt = this.now() + previous.rereadDelayMs;
       return previous;
