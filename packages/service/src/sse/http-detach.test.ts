@@ -1,14 +1,8 @@
-import { createServer, request, type IncomingMessage, type Server } from 'node:http';
+import { createServer, request, type Server } from 'node:http';
 import { connect, type AddressInfo, type Socket } from 'node:net';
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
 import { isDetached, MAX_UNEXPECTED_BYTES, type DetachOutcome } from './http-detach';
 import { SseFrame } from './sse-frame';
 import { SseWriter } from './sse-writer';
-
-// A full garbage collection on demand, to show node let go of the request and the response.
-setFlagsFromString('--expose-gc');
-const collectGarbage = runInNewContext('gc') as () => void;
 
 const STREAM_REQUEST = 'GET /stream HTTP/1.1\r\nHost: x\r\n\r\n';
 const nextTurn = () => new Promise((resolve) => setImmediate(resolve));
@@ -19,8 +13,6 @@ const FRAMES = 50;
 interface Opened {
   writer: SseWriter;
   socket: Socket;
-  request: WeakRef<IncomingMessage>;
-  response: WeakRef<object>;
   /** What the writer reported about the detach, once it has. */
   outcome?: DetachOutcome;
 }
@@ -39,8 +31,6 @@ async function sseServer(
     const stream: Opened = {
       writer: new SseWriter(res, (outcome) => (stream.outcome = outcome)),
       socket: req.socket,
-      request: new WeakRef(req),
-      response: new WeakRef(res),
     };
     stream.writer.write(SseFrame.fromText('data: open\n\n'));
     opened.push(stream);
@@ -95,7 +85,7 @@ describe('detaching an SSE connection from the HTTP server', () => {
     return { client, opened: s.opened };
   }
 
-  it('frees the request, the response and the parser, and frames still arrive in order', async () => {
+  it('takes the connection from the server, and frames still arrive in order', async () => {
     const { client, opened } = await connectRaw();
     const { writer, socket } = opened[0]!;
     expect(isDetached(socket)).toBe(true);
@@ -106,17 +96,8 @@ describe('detaching an SSE connection from the HTTP server', () => {
     expect(data).toEqual(['open', ...Array.from({ length: FRAMES }, (_, n) => String(n))]);
     // Chunked, as the head said.
     expect(client.text()).toMatch(/^HTTP\/1\.1 200 OK\r\n[\s\S]*Transfer-Encoding: chunked\r\n/);
-
-    // Work node had queued for the request may still hold it for a turn or two (on a loaded
-    // machine, node 24 once still held it after one turn): collect until it is gone, a bounded
-    // number of times. A leak holds it through all of them.
-    for (let turn = 0; turn < 20; turn += 1) {
-      await new Promise((resolve) => setTimeout(resolve, 10));
-      collectGarbage();
-      if (opened[0]!.request.deref() === undefined && opened[0]!.response.deref() === undefined) break;
-    }
-    expect(opened[0]!.request.deref()).toBeUndefined();
-    expect(opened[0]!.response.deref()).toBeUndefined();
+    // That node then frees the request and the response: test/sse-detach-gc.test.ts, in a node
+    // process of its own (a jest worker that ran other files first sometimes kept them).
   });
 
   it('ends a chunked stream properly and closes the connection; the server then closes', async () => {
