@@ -139,6 +139,7 @@ const shape = {
   SSE_MAX_CLIENTS: envInteger(1, 1_000_000).default(10_000),
   SSE_MAX_CLIENT_BUFFER_BYTES: envInteger(1_024, 64 * 1024 * 1024).default(256 * 1024),
   SSE_STUCK_CLIENT_MS: envMilliseconds(1_000, 600_000).default(30_000),
+  SSE_END_GRACE_MS: envMilliseconds(0, 120_000).default(1_000),
   SSE_FLUSH_INTERVAL_MS: envMilliseconds(0, 1_000).default(5),
   MAX_SYMBOLS_PER_REQUEST: envInteger(1, 1_024).default(100),
   CANDLE_HISTORY: envInteger(1, 10_000).default(500),
@@ -288,6 +289,8 @@ export const CONFIG_DOCS: ConfigDocs<Config> = {
     'Unsent bytes per SSE client before it is conflated to the latest value per symbol.',
   SSE_STUCK_CLIENT_MS:
     'A client that stays over its buffer limit this long is disconnected and counted (ms).',
+  SSE_END_GRACE_MS:
+    'Time a client has to read the final status event of a stream the pod ends (cut for not reading; shutdown, within SHUTDOWN_GRACE_MS) before its connection is dropped (ms).',
   SSE_FLUSH_INTERVAL_MS:
     'Least time between two writes of news to one SSE client (ms); a burst of batches inside it goes out as one write; 0 = next event-loop turn.',
   MAX_SYMBOLS_PER_REQUEST: 'Symbols one `/v1/stream` or `/v1/prices` request may name.',

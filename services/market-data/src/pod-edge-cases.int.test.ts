@@ -8,6 +8,10 @@ import { startPodHarness, type PodHarness } from './testing/pod-harness';
 
 jest.setTimeout(60_000);
 
+/** The stalled client's time to read up to the reason, and how late it starts reading (ms). */
+const END_GRACE_MS = 30_000;
+const LATE_READER_MS = 1_500;
+
 /** Enough symbols that one stream carries about half a megabyte a second. */
 const BUSY_SYMBOLS = Array.from({ length: 40 }, (_, i) => `S${String(i).padStart(2, '0')}USDT`);
 
@@ -49,7 +53,12 @@ describe('market-data pod edge cases', () => {
     // About 0.5 MB/s per client: enough to fill the kernel's socket buffers (a few MB on
     // loopback) within seconds, so the pod's own buffer for the stalled client starts to grow.
     harness = await startPodHarness(
-      { SYMBOLS: BUSY_SYMBOLS.join(','), SSE_MAX_CLIENT_BUFFER_BYTES: '1024', SSE_STUCK_CLIENT_MS: '1000' },
+      {
+        SYMBOLS: BUSY_SYMBOLS.join(','),
+        SSE_MAX_CLIENT_BUFFER_BYTES: '1024',
+        SSE_STUCK_CLIENT_MS: '1000',
+        SSE_END_GRACE_MS: String(END_GRACE_MS),
+      },
       { symbols: BUSY_SYMBOLS, tradesPerSecond: 25 },
     );
     const pod = harness;
@@ -66,9 +75,10 @@ describe('market-data pod edge cases', () => {
       await waitFor(() => received.includes('event: tick'), { timeoutMs: 5_000, what: 'a first tick' });
       // The client stops reading: the kernel's buffers fill, then the pod's; it is stuck, then cut.
       stalled.pause();
-      // Read in process (no HTTP round trip): the pod ends the socket a grace period after the
-      // cut, and the queued bytes must be read before then for the reason to arrive.
       await waitFor(cutLine, { timeoutMs: 40_000, intervalMs: 5, what: 'the stalled client to be cut' });
+      // The client comes back later than the default grace (1 s): within SSE_END_GRACE_MS the
+      // reason still reaches it, behind the megabytes it had not read.
+      await new Promise((resolve) => setTimeout(resolve, LATE_READER_MS));
       stalled.resume();
       await closed;
 

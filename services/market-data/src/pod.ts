@@ -102,6 +102,7 @@ export class Pod extends HttpService {
       heartbeatMs: config.SSE_HEARTBEAT_MS,
       maxClientBufferBytes: config.SSE_MAX_CLIENT_BUFFER_BYTES,
       stuckClientMs: config.SSE_STUCK_CLIENT_MS,
+      endGraceMs: config.SSE_END_GRACE_MS,
       flushIntervalMs: config.SSE_FLUSH_INTERVAL_MS,
       logger: logger.child({ component: 'hub' }),
       metrics: this.metrics,

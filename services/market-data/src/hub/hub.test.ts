@@ -43,6 +43,7 @@ function setup(options: Partial<HubOptions> = {}) {
     heartbeatMs: 60_000,
     maxClientBufferBytes: 1_000,
     stuckClientMs: 5_000,
+    endGraceMs: 1_000,
     logger: createLogger({ level: 'silent', service: 'test' }),
     metrics,
     ...options,

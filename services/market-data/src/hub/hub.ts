@@ -54,8 +54,6 @@ export const DEFAULT_MAX_LINGER_MS = 90;
 export const MAX_GROUP_MEMBERS = 250;
 /** How often stuck clients are looked for (ms). */
 const SWEEP_INTERVAL_MS = 1_000;
-/** A client cut for not reading, or ended at shutdown, gets this long to take its last bytes (ms). */
-export const END_GRACE_MS = 1_000;
 /** Clients per slice of a heartbeat round, for the same reason as DEFAULT_WRITES_PER_SLICE. */
 const HEARTBEATS_PER_SLICE = 2_000;
 
@@ -66,6 +64,8 @@ export interface HubOptions {
   maxClientBufferBytes: number;
   /** A client over its buffer limit this long is cut (ms). */
   stuckClientMs: number;
+  /** A client cut for not reading, or ended at shutdown, gets this long to take its last bytes (ms). */
+  endGraceMs: number;
   logger: Logger;
   metrics: PodMetrics;
   /** Default DEFAULT_FLUSH_INTERVAL_MS; 0 writes news on the next turn of the event loop. */
@@ -158,7 +158,7 @@ export class Hub implements Lifecycle {
     for (const client of [...this.clients]) {
       client.writeNow(goodbye);
       this.remove(client);
-      client.writer.end(END_GRACE_MS);
+      client.writer.end(this.options.endGraceMs);
     }
   }
 
@@ -241,7 +241,7 @@ export class Hub implements Lifecycle {
   end(client: SseClient, ending: object): void {
     client.writeNow(encodeEvent('status', ending));
     this.remove(client);
-    client.writer.end(END_GRACE_MS);
+    client.writer.end(this.options.endGraceMs);
   }
 
   remove(client: SseClient): void {
