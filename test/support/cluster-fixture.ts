@@ -6,6 +6,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import {
+  parsePrometheusText,
+  sampleValue,
   startExchangeSim,
   startPodProcess,
   startTestRedis,
@@ -54,6 +56,10 @@ export interface ClusterFixture {
   status(pod: PodProcess): Promise<PodStatusBody | undefined>;
   /** Waits until exactly one live pod says it leads and the simulator has one connection. */
   leader(timeoutMs?: number): Promise<PodProcess>;
+  /** What the pods logged last at warn or above, so a failure on a loaded machine can be told from a bug. */
+  recentWarnings(perPod?: number): string[];
+  /** The simulator's connections and subscriptions and each pod's role, for a failure message. */
+  describe(): Promise<string>;
   stop(): Promise<void>;
 }
 
@@ -146,17 +152,33 @@ export async function startCluster(options: ClusterFixtureOptions): Promise<Clus
             { timeoutMs, intervalMs: 20, what: 'exactly one leader holding the upstream' },
           );
         } catch (error) {
-          // What the pods said last, so a failure on a loaded machine can be told from a bug.
-          const recent = pods.flatMap((pod) =>
-            pod.logs
-              .filter((entry) => entry.level === 'warn' || entry.level === 'error' || entry.level === 'fatal')
-              .slice(-5)
-              .map((entry) => `${pod.url}: ${String(entry.msg)} ${JSON.stringify(entry.err ?? null)}`),
+          throw new Error(
+            `${(error as Error).message}; last seen: ${seen}\n${fixture.recentWarnings().join('\n')}`,
+            { cause: error },
           );
-          throw new Error(`${(error as Error).message}; last seen: ${seen}\n${recent.join('\n')}`, {
-            cause: error,
-          });
         }
+      },
+      recentWarnings: (perPod = 5) =>
+        pods.flatMap((pod) =>
+          pod.logs
+            .filter((entry) => entry.level === 'warn' || entry.level === 'error' || entry.level === 'fatal')
+            .slice(-perPod)
+            .map((entry) => `${pod.url}: ${String(entry.msg)} ${JSON.stringify(entry.err ?? null)}`),
+        ),
+      describe: async () => {
+        const stats = sim.stats();
+        const statuses = await Promise.all(pods.map((pod) => fixture.status(pod)));
+        const streams = await Promise.all(pods.map((pod) => sseClients(pod)));
+        const roles = pods.map((pod, i) => {
+          const status = statuses[i];
+          const role = status ? `${status.role}/${status.state} epoch ${status.epoch}` : 'no answer';
+          return `${pod.url}: ${role}, ${streams[i] ?? '?'} SSE client(s)`;
+        });
+        return [
+          `sim: ${stats.wsConnections} connection(s) open, ${stats.wsConnectionsTotal} in all, ${stats.subscriptions} stream(s) subscribed`,
+          ...roles,
+          ...fixture.recentWarnings(10),
+        ].join('\n');
       },
       stop,
     };
@@ -165,6 +187,16 @@ export async function startCluster(options: ClusterFixtureOptions): Promise<Clus
   } catch (error) {
     await stop();
     throw error;
+  }
+}
+
+/** The pod's open streams by its own count, or undefined when it does not answer. */
+async function sseClients(pod: PodProcess): Promise<number | undefined> {
+  try {
+    const response = await fetch(`${pod.url}/metrics`, { signal: AbortSignal.timeout(1_000) });
+    return sampleValue(parsePrometheusText(await response.text()), 'tickwire_sse_clients');
+  } catch {
+    return undefined;
   }
 }
 
