@@ -132,11 +132,14 @@ describe('market-data pod streaming from the simulator', () => {
   });
 
   it("answers the exchange's pings, so the connection outlives many pong deadlines", async () => {
-    // One ping per 250 ms keeps our pongs under Binance's 5 incoming messages/s.
-    harness = await startPodHarness({}, { pingIntervalMs: 250, pongTimeoutMs: 300 });
+    // One ping per 250 ms keeps our pongs under Binance's 5 incoming messages/s. The pod and the
+    // simulator share this process: a stall of it longer than the deadline would let the
+    // deadline's timer run before the pong is read, so the deadline is 1 s, not a few hundred ms.
+    harness = await startPodHarness({}, { pingIntervalMs: 250, pongTimeoutMs: 1_000 });
     await waitFor(() => harness.sim.stats().wsConnections === 1, { timeoutMs: 5_000 });
-    await new Promise((resolve) => setTimeout(resolve, 2_000));
+    await new Promise((resolve) => setTimeout(resolve, 3_000));
     const stats = harness.sim.stats();
+    // Several pings' deadlines have passed.
     expect(stats.pingsSent).toBeGreaterThanOrEqual(6);
     // The newest ping may still be in flight when the stats are read.
     expect(stats.pongsReceived).toBeGreaterThanOrEqual(stats.pingsSent - 1);
