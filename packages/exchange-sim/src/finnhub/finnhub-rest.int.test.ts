@@ -156,7 +156,11 @@ describe('symbol listings', () => {
 
 describe('GET /api/v1/<market>/candle', () => {
   const HOUR_MS = 3_600_000;
-  const lastClosedHour = () => Date.now() - (Date.now() % HOUR_MS) - HOUR_MS;
+  /** Read once: two reads may straddle a millisecond and give an hour that ends at :59.999. */
+  const lastClosedHour = () => {
+    const now = Date.now();
+    return now - (now % HOUR_MS) - HOUR_MS;
+  };
 
   it('refuses every market with 403 "You don\'t have access to this resource." on the free plan', async () => {
     const sim = await start();
