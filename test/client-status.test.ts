@@ -7,6 +7,7 @@
  */
 import { PriceStream, type StreamStatus, type TickwireClientError } from '@tickwire/client';
 import { freePort, startExchangeSim, waitFor, type ExchangeSim, type PodProcess } from '@tickwire/testkit';
+import { loopHeldUpMs } from './support/cluster-fixture';
 import { startPricedPod } from './support/priced-pod';
 
 jest.setTimeout(60_000);
@@ -14,8 +15,11 @@ jest.setTimeout(60_000);
 const SYMBOLS = ['BTCUSDT', 'ETHUSDT'];
 /** Binance pushes `@ticker` every second: three missed pushes make the pod say `degraded`. */
 const TICKER_MS = 1_000;
-/** The pod serves prices stale this long after its last batch; above the ~3 s to `degraded`. */
-const POD_STALE_AFTER_MS = 5_000;
+/**
+ * The pod serves prices stale this long after its last batch: well above the ~3-4 s to
+ * `degraded`, so a pod held up between the two cannot skip `degraded` on its way to `stale`.
+ */
+const POD_STALE_AFTER_MS = 8_000;
 
 /** Whether `expected` appears in `seen` in this order (other statuses may come between). */
 function inOrder(seen: readonly StreamStatus[], expected: readonly StreamStatus[]): boolean {
@@ -96,17 +100,21 @@ describe('PriceStream status', () => {
     stream.on('status', (status) => statuses.push(status));
     stream.on('error', (error) => errors.push(error));
     await statusIs('live', 10_000);
+    await loopHeldUpMs(pod);
     // The pod's heartbeats keep a quiet stream alive: no trades, tickers only every second.
     sim!.setTradesPerSecond(0);
 
+    // The pod wrote to the stream at least once a second before it froze, unless its loop was
+    // held up (waiting for a CPU) just before: the silence had then begun that much earlier.
+    const podHeldUpMs = await loopHeldUpMs(pod);
     const frozenAt = Date.now();
     pod.process.kill('SIGSTOP');
     const [lost] = await waitFor(() => errors.length > 0 && errors, {
-      timeoutMs: heartbeatTimeoutMs + 2_000,
+      timeoutMs: heartbeatTimeoutMs + 5_000,
       what: 'the stream to be given up',
     });
     // Given up no sooner than a heartbeat period could pass in silence.
-    expect(Date.now() - frozenAt).toBeGreaterThanOrEqual(heartbeatTimeoutMs - TICKER_MS);
+    expect(Date.now() - frozenAt).toBeGreaterThanOrEqual(heartbeatTimeoutMs - TICKER_MS - podHeldUpMs);
     expect(lost!.code).toBe('HEARTBEAT_TIMEOUT');
     // The pod's kernel still accepts connections; the watchdog cuts the request nobody answers.
     await waitFor(() => errors.some((error) => error.code === 'CONNECT_TIMEOUT'), {

@@ -7,6 +7,7 @@
 import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import {
+  freePort,
   launchChromium,
   startExchangeSim,
   waitFor,
@@ -38,7 +39,9 @@ describe('the dashboard', () => {
   beforeAll(async () => {
     mkdirSync(ARTIFACTS, { recursive: true });
     sim = await startExchangeSim({ seed: 23, tradesPerSecond: 10, tickerIntervalMs: 250 });
-    pod = await startPricedPod(sim, SYMBOLS, podEnv);
+    // A port below the range the OS picks from: the pod comes back on it after it is killed, and
+    // an OS-picked port, once freed, may become the local port of any outgoing connection meanwhile.
+    pod = await startPricedPod(sim, SYMBOLS, { ...podEnv, PORT: String(await freePort()) });
     browser = await launchChromium();
     page = await browser.newPage({ viewport: DESKTOP });
     page.on('pageerror', (error) => pageErrors.push(error.message));

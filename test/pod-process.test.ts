@@ -54,13 +54,13 @@ describe('market-data pod process', () => {
       expect(exit).toEqual({ code: 0, signal: null });
       expect(Date.now() - sigtermAt).toBeLessThan(3_000);
       // The stream ended with a final status event rather than a reset.
-      await waitFor(() => sse.closed, { timeoutMs: 2_000, what: 'the SSE stream to end' });
+      await waitFor(() => sse.closed, { timeoutMs: 5_000, what: 'the SSE stream to end' });
       expect(sse.events.at(-1)).toMatchObject({ event: 'status' });
       expect(JSON.parse(sse.events.at(-1)!.data)).toMatchObject({ state: 'closing' });
       expect(pod.logs.some((line) => line.msg === 'pod stopped')).toBe(true);
       // The exchange connection was closed too.
       await waitFor(() => sim!.stats().wsConnections === 0, {
-        timeoutMs: 2_000,
+        timeoutMs: 5_000,
         what: 'the exchange socket to close',
       });
     } finally {

@@ -209,3 +209,18 @@ export function samplesSince(samples: Sample[], from: number): Sample[] {
 export function isAlive(pod: PodProcess): boolean {
   return pod.process.exitCode === null && pod.process.signalCode === null;
 }
+
+/**
+ * The longest the pod's event loop was held up (busy, or waiting for a CPU) since the previous
+ * call for it (ms), by its own monitor, which each scrape resets; 0 when it does not answer. Call
+ * it once before a measured period; a time bound across processes then adds what it reports.
+ */
+export async function loopHeldUpMs(pod: PodProcess): Promise<number> {
+  try {
+    const response = await fetch(`${pod.url}/metrics`, { signal: AbortSignal.timeout(2_000) });
+    const text = await response.text();
+    return sampleValue(parsePrometheusText(text), 'tickwire_nodejs_eventloop_lag_max_seconds') * 1_000;
+  } catch {
+    return 0;
+  }
+}

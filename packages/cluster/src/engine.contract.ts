@@ -45,8 +45,8 @@ async function collect(engine: Engine, count: number, timeoutMs = 5_000): Promis
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
-/** Polls until `condition` holds, failing the test after `timeoutMs`. */
-async function until(condition: () => boolean, what: string, timeoutMs = 3_000): Promise<void> {
+/** Polls until `condition` holds, failing the test after `timeoutMs` (far above a stall of the process). */
+async function until(condition: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!condition()) {
     if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
@@ -63,8 +63,11 @@ function recordAdded(engine: Engine): { calls: string[][]; off: () => void } {
 
 /** Long enough that nothing lapses during a test (ms). */
 const LONG_TTL_MS = 60_000;
-/** Short enough to wait out: a test sleeps twice this (ms). */
-const SHORT_TTL_MS = 200;
+/**
+ * Longer than any stall of the test process between a touch and the next read, short enough to
+ * wait out (ms).
+ */
+const SHORT_TTL_MS = 2_000;
 
 export function engineContract(harness: EngineHarness): void {
   let engine: Engine;
@@ -210,7 +213,7 @@ export function engineContract(harness: EngineHarness): void {
       // A shorter lease never cuts a longer one short.
       expect(await engine.interest.touch(['LAPSED', 'KEPT'], SHORT_TTL_MS)).toEqual(['LAPSED']);
       expect(await engine.interest.wanted()).toEqual(['KEPT', 'LAPSED']);
-      await sleep(SHORT_TTL_MS * 2);
+      await sleep(SHORT_TTL_MS + 500);
       expect(await engine.interest.wanted()).toEqual(['KEPT']);
       expect(await engine.interest.touch(['LAPSED', 'KEPT'], SHORT_TTL_MS)).toEqual(['LAPSED']);
     });

@@ -14,6 +14,10 @@ describe('Discord-compatible webhook server', () => {
   });
 
   it('counts a bucket of 5 per webhook in its headers and answers the sixth with a 429 and retry_after', async () => {
+    // The six requests must fall in one window: the default 2 s does not outlast a stall of this
+    // process, which runs the server too.
+    await server.close();
+    server = await startDiscordWebhookServer({ bucketWindowMs: 30_000 });
     const webhook = server.createWebhook();
     const other = server.createWebhook();
     const remaining: string[] = [];
@@ -22,7 +26,7 @@ describe('Discord-compatible webhook server', () => {
       expect(response.status).toBe(204);
       expect(response.headers.get('x-ratelimit-limit')).toBe('5');
       expect(Number(response.headers.get('x-ratelimit-reset-after'))).toBeGreaterThan(0);
-      expect(Number(response.headers.get('x-ratelimit-reset-after'))).toBeLessThanOrEqual(2);
+      expect(Number(response.headers.get('x-ratelimit-reset-after'))).toBeLessThanOrEqual(30);
       expect(Number(response.headers.get('x-ratelimit-reset'))).toBeGreaterThan(Date.now() / 1_000 - 1);
       expect(response.headers.get('x-ratelimit-bucket')).toMatch(/^[0-9a-f]{32}$/);
       remaining.push(response.headers.get('x-ratelimit-remaining')!);
@@ -35,7 +39,7 @@ describe('Discord-compatible webhook server', () => {
     const body = (await limited.json()) as { retry_after: number; global: boolean };
     expect(body.global).toBe(false);
     expect(body.retry_after).toBeGreaterThan(0);
-    expect(body.retry_after).toBeLessThanOrEqual(2);
+    expect(body.retry_after).toBeLessThanOrEqual(30);
     // Another webhook has its own bucket.
     expect((await post(other.url, { content: 'hi' })).status).toBe(204);
     expect(server.messages(webhook.id).map((m) => m.content)).toEqual(['m0', 'm1', 'm2', 'm3', 'm4']);

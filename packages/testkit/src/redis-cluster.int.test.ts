@@ -9,10 +9,11 @@ import { sleep, waitFor } from './wait-for';
 
 /** Covers startTestRedisCluster's own bounds (create 12 s, then 5 s for cluster_state:ok). */
 const START_TIMEOUT_MS = 20_000;
-/** Each test takes well under half a second; this keeps the whole file under 30 s. */
-const TEST_TIMEOUT_MS = 3_000;
-const XREAD_BLOCK_MS = 2_000;
-const MESSAGE_WAIT_MS = 2_000;
+/** Each test takes well under half a second; the rest is room for stalls of this process. */
+const TEST_TIMEOUT_MS = 10_000;
+/** Outlasts a stall between the blocking read and the entry it waits for. */
+const XREAD_BLOCK_MS = 5_000;
+const MESSAGE_WAIT_MS = 5_000;
 /** Long enough for the blocking read to reach its node before the entry it waits for. */
 const XREAD_SETTLE_MS = 200;
 

@@ -52,9 +52,31 @@ describe('hot paths of a market-data pod', () => {
 
   afterEach(() => harness.sim.setTradesPerSecond(20));
 
-  it('answers 304 to If-None-Match while a price is unchanged, and 200 with a new ETag once it changes', async () => {
+  /**
+   * Stops trading and waits until the pod serves each symbol's last trade. A fixed pause would
+   * not do: after a stall of this process the pause's timer runs before the frames in flight are
+   * read, and a price then changes under the test.
+   */
+  async function stopTrading(): Promise<void> {
     harness.sim.setTradesPerSecond(0);
-    await new Promise((resolve) => setTimeout(resolve, 200)); // ticks already in flight
+    for (const symbol of ['BTCUSDT', 'ETHUSDT']) {
+      const [last] = harness.sim.recentEvents({ stream: `${symbol.toLowerCase()}@aggTrade`, limit: 1 });
+      const { E, p } = last!.data as { E: number; p: string };
+      await waitFor(
+        async () => {
+          const served = (await (await harness.get(`/v1/prices/${symbol}`)).json()) as {
+            last: string;
+            eventTime: number;
+          };
+          return served.eventTime === E && served.last === p;
+        },
+        { timeoutMs: 5_000, what: `the last ${symbol} trade served` },
+      );
+    }
+  }
+
+  it('answers 304 to If-None-Match while a price is unchanged, and 200 with a new ETag once it changes', async () => {
+    await stopTrading();
     for (const path of ['/v1/prices/BTCUSDT', '/v1/prices', '/v1/prices?symbols=ETHUSDT']) {
       const first = await rawRequest(harness.url, path);
       expect(first.status).toBe(200);
@@ -111,8 +133,7 @@ describe('hot paths of a market-data pod', () => {
   });
 
   it('opens a stream with a snapshot holding the same prices REST serves', async () => {
-    harness.sim.setTradesPerSecond(0);
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    await stopTrading();
     const sse = await openSse(`${harness.url}/v1/stream?symbols=ETHUSDT,BTCUSDT`);
     try {
       await sse.waitForEvents((events) => events.some((e) => e.event === 'status'), 5_000);

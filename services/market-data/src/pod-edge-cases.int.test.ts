@@ -11,6 +11,11 @@ jest.setTimeout(60_000);
 /** The stalled client's time to read up to the reason, and how late it starts reading (ms). */
 const END_GRACE_MS = 30_000;
 const LATE_READER_MS = 1_500;
+/**
+ * How long a client may stay backed up before it is cut (ms): the reading client shares this
+ * process with the pod, so a stall of it must not look like a client that stopped reading.
+ */
+const STUCK_CLIENT_MS = 3_000;
 
 /** Enough symbols that one stream carries about half a megabyte a second. */
 const BUSY_SYMBOLS = Array.from({ length: 40 }, (_, i) => `S${String(i).padStart(2, '0')}USDT`);
@@ -56,7 +61,7 @@ describe('market-data pod edge cases', () => {
       {
         SYMBOLS: BUSY_SYMBOLS.join(','),
         SSE_MAX_CLIENT_BUFFER_BYTES: '1024',
-        SSE_STUCK_CLIENT_MS: '1000',
+        SSE_STUCK_CLIENT_MS: String(STUCK_CLIENT_MS),
         SSE_END_GRACE_MS: String(END_GRACE_MS),
       },
       { symbols: BUSY_SYMBOLS, tradesPerSecond: 25 },
@@ -87,7 +92,7 @@ describe('market-data pod edge cases', () => {
       expect(received.slice(received.lastIndexOf('event: ', reason))).toMatch(
         /^event: status\ndata: \{"state":"disconnected","reason":"slow-consumer"\}/,
       );
-      expect(cutLine()).toMatchObject({ component: 'hub', clients: 1, stuckMs: 1_000 });
+      expect(cutLine()).toMatchObject({ component: 'hub', clients: 1, stuckMs: STUCK_CLIENT_MS });
 
       // The client that reads was never cut and goes on receiving ticks.
       const before = reader.events.length;
@@ -128,21 +133,25 @@ describe('market-data pod edge cases', () => {
     harness = await startPodHarness();
     const pod = harness;
     expect((await pod.get('/readyz')).status).toBe(200);
+    const connectionsBefore = await pod.pod.openConnections();
     // Requests whose head arrived before the shutdown began, answered after it began.
     const readyz = heldRequest(pod.url, '/readyz');
     const livez = heldRequest(pod.url, '/livez');
     const stream = heldRequest(pod.url, '/v1/stream?symbols=BTCUSDT');
+    const held = [readyz, livez, stream];
+    // Heads handed to the kernel on connections the server accepted (bytesWritten also counts
+    // bytes still queued here): the server then reads them before any timer the shutdown arms can
+    // run, however long this process stalls, and none is closed as idle.
     await waitFor(
-      () => readyz.socket.bytesWritten > 0 && stream.socket.bytesWritten > 0 && livez.socket.bytesWritten > 0,
-      {
-        timeoutMs: 2_000,
-        what: 'the request heads sent',
-      },
+      async () =>
+        held.every(({ socket }) => !socket.connecting && socket.writableLength === 0) &&
+        (await pod.pod.openConnections()) >= connectionsBefore + held.length,
+      { timeoutMs: 5_000, what: 'the request heads at the server' },
     );
     const stopped = pod.pod.stop();
     harness = undefined;
     try {
-      for (const request of [readyz, livez, stream]) request.finish();
+      for (const request of held) request.finish();
       const [ready, live, streamed] = await Promise.all([
         readyz.response(),
         livez.response(),
@@ -155,7 +164,7 @@ describe('market-data pod edge cases', () => {
       expect(streamed.head).toMatch(/\r\nretry-after: 1\r\n/i);
       expect(stream.text()).toContain('"code":"SHUTTING_DOWN"');
     } finally {
-      for (const request of [readyz, livez, stream]) request.socket.destroy();
+      for (const request of held) request.socket.destroy();
       await stopped;
       await pod.sim.stop();
     }

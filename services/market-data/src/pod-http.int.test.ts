@@ -30,11 +30,18 @@ function rawGet(
   });
 }
 
+/**
+ * Prices go stale this long after their last update (ms): short, for the test that waits for it,
+ * yet longer than the REST fallback's poll (1 s) plus a stall of this process, which delays the
+ * reading of updates but not the clock.
+ */
+const STALE_AFTER_MS = 4_000;
+
 describe('market-data pod HTTP API', () => {
   let harness: PodHarness;
 
   beforeAll(async () => {
-    harness = await startPodHarness({ STALE_AFTER_MS: '1500' });
+    harness = await startPodHarness({ STALE_AFTER_MS: String(STALE_AFTER_MS) });
     // Both symbols priced by both streams (aggTrade for last, ticker for the 24 h fields).
     await waitFor(
       async () => {
@@ -211,7 +218,7 @@ describe('market-data pod HTTP API', () => {
     await waitFor(
       async () => ((await (await harness.get('/v1/prices/BTCUSDT')).json()) as { stale: boolean }).stale,
       {
-        timeoutMs: 5_000,
+        timeoutMs: STALE_AFTER_MS + 5_000,
         what: 'prices flagged stale',
       },
     );

@@ -9,8 +9,11 @@ import { startPodHarness, type PodHarness } from './testing/pod-harness';
 
 jest.setTimeout(30_000);
 
-/** How long Redis holds every write, the election's first one included (ms). */
-const WRITE_PAUSE_MS = 3_000;
+/**
+ * How long Redis holds every write, the election's first one included (ms): past the pod's
+ * start-up on a loaded machine, a stall of this process (which runs the pod) included.
+ */
+const WRITE_PAUSE_MS = 6_000;
 
 describe('a starting pod', () => {
   let redis: TestRedis | undefined;

@@ -134,15 +134,19 @@ describe('market-data pod streaming from the simulator', () => {
   it("answers the exchange's pings, so the connection outlives many pong deadlines", async () => {
     // One ping per 250 ms keeps our pongs under Binance's 5 incoming messages/s. The pod and the
     // simulator share this process: a stall of it longer than the deadline would let the
-    // deadline's timer run before the pong is read, so the deadline is 1 s, not a few hundred ms.
-    harness = await startPodHarness({}, { pingIntervalMs: 250, pongTimeoutMs: 1_000 });
+    // deadline's timer run before the pong is read, so the deadline is 3 s, not a few hundred ms.
+    harness = await startPodHarness({}, { pingIntervalMs: 250, pongTimeoutMs: 3_000 });
     await waitFor(() => harness.sim.stats().wsConnections === 1, { timeoutMs: 5_000 });
-    await new Promise((resolve) => setTimeout(resolve, 3_000));
+    await new Promise((resolve) => setTimeout(resolve, 5_000));
+    // The pings sent before a stall of this process may still be unanswered when the pause ends.
+    const pinged = harness.sim.stats().pingsSent;
+    await waitFor(() => harness.sim.stats().pongsReceived >= pinged, {
+      timeoutMs: 5_000,
+      what: 'a pong to every ping sent',
+    });
     const stats = harness.sim.stats();
     // Several pings' deadlines have passed.
     expect(stats.pingsSent).toBeGreaterThanOrEqual(6);
-    // The newest ping may still be in flight when the stats are read.
-    expect(stats.pongsReceived).toBeGreaterThanOrEqual(stats.pingsSent - 1);
     expect(stats.wsConnectionsTotal).toBe(1);
     expect(stats.closed1008).toBe(0);
   });
@@ -299,8 +303,11 @@ describe('market-data pod streaming from the simulator', () => {
     sse = await openSse(`${harness.url}/v1/stream?symbols=BTCUSDT&throttle=500`);
     const start = Date.now();
     await new Promise((resolve) => setTimeout(resolve, 2_100));
+    // Throttled, not stopped: a second tick comes. Waited for, not counted in the window: a stall
+    // of this process may hold back the ticks the pod sent within it.
+    await sse.waitForEvents((events) => events.filter((e) => e.event === 'tick').length >= 2, 5_000);
+    // No more than one per period came within the window (a stall only makes them later).
     const count = ticks(sse).filter((e) => e.receivedAt - start <= 2_100).length;
-    expect(count).toBeGreaterThanOrEqual(2);
     expect(count).toBeLessThanOrEqual(5);
   });
 });

@@ -10,9 +10,9 @@ import { connectRedis, createRedisClient, type RedisConnectionOptions } from './
 /** Far below the command timeout, so the deadline is what ends the attempt. */
 const DEADLINE_MS = 300;
 const COMMAND_TIMEOUT_MS = 5_000;
-/** ioredis closes the socket it gave up on within its 2 s disconnect timeout. */
-const CLOSE_TIMEOUT_MS = 3_000;
-const TEST_TIMEOUT_MS = 6_000;
+/** ioredis closes the socket it gave up on within its 2 s disconnect timeout; room for a stall. */
+const CLOSE_TIMEOUT_MS = 5_000;
+const TEST_TIMEOUT_MS = 10_000;
 
 const closed = (client: { status: string }) =>
   waitFor(() => client.status === 'end', { timeoutMs: CLOSE_TIMEOUT_MS, what: 'the client to close' });

@@ -15,7 +15,7 @@ const logger = silentLogger;
 async function connection(purpose: 'commands' | 'subscriber' = 'commands'): Promise<RedisClient> {
   const client = createRedisClient(
     { mode: 'standalone', url: redis.url },
-    { instanceId: `quota-test-${clients.length}`, purpose, commandTimeoutMs: 2_000 },
+    { instanceId: `quota-test-${clients.length}`, purpose, commandTimeoutMs: 5_000 },
   );
   clients.push(client);
   await connectRedis(client);
@@ -72,7 +72,9 @@ describe('StreamQuota', () => {
 
   it("frees a dead process's slots when their leases expire, and keeps renewed ones", async () => {
     const keys = freshKeys();
-    const leaseMs = 600;
+    // The renewals run in this process: a stall longer than the lease would let the renewed one
+    // expire too. Renewed every 1.5 s, a 4.5 s lease outlasts any stall.
+    const leaseMs = 4_500;
     const deadConnection = await connection();
     const dead = await quotaOn(keys, leaseMs, deadConnection);
     const alive = await quotaOn(keys, leaseMs);
@@ -86,7 +88,7 @@ describe('StreamQuota', () => {
         const admission = await alive.acquire('key:k', 2);
         return 'lease' in admission ? admission.lease : undefined;
       },
-      { timeoutMs: 5_000, intervalMs: 50, what: 'a freed slot' },
+      { timeoutMs: leaseMs + 5_000, intervalMs: 50, what: 'a freed slot' },
     );
     // The lease renewed all along is still held: the subject is full again.
     expect(await alive.held('key:k')).toBe(2);
@@ -103,7 +105,7 @@ describe('StreamQuota', () => {
     const lease = leaseOf(await quota.acquire('key:k', 1, { onLost: () => (lost = true) }));
     // Another party removes it (as an expiry during a long pause would).
     await client.zrem(keys.streamLeases('key:k'), lease.id);
-    await waitFor(() => lost, { timeoutMs: 3_000, what: 'the lost-lease callback' });
+    await waitFor(() => lost, { timeoutMs: 5_000, what: 'the lost-lease callback' });
     await lease.release();
   });
 });
@@ -126,7 +128,7 @@ describe('RevocationWatch', () => {
     try {
       await client.publish(keys.revocationEvents, 'not a key id');
       await client.publish(keys.revocationEvents, 'cccccccccccc');
-      await waitFor(() => heard.length > 0, { timeoutMs: 3_000, what: 'the revocation' });
+      await waitFor(() => heard.length > 0, { timeoutMs: 5_000, what: 'the revocation' });
       expect(heard).toEqual([['cccccccccccc']]);
       // Revoked while no message reached us: found by the catch-up.
       await client.zadd(keys.revokedKeys, Date.now(), 'dddddddddddd', Date.now(), 'eeeeeeeeeeee');

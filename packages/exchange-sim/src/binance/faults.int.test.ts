@@ -1,5 +1,5 @@
 import { MALFORMED_FRAMES, startExchangeSim } from './index';
-import { TestClient, httpGet, httpPost, sleep, withTimeout } from '../test-support/ws-test-client';
+import { TestClient, httpGet, httpPost, sleep, until, withTimeout } from '../test-support/ws-test-client';
 import { FAST_SIM, useSimFixture } from '../test-support/sim-fixture';
 
 const { start, connect } = useSimFixture({ tradesPerSecond: 50 });
@@ -12,7 +12,8 @@ describe('GET /_sim/stats', () => {
     a.close();
     await a.closed;
     await httpGet(`${s.url}/api/v3/ping`);
-    await sleep(50);
+    // The simulator counts a close when its side of the socket has closed, which may be later.
+    await until(() => s.stats().wsConnections === 1, 'the simulator to see the close');
     const stats = (await httpGet(`${s.url}/_sim/stats`)).json();
     expect(stats).toMatchObject({
       wsConnections: 1,
@@ -47,7 +48,7 @@ describe('fault endpoints', () => {
     const c = await connect('/ws/btcusdt@trade');
     await httpPost(`${s.url}/_sim/drop?code=1011`);
     expect((await c.closed).code).toBe(1011);
-    await sleep(20);
+    await until(() => s.stats().wsConnections === 0, 'the simulator to see the last close');
     expect(s.stats().wsConnections).toBe(0);
   });
 

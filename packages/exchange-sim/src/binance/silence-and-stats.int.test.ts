@@ -25,9 +25,9 @@ describe('silenceSymbol fault', () => {
     subscribe(revived, ['btcusdt@trade'], 7);
 
     const [oldFrames, freshFrames, revivedFrames] = await Promise.all([
-      old.collect(400),
-      fresh.collect(400),
-      revived.collect(400),
+      old.collectUntil((fs) => mentions(fs, 'ethusdt@trade'), 'ethusdt on the old connection', 400),
+      fresh.collectUntil((fs) => mentions(fs, 'btcusdt@trade'), 'btcusdt on the fresh connection', 400),
+      revived.collectUntil((fs) => mentions(fs, 'btcusdt@trade'), 'btcusdt on the revived connection', 400),
     ]);
     expect(mentions(oldFrames, 'btcusdt@trade')).toBe(false);
     expect(mentions(oldFrames, 'ethusdt@trade')).toBe(true);

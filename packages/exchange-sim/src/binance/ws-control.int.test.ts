@@ -19,7 +19,11 @@ describe('live subscription control', () => {
     expect(await nextResponse(client)).toBe('{"result":["btcusdt@aggTrade","ethusdt@trade"],"id":3}');
     client.send({ method: 'UNSUBSCRIBE', params: ['btcusdt@aggTrade'], id: 312 });
     expect(await nextResponse(client)).toBe('{"result":null,"id":312}');
-    const after = await client.collect(300);
+    const after = await client.collectUntil(
+      (fs) => fs.some((t) => t.includes('"stream":"ethusdt@trade"')),
+      'an ethusdt trade',
+      300,
+    );
     expect(after.some((t) => t.includes('"stream":"btcusdt@aggTrade"'))).toBe(false);
     expect(after.some((t) => t.includes('"stream":"ethusdt@trade"'))).toBe(true);
   });

@@ -93,7 +93,8 @@ describe('connection age', () => {
   });
 
   it('sends a raw serverShutdown on /ws and a wrapped one on /stream before the cut', async () => {
-    await start({ maxConnectionAgeMs: 400, shutdownNoticeMs: 200 });
+    // A second between notice and cut: a stalled process could run both timers before a read.
+    await start({ maxConnectionAgeMs: 1_300, shutdownNoticeMs: 1_000 });
     const raw = await connect('/ws');
     const combined = await connect('/stream');
     const rawNotice = await raw.nextJson();

@@ -139,6 +139,12 @@ export class FinnhubConnection implements HubClient {
       this.armPing(interval - idleMs);
       return;
     }
+    // Trades waiting for the next flush make the connection busy: after a stalled event loop
+    // this timer can run before the flush that sends them.
+    if (this.pending.length > 0) {
+      this.armPing(interval);
+      return;
+    }
     // A stalled feed is silent: no data and no pings (the client's watchdog must notice).
     if (!this.ctx.faults.stalled && this.send(FINNHUB_PING_FRAME)) this.ctx.stats.pingsSent += 1;
     this.armPing(interval);

@@ -1,5 +1,5 @@
 import { createFinnhubAdapter } from '@tickwire/exchanges';
-import { sleep, type Json, type TestClient } from '../test-support/ws-test-client';
+import { sleep, until, type Json, type TestClient } from '../test-support/ws-test-client';
 import { useVenueFixture } from '../test-support/venue-fixture';
 import {
   FINNHUB_DUPLICATE_CLOSE_CODE,
@@ -64,7 +64,8 @@ describe('one connection per API key', () => {
     const second = await connect(`/?token=${TOKEN}`);
     expect((await first.closed).code).toBe(FINNHUB_DUPLICATE_CLOSE_CODE);
     expect((await second.closed).code).toBe(FINNHUB_DUPLICATE_CLOSE_CODE);
-    await sleep(20);
+    // The simulator counts a close when its side of the socket has closed, which may be later.
+    await until(() => sim.stats().wsConnections === 0, 'the simulator to see both closes');
     expect(sim.stats().closesByReason).toEqual({ 'duplicate-token': 2 });
     // The key is free again.
     const third = await connect(`/?token=${TOKEN}`);
@@ -91,7 +92,10 @@ describe('Finnhub subscriptions and trade frames', () => {
     for (const symbol of ['AAPL', 'BINANCE:BTCUSDT', 'IC MARKETS:1', 'OANDA:EUR_USD', 'NOPE']) {
       subscribe(client, symbol);
     }
-    const frames = (await client.collect(600)).filter((t) => t.includes('"type":"trade"'));
+    const isTrade = (t: string): boolean => t.includes('"type":"trade"');
+    const frames = (
+      await client.collectUntil((fs) => fs.filter(isTrade).length > 3, 'four trade frames', 600)
+    ).filter(isTrade);
     expect(client.frames.every((t) => t.startsWith('{"data":['))).toBe(true);
     expect(frames.length).toBeGreaterThan(3);
     const trades = frames.flatMap(tradesOf);
@@ -128,7 +132,8 @@ describe('Finnhub subscriptions and trade frames', () => {
     const client = await connect(`/?token=${TOKEN}`);
     subscribe(client, 'MSFT');
     await client.nextJson(isTradeFrame);
-    const received = (await client.collect(400))
+    const isTrade = (t: string): boolean => t.includes('"type":"trade"');
+    const received = (await client.collectUntil((fs) => fs.filter(isTrade).length > 3, 'four trade frames'))
       .filter((t) => t.includes('"type":"trade"'))
       .flatMap((t) => tradesOf(t).map((d) => JSON.stringify(d)));
     const generated = sim.recentEvents({ symbol: 'MSFT' }).map((e) => e.json);
@@ -145,7 +150,11 @@ describe('Finnhub subscriptions and trade frames', () => {
     for (let i = 1; i < 50; i++) subscribe(client, `NOPE${i}`);
     subscribe(client, 'MSFT');
     expect(await client.next((t) => t.includes('"error"'))).toBe(FINNHUB_TOO_MANY_SYMBOLS_FRAME);
-    const during = (await client.collect(400)).filter((t) => t.includes('"type":"trade"')).join('');
+    const during = (
+      await client.collectUntil((fs) => fs.some((t) => t.includes('"s":"AAPL"')), 'an AAPL trade', 400)
+    )
+      .filter((t) => t.includes('"type":"trade"'))
+      .join('');
     expect(during).toContain('"s":"AAPL"');
     expect(during).not.toContain('"s":"MSFT"');
     expect(sim.stats()).toMatchObject({ subscriptions: 50, subscribesOverLimit: 1, errorsSent: 1 });
@@ -169,14 +178,14 @@ describe('Finnhub subscriptions and trade frames', () => {
 
 describe('Finnhub keepalive', () => {
   it('sends {"type":"ping"} text frames only while the connection is idle', async () => {
-    const sim = await start({ pingIntervalMs: 150 });
+    const sim = await start({ pingIntervalMs: 300 });
     const idle = await connect(`/?token=${TOKEN}`);
-    await sleep(500);
-    expect(idle.frames.filter((t) => t === FINNHUB_PING_FRAME).length).toBeGreaterThanOrEqual(2);
+    // Waited for, not slept on: a stalled process can run a sleep's timer before reading pings.
+    await until(() => idle.frames.filter((t) => t === FINNHUB_PING_FRAME).length >= 2, 'two idle pings');
     expect(idle.pings).toEqual([]); // never a WebSocket-level ping
     subscribe(idle, 'AAPL');
     await idle.nextJson(isTradeFrame);
-    const whileBusy = await idle.collect(450);
+    const whileBusy = await idle.collect(700);
     expect(whileBusy.filter((t) => t === FINNHUB_PING_FRAME)).toEqual([]);
     expect(sim.stats().pingsSent).toBeGreaterThanOrEqual(2);
   });

@@ -140,6 +140,24 @@ export class TestClient {
     return this.frames.slice(start);
   }
 
+  /**
+   * Frames received from now on, for at least `minMs` and until `done` holds of them. A fixed
+   * window is not enough where frames must arrive: after a stalled process, the window's timer
+   * can run before the socket delivers frames the simulator already sent.
+   */
+  async collectUntil(
+    done: (frames: string[]) => boolean,
+    label: string,
+    minMs = 0,
+    timeoutMs = 3_000,
+  ): Promise<string[]> {
+    const start = this.frames.length;
+    const since = Date.now();
+    const collected = (): string[] => this.frames.slice(start);
+    await until(() => Date.now() - since >= minMs && done(collected()), label, timeoutMs + minMs);
+    return collected();
+  }
+
   close(): void {
     if (this.ws.readyState === WebSocket.OPEN || this.ws.readyState === WebSocket.CONNECTING)
       this.ws.terminate();

@@ -89,7 +89,9 @@ function newClient(venue: RestVenue = roomy, options: Partial<RestClientOptions>
     venues: [venue],
     logger: log.logger,
     metrics: createRestClientMetrics(registry),
-    timeoutMs: 1_000,
+    // The venue shares this process: a stall runs the timeout's timer before the answer is read.
+    // Far above any stall; the tests of the timeout set their own.
+    timeoutMs: 5_000,
     retryBaseMs: 10,
     retryMaxMs: 20,
     ...options,
@@ -126,7 +128,7 @@ describe('RestClient timeout', () => {
       const metric = await registry.getSingleMetricAsString('tickwire_rest_requests_total');
       expect(metric).toMatch(/outcome="timeout"} 2/);
       await waitFor(() => server.abandoned === server.requests.length, {
-        timeoutMs: 2_000,
+        timeoutMs: 5_000,
         what: 'every request closed',
       });
     },
@@ -145,11 +147,11 @@ describe('RestClient timeout', () => {
         url: `${baseUrl}/hang`,
         signal: abort.signal,
       });
-      await waitFor(() => server.count('/hang') === 1, { timeoutMs: 2_000, what: 'the request' });
+      await waitFor(() => server.count('/hang') === 1, { timeoutMs: 5_000, what: 'the request' });
       const reason = new Error('stopping');
       abort.abort(reason);
       await expect(call).rejects.toBe(reason);
-      await waitFor(() => server.abandoned === 1, { timeoutMs: 2_000, what: 'the request aborted' });
+      await waitFor(() => server.abandoned === 1, { timeoutMs: 5_000, what: 'the request aborted' });
     },
     TEST_TIMEOUT_MS,
   );
@@ -165,7 +167,7 @@ describe('RestClient single-flight', () => {
       const call = () => client.request({ venue: venueName, caller: 'test', url: `${baseUrl}/list` });
       const calls = [call(), call(), call()];
       const other = client.request({ venue: venueName, caller: 'test', url: `${baseUrl}/other` });
-      await waitFor(() => pending.length === 2, { timeoutMs: 2_000, what: 'two requests' });
+      await waitFor(() => pending.length === 2, { timeoutMs: 5_000, what: 'two requests' });
       for (const response of pending) response.end('["BTCUSDT"]');
       const answers = await Promise.all(calls);
       await other;
@@ -195,7 +197,7 @@ describe('RestClient single-flight', () => {
         client.request({ venue: venueName, caller: 'test', url: `${baseUrl}/list`, signal });
       const left = call(leaving.signal);
       const stays = call(staying.signal);
-      await waitFor(() => pending.length === 1, { timeoutMs: 2_000, what: 'the request' });
+      await waitFor(() => pending.length === 1, { timeoutMs: 5_000, what: 'the request' });
       leaving.abort(new Error('gone'));
       await expect(left).rejects.toThrow('gone');
       pending[0]!.end('"still here"');
@@ -203,10 +205,10 @@ describe('RestClient single-flight', () => {
 
       const last = new AbortController();
       const alone = call(last.signal);
-      await waitFor(() => pending.length === 2, { timeoutMs: 2_000, what: 'the second request' });
+      await waitFor(() => pending.length === 2, { timeoutMs: 5_000, what: 'the second request' });
       last.abort(new Error('nobody waits'));
       await expect(alone).rejects.toThrow('nobody waits');
-      await waitFor(() => server.abandoned === 1, { timeoutMs: 2_000, what: 'the request aborted' });
+      await waitFor(() => server.abandoned === 1, { timeoutMs: 5_000, what: 'the request aborted' });
     },
     TEST_TIMEOUT_MS,
   );
@@ -325,7 +327,8 @@ describe('RestClient refusals', () => {
       server.handler = (_request, response) => {
         if (!refuse) return response.end('{}');
         refuse = false;
-        response.writeHead(429, { 'retry-after': '1' });
+        // Longer than any stall between the 429 and the checks of the hold below.
+        response.writeHead(429, { 'retry-after': '3' });
         response.end('{"code":-1003,"msg":"Too much request weight used"}');
       };
       const { client, log } = newClient();
@@ -336,8 +339,8 @@ describe('RestClient refusals', () => {
       expect(limited.code).toBe('REST_RATE_LIMITED');
       expect(limited.status).toBe(429);
       expect(limited.message).toMatch(/HTTP 429.*-1003/);
-      expect(limited.retryAt).toBeGreaterThanOrEqual(before + 1_000);
-      expect(limited.retryAt).toBeLessThanOrEqual(after + 1_000);
+      expect(limited.retryAt).toBeGreaterThanOrEqual(before + 3_000);
+      expect(limited.retryAt).toBeLessThanOrEqual(after + 3_000);
       expect(server.count('/t')).toBe(1); // a 429 is never retried at once
 
       const held = await rejection(call());
@@ -349,7 +352,7 @@ describe('RestClient refusals', () => {
       });
 
       await waitFor(() => Date.now() >= limited.retryAt!, {
-        timeoutMs: 2_000,
+        timeoutMs: 5_000,
         intervalMs: 5,
         what: 'Retry-After',
       });
@@ -390,7 +393,7 @@ describe('RestClient refusals', () => {
             throw error;
           }
         },
-        { timeoutMs: 3_000, intervalMs: 5, what: 'the hold to end' },
+        { timeoutMs: 5_000, intervalMs: 5, what: 'the hold to end' },
       );
       expect(server.count('/t')).toBe(2);
       expect(server.requests[1]!.at - answeredAt!).toBeGreaterThanOrEqual(1_000);
@@ -405,7 +408,8 @@ describe('RestClient refusals', () => {
       server.handler = (_request, response) => {
         if (!ban) return response.end('{}');
         ban = false;
-        response.writeHead(418, { 'retry-after': '1' });
+        // Longer than any stall between the ban and the checks of it below.
+        response.writeHead(418, { 'retry-after': '3' });
         response.end('{"code":-1003,"msg":"Way too much request weight used; IP banned"}');
       };
       // The venue's rule: 418 is a ban for Retry-After seconds.
@@ -431,7 +435,7 @@ describe('RestClient refusals', () => {
       expect(errors[0]!.msg).toMatch(/BANNED/);
 
       await waitFor(() => Date.now() >= banned.retryAt!, {
-        timeoutMs: 2_000,
+        timeoutMs: 5_000,
         intervalMs: 5,
         what: 'the ban to lift',
       });

@@ -118,7 +118,8 @@ describe('detaching an SSE connection from the HTTP server', () => {
     const { writer, socket } = s.opened[0]!;
     expect(isDetached(socket)).toBe(true);
     writer.write(SseFrame.fromText('data: last\n\n'));
-    writer.end(1_000);
+    // A grace the client (in this process) reads within even after a stall.
+    writer.end(10_000);
     await ended;
     expect(body).toBe('data: open\n\ndata: last\n\n');
     // A detached connection is no longer the server's; once it is closed the server can close.

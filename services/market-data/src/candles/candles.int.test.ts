@@ -44,7 +44,11 @@ describe('candle history on a pod', () => {
     const before = harness.sim.stats();
     // Several clients ask at once: one backfill, one request per page.
     const first = await Promise.all([1, 2, 3].map(() => candles('/v1/candles/BTCUSDT?interval=1m')));
-    for (const body of first) expect(body.backfill).toBe('pending');
+    // The first request read is answered at once, while the backfill runs. One read later (a
+    // stalled process reads them apart) may find the backfill done: one request per page, below,
+    // is what shows it ran once.
+    expect(first.map((body) => body.backfill)).toContain('pending');
+    for (const body of first) expect(['pending', 'complete']).toContain(body.backfill);
     let whole: CandlesBody | undefined;
     await waitFor(
       async () => {

@@ -44,7 +44,7 @@ describe('CandleWriter', () => {
       book.closeDue();
       const series = { symbol: 'BTCUSDT', interval: '1m' } as const;
       await waitFor(async () => (await engine.candles.closed(series, 10)).length === 2, {
-        timeoutMs: 2_000,
+        timeoutMs: 5_000,
         what: 'two stored closes',
       });
       const stored = await engine.candles.closed(series, 10);
@@ -56,7 +56,7 @@ describe('CandleWriter', () => {
       await engine.election.stop();
       book.applyBatch({ id: '4-0', tickers: [tick('4.0', T0 + 4 * MINUTE)] });
       book.applyBatch({ id: '5-0', tickers: [tick('5.0', T0 + 5 * MINUTE)] });
-      await waitFor(() => refused.length === 1, { timeoutMs: 2_000, what: 'a refused write' });
+      await waitFor(() => refused.length === 1, { timeoutMs: 5_000, what: 'a refused write' });
       expect(isNotLeaderError(refused[0])).toBe(true);
     } finally {
       await writer.stop();
@@ -126,27 +126,27 @@ describe('CandleWriter backfill retries', () => {
     });
     const pollsFrom = async (count: number) => {
       const until = polls + count;
-      await waitFor(() => polls >= until, { timeoutMs: 2_000, what: `${count} more polls` });
+      await waitFor(() => polls >= until, { timeoutMs: 5_000, what: `${count} more polls` });
     };
     await writer.start();
     try {
-      await waitFor(() => attempts.length === 1, { timeoutMs: 2_000, what: 'the first attempt' });
+      await waitFor(() => attempts.length === 1, { timeoutMs: 5_000, what: 'the first attempt' });
       await pollsFrom(5);
       expect(attempts).toEqual([T]); // not on every poll
       now = T + 1_000; // the first retry's ceiling
-      await waitFor(() => attempts.length === 2, { timeoutMs: 2_000, what: 'the second attempt' });
+      await waitFor(() => attempts.length === 2, { timeoutMs: 5_000, what: 'the second attempt' });
       now = T + 2_999;
       await pollsFrom(5);
       expect(attempts).toHaveLength(2); // the second wait doubled: 2 s
       now = T + 3_000;
-      await waitFor(() => attempts.length === 3, { timeoutMs: 2_000, what: 'the third attempt' });
+      await waitFor(() => attempts.length === 3, { timeoutMs: 5_000, what: 'the third attempt' });
       now = T + 3_000 + 4_000; // the backoff alone would allow it; the exchange's hold does not
       await pollsFrom(5);
       expect(attempts).toHaveLength(3);
       now = T + 3_000 + 7_000;
-      await waitFor(() => attempts.length === 4, { timeoutMs: 2_000, what: 'the attempt after the hold' });
+      await waitFor(() => attempts.length === 4, { timeoutMs: 5_000, what: 'the attempt after the hold' });
       await waitFor(() => lines.some((line) => line.msg === 'candle backfill recovered'), {
-        timeoutMs: 2_000,
+        timeoutMs: 5_000,
         what: 'the recovery line',
       });
     } finally {

@@ -1,5 +1,10 @@
 import type { TickerUpdate } from '@tickwire/core';
-import { createCoinbaseAdapter, createFinnhubAdapter, type ExchangeAdapter } from '@tickwire/exchanges';
+import {
+  CoinbaseHeartbeatGapDetector,
+  createCoinbaseAdapter,
+  createFinnhubAdapter,
+  type ExchangeAdapter,
+} from '@tickwire/exchanges';
 import {
   startCoinbaseSim,
   startFinnhubSim,
@@ -38,12 +43,19 @@ describe('Upstream on Coinbase (against its simulator)', () => {
   });
 
   it('keeps a quiet product subscribed while its heartbeats arrive', async () => {
-    sim = await startCoinbaseSim({ tradesPerSecond: 0, heartbeatIntervalMs: 1_000 });
-    upstream = upstreamFor(createCoinbaseAdapter(), sim, ['COINBASE:BTC-USD'], [], { symbolStaleMs: 1_200 });
+    // The simulator shares this process: a stall of it delays the heartbeats' reading past the
+    // watchdog's checks, and spaces their stamps out for the gap detector. Heartbeats every 250 ms
+    // against 2.5 s for both leave room for a stall of 2 s.
+    sim = await startCoinbaseSim({ tradesPerSecond: 0, heartbeatIntervalMs: 250 });
+    const adapter: ExchangeAdapter = {
+      ...createCoinbaseAdapter(),
+      feedGapDetector: () => new CoinbaseHeartbeatGapDetector({ maxHeartbeatGapMs: 2_500 }),
+    };
+    upstream = upstreamFor(adapter, sim, ['COINBASE:BTC-USD'], [], { symbolStaleMs: 2_500 });
     await upstream.start();
     await waitFor(() => sim.stats().subscribes > 0, { timeoutMs: 3_000, what: 'the subscription' });
     // No trades, only heartbeats, for twice the stale period.
-    await new Promise((resolve) => setTimeout(resolve, 2_500));
+    await new Promise((resolve) => setTimeout(resolve, 5_000));
     expect(sim.stats().unsubscribes).toBe(0);
   });
 

@@ -116,6 +116,11 @@ describe('Upstream REST fallback (against the simulator)', () => {
       what: 'the WebSocket back',
     });
     await waitFor(() => updates.at(-1)?.source === 'ws', { timeoutMs: 3_000, what: 'WebSocket prices' });
+    // A poll sent before the fallback stopped may not have reached the simulator yet.
+    await waitFor(() => seen.every((request) => request.receivedAt !== undefined), {
+      timeoutMs: 5_000,
+      what: 'the requests in flight answered',
+    });
     const requests = sim.stats().restRequests;
     await new Promise((resolve) => setTimeout(resolve, POLL_MS * 3));
     expect(sim.stats().restRequests).toBe(requests); // polling stopped
@@ -149,12 +154,12 @@ describe('Upstream REST fallback (against the simulator)', () => {
     const heldUpBeforeMs = stalls!.stalledMs();
     sim.faults.restFault({ status: 429, count: 1, retryAfterSec: 2 });
     await waitFor(() => feed.status().restFallback.state === 'rate-limited', {
-      timeoutMs: 2_000,
+      timeoutMs: 5_000,
       what: 'a 429',
     });
     const limited = seen.find((request) => request.status === 429)!;
     const next = await waitFor(() => seen.find((request) => request.sentAt > limited.sentAt), {
-      timeoutMs: 4_000,
+      timeoutMs: 6_000,
       what: 'the next request',
     });
     // Retry-After counts from the 429's arrival (RFC 9110 10.2.3), and the poll resumes when it ends.
@@ -168,7 +173,7 @@ describe('Upstream REST fallback (against the simulator)', () => {
     const feed = await start();
     await waitFor(() => updates.some((u) => u.source === 'rest'), { timeoutMs: 3_000, what: 'REST prices' });
     sim.faults.restFault({ status: 418, count: 1, retryAfterSec: 30 });
-    await waitFor(() => feed.status().restFallback.state === 'banned', { timeoutMs: 2_000, what: 'the ban' });
+    await waitFor(() => feed.status().restFallback.state === 'banned', { timeoutMs: 5_000, what: 'the ban' });
     const requests = sim.stats().restRequests;
     await new Promise((resolve) => setTimeout(resolve, POLL_MS * 5));
     expect(sim.stats().restRequests).toBe(requests);

@@ -359,6 +359,10 @@ describe('signal delivery to Discord webhooks (real Redis, local Discord-compati
   });
 
   it('keeps draining one webhook while another waits out a 429', async () => {
+    // A bucket window that outlasts a stalled process: the bucket spent below must still be empty
+    // when the worker, started after 40 enqueues, first calls the busy webhook.
+    await server.close();
+    server = await startDiscordWebhookServer({ bucketWindowMs: 5_000 });
     const busy = server.createWebhook();
     const free = server.createWebhook();
     // Someone else spent the busy webhook's bucket: the scanner's first request meets a 429.

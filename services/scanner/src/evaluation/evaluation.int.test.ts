@@ -5,7 +5,13 @@
  * server. Each strategy must fire exactly once per qualifying candle, and each signal reach
  * the webhook once.
  */
-import { startDiscordWebhookServer, startTestRedis, waitFor, sleep } from '@tickwire/testkit';
+import {
+  startDiscordWebhookServer,
+  startTestRedis,
+  waitFor,
+  sleep,
+  waitUntilIntoMinute,
+} from '@tickwire/testkit';
 import type { DiscordWebhookServer, TestRedis, TestWebhook } from '@tickwire/testkit';
 import { signalId } from '../signals/signal';
 import { freshNamespace, startScannerHarness, type ScannerHarness } from '../testing/scanner-harness';
@@ -100,7 +106,9 @@ describe('evaluation of strategies on candle closes', () => {
     });
     await market!.history(Array.from({ length: 20 }, (_, i) => testCandle(SYMBOL, minuteAgo(40 - i), '100')));
     const prices = ['99', '101', '102', '99', '103', '100', '104', '98', '105', '101'];
-    const closes = prices.map((price, i) => testCandle(SYMBOL, minuteAgo(10 - i), price));
+    // One clock read: a minute turning between reads would skip a candle and date the last one now.
+    const now = Date.now();
+    const closes = prices.map((price, i) => testCandle(SYMBOL, minuteAgo(10 - i, now), price));
     for (const candle of closes) await market!.close(candle);
     // The same close announced again (a leader replaying) changes nothing.
     await market!.close(closes[1]!);
@@ -131,8 +139,9 @@ describe('evaluation of strategies on candle closes', () => {
       },
     });
     await market!.history(Array.from({ length: 20 }, (_, i) => testCandle(SYMBOL, minuteAgo(30 - i), '100')));
+    const now = Date.now();
     const closes = ['100', '100', '110', '111', '112'].map((price, i) =>
-      testCandle(SYMBOL, minuteAgo(5 - i), price),
+      testCandle(SYMBOL, minuteAgo(5 - i, now), price),
     );
     for (const candle of closes) await market!.close(candle);
 
@@ -156,7 +165,9 @@ describe('evaluation of strategies on candle closes', () => {
       cooldownMs: 180_000,
       when: { type: 'price', op: 'above', value: '0' },
     });
-    const closes = Array.from({ length: 6 }, (_, i) => testCandle(SYMBOL, minuteAgo(6 - i), '50'));
+    // One clock read: a minute turning between reads would shift the candles the cooldown counts.
+    const now = Date.now();
+    const closes = Array.from({ length: 6 }, (_, i) => testCandle(SYMBOL, minuteAgo(6 - i, now), '50'));
     for (const candle of closes) await market!.close(candle);
     expect(await settle(webhook, 2)).toEqual(
       [closes[0]!, closes[3]!].map((candle) => signalId(id, SYMBOL, '1m', candle.openTime)),
@@ -170,7 +181,8 @@ describe('evaluation of strategies on candle closes', () => {
       interval: '1m',
       when: { type: 'price', op: 'above', value: '100' },
     });
-    const closes = ['101', '102', '103'].map((price, i) => testCandle(SYMBOL, minuteAgo(3 - i), price));
+    const now = Date.now();
+    const closes = ['101', '102', '103'].map((price, i) => testCandle(SYMBOL, minuteAgo(3 - i, now), price));
     await market!.close(closes[0]!);
     await waitFor(() => delivered(webhook).length === 1, { timeoutMs: 10_000, what: 'the first delivery' });
     await first.stop();
@@ -189,9 +201,6 @@ describe('evaluation of strategies on candle closes', () => {
   });
 
   it('evaluates the open candle for an openCandle strategy: fires once before the close, not again at it', async () => {
-    // Keep the open candle's minute whole during the test.
-    const intoMinute = Date.now() % 60_000;
-    if (intoMinute > 45_000) await sleep(60_000 - intoMinute + 100);
     const { scanner } = await start();
     const { id, owner, webhook } = await strategy(scanner, {
       name: 'breakout now',
@@ -199,6 +208,9 @@ describe('evaluation of strategies on candle closes', () => {
       openCandle: true,
       when: { type: 'price', op: 'above', value: '120' },
     });
+    // Keep the open candle's minute whole during the test: checked after the start, which may take
+    // up to 10 s on a loaded machine, so at least 15 s remain for the ticks and the scans.
+    await waitUntilIntoMinute(100, 45_000);
     await market!.history(Array.from({ length: 10 }, (_, i) => testCandle(SYMBOL, minuteAgo(10 - i), '100')));
     const openTime = minuteAgo(0);
     // Ticks of the current minute, through the pods' distribution: the scanner builds the open candle.

@@ -13,6 +13,8 @@ import { SignalFanout } from './signal-fanout';
 import type { SignalSubscriber } from './signal-subscriber';
 
 const OWNER = 'owner-1';
+/** Server and clients share this process: a wait must outlast a stall of it. */
+const WAIT_MS = 10_000;
 
 function entry(seq: number, padding = 0): SignalEntry {
   return {
@@ -63,7 +65,10 @@ describe('the signal fan-out', () => {
   async function reader(): Promise<SseConnection> {
     const sse = await openSse(url);
     opened.push(sse);
-    await waitFor(() => subscribed.length === opened.length, { timeoutMs: 2_000, what: 'the subscription' });
+    await waitFor(() => subscribed.length === opened.length, {
+      timeoutMs: WAIT_MS,
+      what: 'the subscription',
+    });
     return sse;
   }
 
@@ -75,7 +80,10 @@ describe('the signal fan-out', () => {
     await new Promise((resolve) => socket.once('connect', resolve));
     socket.write('GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: text/event-stream\r\n\r\n');
     socket.pause();
-    await waitFor(() => subscribed.length === opened.length, { timeoutMs: 2_000, what: 'the subscription' });
+    await waitFor(() => subscribed.length === opened.length, {
+      timeoutMs: WAIT_MS,
+      what: 'the subscription',
+    });
     return socket;
   }
 
@@ -97,7 +105,7 @@ describe('the signal fan-out', () => {
       Array.from({ length: published }, (_, i) => `1764660000000-${i + 1}`),
     );
     fanout.publish(entry(++published));
-    await reading.waitForEvents((events) => events.length === published, 2_000);
+    await reading.waitForEvents((events) => events.length === published, WAIT_MS);
     stuck.resume();
     await stuckClosed;
     expect((await metrics.signalStreamClients.get()).values[0]!.value).toBe(1);
@@ -119,7 +127,7 @@ describe('the signal fan-out', () => {
     expect(aheadClient!.release('1764660000000-3')).toBe(1);
     fanout.publish(entry(5));
     for (const sse of [ahead, behind]) {
-      await sse.waitForEvents((events) => events.some((e) => e.id === '1764660000000-5'), 2_000);
+      await sse.waitForEvents((events) => events.some((e) => e.id === '1764660000000-5'), WAIT_MS);
       expect(sse.events.map((e) => e.id)).toEqual(['1764660000000-4', '1764660000000-5']);
     }
   });
@@ -127,7 +135,7 @@ describe('the signal fan-out', () => {
   it('ends every stream with a last status when it stops', async () => {
     const sse = await reader();
     await fanout.stop();
-    await waitFor(() => sse.closed, { timeoutMs: 2_000, what: 'the stream to end' });
+    await waitFor(() => sse.closed, { timeoutMs: WAIT_MS, what: 'the stream to end' });
     expect(sse.events.map((e) => [e.event, JSON.parse(e.data) as unknown])).toEqual([
       ['status', { state: 'closing', reason: 'server-shutdown' }],
     ]);

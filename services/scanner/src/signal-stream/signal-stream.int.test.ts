@@ -295,7 +295,8 @@ describe('the live signal stream (GET /v1/signals/stream)', () => {
     await start({ SSE_HEARTBEAT_MS: '1000' });
     const owner = await createOwner('ken');
     const idle = await stream(owner);
-    await waitFor(() => idle.comments >= 2, { timeoutMs: 4_000, what: 'two heartbeat comments' });
+    // Due within 2 s; the margin is for a stalled process.
+    await waitFor(() => idle.comments >= 2, { timeoutMs: 10_000, what: 'two heartbeat comments' });
     expect(idle.events).toEqual([]);
 
     const stopping = api!.stop();

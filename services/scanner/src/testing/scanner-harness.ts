@@ -36,9 +36,12 @@ export async function startScannerHarness(
     REDIS_URL: redisUrl,
     SCANNER_NAMESPACE: freshNamespace(),
     MARKET_DATA_NAMESPACE: freshNamespace(),
-    LEADER_LEASE_MS: '1000',
+    // Renews are quick, but the deadline outlasts a stalled test process (up to ~1.5 s on a busy
+    // machine): with 700 ms a stall stepped the scanner down and a fenced append failed NOT_LEADER.
+    // Every test scanner releases its lease on stop, so nothing waits for the lease to expire.
+    LEADER_LEASE_MS: '5000',
     LEADER_RENEW_MS: '250',
-    LEADER_RENEW_DEADLINE_MS: '700',
+    LEADER_RENEW_DEADLINE_MS: '4000',
     LEADER_RETRY_MS: '100',
     SHUTDOWN_GRACE_MS: '2000',
     ...env,
