@@ -91,13 +91,14 @@ describe('the price cache', () => {
     const crowd = await Promise.all(Array.from({ length: 50 }, () => send(url, { headers: bearer(key) })));
     const elapsed = Date.now() - started;
     expect(crowd.map((answer) => answer.status)).toEqual(Array<number>(50).fill(200));
-    expect(new Set(crowd.map((answer) => answer.body)).size).toBe(1);
     const misses = crowd.filter((answer) => answer.headers['x-tickwire-cache'] === 'miss').length;
     // All 50 inside one TTL share one pod request; a starved machine that spreads the crowd over
     // several TTLs may ask once more per TTL, never more.
     expect(misses).toBeGreaterThanOrEqual(1);
     expect(misses).toBeLessThanOrEqual(1 + Math.ceil(elapsed / 1_000));
     if (elapsed < 1_000) expect(misses).toBe(1);
+    // Every hit repeats the answer of a miss: no more distinct bodies than pod requests.
+    expect(new Set(crowd.map((answer) => answer.body)).size).toBeLessThanOrEqual(misses);
     expect((await podPriceRequests(pods[0]!, '/v1/prices')) - before).toBe(misses);
     expect(crowd[0]!.headers['cache-control']).toBe('public, max-age=1, must-revalidate');
 
