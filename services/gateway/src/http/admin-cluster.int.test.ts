@@ -104,11 +104,13 @@ describe('the price cache', () => {
 
     const etag = crowd[0]!.headers.etag!;
     const held = await send(url, { headers: { ...bearer(key), 'if-none-match': etag } });
-    // The cache still holds that answer (304), or it has just been renewed with new prices (200).
+    // A hit answers 304 exactly while the cache holds the answer the client has. A crowd spread
+    // over two TTLs may have left a newer answer there: then 200 with its own ETag.
     if (held.headers['x-tickwire-cache'] === 'hit') {
-      expect(held.status).toBe(304);
-      expect(held.body).toBe('');
-      expect(held.headers.etag).toBe(etag);
+      const unchanged = held.headers.etag === etag;
+      expect(held.status).toBe(unchanged ? 304 : 200);
+      if (unchanged) expect(held.body).toBe('');
+      if (elapsed < 1_000) expect(unchanged).toBe(true);
     }
 
     const stats = (
