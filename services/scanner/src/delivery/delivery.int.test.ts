@@ -192,7 +192,9 @@ describe('signal delivery to Discord webhooks (real Redis, local Discord-compati
     const webhook = server.createWebhook();
     const queue = await queueOn('producer');
     const dest = 'dest-bad-token';
-    urls.set(dest, webhook.url.replace(webhook.token, `${webhook.token.slice(0, -1)}x`));
+    // The token with its last character changed: a fixed 'x' would be no change for 1 token in 64.
+    const wrongLast = webhook.token.endsWith('x') ? 'y' : 'x';
+    urls.set(dest, webhook.url.replace(webhook.token, `${webhook.token.slice(0, -1)}${wrongLast}`));
     for (let i = 0; i < 3; i++) await queue.enqueue(dest, testSignal(i));
     await startWorker('consumer-a');
 
