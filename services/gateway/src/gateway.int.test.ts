@@ -80,12 +80,16 @@ async function replicas(count: number, env: Record<string, string> = {}): Promis
   return started;
 }
 
-async function createKey(harness: GatewayHarness, scope: Scope, name = `${scope}-key`): Promise<string> {
-  const { key } = await harness.gateway.keys.create({
-    name,
-    scope,
-    ...(scope === 'bot' && { ownerId: OWNER_ID }),
-  });
+async function createKey(
+  harness: GatewayHarness,
+  scope: Scope,
+  name = `${scope}-key`,
+  createdAt = Date.now(),
+): Promise<string> {
+  const { key } = await harness.gateway.keys.create(
+    { name, scope, ...(scope === 'bot' && { ownerId: OWNER_ID }) },
+    createdAt,
+  );
   return key;
 }
 
@@ -447,7 +451,8 @@ describe('stream tokens', () => {
 describe('the key admin API', () => {
   it('creates a key shown once, lists keys without secrets or hashes, and names every field at fault', async () => {
     const [gateway] = await replicas(1);
-    const admin = await createKey(gateway!, 'admin', 'ops');
+    // A second older than the key created next: two keys made in one millisecond list in either order.
+    const admin = await createKey(gateway!, 'admin', 'ops', Date.now() - 1_000);
     const headers = { ...bearer(admin), 'content-type': 'application/json' };
     const created = await send(`${gateway!.url}/v1/admin/keys`, {
       method: 'POST',

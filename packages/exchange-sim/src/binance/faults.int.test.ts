@@ -8,7 +8,9 @@ describe('GET /_sim/stats', () => {
   it('counts open and total connections, REST requests and subscriptions', async () => {
     const s = await start();
     const a = await connect('/ws/btcusdt@trade/ethusdt@trade');
-    await connect('/stream?streams=btcusdt@trade');
+    const b = await connect('/stream?streams=btcusdt@trade');
+    // A frame the client has read was sent, so framesSent cannot be 0 (right after the connects it can).
+    await b.nextJson();
     a.close();
     await a.closed;
     await httpGet(`${s.url}/api/v3/ping`);

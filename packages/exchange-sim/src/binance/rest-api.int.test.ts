@@ -1,10 +1,13 @@
 import { TestClient, httpGet, httpPost, sleep, type Json } from '../test-support/ws-test-client';
 import { useSimFixture } from '../test-support/sim-fixture';
 
-const { start } = useSimFixture({ tradesPerSecond: 0 });
-
-/** A window of an hour keeps a test from straddling a window reset (aligned to the clock). */
+/**
+ * A weight window of an hour keeps a test from straddling a window reset (aligned to the clock):
+ * with Binance's minute, a boundary between two requests would reset the weights they expect.
+ */
 const HOUR_MS = 3_600_000;
+
+const { start } = useSimFixture({ tradesPerSecond: 0, weightWindowMs: HOUR_MS });
 
 function symbolsParam(symbols: string[]): string {
   return encodeURIComponent(JSON.stringify(symbols));
@@ -192,7 +195,6 @@ describe('rate limiting', () => {
   it('answers 429 with Retry-After over the weight limit, then bans with 418 after banAfter429s', async () => {
     const s = await start({
       restWeightLimitPerMinute: 10,
-      weightWindowMs: HOUR_MS,
       banAfter429s: 3,
       banMs: 120_000,
     });
