@@ -131,6 +131,12 @@ describe('history writer', () => {
         what: 'every close and backfill in the database once the database is back',
       });
       expect(history.state().reachable).toBe(true);
+      // The reader can see the last commit before the writer, one proxy hop further, has read its
+      // reply and counted the rows.
+      await waitFor(async () => (await metricValue(metrics.rowsWritten)) >= 16, {
+        timeoutMs: 5_000,
+        what: 'the written rows counted',
+      });
       expect(await metricValue(metrics.rowsWritten)).toBe(16);
     } finally {
       await writer.stop();
