@@ -60,15 +60,21 @@ describe('hot paths of a market-data pod', () => {
   async function stopTrading(): Promise<void> {
     harness.sim.setTradesPerSecond(0);
     for (const symbol of ['BTCUSDT', 'ETHUSDT']) {
-      const [last] = harness.sim.recentEvents({ stream: `${symbol.toLowerCase()}@aggTrade`, limit: 1 });
-      const { E, p } = last!.data as { E: number; p: string };
+      const trades = harness.sim
+        .recentEvents({ stream: `${symbol.toLowerCase()}@aggTrade` })
+        .map((event) => event.data as { E: number; p: string });
+      const { p } = trades.at(-1)!;
+      // The simulator stamps some trades' E 1 ms after their time, so after a stall, when one
+      // timer turn emits several trades, the last may carry an earlier E than one before it. The
+      // pod never moves eventTime backwards: it serves the greatest E with the last price.
+      const eventTime = Math.max(...trades.map((trade) => trade.E));
       await waitFor(
         async () => {
           const served = (await (await harness.get(`/v1/prices/${symbol}`)).json()) as {
             last: string;
             eventTime: number;
           };
-          return served.eventTime === E && served.last === p;
+          return served.eventTime === eventTime && served.last === p;
         },
         { timeoutMs: 5_000, what: `the last ${symbol} trade served` },
       );
